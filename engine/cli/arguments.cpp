@@ -1,0 +1,68 @@
+#include "engine/cli/arguments.h"
+
+namespace afterimage::cli {
+
+Arguments::Arguments(const std::vector<std::string>& args, const std::set<std::string>& valueOptions,
+                     const std::set<std::string>& flags) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg.rfind("--", 0) != 0 || arg.size() == 2) {
+      positionals_.push_back(arg);
+      continue;
+    }
+    std::string name = arg.substr(2), inlineValue;
+    bool hasInline = false;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      inlineValue = name.substr(eq + 1), name = name.substr(0, eq), hasInline = true;
+    }
+    if (flags.count(name) && !hasInline) {
+      flags_.insert(name);
+    } else if (valueOptions.count(name)) {
+      if (hasInline) {
+        values_[name] = inlineValue;
+      } else if (i + 1 < args.size()) {
+        values_[name] = args[++i];
+      } else {
+        throw UsageError("--" + name + " needs a value");
+      }
+    } else {
+      throw UsageError("unknown option --" + name);
+    }
+  }
+}
+
+std::optional<std::string> Arguments::value(const std::string& name) const {
+  auto it = values_.find(name);
+  if (it == values_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::string Arguments::value(const std::string& name, const std::string& fallback) const {
+  return value(name).value_or(fallback);
+}
+
+int Arguments::integer(const std::string& name, int fallback) const {
+  auto v = value(name);
+  if (!v) return fallback;
+  try {
+    size_t used = 0;
+    int result = std::stoi(*v, &used);
+    if (used == v->size()) return result;
+  } catch (...) {
+  }
+  throw UsageError("--" + name + " expects an integer, got '" + *v + "'");
+}
+
+double Arguments::number(const std::string& name, double fallback) const {
+  auto v = value(name);
+  if (!v) return fallback;
+  try {
+    size_t used = 0;
+    double result = std::stod(*v, &used);
+    if (used == v->size()) return result;
+  } catch (...) {
+  }
+  throw UsageError("--" + name + " expects a number, got '" + *v + "'");
+}
+
+}  // namespace afterimage::cli

@@ -1,0 +1,38 @@
+// Command-line arguments: positionals, `--name value` options and `--flag`s.
+// Unknown or missing values are usage errors that name the option.
+#pragma once
+#include <map>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace afterimage::cli {
+
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Arguments {
+ public:
+  // valueOptions take a value; flags do not. Anything else starting with
+  // "--" is a usage error.
+  Arguments(const std::vector<std::string>& args, const std::set<std::string>& valueOptions,
+            const std::set<std::string>& flags);
+
+  const std::vector<std::string>& positionals() const { return positionals_; }
+  bool flag(const std::string& name) const { return flags_.count(name) > 0; }
+  std::optional<std::string> value(const std::string& name) const;
+  std::string value(const std::string& name, const std::string& fallback) const;
+  int integer(const std::string& name, int fallback) const;
+  double number(const std::string& name, double fallback) const;
+
+ private:
+  std::vector<std::string> positionals_;
+  std::map<std::string, std::string> values_;
+  std::set<std::string> flags_;
+};
+
+}  // namespace afterimage::cli

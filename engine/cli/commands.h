@@ -1,0 +1,14 @@
+// The subcommands of the `afterimage` executable. Each takes the arguments
+// after its name and returns the process exit code.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace afterimage::cli {
+
+using CommandArgs = std::vector<std::string>;
+
+int runDevices(const CommandArgs& args);
+int runBench(const CommandArgs& args);
+
+}  // namespace afterimage::cli

@@ -1,0 +1,145 @@
+#include "engine/gpu/command_sequence.h"
+
+#include "engine/gpu/gpu_error.h"
+
+namespace afterimage::gpu {
+
+CommandSequence::CommandSequence(Context& context, uint32_t maxTimestamps)
+    : context_(context), maxTimestamps_(maxTimestamps) {
+  VkCommandBufferAllocateInfo allocInfo{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+  allocInfo.commandPool = context_.commandPool();
+  allocInfo.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+  allocInfo.commandBufferCount = 1;
+  check(vkAllocateCommandBuffers(context_.device(), &allocInfo, &commands_), "vkAllocateCommandBuffers");
+  VkFenceCreateInfo fenceInfo{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+  check(vkCreateFence(context_.device(), &fenceInfo, nullptr, &fence_), "vkCreateFence");
+  if (context_.info().timestamps && maxTimestamps_ > 0) {
+    VkQueryPoolCreateInfo queryInfo{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
+    queryInfo.queryType = VK_QUERY_TYPE_TIMESTAMP;
+    queryInfo.queryCount = maxTimestamps_;
+    check(vkCreateQueryPool(context_.device(), &queryInfo, nullptr, &queries_), "vkCreateQueryPool");
+  }
+}
+
+CommandSequence::~CommandSequence() {
+  if (pending_) vkWaitForFences(context_.device(), 1, &fence_, VK_TRUE, UINT64_MAX);
+  if (queries_) vkDestroyQueryPool(context_.device(), queries_, nullptr);
+  vkDestroyFence(context_.device(), fence_, nullptr);
+  vkFreeCommandBuffers(context_.device(), context_.commandPool(), 1, &commands_);
+}
+
+void CommandSequence::begin() {
+  if (pending_) wait();
+  VkCommandBufferBeginInfo info{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+  check(vkBeginCommandBuffer(commands_, &info), "vkBeginCommandBuffer");
+  labels_.clear();
+  dispatches_ = 0;
+  recording_ = true;
+  recorded_ = false;
+  needBarrier_ = false;
+  if (queries_) {
+    vkCmdResetQueryPool(commands_, queries_, 0, maxTimestamps_);
+    vkCmdWriteTimestamp(commands_, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, queries_, 0);
+  }
+}
+
+void CommandSequence::barrier() {
+  VkMemoryBarrier memory{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  memory.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+  memory.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_READ_BIT |
+                         VK_ACCESS_TRANSFER_WRITE_BIT;
+  VkPipelineStageFlags stages = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
+  vkCmdPipelineBarrier(commands_, stages, stages, 0, 1, &memory, 0, nullptr, 0, nullptr);
+}
+
+void CommandSequence::dispatch(const ComputePipeline& pipeline, std::span<const BufferSlice> bindings,
+                               const void* pushConstants, uint32_t pushBytes, uint32_t groupsX, uint32_t groupsY,
+                               uint32_t groupsZ) {
+  if (!recording_) throw GpuError("CommandSequence::dispatch outside begin()/end()");
+  if (bindings.size() != pipeline.bindings || pushBytes != pipeline.pushConstantBytes) {
+    throw GpuError("dispatch of '" + pipeline.shader + "': " + std::to_string(bindings.size()) + " buffers and " +
+                   std::to_string(pushBytes) + " push-constant bytes, the pipeline takes " +
+                   std::to_string(pipeline.bindings) + " and " + std::to_string(pipeline.pushConstantBytes));
+  }
+  if (needBarrier_) barrier();
+  std::vector<VkDescriptorBufferInfo> infos(bindings.size());
+  std::vector<VkWriteDescriptorSet> writes(bindings.size());
+  for (size_t i = 0; i < bindings.size(); ++i) {
+    infos[i] = {bindings[i].buffer, bindings[i].offset, bindings[i].size};
+    writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+    writes[i].dstBinding = static_cast<uint32_t>(i);
+    writes[i].descriptorCount = 1;
+    writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+    writes[i].pBufferInfo = &infos[i];
+  }
+  vkCmdBindPipeline(commands_, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.pipeline);
+  vkCmdPushDescriptorSetKHR(commands_, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.layout, 0,
+                            static_cast<uint32_t>(writes.size()), writes.data());
+  if (pushBytes) vkCmdPushConstants(commands_, pipeline.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, pushBytes, pushConstants);
+  vkCmdDispatch(commands_, groupsX, groupsY, groupsZ);
+  dispatches_++;
+  needBarrier_ = true;
+}
+
+void CommandSequence::copy(const BufferSlice& source, const BufferSlice& destination, VkDeviceSize bytes) {
+  if (needBarrier_) barrier();
+  VkBufferCopy region{source.offset, destination.offset, bytes};
+  vkCmdCopyBuffer(commands_, source.buffer, destination.buffer, 1, &region);
+  needBarrier_ = true;
+}
+
+void CommandSequence::fill(const BufferSlice& destination, uint32_t value) {
+  if (needBarrier_) barrier();
+  vkCmdFillBuffer(commands_, destination.buffer, destination.offset, (destination.size + 3) / 4 * 4, value);
+  needBarrier_ = true;
+}
+
+void CommandSequence::timestamp(const std::string& label) {
+  if (!queries_) return;
+  if (labels_.size() + 1 >= maxTimestamps_) throw GpuError("CommandSequence: more timestamps than its query pool holds");
+  labels_.push_back(label);
+  vkCmdWriteTimestamp(commands_, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, queries_, static_cast<uint32_t>(labels_.size()));
+}
+
+void CommandSequence::end() {
+  if (needBarrier_) barrier();  // results visible to whatever reads them next
+  check(vkEndCommandBuffer(commands_), "vkEndCommandBuffer");
+  recording_ = false;
+  recorded_ = true;
+}
+
+void CommandSequence::submit() {
+  if (!recorded_) throw GpuError("CommandSequence::submit before end()");
+  if (pending_) wait();
+  check(vkResetFences(context_.device(), 1, &fence_), "vkResetFences");
+  context_.submit(commands_, fence_);
+  pending_ = true;
+}
+
+void CommandSequence::wait() {
+  if (!pending_) return;
+  pending_ = false;
+  check(vkWaitForFences(context_.device(), 1, &fence_, VK_TRUE, UINT64_MAX), "vkWaitForFences");
+}
+
+std::vector<StageTime> CommandSequence::stageTimes() const {
+  std::vector<StageTime> result;
+  if (!queries_ || labels_.empty()) return result;
+  std::vector<uint64_t> ticks(labels_.size() + 1);
+  check(vkGetQueryPoolResults(context_.device(), queries_, 0, static_cast<uint32_t>(ticks.size()),
+                              ticks.size() * sizeof(uint64_t), ticks.data(), sizeof(uint64_t),
+                              VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT),
+        "vkGetQueryPoolResults");
+  double msPerTick = context_.info().timestampPeriodNs * 1e-6;
+  for (size_t i = 0; i < labels_.size(); ++i)
+    result.push_back({labels_[i], static_cast<double>(ticks[i + 1] - ticks[i]) * msPerTick});
+  return result;
+}
+
+double CommandSequence::totalMilliseconds() const {
+  double total = 0;
+  for (const auto& s : stageTimes()) total += s.milliseconds;
+  return total;
+}
+
+}  // namespace afterimage::gpu

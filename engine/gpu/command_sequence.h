@@ -1,0 +1,69 @@
+// A command buffer recorded once and replayed many times: a model plan or
+// a benchmark records its dispatches here, then each frame only submits.
+// Named timestamps between the recorded steps give per-stage GPU times.
+#pragma once
+#include <cstdint>
+#include <initializer_list>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "engine/gpu/context.h"
+
+namespace afterimage::gpu {
+
+struct StageTime {
+  std::string label;
+  double milliseconds;
+};
+
+class CommandSequence {
+ public:
+  explicit CommandSequence(Context& context, uint32_t maxTimestamps = 512);
+  ~CommandSequence();
+  CommandSequence(const CommandSequence&) = delete;
+  CommandSequence& operator=(const CommandSequence&) = delete;
+
+  // Recording. begin() discards what was recorded before.
+  void begin();
+  // Dispatches `groups` workgroups. A memory barrier is placed before every
+  // dispatch that follows another, so each step sees the previous results.
+  void dispatch(const ComputePipeline& pipeline, std::span<const BufferSlice> bindings, const void* pushConstants,
+                uint32_t pushBytes, uint32_t groupsX, uint32_t groupsY = 1, uint32_t groupsZ = 1);
+  template <class Push>
+  void dispatch(const ComputePipeline& pipeline, std::initializer_list<BufferSlice> bindings, const Push& push,
+                uint32_t groupsX, uint32_t groupsY = 1, uint32_t groupsZ = 1) {
+    dispatch(pipeline, std::span<const BufferSlice>(bindings.begin(), bindings.size()), &push, sizeof(Push), groupsX,
+             groupsY, groupsZ);
+  }
+  void copy(const BufferSlice& source, const BufferSlice& destination, VkDeviceSize bytes);
+  void fill(const BufferSlice& destination, uint32_t value);
+  // Marks the end of the work recorded since the previous mark.
+  void timestamp(const std::string& label);
+  void end();
+
+  // Replay.
+  void submit();
+  void wait();
+  void run() { submit(), wait(); }
+  bool recorded() const { return recorded_; }
+  size_t dispatchCount() const { return dispatches_; }
+
+  // GPU time of each stage between marks of the last completed replay.
+  std::vector<StageTime> stageTimes() const;
+  double totalMilliseconds() const;
+
+ private:
+  void barrier();
+
+  Context& context_;
+  VkCommandBuffer commands_ = VK_NULL_HANDLE;
+  VkFence fence_ = VK_NULL_HANDLE;
+  VkQueryPool queries_ = VK_NULL_HANDLE;
+  uint32_t maxTimestamps_;
+  std::vector<std::string> labels_;  // labels_[i] ends at query i + 1
+  bool recording_ = false, recorded_ = false, pending_ = false, needBarrier_ = false;
+  size_t dispatches_ = 0;
+};
+
+}  // namespace afterimage::gpu

@@ -1,0 +1,66 @@
+// One Vulkan device ready for compute: the instance, the chosen physical
+// device, a logical device with the features Afterimage uses, its compute
+// queue, a memory arena and the pipeline registry.
+#pragma once
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "engine/gpu/device_info.h"
+#include "engine/gpu/instance.h"
+#include "engine/gpu/memory_arena.h"
+#include "engine/gpu/pipeline_registry.h"
+
+namespace afterimage::gpu {
+
+struct ContextOptions {
+  bool validation = false;
+  std::string gpu;  // --gpu NAME|INDEX; empty falls back to $AFTERIMAGE_GPU, then the best device
+  // Directory of the on-disk pipeline cache; empty = $AFTERIMAGE_CACHE_DIR,
+  // then $XDG_CACHE_HOME/afterimage, then ~/.cache/afterimage. "-" = none.
+  std::string cacheDir;
+};
+
+class Context {
+ public:
+  explicit Context(const ContextOptions& options = {});
+  ~Context();
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+
+  VkDevice device() const { return device_; }
+  const DeviceInfo& info() const { return info_; }
+  const Instance& instance() const { return *instance_; }
+  MemoryArena& arena() { return *arena_; }
+  PipelineRegistry& pipelines() { return *pipelines_; }
+  uint32_t queueFamily() const { return info_.computeQueueFamily; }
+
+  // Submits and waits (guarded: one queue, many threads).
+  void submit(VkCommandBuffer commands, VkFence fence);
+  void submitAndWait(VkCommandBuffer commands);
+
+  // Copies between host memory and a slice; staged when not mapped. For
+  // setup and tests; the frame loop uses recorded copies.
+  void upload(const BufferSlice& destination, const void* data, size_t bytes);
+  void download(const BufferSlice& source, void* data, size_t bytes);
+
+  // One-off command buffer from the context's pool.
+  VkCommandBuffer beginOneShot();
+  void endOneShot(VkCommandBuffer commands);
+  VkCommandPool commandPool() const { return pool_; }
+
+ private:
+  std::unique_ptr<Instance> instance_;
+  DeviceInfo info_;
+  VkDevice device_ = VK_NULL_HANDLE;
+  VkQueue queue_ = VK_NULL_HANDLE;
+  VkCommandPool pool_ = VK_NULL_HANDLE;
+  std::unique_ptr<MemoryArena> arena_;
+  std::unique_ptr<PipelineRegistry> pipelines_;
+  std::mutex queueMutex_;
+  std::mutex poolMutex_;
+};
+
+std::string defaultCacheDir();
+
+}  // namespace afterimage::gpu

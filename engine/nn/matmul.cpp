@@ -1,0 +1,55 @@
+#include "engine/nn/matmul.h"
+
+#include "engine/gpu/gpu_error.h"
+
+namespace afterimage::nn {
+namespace {
+
+struct MatmulPush {
+  uint32_t M, N, K;
+  uint32_t lda, ldb, ldc;
+  uint32_t batchStrideA, batchStrideB, batchStrideC;
+  float alpha;
+};
+
+constexpr uint32_t kTile = 64;
+
+uint32_t ceilDiv(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
+
+}  // namespace
+
+void recordMatmul(gpu::Context& context, gpu::CommandSequence& sequence, const MatmulShape& s,
+                  const gpu::BufferSlice& a, const gpu::BufferSlice& b, const gpu::BufferSlice& bias,
+                  const gpu::BufferSlice& c) {
+  const uint64_t half = 2;
+  if (a.size < half * s.batch * s.M * s.K || b.size < half * s.batch * s.K * s.N ||
+      c.size < half * s.batch * s.M * s.N || (bias && bias.size < half * s.N)) {
+    throw gpu::GpuError("recordMatmul: a buffer is smaller than the shape needs");
+  }
+  bool hasBias = static_cast<bool>(bias);
+  const auto& pipeline = context.pipelines().get(
+      {"matmul", 4, sizeof(MatmulPush), {s.bTransposed ? 1u : 0u, hasBias ? 1u : 0u}});
+  MatmulPush push{s.M, s.N, s.K, s.K, s.bTransposed ? s.K : s.N, s.N, s.M * s.K, s.K * s.N, s.M * s.N, s.alpha};
+  sequence.dispatch(pipeline, {a, b, hasBias ? bias : a, c}, push, ceilDiv(s.N, kTile), ceilDiv(s.M, kTile), s.batch);
+}
+
+std::vector<float> matmulReference(const MatmulShape& s, const std::vector<float>& a, const std::vector<float>& b,
+                                   const std::vector<float>& bias) {
+  std::vector<float> c(size_t(s.batch) * s.M * s.N);
+  for (uint32_t batch = 0; batch < s.batch; ++batch) {
+    const float* A = a.data() + size_t(batch) * s.M * s.K;
+    const float* B = b.data() + size_t(batch) * s.K * s.N;
+    float* C = c.data() + size_t(batch) * s.M * s.N;
+    for (uint32_t i = 0; i < s.M; ++i) {
+      for (uint32_t j = 0; j < s.N; ++j) {
+        double sum = 0;
+        for (uint32_t k = 0; k < s.K; ++k)
+          sum += double(A[size_t(i) * s.K + k]) * (s.bTransposed ? B[size_t(j) * s.K + k] : B[size_t(k) * s.N + j]);
+        C[size_t(i) * s.N + j] = float(s.alpha * sum + (bias.empty() ? 0.0 : bias[j]));
+      }
+    }
+  }
+  return c;
+}
+
+}  // namespace afterimage::nn

@@ -1,0 +1,87 @@
+#version 450
+// Batched matrix multiply C = alpha * A * B (+ bias), f16 storage, f32
+// accumulation. A is [M, K] row-major; B is [K, N], or [N, K] when
+// B_TRANSPOSED (a PyTorch Linear weight). Each 16x16 workgroup computes a
+// 64x64 tile of C through shared-memory tiles of depth 16.
+#extension GL_EXT_shader_16bit_storage : require
+#extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
+
+layout(local_size_x = 16, local_size_y = 16, local_size_z = 1) in;
+layout(constant_id = 0) const uint B_TRANSPOSED = 0;
+layout(constant_id = 1) const uint HAS_BIAS = 0;
+
+layout(std430, binding = 0) readonly buffer MatrixA { float16_t a[]; };
+layout(std430, binding = 1) readonly buffer MatrixB { float16_t b[]; };
+layout(std430, binding = 2) readonly buffer Bias { float16_t bias[]; };
+layout(std430, binding = 3) writeonly buffer MatrixC { float16_t c[]; };
+
+layout(push_constant) uniform Params {
+  uint M, N, K;
+  uint lda, ldb, ldc;
+  uint batchStrideA, batchStrideB, batchStrideC;
+  float alpha;
+} p;
+
+const uint TILE = 64;
+const uint DEPTH = 16;
+const uint THREADS = 256;
+
+shared float tileA[DEPTH][TILE + 1];
+shared float tileB[DEPTH][TILE + 1];
+
+void main() {
+  uint tx = gl_LocalInvocationID.x, ty = gl_LocalInvocationID.y;
+  uint thread = ty * 16 + tx;
+  uint row0 = gl_WorkGroupID.y * TILE, col0 = gl_WorkGroupID.x * TILE;
+  uint offsetA = gl_WorkGroupID.z * p.batchStrideA;
+  uint offsetB = gl_WorkGroupID.z * p.batchStrideB;
+  uint offsetC = gl_WorkGroupID.z * p.batchStrideC;
+
+  float acc[4][4];
+  for (uint i = 0; i < 4; ++i)
+    for (uint j = 0; j < 4; ++j) acc[i][j] = 0.0;
+
+  for (uint k0 = 0; k0 < p.K; k0 += DEPTH) {
+    for (uint i = 0; i < TILE * DEPTH / THREADS; ++i) {
+      uint index = thread + i * THREADS;
+      uint r = index / DEPTH, kk = index % DEPTH;
+      uint row = row0 + r, k = k0 + kk;
+      tileA[kk][r] = (row < p.M && k < p.K) ? float(a[offsetA + row * p.lda + k]) : 0.0;
+    }
+    for (uint i = 0; i < TILE * DEPTH / THREADS; ++i) {
+      uint index = thread + i * THREADS;
+      uint n, kk;
+      if (B_TRANSPOSED != 0) {
+        n = index / DEPTH, kk = index % DEPTH;
+      } else {
+        kk = index / TILE, n = index % TILE;
+      }
+      uint col = col0 + n, k = k0 + kk;
+      float value = 0.0;
+      if (col < p.N && k < p.K)
+        value = float(B_TRANSPOSED != 0 ? b[offsetB + col * p.ldb + k] : b[offsetB + k * p.ldb + col]);
+      tileB[kk][n] = value;
+    }
+    barrier();
+    for (uint kk = 0; kk < DEPTH; ++kk) {
+      float av[4], bv[4];
+      for (uint i = 0; i < 4; ++i) av[i] = tileA[kk][ty + 16 * i];
+      for (uint j = 0; j < 4; ++j) bv[j] = tileB[kk][tx + 16 * j];
+      for (uint i = 0; i < 4; ++i)
+        for (uint j = 0; j < 4; ++j) acc[i][j] += av[i] * bv[j];
+    }
+    barrier();
+  }
+
+  for (uint i = 0; i < 4; ++i) {
+    uint row = row0 + ty + 16 * i;
+    if (row >= p.M) continue;
+    for (uint j = 0; j < 4; ++j) {
+      uint col = col0 + tx + 16 * j;
+      if (col >= p.N) continue;
+      float value = p.alpha * acc[i][j];
+      if (HAS_BIAS != 0) value += float(bias[col]);
+      c[offsetC + row * p.ldc + col] = float16_t(value);
+    }
+  }
+}
