@@ -1,0 +1,20 @@
+// Pointwise activations, applied on their own or fused into the epilogue of
+// conv2d, linear, group norm and elementwise ops (a GLSL specialization
+// constant selects it, so fusing costs no extra pass over memory).
+#pragma once
+#include <cstdint>
+
+namespace afterimage::nn {
+
+enum class Activation : uint32_t {
+  None = 0,
+  ReLU = 1,
+  SiLU = 2,       // x * sigmoid(x)
+  GELU = 3,       // exact (erf) GELU, PyTorch's default
+  TanhClamp = 4,  // tanh(x / 3) * 3, the TAESD decoder input clamp
+};
+
+// CPU reference of one value (tests).
+float activate(Activation activation, float x);
+
+}  // namespace afterimage::nn
