@@ -21,7 +21,8 @@ function(afterimage_embed_shaders target)
     COMMAND ${CMAKE_COMMAND} -DOUTPUT=${generated} "-DINPUTS=${spv_files}"
             -P ${PROJECT_SOURCE_DIR}/cmake/embed_spirv.cmake
     DEPENDS ${spv_files} ${PROJECT_SOURCE_DIR}/cmake/embed_spirv.cmake
-    COMMENT "Embedding SPIR-V")
+    COMMENT "Embedding SPIR-V"
+    VERBATIM)  # keeps the ;-list of SPIR-V files one argument
   add_library(${target} STATIC ${generated})
   target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR})
 endfunction()

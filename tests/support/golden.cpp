@@ -1,6 +1,9 @@
 #include "tests/support/golden.h"
 
 #include <algorithm>
+#include <cstdio>
+
+#include "tests/support/gpu_test.h"
 
 namespace afterimage::testing {
 
@@ -36,6 +39,28 @@ std::vector<float> Golden::values(const std::string& caseName, const std::string
 nn::Shape Golden::shape(const std::string& caseName, const std::string& role) const {
   const auto& record = file_->require(caseName + "." + role);
   return nn::Shape(record.shape.begin(), record.shape.end());
+}
+
+GoldenInput goldenInput(nn::Plan& plan, const Golden& golden, const std::string& caseName, const std::string& role,
+                        nn::DType dtype) {
+  return {plan.persistent(golden.shape(caseName, role), dtype), golden.values(caseName, role)};
+}
+
+void writeGoldenInputs(gpu::Context& context, std::initializer_list<const GoldenInput*> inputs) {
+  for (const GoldenInput* input : inputs) nn::writeTensor(context, input->tensor, input->values);
+}
+
+double goldenError(gpu::Context& context, const nn::Tensor& actual, const Golden& golden, const std::string& caseName,
+                   const std::string& role, double limit) {
+  auto expected = golden.values(caseName, role);
+  auto values = nn::readTensor(context, actual);
+  if (values.size() != expected.size()) {
+    ADD_FAILURE() << caseName << "." << role << ": " << values.size() << " values, golden has " << expected.size();
+    return 1.0;
+  }
+  double error = relativeL2(values, expected);
+  std::printf("%s.%s: relative L2 %.2e (limit %.0e)\n", caseName.c_str(), role.c_str(), error, limit);
+  return error;
 }
 
 }  // namespace afterimage::testing

@@ -6,10 +6,12 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "engine/nn/plan.h"
 #include "engine/nn/safetensors.h"
 #include "engine/nn/tensor.h"
 
@@ -32,5 +34,20 @@ class Golden {
 };
 
 std::string goldenPath(const std::string& relativePath);
+
+// A persistent tensor of `plan` with golden (case, role)'s shape; its values
+// are written after plan.finalize() by writeGoldenInputs().
+struct GoldenInput {
+  nn::Tensor tensor;
+  std::vector<float> values;
+};
+GoldenInput goldenInput(nn::Plan& plan, const Golden& golden, const std::string& caseName, const std::string& role,
+                        nn::DType dtype = nn::DType::F16);
+void writeGoldenInputs(gpu::Context& context, std::initializer_list<const GoldenInput*> inputs);
+
+// Reads `actual` back, prints its relative L2 error against golden (case,
+// role) with the limit, and returns the error (tests EXPECT_LT it).
+double goldenError(gpu::Context& context, const nn::Tensor& actual, const Golden& golden, const std::string& caseName,
+                   const std::string& role, double limit);
 
 }  // namespace afterimage::testing
