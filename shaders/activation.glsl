@@ -18,6 +18,7 @@ float applyActivation(uint activation, float x) {
     case 2u: return x / (1.0 + exp(-x));
     case 3u: return 0.5 * x * (1.0 + afterimage_erf(x * 0.70710678118654752));
     case 4u: return tanh(clamp(x / 3.0, -10.0, 10.0)) * 3.0;  // some drivers give NaN for large tanh arguments
+    case 5u: return x / (1.0 + exp(-1.702 * x));
     default: return x;
   }
 }

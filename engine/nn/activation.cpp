@@ -10,6 +10,7 @@ float activate(Activation activation, float x) {
     case Activation::SiLU: return x / (1.0f + std::exp(-x));
     case Activation::GELU: return 0.5f * x * (1.0f + std::erf(x * 0.70710678118654752f));
     case Activation::TanhClamp: return std::tanh(x / 3.0f) * 3.0f;
+    case Activation::QuickGELU: return x / (1.0f + std::exp(-1.702f * x));
     case Activation::None: break;
   }
   return x;

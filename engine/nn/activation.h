@@ -12,6 +12,7 @@ enum class Activation : uint32_t {
   SiLU = 2,       // x * sigmoid(x)
   GELU = 3,       // exact (erf) GELU, PyTorch's default
   TanhClamp = 4,  // tanh(x / 3) * 3, the TAESD decoder input clamp
+  QuickGELU = 5,  // x * sigmoid(1.702 x), OpenAI CLIP's (SD 1.x text encoder)
 };
 
 // CPU reference of one value (tests).
