@@ -1,0 +1,65 @@
+#include "engine/nn/normalization.h"
+
+#include <algorithm>
+
+#include "engine/gpu/gpu_error.h"
+
+namespace afterimage::nn {
+namespace {
+
+struct NormalizationPush {
+  uint32_t segments, segmentLength, spatial, channelsPerGroup, groupsPerSample;
+  float eps;
+};
+
+constexpr uint32_t kMaxGroupsX = 65535;
+
+void checkAffine(const char* op, const Tensor& input, const Tensor& gamma, const Tensor& beta, uint32_t channels) {
+  for (auto [name, t] : {std::pair<const char*, const Tensor*>{"gamma", &gamma}, {"beta", &beta}}) {
+    if (t->dtype() != DType::F16 || t->elements() != channels)
+      throw gpu::GpuError(std::string(op) + ": " + name + " must be f16 with " + std::to_string(channels) +
+                          " elements for input " + toString(input.shape()) + ", found " + toString(t->shape()));
+  }
+}
+
+// One workgroup per contiguous segment (see shaders/normalization.comp).
+Tensor normalize(Plan& plan, const Tensor& input, const Tensor& gamma, const Tensor& beta, NormalizationPush push,
+                 Activation activation) {
+  const auto& pipeline =
+      plan.context().pipelines().get({"normalization", 4, sizeof(NormalizationPush), {uint32_t(activation)}});
+  Tensor output = plan.allocate(input.shape());
+  uint32_t groupsX = std::min(push.segments, kMaxGroupsX);
+  uint32_t groupsY = (push.segments + groupsX - 1) / groupsX;
+  plan.add([&pipeline, input, gamma, beta, output, push, groupsX, groupsY](gpu::CommandSequence& sequence) {
+    sequence.dispatch(pipeline, {input.slice(), gamma.slice(), beta.slice(), output.slice()}, push, groupsX, groupsY);
+  });
+  return output;
+}
+
+}  // namespace
+
+Tensor groupNorm(Plan& plan, const Tensor& input, const Tensor& gamma, const Tensor& beta, uint32_t groups, float eps,
+                 Activation activation) {
+  if (input.dtype() != DType::F16 || input.rank() < 2)
+    throw gpu::GpuError("groupNorm: input must be f16 [N, C, ...], found " + toString(input.shape()));
+  uint32_t batch = input.dim(0), channels = input.dim(1);
+  if (groups == 0 || channels % groups != 0)
+    throw gpu::GpuError("groupNorm: " + std::to_string(channels) + " channels do not split into " +
+                        std::to_string(groups) + " groups");
+  checkAffine("groupNorm", input, gamma, beta, channels);
+  uint32_t spatial = static_cast<uint32_t>(input.elements() / (size_t(batch) * channels));
+  uint32_t channelsPerGroup = channels / groups;
+  return normalize(plan, input, gamma, beta, {batch * groups, channelsPerGroup * spatial, spatial, channelsPerGroup, groups, eps},
+                   activation);
+}
+
+Tensor layerNorm(Plan& plan, const Tensor& input, const Tensor& gamma, const Tensor& beta, float eps) {
+  if (input.dtype() != DType::F16 || input.rank() < 1)
+    throw gpu::GpuError("layerNorm: input must be f16, found " + toString(input.shape()));
+  uint32_t channels = input.dim(-1);
+  checkAffine("layerNorm", input, gamma, beta, channels);
+  uint32_t rows = static_cast<uint32_t>(input.elements() / channels);
+  return normalize(plan, input, gamma, beta, {rows, channels, 1, channels, 1, eps}, Activation::None);
+}
+
+}  // namespace afterimage::nn

@@ -1,0 +1,68 @@
+// Group norm and layer norm against PyTorch (F.group_norm, F.layer_norm in
+// f64 on the same f16 inputs; tests/golden/ops/norm.safetensors). Includes
+// inputs with a large mean, which a one-pass f32 variance gets wrong.
+// Tolerance: relative L2 error < 2e-3 (f16 output rounding).
+#include "engine/nn/normalization.h"
+
+#include "engine/gpu/gpu_error.h"
+#include "tests/support/golden.h"
+#include "tests/support/gpu_test.h"
+
+namespace afterimage {
+namespace {
+
+constexpr double kTolerance = 2e-3;
+
+nn::Activation activationNamed(const std::string& name) {
+  if (name == "silu") return nn::Activation::SiLU;
+  if (name == "gelu") return nn::Activation::GELU;
+  if (name == "relu") return nn::Activation::ReLU;
+  return nn::Activation::None;
+}
+
+class NormalizationTest : public testing::GpuTest, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(NormalizationTest, MatchesPyTorch) {
+  testing::Golden golden("ops/norm.safetensors");
+  const std::string& name = GetParam();
+  auto params = golden.params(name);
+  nn::Plan plan(context());
+  auto input = testing::goldenInput(plan, golden, name, "input");
+  auto gamma = testing::goldenInput(plan, golden, name, "gamma");
+  auto beta = testing::goldenInput(plan, golden, name, "beta");
+  float eps = params["eps"].get<float>();
+  nn::Tensor output =
+      params["op"] == "group_norm"
+          ? nn::groupNorm(plan, input.tensor, gamma.tensor, beta.tensor, params["groups"].get<uint32_t>(), eps,
+                          activationNamed(params["activation"]))
+          : nn::layerNorm(plan, input.tensor, gamma.tensor, beta.tensor, eps);
+  plan.finalize();
+  testing::writeGoldenInputs(context(), {&input, &gamma, &beta});
+  plan.run();
+  EXPECT_LT(testing::goldenError(context(), output, golden, name, "output", kTolerance), kTolerance);
+}
+
+INSTANTIATE_TEST_SUITE_P(Golden, NormalizationTest,
+                         ::testing::Values("gn_c40_g5", "gn_c64_g32_silu", "gn_c96_g32_gelu", "gn_large_mean",
+                                           "gn_c4_g4_1x1", "ln_t37_c40", "ln_c320_large_mean", "ln_c33",
+                                           "ln_rank2_c1024"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+class NormalizationErrors : public testing::GpuTest {};
+
+TEST_F(NormalizationErrors, GroupNormRejectsChannelsNotDivisibleByGroups) {
+  nn::Plan plan(context());
+  auto input = plan.persistent({1, 10, 4, 4});
+  auto gamma = plan.persistent({10}), beta = plan.persistent({10});
+  EXPECT_THROW(nn::groupNorm(plan, input, gamma, beta, 4, 1e-5f), gpu::GpuError);
+}
+
+TEST_F(NormalizationErrors, LayerNormRejectsMisShapedGamma) {
+  nn::Plan plan(context());
+  auto input = plan.persistent({3, 8});
+  auto gamma = plan.persistent({7}), beta = plan.persistent({8});
+  EXPECT_THROW(nn::layerNorm(plan, input, gamma, beta, 1e-5f), gpu::GpuError);
+}
+
+}  // namespace
+}  // namespace afterimage
