@@ -3,6 +3,7 @@
 //         is also checked against the CPU reference.
 //   conv2d: f16 3x3 and 1x1 convolution GFLOP/s at a few layer shapes of the
 //         tiny autoencoder / UNet (correctness is the golden tests' job).
+//   tae:  the tiny autoencoder's encoder and decoder per layer (tae_commands.cpp).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -134,12 +135,13 @@ int benchConv2d(const Arguments& args) {
 }  // namespace
 
 int runBench(const CommandArgs& rawArgs) {
-  Arguments args(rawArgs, {"gpu", "sizes", "repeats"}, {"quick"});
-  if (args.positionals().size() != 1) throw UsageError("name one benchmark: gemm, conv2d");
-  const std::string& what = args.positionals()[0];
-  if (what == "gemm") return benchGemm(args);
-  if (what == "conv2d") return benchConv2d(args);
-  throw UsageError("unknown benchmark '" + what + "' (have: gemm, conv2d)");
+  if (rawArgs.empty()) throw UsageError("name one benchmark: gemm, conv2d, tae");
+  const std::string& what = rawArgs[0];
+  CommandArgs rest(rawArgs.begin() + 1, rawArgs.end());
+  if (what == "gemm") return benchGemm(Arguments(rest, {"gpu", "sizes", "repeats"}, {"quick"}));
+  if (what == "conv2d") return benchConv2d(Arguments(rest, {"gpu", "sizes", "repeats"}, {"quick"}));
+  if (what == "tae") return benchTae(rest);
+  throw UsageError("unknown benchmark '" + what + "' (have: gemm, conv2d, tae)");
 }
 
 }  // namespace afterimage::cli

@@ -10,5 +10,8 @@ using CommandArgs = std::vector<std::string>;
 
 int runDevices(const CommandArgs& args);
 int runBench(const CommandArgs& args);
+int runEncode(const CommandArgs& args);
+int runDecode(const CommandArgs& args);
+int benchTae(const CommandArgs& args);
 
 }  // namespace afterimage::cli

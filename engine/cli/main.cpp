@@ -20,7 +20,11 @@ struct Command {
 const Command kCommands[] = {
     {"devices", afterimage::cli::runDevices, "devices [--json]            list Vulkan devices and audio inputs"},
     {"bench", afterimage::cli::runBench,
-     "bench gemm|conv2d [--quick] [--sizes N,N..]   GPU matrix-multiply / convolution speed (GFLOP/s)"},
+     "bench gemm|conv2d|tae [options]  GPU timings: gemm/conv2d [--quick] [--sizes N,N..]; tae [--size 512] [--tae DIR]"},
+    {"encode", afterimage::cli::runEncode,
+     "encode IMAGE.png -o LATENT.safetensors --tae DIR|--encoder FILE   image -> latent (tiny autoencoder)"},
+    {"decode", afterimage::cli::runDecode,
+     "decode LATENT.safetensors -o IMAGE.png --tae DIR|--decoder FILE   latent -> image (tiny autoencoder)"},
 };
 
 void printUsage(FILE* out) {

@@ -172,15 +172,21 @@ std::span<const std::byte> SafetensorsFile::bytes(const TensorRecord& record) co
 }
 
 std::vector<float> SafetensorsFile::readFloats(const TensorRecord& record) const {
-  auto raw = bytes(record);
-  size_t n = static_cast<size_t>(record.elements());
-  std::vector<float> out(n);
+  return readFloats(record, 0, static_cast<size_t>(record.elements()));
+}
+
+std::vector<float> SafetensorsFile::readFloats(const TensorRecord& record, size_t first, size_t count) const {
+  if (first + count > static_cast<size_t>(record.elements()))
+    throw WeightError(path_ + ": tensor '" + record.name + "': elements " + std::to_string(first) + ".." +
+                      std::to_string(first + count) + " are past its end (" + std::to_string(record.elements()) + ")");
+  auto raw = bytes(record).subspan(first * storedTypeSize(record.dtype));
+  std::vector<float> out(count);
   switch (record.dtype) {
     case StoredType::F32:
-      std::memcpy(out.data(), raw.data(), n * 4);
+      std::memcpy(out.data(), raw.data(), count * 4);
       break;
     case StoredType::F64:
-      for (size_t i = 0; i < n; ++i) {
+      for (size_t i = 0; i < count; ++i) {
         double d;
         std::memcpy(&d, raw.data() + i * 8, 8);
         out[i] = static_cast<float>(d);
@@ -188,7 +194,7 @@ std::vector<float> SafetensorsFile::readFloats(const TensorRecord& record) const
       break;
     case StoredType::F16:
     case StoredType::BF16:
-      for (size_t i = 0; i < n; ++i) {
+      for (size_t i = 0; i < count; ++i) {
         uint16_t h;
         std::memcpy(&h, raw.data() + i * 2, 2);
         out[i] = record.dtype == StoredType::F16 ? halfToFloat(h) : bfloat16ToFloat(h);

@@ -54,6 +54,8 @@ class SafetensorsFile {
   std::span<const std::byte> bytes(const TensorRecord& record) const;
   // Values converted from F32/F16/BF16/F64 (other dtypes are an error).
   std::vector<float> readFloats(const TensorRecord& record) const;
+  // `count` values from element `first` on (e.g. rows of an embedding table).
+  std::vector<float> readFloats(const TensorRecord& record, size_t first, size_t count) const;
   std::vector<float> readFloats(const std::string& name, const std::vector<int64_t>& expectedShape = {}) const {
     return readFloats(require(name, expectedShape));
   }

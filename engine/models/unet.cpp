@@ -1,0 +1,358 @@
+#include "engine/models/unet.h"
+
+#include "engine/models/weight_reader.h"
+#include "engine/nn/attention.h"
+#include "engine/nn/concat.h"
+#include "engine/nn/conv2d.h"
+#include "engine/nn/elementwise.h"
+#include "engine/nn/geglu.h"
+#include "engine/nn/linear.h"
+#include "engine/nn/normalization.h"
+#include "engine/nn/resample.h"
+#include "engine/nn/timestep_embedding.h"
+#include "engine/nn/transpose.h"
+
+namespace afterimage::models {
+namespace {
+
+constexpr float kTransformerNormEps = 1e-6f;  // diffusers Transformer2DModel's GroupNorm
+constexpr float kLayerNormEps = 1e-5f;        // BasicTransformerBlock's LayerNorms
+
+struct AttentionWeights {
+  LinearWeights q, k, v, out;
+};
+
+struct TransformerBlockWeights {
+  NormWeights norm1, norm2, norm3;
+  AttentionWeights self, cross;
+  LinearWeights feedForwardIn, feedForwardOut;
+};
+
+}  // namespace
+
+struct UNet::Resnet {
+  uint32_t in = 0, out = 0;
+  NormWeights norm1, norm2;
+  nn::Conv2dWeights conv1, conv2, shortcut;
+  LinearWeights timeProjection;
+};
+
+struct UNet::Transformer {
+  uint32_t channels = 0, heads = 0;
+  NormWeights norm;
+  LinearWeights projectIn, projectOut;
+  std::vector<TransformerBlockWeights> blocks;
+};
+
+struct UNet::DownBlock {
+  std::vector<Resnet> resnets;
+  std::vector<Transformer> transformers;  // empty, or one per resnet
+  nn::Conv2dWeights downsample;           // invalid weight: none
+};
+
+struct UNet::UpBlock {
+  std::vector<Resnet> resnets;
+  std::vector<Transformer> transformers;
+  nn::Conv2dWeights upsample;
+};
+
+struct UNet::Weights {
+  nn::Conv2dWeights convIn, convOut;
+  LinearWeights time1, time2;
+  std::vector<DownBlock> down;
+  bool hasMid = false;
+  Resnet mid0, mid1;
+  Transformer midTransformer;
+  std::vector<UpBlock> up;
+  NormWeights normOut;
+};
+
+namespace {
+
+class UNetLoader {
+ public:
+  UNetLoader(const UNetConfig& config, WeightReader& reader) : c_(config), r_(reader) {}
+
+  UNet::Resnet resnet(const std::string& p, uint32_t in, uint32_t out) {
+    UNet::Resnet w;
+    w.in = in, w.out = out;
+    w.norm1 = r_.norm(p + ".norm1", in);
+    w.conv1 = r_.conv(p + ".conv1", in, out, 3);
+    w.timeProjection = r_.linear(p + ".time_emb_proj", c_.timeEmbeddingDim(), out, true);
+    w.norm2 = r_.norm(p + ".norm2", out);
+    w.conv2 = r_.conv(p + ".conv2", out, out, 3);
+    if (in != out) w.shortcut = r_.conv(p + ".conv_shortcut", in, out, 1);
+    return w;
+  }
+
+  AttentionWeights attention(const std::string& p, uint32_t channels, uint32_t contextDim) {
+    return {r_.linear(p + ".to_q", channels, channels, false), r_.linear(p + ".to_k", contextDim, channels, false),
+            r_.linear(p + ".to_v", contextDim, channels, false), r_.linear(p + ".to_out.0", channels, channels, true)};
+  }
+
+  UNet::Transformer transformer(const std::string& p, uint32_t channels, uint32_t heads, uint32_t depth) {
+    UNet::Transformer w;
+    w.channels = channels, w.heads = heads;
+    w.norm = r_.norm(p + ".norm", channels);
+    auto projection = [&](const std::string& name) {
+      return c_.linearProjection ? r_.linear(p + "." + name, channels, channels, true)
+                                 : r_.pointwiseConvAsLinear(p + "." + name, channels, channels);
+    };
+    w.projectIn = projection("proj_in");
+    for (uint32_t i = 0; i < depth; ++i) {
+      std::string b = p + ".transformer_blocks." + std::to_string(i);
+      TransformerBlockWeights block;
+      block.norm1 = r_.norm(b + ".norm1", channels);
+      block.self = attention(b + ".attn1", channels, channels);
+      block.norm2 = r_.norm(b + ".norm2", channels);
+      block.cross = attention(b + ".attn2", channels, c_.crossAttentionDim);
+      block.norm3 = r_.norm(b + ".norm3", channels);
+      block.feedForwardIn = r_.linear(b + ".ff.net.0.proj", channels, channels * 8, true);
+      block.feedForwardOut = r_.linear(b + ".ff.net.2", channels * 4, channels, true);
+      w.blocks.push_back(std::move(block));
+    }
+    w.projectOut = projection("proj_out");
+    return w;
+  }
+
+ private:
+  const UNetConfig& c_;
+  WeightReader& r_;
+};
+
+}  // namespace
+
+UNet::UNet(gpu::Context& context, const std::string& configPath, const std::string& weightsPath)
+    : context_(context), config_(UNetConfig::fromFile(configPath)), weights_(context), w_(std::make_unique<Weights>()) {
+  WeightReader reader(weightsPath, weights_);
+  UNetLoader load(config_, reader);
+  const auto& c = config_;
+  const auto& channels = c.blockOutChannels;
+  size_t blocks = channels.size();
+  uint32_t base = channels[0], embedding = c.timeEmbeddingDim();
+  w_->convIn = reader.conv("conv_in", c.inChannels, base, 3);
+  w_->time1 = reader.linear("time_embedding.linear_1", base, embedding, true);
+  w_->time2 = reader.linear("time_embedding.linear_2", embedding, embedding, true);
+
+  uint32_t in = base;
+  for (size_t i = 0; i < blocks; ++i) {
+    DownBlock block;
+    std::string p = "down_blocks." + std::to_string(i);
+    for (uint32_t j = 0; j < c.layersPerBlock; ++j) {
+      block.resnets.push_back(load.resnet(p + ".resnets." + std::to_string(j), j == 0 ? in : channels[i], channels[i]));
+      if (c.downCrossAttention[i])
+        block.transformers.push_back(load.transformer(p + ".attentions." + std::to_string(j), channels[i], c.heads[i],
+                                                      c.transformerLayers[i]));
+    }
+    if (i + 1 < blocks) block.downsample = reader.conv(p + ".downsamplers.0.conv", channels[i], channels[i], 3);
+    w_->down.push_back(std::move(block));
+    in = channels[i];
+  }
+
+  uint32_t top = channels.back();
+  w_->hasMid = c.midBlock;
+  if (c.midBlock) {
+    w_->mid0 = load.resnet("mid_block.resnets.0", top, top);
+    w_->midTransformer = load.transformer("mid_block.attentions.0", top, c.heads.back(), c.transformerLayers.back());
+    w_->mid1 = load.resnet("mid_block.resnets.1", top, top);
+  }
+
+  uint32_t previous = top;
+  for (size_t i = 0; i < blocks; ++i) {
+    size_t level = blocks - 1 - i;  // the down block this up block mirrors
+    uint32_t out = channels[level];
+    uint32_t skipIn = channels[level == 0 ? 0 : level - 1];
+    UpBlock block;
+    std::string p = "up_blocks." + std::to_string(i);
+    for (uint32_t j = 0; j <= c.layersPerBlock; ++j) {
+      uint32_t skip = j == c.layersPerBlock ? skipIn : out;
+      uint32_t resnetIn = (j == 0 ? previous : out) + skip;
+      block.resnets.push_back(load.resnet(p + ".resnets." + std::to_string(j), resnetIn, out));
+      if (c.upCrossAttention[i])
+        block.transformers.push_back(
+            load.transformer(p + ".attentions." + std::to_string(j), out, c.heads[level], c.transformerLayers[level]));
+    }
+    if (i + 1 < blocks) block.upsample = reader.conv(p + ".upsamplers.0.conv", out, out, 3);
+    w_->up.push_back(std::move(block));
+    previous = out;
+  }
+  w_->normOut = reader.norm("conv_norm_out", base);
+  w_->convOut = reader.conv("conv_out", base, c.outChannels, 3);
+  parameters_ = reader.parameters();
+}
+
+UNet::~UNet() = default;
+
+nn::Tensor UNet::resnet(nn::Plan& plan, const Resnet& r, const nn::Tensor& x, const nn::Tensor& embedding) const {
+  using nn::Activation;
+  float eps = config_.normEps;
+  uint32_t groups = config_.normGroups;
+  nn::Tensor h = nn::groupNorm(plan, x, r.norm1.gamma, r.norm1.beta, groups, eps, Activation::SiLU);
+  nn::Tensor conv1 = nn::conv2d(plan, h, r.conv1);
+  plan.release(h);
+  nn::Tensor time = nn::linear(plan, embedding, r.timeProjection.weight, r.timeProjection.bias);
+  nn::Tensor withTime = nn::add(plan, conv1, time.reshaped({time.dim(0), time.dim(1), 1, 1}));
+  plan.release(conv1);
+  plan.release(time);
+  h = nn::groupNorm(plan, withTime, r.norm2.gamma, r.norm2.beta, groups, eps, Activation::SiLU);
+  plan.release(withTime);
+  nn::Tensor shortcut = r.shortcut.weight.valid() ? nn::conv2d(plan, x, r.shortcut, {1, 0}) : x;
+  nn::Tensor out = nn::conv2d(plan, h, r.conv2, {}, shortcut);
+  plan.release(h);
+  if (!shortcut.sameStorage(x)) plan.release(shortcut);
+  return out;
+}
+
+namespace {
+
+nn::Tensor attentionLayer(nn::Plan& plan, const AttentionWeights& w, const nn::Tensor& x, const nn::Tensor& context,
+                          uint32_t heads) {
+  nn::Tensor q = nn::linear(plan, x, w.q.weight);
+  nn::Tensor k = nn::linear(plan, context, w.k.weight);
+  nn::Tensor v = nn::linear(plan, context, w.v.weight);
+  nn::Tensor attended = nn::attention(plan, q, k, v, heads);
+  for (const auto& t : {q, k, v}) plan.release(t);
+  nn::Tensor out = nn::linear(plan, attended, w.out.weight, w.out.bias);
+  plan.release(attended);
+  return out;
+}
+
+// h + f(layerNorm(h)); releases h.
+template <typename Sublayer>
+nn::Tensor residual(nn::Plan& plan, const nn::Tensor& h, const NormWeights& norm, Sublayer sublayer) {
+  nn::Tensor normed = nn::layerNorm(plan, h, norm.gamma, norm.beta, kLayerNormEps);
+  nn::Tensor update = sublayer(normed);
+  plan.release(normed);
+  nn::Tensor out = nn::add(plan, h, update);
+  plan.release(h);
+  plan.release(update);
+  return out;
+}
+
+}  // namespace
+
+nn::Tensor UNet::transformer(nn::Plan& plan, const Transformer& t, const nn::Tensor& x,
+                             const nn::Tensor& context) const {
+  uint32_t n = x.dim(0), c = x.dim(1), height = x.dim(2), width = x.dim(3);
+  nn::Tensor normed = nn::groupNorm(plan, x, t.norm.gamma, t.norm.beta, config_.normGroups, kTransformerNormEps);
+  nn::Tensor tokens = nn::transposeLastTwo(plan, normed.reshaped({n, c, height * width}));
+  plan.release(normed);
+  nn::Tensor h = nn::linear(plan, tokens, t.projectIn.weight, t.projectIn.bias);
+  plan.release(tokens);
+  for (const auto& block : t.blocks) {
+    h = residual(plan, h, block.norm1,
+                 [&](const nn::Tensor& a) { return attentionLayer(plan, block.self, a, a, t.heads); });
+    h = residual(plan, h, block.norm2,
+                 [&](const nn::Tensor& a) { return attentionLayer(plan, block.cross, a, context, t.heads); });
+    h = residual(plan, h, block.norm3, [&](const nn::Tensor& a) {
+      nn::Tensor wide = nn::linear(plan, a, block.feedForwardIn.weight, block.feedForwardIn.bias);
+      nn::Tensor gated = nn::geglu(plan, wide);
+      plan.release(wide);
+      nn::Tensor out = nn::linear(plan, gated, block.feedForwardOut.weight, block.feedForwardOut.bias);
+      plan.release(gated);
+      return out;
+    });
+  }
+  nn::Tensor projected = nn::linear(plan, h, t.projectOut.weight, t.projectOut.bias);
+  plan.release(h);
+  nn::Tensor image = nn::transposeLastTwo(plan, projected);
+  plan.release(projected);
+  nn::Tensor out = nn::add(plan, image.reshaped({n, c, height, width}), x);
+  plan.release(image);
+  return out;
+}
+
+nn::Tensor UNet::forward(nn::Plan& plan, const nn::Tensor& sample, const nn::Tensor& timesteps,
+                         const nn::Tensor& context, bool timestamps) const {
+  const auto& c = config_;
+  const Weights& w = *w_;
+  size_t blocks = c.blockOutChannels.size();
+  uint32_t factor = 1u << (blocks - 1);
+  if (sample.rank() != 4 || sample.dim(1) != c.inChannels || sample.dim(2) % factor || sample.dim(3) % factor)
+    throw std::runtime_error("UNet: sample must be [N, " + std::to_string(c.inChannels) + ", h, w] with h, w multiples of " +
+                             std::to_string(factor) + ", got " + nn::toString(sample.shape()));
+  if (context.rank() != 3 || context.dim(0) != sample.dim(0) || context.dim(2) != c.crossAttentionDim)
+    throw std::runtime_error("UNet: context must be [N, tokens, " + std::to_string(c.crossAttentionDim) + "], got " +
+                             nn::toString(context.shape()));
+  auto mark = [&](const std::string& label) {
+    if (timestamps) plan.mark(label);
+  };
+
+  nn::TimestepEmbeddingOptions sinusoid{c.blockOutChannels[0], c.flipSinToCos, c.freqShift};
+  nn::Tensor projected = nn::timestepEmbedding(plan, timesteps, sinusoid);
+  nn::Tensor hidden = nn::linear(plan, projected, w.time1.weight, w.time1.bias, nn::Activation::SiLU);
+  plan.release(projected);
+  // Every ResNet projects SiLU(embedding): compute it once.
+  nn::Tensor embedding = nn::linear(plan, hidden, w.time2.weight, w.time2.bias, nn::Activation::SiLU);
+  plan.release(hidden);
+
+  std::vector<nn::Tensor> skips;
+  nn::Tensor h = nn::conv2d(plan, sample, w.convIn);
+  skips.push_back(h);
+  mark("conv_in+time");
+  for (size_t i = 0; i < blocks; ++i) {
+    const DownBlock& block = w.down[i];
+    for (size_t j = 0; j < block.resnets.size(); ++j) {
+      h = resnet(plan, block.resnets[j], h, embedding);
+      if (!block.transformers.empty()) {
+        nn::Tensor attended = transformer(plan, block.transformers[j], h, context);
+        plan.release(h);
+        h = attended;
+      }
+      skips.push_back(h);
+    }
+    if (block.downsample.weight.valid()) {
+      h = nn::conv2d(plan, h, block.downsample, {2, 1});
+      skips.push_back(h);
+    }
+    mark("down" + std::to_string(i));
+  }
+
+  bool hIsSkip = true;
+  if (w.hasMid) {
+    nn::Tensor first = resnet(plan, w.mid0, h, embedding);
+    nn::Tensor attended = transformer(plan, w.midTransformer, first, context);
+    plan.release(first);
+    h = resnet(plan, w.mid1, attended, embedding);
+    plan.release(attended);
+    hIsSkip = false;
+    mark("mid");
+  }
+
+  for (size_t i = 0; i < blocks; ++i) {
+    const UpBlock& block = w.up[i];
+    for (size_t j = 0; j < block.resnets.size(); ++j) {
+      nn::Tensor skip = skips.back();
+      skips.pop_back();
+      nn::Tensor joined = nn::concatChannels(plan, h, skip);
+      if (!hIsSkip) plan.release(h);
+      plan.release(skip);
+      hIsSkip = false;
+      h = resnet(plan, block.resnets[j], joined, embedding);
+      plan.release(joined);
+      if (!block.transformers.empty()) {
+        nn::Tensor attended = transformer(plan, block.transformers[j], h, context);
+        plan.release(h);
+        h = attended;
+      }
+    }
+    if (block.upsample.weight.valid()) {
+      nn::Tensor larger = nn::upsampleNearest2x(plan, h);
+      plan.release(h);
+      h = nn::conv2d(plan, larger, block.upsample);
+      plan.release(larger);
+    }
+    mark("up" + std::to_string(i));
+  }
+  plan.release(embedding);
+
+  nn::Tensor normed = nn::groupNorm(plan, h, w.normOut.gamma, w.normOut.beta, c.normGroups, c.normEps,
+                                    nn::Activation::SiLU);
+  plan.release(h);
+  nn::Tensor out = nn::conv2d(plan, normed, w.convOut);
+  plan.release(normed);
+  mark("conv_out");
+  return out;
+}
+
+}  // namespace afterimage::models

@@ -1,0 +1,53 @@
+// The SD UNet family (diffusers UNet2DConditionModel): conv_in, time
+// embedding, down blocks of ResNets (+ transformers with self- and
+// cross-attention), a mid block, up blocks fed by skip connections, and the
+// output head. Shapes come from unet/config.json and are checked against
+// every tensor of the weights file.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/gpu/context.h"
+#include "engine/models/unet_config.h"
+#include "engine/nn/plan.h"
+#include "engine/nn/weight_store.h"
+
+namespace afterimage::models {
+
+class UNet {
+ public:
+  // configPath: unet/config.json; weightsPath: its safetensors file.
+  // Throws std::runtime_error / nn::WeightError naming the file and field or tensor.
+  UNet(gpu::Context& context, const std::string& configPath, const std::string& weightsPath);
+  ~UNet();
+
+  const UNetConfig& config() const { return config_; }
+  uint64_t parameterCount() const { return parameters_; }
+  VkDeviceSize weightBytes() const { return weights_.bytes(); }
+
+  // Adds one UNet evaluation to `plan`: sample [N, in, h, w] (h, w multiples
+  // of 2^(blocks-1)), timesteps f32 [N], context [N, T, crossAttentionDim]
+  // -> prediction [N, out, h, w]. With timestamps, each block gets a GPU
+  // timestamp. Inputs are not released.
+  nn::Tensor forward(nn::Plan& plan, const nn::Tensor& sample, const nn::Tensor& timesteps, const nn::Tensor& context,
+                     bool timestamps = false) const;
+
+  struct Resnet;
+  struct Transformer;
+  struct DownBlock;
+  struct UpBlock;
+
+ private:
+  nn::Tensor resnet(nn::Plan& plan, const Resnet& r, const nn::Tensor& x, const nn::Tensor& embedding) const;
+  nn::Tensor transformer(nn::Plan& plan, const Transformer& t, const nn::Tensor& x, const nn::Tensor& context) const;
+
+  gpu::Context& context_;
+  UNetConfig config_;
+  nn::WeightStore weights_;
+  uint64_t parameters_ = 0;
+  struct Weights;
+  std::unique_ptr<Weights> w_;
+};
+
+}  // namespace afterimage::models

@@ -1,0 +1,149 @@
+#include "engine/models/unet_config.h"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace afterimage::models {
+namespace {
+
+using nlohmann::json;
+
+class ConfigReader {
+ public:
+  ConfigReader(const json& j, std::string source) : j_(j), source_(std::move(source)) {}
+
+  [[noreturn]] void fail(const std::string& field, const std::string& message) const {
+    throw std::runtime_error(source_ + ": field '" + field + "' " + message);
+  }
+  bool present(const std::string& field) const { return j_.contains(field) && !j_[field].is_null(); }
+
+  template <typename T>
+  T get(const std::string& field, T fallback) const {
+    if (!present(field)) return fallback;
+    try {
+      return j_[field].get<T>();
+    } catch (const json::exception&) {
+      fail(field, "has the wrong type: " + j_[field].dump());
+    }
+  }
+  // An int applied to every block, or a list with one value per block.
+  std::vector<uint32_t> perBlock(const std::string& field, size_t blocks, uint32_t fallback) const {
+    if (!present(field)) return std::vector<uint32_t>(blocks, fallback);
+    const json& v = j_[field];
+    if (v.is_number_unsigned()) return std::vector<uint32_t>(blocks, v.get<uint32_t>());
+    if (v.is_array() && v.size() == blocks) {
+      std::vector<uint32_t> values;
+      for (const auto& e : v) {
+        if (!e.is_number_unsigned()) fail(field, "must hold positive integers, got " + v.dump());
+        values.push_back(e.get<uint32_t>());
+      }
+      return values;
+    }
+    fail(field, "must be an integer or a list of " + std::to_string(blocks) + " integers, got " + v.dump());
+  }
+  void require(const std::string& field, const json& expected) const {
+    if (present(field) && j_[field] != expected)
+      fail(field, "is " + j_[field].dump() + "; only " + expected.dump() + " is supported");
+  }
+
+ private:
+  const json& j_;
+  std::string source_;
+};
+
+}  // namespace
+
+UNetConfig UNetConfig::fromFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(path + ": cannot open the UNet config");
+  std::stringstream text;
+  text << in.rdbuf();
+  return fromJson(text.str(), path);
+}
+
+UNetConfig UNetConfig::fromJson(const std::string& text, const std::string& source) {
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::exception& e) {
+    throw std::runtime_error(source + ": not valid JSON: " + e.what());
+  }
+  ConfigReader r(j, source);
+  UNetConfig c;
+  c.inChannels = r.get<uint32_t>("in_channels", 4);
+  c.outChannels = r.get<uint32_t>("out_channels", 4);
+  c.blockOutChannels = r.get<std::vector<uint32_t>>("block_out_channels", {320, 640, 1280, 1280});
+  size_t blocks = c.blockOutChannels.size();
+  if (blocks == 0) r.fail("block_out_channels", "is empty");
+  c.layersPerBlock = r.get<uint32_t>("layers_per_block", 2);
+  // diffusers: heads = num_attention_heads or attention_head_dim (the latter
+  // names the head count in SD configs, a historical misnomer).
+  c.heads = r.present("num_attention_heads") ? r.perBlock("num_attention_heads", blocks, 8)
+                                             : r.perBlock("attention_head_dim", blocks, 8);
+  c.transformerLayers = r.perBlock("transformer_layers_per_block", blocks, 1);
+  c.crossAttentionDim = r.get<uint32_t>("cross_attention_dim", 768);
+  c.normGroups = r.get<uint32_t>("norm_num_groups", 32);
+  c.normEps = r.get<float>("norm_eps", 1e-5f);
+  c.linearProjection = r.get<bool>("use_linear_projection", false);
+  c.flipSinToCos = r.get<bool>("flip_sin_to_cos", true);
+  c.freqShift = r.get<float>("freq_shift", 0.0f);
+  c.sampleSize = r.get<uint32_t>("sample_size", 64);
+
+  auto down = r.get<std::vector<std::string>>(
+      "down_block_types", {"CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"});
+  auto up = r.get<std::vector<std::string>>(
+      "up_block_types", {"UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"});
+  if (down.size() != blocks) r.fail("down_block_types", "must have one entry per block_out_channels entry");
+  if (up.size() != blocks) r.fail("up_block_types", "must have one entry per block_out_channels entry");
+  for (const auto& t : down) {
+    if (t != "CrossAttnDownBlock2D" && t != "DownBlock2D") r.fail("down_block_types", "has unsupported type " + t);
+    c.downCrossAttention.push_back(t == "CrossAttnDownBlock2D");
+  }
+  for (const auto& t : up) {
+    if (t != "CrossAttnUpBlock2D" && t != "UpBlock2D") r.fail("up_block_types", "has unsupported type " + t);
+    c.upCrossAttention.push_back(t == "CrossAttnUpBlock2D");
+  }
+  // Absent: diffusers' default mid block; null: none.
+  c.midBlock = !j.contains("mid_block_type") || r.present("mid_block_type");
+  if (c.midBlock) r.require("mid_block_type", "UNetMidBlock2DCrossAttn");
+
+  for (size_t i = 0; i < blocks; ++i) {
+    if (c.heads[i] == 0 || c.blockOutChannels[i] % c.heads[i] != 0)
+      r.fail("attention_head_dim", "gives " + std::to_string(c.heads[i]) + " heads, which do not divide " +
+                                       std::to_string(c.blockOutChannels[i]) + " channels");
+    if (c.blockOutChannels[i] % c.normGroups != 0)
+      r.fail("norm_num_groups", std::to_string(c.normGroups) + " does not divide " +
+                                    std::to_string(c.blockOutChannels[i]) + " channels");
+  }
+  r.require("class_embed_type", nullptr);
+  r.require("addition_embed_type", nullptr);
+  r.require("encoder_hid_dim_type", nullptr);
+  r.require("time_cond_proj_dim", nullptr);
+  r.require("time_embedding_type", "positional");
+  r.require("resnet_time_scale_shift", "default");
+  r.require("only_cross_attention", false);
+  r.require("dual_cross_attention", false);
+  r.require("conv_in_kernel", 3);
+  r.require("conv_out_kernel", 3);
+  r.require("downsample_padding", 1);
+  r.require("mid_block_scale_factor", 1);
+  r.require("center_input_sample", false);
+  r.require("act_fn", "silu");
+  r.require("num_class_embeds", nullptr);
+  r.require("encoder_hid_dim", nullptr);
+  r.require("time_embedding_dim", nullptr);
+  r.require("time_embedding_act_fn", nullptr);
+  r.require("timestep_post_act", nullptr);
+  r.require("cross_attention_norm", nullptr);
+  r.require("attention_type", "default");
+  r.require("resnet_out_scale_factor", 1);
+  r.require("resnet_skip_time_act", false);
+  r.require("class_embeddings_concat", false);
+  r.require("reverse_transformer_layers_per_block", nullptr);
+  return c;
+}
+
+}  // namespace afterimage::models

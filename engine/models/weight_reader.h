@@ -1,0 +1,47 @@
+// Reads a model's tensors by name from one safetensors file into a
+// WeightStore, checking each shape and counting parameters. Errors
+// (nn::WeightError) name the file, the tensor, the expected and found shape.
+#pragma once
+#include <string>
+
+#include "engine/nn/conv2d.h"
+#include "engine/nn/safetensors.h"
+#include "engine/nn/weight_store.h"
+
+namespace afterimage::models {
+
+struct LinearWeights {
+  nn::Tensor weight;  // [out, in]
+  nn::Tensor bias;    // [out] or invalid
+};
+
+struct NormWeights {
+  nn::Tensor gamma, beta;  // [C]
+};
+
+class WeightReader {
+ public:
+  WeightReader(const std::string& path, nn::WeightStore& store);
+
+  const nn::SafetensorsFile& file() const { return file_; }
+  bool has(const std::string& name) const { return file_.find(name) != nullptr; }
+  nn::Shape shapeOf(const std::string& name) const;  // throws if missing
+
+  nn::Tensor tensor(const std::string& name, const nn::Shape& shape);
+  // A tensor stored with `storedShape`, given to the model as `shape` (same element count).
+  nn::Tensor tensorAs(const std::string& name, const nn::Shape& storedShape, const nn::Shape& shape);
+  LinearWeights linear(const std::string& prefix, uint32_t in, uint32_t out, bool bias);
+  // A 1x1 convolution [out, in, 1, 1] used as a linear layer over tokens.
+  LinearWeights pointwiseConvAsLinear(const std::string& prefix, uint32_t in, uint32_t out);
+  nn::Conv2dWeights conv(const std::string& prefix, uint32_t in, uint32_t out, uint32_t kernel, bool bias = true);
+  NormWeights norm(const std::string& prefix, uint32_t channels);
+
+  uint64_t parameters() const { return parameters_; }
+
+ private:
+  nn::SafetensorsFile file_;
+  nn::WeightStore& store_;
+  uint64_t parameters_ = 0;
+};
+
+}  // namespace afterimage::models
