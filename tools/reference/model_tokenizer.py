@@ -42,7 +42,10 @@ PROMPTS = {
     "cjk": "東京の夜景 서울 北京 ネオン",
     "emoji": "a cat 🐱 with fire 🔥🔥 and rainbow 🌈✨",
     "unicode_edge": "ΟΔΟΣ İstanbul ①²Ⅻ٣ \u00a0nbsp\u3000ideo\u200bzw ﬁ ＡＢＣ",
-    "special_text": "x<|endoftext|>y !<|startoftext|> <|ENDOFTEXT|>",
+    # Upper-case special tokens ("<|ENDOFTEXT|>") are left out on purpose:
+    # transformers matches them or not depending on how the config files spell
+    # the tokens (string vs AddedToken with normalized=true).
+    "special_text": "x<|endoftext|>y !<|startoftext|>z, 100%!!",
     "long": ", ".join(["a very detailed oil painting of a lighthouse on a cliff at sunset"] * 8),
     "long_exact": " ".join(["word"] * 75),
     "long_plus_one": " ".join(["word"] * 76),
