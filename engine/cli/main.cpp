@@ -20,7 +20,7 @@ struct Command {
 const Command kCommands[] = {
     {"devices", afterimage::cli::runDevices, "devices [--json]            list Vulkan devices and audio inputs"},
     {"bench", afterimage::cli::runBench,
-     "bench gemm [--quick] [--sizes N,N..]   GPU matrix-multiply speed (GFLOP/s)"},
+     "bench gemm|attention [--quick] [--sizes N,N..]   GPU matrix-multiply / attention speed (GFLOP/s)"},
 };
 
 void printUsage(FILE* out) {
