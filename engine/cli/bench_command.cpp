@@ -116,7 +116,8 @@ std::vector<double> attentionRow(const std::vector<float>& q, const std::vector<
 
 int benchAttention(const Arguments& args) {
   gpu::Context context({.gpu = args.value("gpu", "")});
-  std::vector<uint32_t> sizes = args.flag("quick") ? std::vector<uint32_t>{256, 1024} : std::vector<uint32_t>{1024, 4096};
+  std::vector<uint32_t> sizes =
+      args.flag("quick") ? std::vector<uint32_t>{256, 1024} : std::vector<uint32_t>{1024, 4096};
   if (auto s = args.value("sizes")) sizes = parseSizes(*s);
   const uint32_t heads = static_cast<uint32_t>(args.integer("heads", 5));
   const uint32_t headDim = static_cast<uint32_t>(args.integer("head-dim", 64));
@@ -141,8 +142,8 @@ int benchAttention(const Arguments& args) {
       best = std::min(best, plan.stageTimes().at(0).milliseconds);
     }
     double flops = 4.0 * tokens * double(tokens) * channels;  // q k^T and p v, all heads
-    std::printf("attention %5u tokens x %u heads x %u: %9.3f ms  %8.1f GFLOP/s  (activations %.1f MiB)\n", tokens, heads,
-                headDim, best, flops / (best * 1e6), plan.activationBytes() / 1048576.0);
+    std::printf("attention %5u tokens x %u heads x %u: %9.3f ms  %8.1f GFLOP/s  (activations %.1f MiB)\n", tokens,
+                heads, headDim, best, flops / (best * 1e6), plan.activationBytes() / 1048576.0);
 
     auto got = nn::readTensor(context, output);
     double error = 0, norm = 0;

@@ -23,8 +23,7 @@ TEST_P(TimestepEmbeddingTest, MatchesDiffusers) {
   nn::Plan plan(context());
   auto timesteps = testing::goldenInput(plan, golden, name, "timesteps", nn::DType::F32);
   nn::TimestepEmbeddingOptions options{params["dim"].get<uint32_t>(), params["flip_sin_to_cos"].get<bool>(),
-                                       params["downscale_freq_shift"].get<float>(),
-                                       params["max_period"].get<float>()};
+                                       params["downscale_freq_shift"].get<float>(), params["max_period"].get<float>()};
   nn::Tensor output = nn::timestepEmbedding(plan, timesteps.tensor, options);
   plan.finalize();
   testing::writeGoldenInputs(context(), {&timesteps});
