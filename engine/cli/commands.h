@@ -12,6 +12,5 @@ int runDevices(const CommandArgs& args);
 int runBench(const CommandArgs& args);
 int runEncode(const CommandArgs& args);
 int runDecode(const CommandArgs& args);
-int benchTae(const CommandArgs& args);
 
 }  // namespace afterimage::cli

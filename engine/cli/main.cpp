@@ -20,7 +20,7 @@ struct Command {
 const Command kCommands[] = {
     {"devices", afterimage::cli::runDevices, "devices [--json]            list Vulkan devices and audio inputs"},
     {"bench", afterimage::cli::runBench,
-     "bench gemm|conv2d|tae [options]  GPU timings: gemm/conv2d [--quick] [--sizes N,N..]; tae [--size 512] [--tae DIR]"},
+     "bench gemm|conv2d|attention|tae [options]   GPU timings per stage and GFLOP/s (--quick, --sizes N,N.., tae --size 512)"},
     {"encode", afterimage::cli::runEncode,
      "encode IMAGE.png -o LATENT.safetensors --tae DIR|--encoder FILE   image -> latent (tiny autoencoder)"},
     {"decode", afterimage::cli::runDecode,

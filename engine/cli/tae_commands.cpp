@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "engine/cli/arguments.h"
+#include "engine/cli/bench_support.h"
 #include "engine/cli/commands.h"
 #include "engine/image/png_image.h"
 #include "engine/models/tiny_autoencoder.h"

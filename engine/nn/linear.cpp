@@ -37,8 +37,8 @@ Tensor linear(Plan& plan, const Tensor& input, const Tensor& weight, const Tenso
   MatmulShape shape{static_cast<uint32_t>(input.elements() / in), out, in, 1, true, 1.0f};
   gpu::Context& context = plan.context();
   plan.add([&context, shape, input, weight, bias, output](gpu::CommandSequence& sequence) {
-    recordMatmul(context, sequence, shape, input.slice(), weight.slice(), bias.valid() ? bias.slice() : gpu::BufferSlice{},
-                 output.slice());
+    recordMatmul(context, sequence, shape, input.slice(), weight.slice(),
+                 bias.valid() ? bias.slice() : gpu::BufferSlice{}, output.slice());
   });
   if (activation != Activation::None) {
     const auto& pipeline =

@@ -49,8 +49,8 @@ Tensor groupNorm(Plan& plan, const Tensor& input, const Tensor& gamma, const Ten
   checkAffine("groupNorm", input, gamma, beta, channels);
   uint32_t spatial = static_cast<uint32_t>(input.elements() / (size_t(batch) * channels));
   uint32_t channelsPerGroup = channels / groups;
-  return normalize(plan, input, gamma, beta, {batch * groups, channelsPerGroup * spatial, spatial, channelsPerGroup, groups, eps},
-                   activation);
+  return normalize(plan, input, gamma, beta,
+                   {batch * groups, channelsPerGroup * spatial, spatial, channelsPerGroup, groups, eps}, activation);
 }
 
 Tensor layerNorm(Plan& plan, const Tensor& input, const Tensor& gamma, const Tensor& beta, float eps) {

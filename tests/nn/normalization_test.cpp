@@ -31,11 +31,10 @@ TEST_P(NormalizationTest, MatchesPyTorch) {
   auto gamma = testing::goldenInput(plan, golden, name, "gamma");
   auto beta = testing::goldenInput(plan, golden, name, "beta");
   float eps = params["eps"].get<float>();
-  nn::Tensor output =
-      params["op"] == "group_norm"
-          ? nn::groupNorm(plan, input.tensor, gamma.tensor, beta.tensor, params["groups"].get<uint32_t>(), eps,
-                          activationNamed(params["activation"]))
-          : nn::layerNorm(plan, input.tensor, gamma.tensor, beta.tensor, eps);
+  nn::Tensor output = params["op"] == "group_norm"
+                          ? nn::groupNorm(plan, input.tensor, gamma.tensor, beta.tensor,
+                                          params["groups"].get<uint32_t>(), eps, activationNamed(params["activation"]))
+                          : nn::layerNorm(plan, input.tensor, gamma.tensor, beta.tensor, eps);
   plan.finalize();
   testing::writeGoldenInputs(context(), {&input, &gamma, &beta});
   plan.run();

@@ -1,0 +1,22 @@
+// Shared pieces of the `afterimage bench` benchmarks.
+#pragma once
+#include <random>
+#include <string>
+#include <vector>
+
+#include "engine/cli/arguments.h"
+#include "engine/cli/commands.h"
+
+namespace afterimage::cli {
+
+// "256,512" -> {256, 512}; UsageError naming `option` otherwise.
+std::vector<uint32_t> parseSizes(const std::string& text, const std::string& option = "--sizes");
+// Uniform values in [-1, 1) (f16 rounding happens on upload).
+std::vector<float> randomHalfValues(size_t count, std::mt19937& rng);
+
+int benchGemm(const CommandArgs& args);
+int benchConv2d(const CommandArgs& args);
+int benchAttention(const CommandArgs& args);
+int benchTae(const CommandArgs& args);
+
+}  // namespace afterimage::cli

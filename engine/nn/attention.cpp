@@ -1,0 +1,54 @@
+#include "engine/nn/attention.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "engine/gpu/gpu_error.h"
+
+namespace afterimage::nn {
+namespace {
+
+struct AttentionPush {
+  uint32_t queries, keys, channels4;
+  float scale;
+};
+
+constexpr uint32_t kQueriesPerWorkgroup = 64;  // local_size_x of shaders/attention.comp
+constexpr uint32_t kMaxHeadDim = 256;
+
+// Key and value blocks together take 16 KiB of shared memory at any head size.
+uint32_t keysPerBlock(uint32_t headDim) { return std::clamp(2048u / headDim, 8u, 64u); }
+
+}  // namespace
+
+Tensor attention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, uint32_t heads) {
+  for (auto [name, t] : {std::pair<const char*, const Tensor*>{"q", &q}, {"k", &k}, {"v", &v}}) {
+    if (!t->valid() || t->dtype() != DType::F16 || t->rank() != 3)
+      throw gpu::GpuError(std::string("attention: ") + name + " must be f16 [B, T, H*D], found " +
+                          toString(t->shape()));
+  }
+  uint32_t batch = q.dim(0), queries = q.dim(1), channels = q.dim(2), keys = k.dim(1);
+  if (k.shape() != v.shape() || k.dim(0) != batch || k.dim(2) != channels)
+    throw gpu::GpuError("attention: k " + toString(k.shape()) + " and v " + toString(v.shape()) + " must both be [" +
+                        std::to_string(batch) + ", Tk, " + std::to_string(channels) + "] for q " + toString(q.shape()));
+  if (heads == 0 || channels % heads != 0)
+    throw gpu::GpuError("attention: " + std::to_string(channels) + " channels do not split into " +
+                        std::to_string(heads) + " heads");
+  uint32_t headDim = channels / heads;
+  if (headDim % 4 != 0 || headDim > kMaxHeadDim)
+    throw gpu::GpuError("attention: head dimension " + std::to_string(headDim) +
+                        " unsupported (a multiple of 4, at most " + std::to_string(kMaxHeadDim) + ")");
+  if (queries == 0 || keys == 0) throw gpu::GpuError("attention: empty query or key sequence");
+
+  const auto& pipeline =
+      plan.context().pipelines().get({"attention", 4, sizeof(AttentionPush), {headDim / 4, keysPerBlock(headDim)}});
+  AttentionPush push{queries, keys, channels / 4, float(1.4426950408889634 / std::sqrt(double(headDim)))};
+  Tensor output = plan.allocate(q.shape());
+  uint32_t queryBlocks = (queries + kQueriesPerWorkgroup - 1) / kQueriesPerWorkgroup;
+  plan.add([&pipeline, q, k, v, output, push, queryBlocks, heads, batch](gpu::CommandSequence& sequence) {
+    sequence.dispatch(pipeline, {q.slice(), k.slice(), v.slice(), output.slice()}, push, queryBlocks, heads, batch);
+  });
+  return output;
+}
+
+}  // namespace afterimage::nn
