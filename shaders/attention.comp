@@ -12,6 +12,7 @@
 layout(local_size_x = 64) in;
 layout(constant_id = 0) const uint D4 = 16;    // head dimension / 4
 layout(constant_id = 1) const uint KEYS = 32;  // keys per shared-memory block
+layout(constant_id = 2) const uint CAUSAL = 0;  // 1: query i sees keys 0..i only
 
 layout(std430, binding = 0) readonly buffer Queries { f16vec4 q[]; };
 layout(std430, binding = 1) readonly buffer Keys { f16vec4 k[]; };
@@ -50,8 +51,10 @@ void main() {
   float runningMax = NEGATIVE, runningSum = 0.0;
 
   uint keyBase = batch * p.keys * p.channels4 + head * D4;
-  for (uint k0 = 0; k0 < p.keys; k0 += KEYS) {
-    uint count = min(KEYS, p.keys - k0);
+  // Causal: no query of this workgroup sees keys past its last query.
+  uint keyEnd = CAUSAL != 0 ? min(p.keys, gl_WorkGroupID.x * QUERIES + QUERIES) : p.keys;
+  for (uint k0 = 0; k0 < keyEnd; k0 += KEYS) {
+    uint count = min(KEYS, keyEnd - k0);
     barrier();  // the previous block has been read by every invocation
     for (uint i = local; i < count * D4; i += QUERIES) {
       uint index = keyBase + (k0 + i / D4) * p.channels4 + i % D4;
@@ -64,6 +67,7 @@ void main() {
     [[dont_unroll]] for (uint j = 0; j < count; ++j) {
       float s = 0.0;
       [[unroll]] for (uint d = 0; d < D4; ++d) s += dot(qv[d], keyBlock[j * D4 + d]);
+      if (CAUSAL != 0 && k0 + j > query) s = NEGATIVE;
       scoreBlock[j * QUERIES + local] = s;
       blockMax = max(blockMax, s);
     }

@@ -21,7 +21,7 @@ uint32_t keysPerBlock(uint32_t headDim) { return std::clamp(2048u / headDim, 8u,
 
 }  // namespace
 
-Tensor attention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, uint32_t heads) {
+Tensor attention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, uint32_t heads, bool causal) {
   for (auto [name, t] : {std::pair<const char*, const Tensor*>{"q", &q}, {"k", &k}, {"v", &v}}) {
     if (!t->valid() || t->dtype() != DType::F16 || t->rank() != 3)
       throw gpu::GpuError(std::string("attention: ") + name + " must be f16 [B, T, H*D], found " +
@@ -39,9 +39,12 @@ Tensor attention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, 
     throw gpu::GpuError("attention: head dimension " + std::to_string(headDim) +
                         " unsupported (a multiple of 4, at most " + std::to_string(kMaxHeadDim) + ")");
   if (queries == 0 || keys == 0) throw gpu::GpuError("attention: empty query or key sequence");
+  if (causal && keys != queries)
+    throw gpu::GpuError("attention: causal attention needs as many keys as queries, got " + std::to_string(keys) +
+                        " keys for " + std::to_string(queries) + " queries");
 
   const auto& pipeline =
-      plan.context().pipelines().get({"attention", 4, sizeof(AttentionPush), {headDim / 4, keysPerBlock(headDim)}});
+      plan.context().pipelines().get({"attention", 4, sizeof(AttentionPush), {headDim / 4, keysPerBlock(headDim), causal ? 1u : 0u}});
   AttentionPush push{queries, keys, channels / 4, float(1.4426950408889634 / std::sqrt(double(headDim)))};
   Tensor output = plan.allocate(q.shape());
   uint32_t queryBlocks = (queries + kQueriesPerWorkgroup - 1) / kQueriesPerWorkgroup;

@@ -7,6 +7,7 @@ namespace afterimage::nn {
 
 // q [B, Tq, H*D], k and v [B, Tk, H*D] -> [B, Tq, H*D]; heads split the last
 // dimension (D = C / heads, 64 and up in SD). Softmax scale 1/sqrt(D).
-Tensor attention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, uint32_t heads);
+// causal: query i attends to keys 0..i only (the CLIP text encoder).
+Tensor attention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, uint32_t heads, bool causal = false);
 
 }  // namespace afterimage::nn

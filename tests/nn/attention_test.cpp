@@ -2,7 +2,7 @@
 // in f64 on the same f16 inputs; tests/golden/ops/attention.safetensors):
 // self and cross attention (Tk = 77), head sizes 4 to 128, query counts
 // across several workgroups and key counts across several shared-memory
-// blocks, and a sharply peaked softmax.
+// blocks, a sharply peaked softmax, and causal masking (CLIP).
 // Tolerance: relative L2 error < 2e-3 (f16 output rounding).
 #include "engine/nn/attention.h"
 
@@ -24,7 +24,9 @@ TEST_P(AttentionTest, MatchesPyTorch) {
   auto q = testing::goldenInput(plan, golden, name, "q");
   auto k = testing::goldenInput(plan, golden, name, "k");
   auto v = testing::goldenInput(plan, golden, name, "v");
-  nn::Tensor output = nn::attention(plan, q.tensor, k.tensor, v.tensor, golden.params(name)["heads"].get<uint32_t>());
+  auto params = golden.params(name);
+  nn::Tensor output = nn::attention(plan, q.tensor, k.tensor, v.tensor, params["heads"].get<uint32_t>(),
+                                    params["causal"].get<bool>());
   plan.finalize();
   testing::writeGoldenInputs(context(), {&q, &k, &v});
   plan.run();
@@ -33,7 +35,7 @@ TEST_P(AttentionTest, MatchesPyTorch) {
 
 INSTANTIATE_TEST_SUITE_P(Golden, AttentionTest,
                          ::testing::Values("self_t37_5x8", "cross_t37_k77_5x8_sharp", "self_t100_2x16", "self_t37_5x64",
-                                           "cross_t37_k77_2x64", "cross_t20_k24_2x128", "self_t3_1x4"),
+                                           "cross_t37_k77_2x64", "cross_t20_k24_2x128", "self_t3_1x4", "causal_t77_4x8"),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 class AttentionPlan : public testing::GpuTest {};
