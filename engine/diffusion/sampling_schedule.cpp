@@ -69,6 +69,25 @@ SamplingStep ddimStep(PredictionType prediction, double timestep, double alphaBa
   return step;
 }
 
+// alpha_bar linearly interpolated between integer timesteps.
+double alphaBarAt(const std::vector<double>& alphaBar, double t) {
+  size_t below = size_t(std::floor(std::max(t, 0.0)));
+  if (below + 1 >= alphaBar.size()) return alphaBar.back();
+  double fraction = t - double(below);
+  return alphaBar[below] + fraction * (alphaBar[below + 1] - alphaBar[below]);
+}
+
+void setInitScales(const SchedulerConfig& config, SamplingSchedule& schedule) {
+  const SamplingStep& first = schedule.steps.front();
+  if (config.kind == SchedulerKind::DDIM) {
+    schedule.initScale = float(std::sqrt(first.noiseLevel));
+    schedule.noiseScale = float(std::sqrt(1.0 - first.noiseLevel));
+  } else {
+    schedule.initScale = 1;
+    schedule.noiseScale = float(first.noiseLevel);
+  }
+}
+
 // The steps from index `first` of a `steps`-step schedule.
 SamplingSchedule scheduleFrom(const SchedulerConfig& config, int steps, int first) {
   const std::vector<double> alphaBar = alphasCumprod(config);
@@ -170,14 +189,33 @@ SamplingSchedule imageToImageSchedule(const SchedulerConfig& config, int steps, 
                          " leave no step to run (steps x strength must be at least 1)");
   }
   SamplingSchedule schedule = scheduleFrom(config, steps, steps - kept);
-  const SamplingStep& first = schedule.steps.front();
-  if (config.kind == SchedulerKind::DDIM) {
-    schedule.initScale = float(std::sqrt(first.noiseLevel));
-    schedule.noiseScale = float(std::sqrt(1.0 - first.noiseLevel));
-  } else {
-    schedule.initScale = 1;
-    schedule.noiseScale = float(first.noiseLevel);
+  setInitScales(config, schedule);
+  return schedule;
+}
+
+SamplingSchedule streamSchedule(const SchedulerConfig& config, int steps, double strength) {
+  checkSteps(config, steps);
+  if (!(strength > 0.0 && strength <= 1.0)) {
+    throw SchedulerError("stream strength: expected 0 < strength <= 1, found " + std::to_string(strength));
   }
+  const std::vector<double> alphaBar = alphasCumprod(config);
+  auto timestep = [&](int i) {
+    return std::max(0.0, roundHalfEven(strength * config.numTrainTimesteps * double(steps - i) / steps) - 1.0);
+  };
+  SamplingSchedule schedule;
+  schedule.inferenceSteps = steps;
+  for (int i = 0; i < steps; ++i) {
+    double t = timestep(i);
+    bool last = i + 1 == steps;
+    if (config.kind == SchedulerKind::EulerDiscrete) {
+      double next = last ? 0.0 : sigmaAt(alphaBar, timestep(i + 1));
+      schedule.steps.push_back(eulerStep(config.predictionType, t, sigmaAt(alphaBar, t), next));
+    } else {
+      double next = !last ? alphaBarAt(alphaBar, timestep(i + 1)) : config.setAlphaToOne ? 1.0 : alphaBar[0];
+      schedule.steps.push_back(ddimStep(config.predictionType, t, alphaBarAt(alphaBar, t), next));
+    }
+  }
+  setInitScales(config, schedule);
   return schedule;
 }
 

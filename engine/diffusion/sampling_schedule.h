@@ -49,4 +49,12 @@ SamplingSchedule textToImageSchedule(const SchedulerConfig& config, int steps);
 // strength is outside (0, 1].
 SamplingSchedule imageToImageSchedule(const SchedulerConfig& config, int steps, double strength);
 
+// Streaming image to image (the live generator): exactly `steps` UNet calls
+// at any strength in (0, 1], so one recorded plan serves every frame while
+// the music moves the strength (in steps of 1/T). Timestep i is
+// round(strength * T * (steps - i) / steps) - 1, which at strength 1 is the
+// trailing text-to-image schedule; the init latent is noised to the first step.
+// Throws SchedulerError for strength outside (0, 1] or steps outside 1..T.
+SamplingSchedule streamSchedule(const SchedulerConfig& config, int steps, double strength);
+
 }  // namespace afterimage::diffusion

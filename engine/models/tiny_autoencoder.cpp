@@ -61,10 +61,14 @@ std::vector<TinyAutoencoder::Layer> TinyAutoencoder::load(const std::string& pat
     return w;
   };
 
+  // The original nn.Sequential names ("1.weight") or diffusers'
+  // AutoencoderTiny ("decoder.layers.1.weight", encoder and decoder in one file).
+  std::string side = isDecoder ? "decoder" : "encoder";
+  std::string prefix = file.find(side + ".layers." + (isDecoder ? "1" : "0") + ".weight") ? side + ".layers." : "";
   const Kind* layout = isDecoder ? kDecoderLayout : kEncoderLayout;
   size_t count = isDecoder ? std::size(kDecoderLayout) : std::size(kEncoderLayout);
   // Channels flowing between layers, starting from the input's.
-  uint32_t channels = isDecoder ? shapeOf("1.weight")[1] : 3;
+  uint32_t channels = isDecoder ? shapeOf(prefix + "1.weight")[1] : 3;
   if (isDecoder) {
     if (latentChannels_ && latentChannels_ != channels)
       throw nn::WeightError(path + ": decoder takes " + std::to_string(channels) + " latent channels, the encoder gives " +
@@ -74,14 +78,15 @@ std::vector<TinyAutoencoder::Layer> TinyAutoencoder::load(const std::string& pat
   std::vector<Layer> layers;
   for (size_t i = 0; i < count; ++i) {
     std::string name = std::to_string(i);
+    std::string key = prefix + name;  // the tensor names' stem
     switch (layout[i]) {
       case Kind::Conv: {
-        nn::Shape shape = shapeOf(name + ".weight");
+        nn::Shape shape = shapeOf(key + ".weight");
         if (shape.size() != 4 || shape[1] != channels || shape[2] != 3)
-          throw nn::WeightError(path + ": tensor '" + name + ".weight' has shape " + nn::toString(shape) +
+          throw nn::WeightError(path + ": tensor '" + key + ".weight' has shape " + nn::toString(shape) +
                                 ", expected a 3x3 convolution taking " + std::to_string(channels) + " channels");
         Layer layer{Kind::Conv, name};
-        layer.conv = loadConv(name, channels, shape[0], 3);
+        layer.conv = loadConv(key, channels, shape[0], 3);
         layer.stride = isStrided(isDecoder, i) ? 2 : 1;
         channels = shape[0];
         layers.push_back(std::move(layer));
@@ -92,21 +97,21 @@ std::vector<TinyAutoencoder::Layer> TinyAutoencoder::load(const std::string& pat
         break;
       case Kind::Block: {
         Layer layer{Kind::Block, name};
-        uint32_t out = shapeOf(name + ".conv.0.weight")[0];
-        if (file.find(name + ".pool.0.weight")) {
-          uint32_t wide = shapeOf(name + ".pool.0.weight")[0];
+        uint32_t out = shapeOf(key + ".conv.0.weight")[0];
+        if (file.find(key + ".pool.0.weight")) {
+          uint32_t wide = shapeOf(key + ".pool.0.weight")[0];
           layer.pool = true;
-          layer.pool0 = weights_.load(file, name + ".pool.0.weight", {wide, channels, 1, 1});
-          layer.poolGamma = weights_.load(file, name + ".pool.1.weight", {wide});
-          layer.poolBeta = weights_.load(file, name + ".pool.1.bias", {wide});
-          layer.pool3 = weights_.load(file, name + ".pool.3.weight", {channels, wide, 1, 1});
+          layer.pool0 = weights_.load(file, key + ".pool.0.weight", {wide, channels, 1, 1});
+          layer.poolGamma = weights_.load(file, key + ".pool.1.weight", {wide});
+          layer.poolBeta = weights_.load(file, key + ".pool.1.bias", {wide});
+          layer.pool3 = weights_.load(file, key + ".pool.3.weight", {channels, wide, 1, 1});
           parameters_ += 2ull * wide * channels + 2ull * wide;
         }
-        layer.blockConv[0] = loadConv(name + ".conv.0", channels, out, 3);
-        layer.blockConv[1] = loadConv(name + ".conv.2", out, out, 3);
-        layer.blockConv[2] = loadConv(name + ".conv.4", out, out, 3);
+        layer.blockConv[0] = loadConv(key + ".conv.0", channels, out, 3);
+        layer.blockConv[1] = loadConv(key + ".conv.2", out, out, 3);
+        layer.blockConv[2] = loadConv(key + ".conv.4", out, out, 3);
         if (out != channels) {
-          layer.skip = weights_.load(file, name + ".skip.weight", {out, channels, 1, 1});
+          layer.skip = weights_.load(file, key + ".skip.weight", {out, channels, 1, 1});
           parameters_ += uint64_t(out) * channels;
         }
         channels = out;

@@ -4,6 +4,8 @@
 // the family's; widths, latent channels, biases, skip convs and the pool path
 // are read from the weights themselves. Images are [N, 3, H, W] in [0, 1];
 // latents [N, C, H/8, W/8], used directly by the diffusion model (no scaling).
+// Weights: the original taesd_{encoder,decoder}.safetensors, or a diffusers
+// AutoencoderTiny file (both sides in one diffusion_pytorch_model.safetensors).
 #pragma once
 #include <memory>
 #include <string>

@@ -165,3 +165,46 @@ TEST(SamplingSchedule, TwoStepLoopsMatchDiffusers) {
 
 }  // namespace
 }  // namespace afterimage::diffusion
+
+namespace afterimage::diffusion {
+namespace {
+
+// The live generator's schedule: at strength 1 it is the trailing Euler
+// text-to-image schedule (same timesteps and coefficients; diffusers' DDIM
+// steps back by T / n instead of to the next timestep, so only Euler is
+// compared); lower strength
+// starts at lower noise, continuously, with the same number of UNet calls.
+TEST(StreamSchedule, FullStrengthIsTheTrailingSchedule) {
+  for (const char* name : {"sd_turbo"}) {
+    SchedulerConfig config = goldenConfig(name);
+    for (int steps = 1; steps <= 4; ++steps) {
+      SamplingSchedule stream = streamSchedule(config, steps, 1.0);
+      SamplingSchedule reference = textToImageSchedule(config, steps);
+      ASSERT_EQ(stream.steps.size(), reference.steps.size());
+      for (size_t i = 0; i < stream.steps.size(); ++i) {
+        EXPECT_EQ(stream.steps[i].timestep, reference.steps[i].timestep) << name << " step " << i;
+        EXPECT_NEAR(stream.steps[i].nextFromOutput, reference.steps[i].nextFromOutput,
+                    1e-6 * std::abs(reference.steps[i].nextFromOutput) + 1e-7);
+        EXPECT_NEAR(stream.steps[i].inputScale, reference.steps[i].inputScale, 1e-7);
+      }
+    }
+  }
+}
+
+TEST(StreamSchedule, StrengthMovesTheNoiseLevelContinuously) {
+  SchedulerConfig turbo = SchedulerConfig::sdTurbo();
+  double previous = 0;
+  for (double strength = 0.05; strength <= 1.0; strength += 0.05) {
+    SamplingSchedule s = streamSchedule(turbo, 2, strength);
+    ASSERT_EQ(s.steps.size(), 2u);
+    EXPECT_EQ(s.initScale, 1.0f);
+    EXPECT_GT(s.noiseScale, previous) << "strength " << strength;
+    previous = s.noiseScale;
+    EXPECT_EQ(s.steps.back().nextNoiseLevel, 0.0);  // ends at the clean latent
+  }
+  EXPECT_THROW(streamSchedule(turbo, 2, 0.0), SchedulerError);
+  EXPECT_THROW(streamSchedule(turbo, 2, 1.5), SchedulerError);
+}
+
+}  // namespace
+}  // namespace afterimage::diffusion
