@@ -61,14 +61,18 @@ std::vector<TinyAutoencoder::Layer> TinyAutoencoder::load(const std::string& pat
     return w;
   };
 
-  // The original nn.Sequential names ("1.weight") or diffusers'
-  // AutoencoderTiny ("decoder.layers.1.weight", encoder and decoder in one file).
+  // The original nn.Sequential names ("1.weight"), or diffusers'
+  // AutoencoderTiny ("encoder.layers.0.weight", both sides in one file),
+  // whose decoder applies the clamp outside its Sequential: its indices are
+  // one less than the original's.
   std::string side = isDecoder ? "decoder" : "encoder";
-  std::string prefix = file.find(side + ".layers." + (isDecoder ? "1" : "0") + ".weight") ? side + ".layers." : "";
+  bool diffusersLayout = file.find(side + ".layers.0.weight") != nullptr;
+  std::string prefix = diffusersLayout ? side + ".layers." : "";
+  int indexShift = diffusersLayout && isDecoder ? 1 : 0;
   const Kind* layout = isDecoder ? kDecoderLayout : kEncoderLayout;
   size_t count = isDecoder ? std::size(kDecoderLayout) : std::size(kEncoderLayout);
   // Channels flowing between layers, starting from the input's.
-  uint32_t channels = isDecoder ? shapeOf(prefix + "1.weight")[1] : 3;
+  uint32_t channels = isDecoder ? shapeOf(prefix + std::to_string(1 - indexShift) + ".weight")[1] : 3;
   if (isDecoder) {
     if (latentChannels_ && latentChannels_ != channels)
       throw nn::WeightError(path + ": decoder takes " + std::to_string(channels) + " latent channels, the encoder gives " +
@@ -78,7 +82,7 @@ std::vector<TinyAutoencoder::Layer> TinyAutoencoder::load(const std::string& pat
   std::vector<Layer> layers;
   for (size_t i = 0; i < count; ++i) {
     std::string name = std::to_string(i);
-    std::string key = prefix + name;  // the tensor names' stem
+    std::string key = prefix + std::to_string(int(i) - indexShift);  // the tensor names' stem
     switch (layout[i]) {
       case Kind::Conv: {
         nn::Shape shape = shapeOf(key + ".weight");

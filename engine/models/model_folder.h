@@ -1,0 +1,37 @@
+// A model folder as users download it (diffusers layout, e.g.
+// stabilityai/sd-turbo): model_index.json, unet/, text_encoder/,
+// tokenizer/, scheduler/, and a tiny autoencoder (madebyollin/taesd) in
+// taesd/ or as vae/ when that is an AutoencoderTiny. Only .safetensors
+// weights are read; an fp16 variant is preferred when both are present.
+#pragma once
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace afterimage::models {
+
+class ModelFolderError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ModelFiles {
+  std::string root;
+  std::string unetConfig, unetWeights;
+  std::string textEncoderConfig, textEncoderWeights;
+  std::string tokenizerDir;
+  std::string schedulerConfig;
+  std::string taeEncoder, taeDecoder;
+};
+
+// Throws ModelFolderError listing every missing or unsupported part (the
+// path and what to do about it). taeDir, when not empty, overrides where the
+// tiny autoencoder is looked for.
+ModelFiles findModelFiles(const std::string& dir, const std::string& taeDir = "");
+
+// The tiny autoencoder's two weight files in `dir`: *encoder*/*decoder*
+// .safetensors, or one diffusers AutoencoderTiny file serving both. Appends
+// to `problems` what is missing.
+void findTinyAutoencoder(const std::string& dir, ModelFiles& files, std::vector<std::string>& problems);
+
+}  // namespace afterimage::models

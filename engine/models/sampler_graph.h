@@ -1,0 +1,49 @@
+// The few-step sampling loop, recorded once into a plan: the start latent
+// from an init latent and noise, `steps` UNet evaluations each followed by
+// the scheduler's update, then the tiny autoencoder's decode. Each frame
+// writes the inputs and a schedule (scalars and timesteps on the GPU) and
+// replays; nothing is recorded again, whatever the strength.
+#pragma once
+#include <vector>
+
+#include "engine/diffusion/sampling_schedule.h"
+#include "engine/models/tiny_autoencoder.h"
+#include "engine/models/unet.h"
+
+namespace afterimage::models {
+
+struct SamplerShape {
+  uint32_t steps = 1;
+  uint32_t latentHeight = 64, latentWidth = 64;
+  uint32_t contextTokens = 77;
+};
+
+class SamplerGraph {
+ public:
+  // Adds the loop to `plan` (finalize it afterwards). With timestamps, the
+  // UNet's blocks and the decode are timed.
+  SamplerGraph(nn::Plan& plan, const UNet& unet, const TinyAutoencoder& tae, const SamplerShape& shape,
+               bool timestamps = false);
+
+  // Inputs, written before each run: [1, C, h, w] f16, and [1, T, D] f16.
+  const nn::Tensor& initLatent() const { return initLatent_; }
+  const nn::Tensor& noise() const { return noise_; }
+  const nn::Tensor& context() const { return context_; }
+  // Outputs: the final latent (persistent: the next frame's init) and the
+  // decoded image [1, 3, 8h, 8w] in [0, 1] (not clamped).
+  const nn::Tensor& latent() const { return latent_; }
+  const nn::Tensor& image() const { return image_; }
+  const SamplerShape& shape() const { return shape_; }
+
+  // Writes the schedule's scalars and timesteps. Throws std::invalid_argument
+  // when its step count is not the graph's.
+  void setSchedule(gpu::Context& context, const diffusion::SamplingSchedule& schedule) const;
+
+ private:
+  SamplerShape shape_;
+  nn::Tensor initLatent_, noise_, context_, latent_, image_;
+  nn::Tensor coefficients_;             // f32: initScale, noiseScale, then per step inputScale, next x, next output
+  std::vector<nn::Tensor> timesteps_;  // f32 [1] per step
+};
+
+}  // namespace afterimage::models

@@ -1,0 +1,79 @@
+// The whole generation path against diffusers' StableDiffusionPipeline
+// (tools/reference/model_pipeline.py): a complete model folder with small
+// random weights (tokenizer, CLIP text encoder, UNet, AutoencoderTiny,
+// Euler trailing scheduler), the project's seeded noise, 1 and 2 steps.
+// Tolerances: final latent relative L2 < 1e-2 (f16 activations through
+// every step; PyTorch runs f32), image (in [0, 1]) < 2e-2.
+#include "engine/models/diffusion_model.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "engine/diffusion/seeded_noise.h"
+#include "engine/models/sampler_graph.h"
+#include "tests/support/golden.h"
+#include "tests/support/gpu_test.h"
+
+namespace afterimage {
+namespace {
+
+namespace fs = std::filesystem;
+
+class DiffusionModelTest : public testing::GpuTest {};
+
+TEST_F(DiffusionModelTest, GenerationMatchesDiffusersPipeline) {
+  testing::Golden golden("models/pipeline.safetensors");
+  models::DiffusionModel model(context(), models::findModelFiles(testing::goldenPath("models/tiny_pipeline")));
+  for (const auto& name : golden.cases()) {
+    auto params = golden.params(name);
+    uint32_t steps = params["steps"], size = params["size"];
+    nn::Plan plan(context());
+    models::SamplerGraph graph(plan, model.unet(), model.tae(), {steps, size / 8, size / 8, model.contextTokens()});
+    plan.finalize();
+
+    auto noise = diffusion::gaussianNoise(params["seed"].get<uint64_t>(), graph.noise().elements());
+    EXPECT_LT(testing::relativeL2(noise, golden.values(name, "noise")), 1e-6) << "seeded noise differs";
+    nn::writeTensor(context(), graph.noise(), noise);
+    nn::writeTensor(context(), graph.initLatent(), std::vector<float>(graph.initLatent().elements(), 0.0f));
+    nn::writeTensor(context(), graph.context(), model.embedPrompt(params["prompt"].get<std::string>()));
+    graph.setSchedule(context(), diffusion::textToImageSchedule(model.scheduler(), int(steps)));
+    plan.run();
+
+    EXPECT_LT(testing::goldenError(context(), graph.latent(), golden, name, "latent", 1e-2), 1e-2);
+    auto image = nn::readTensor(context(), graph.image());
+    for (auto& v : image) v = std::clamp(v, 0.0f, 1.0f);
+    double imageError = testing::relativeL2(image, golden.values(name, "image"));
+    std::printf("%s.image: relative L2 %.2e (limit 2e-2)\n", name.c_str(), imageError);
+    EXPECT_LT(imageError, 2e-2);
+  }
+}
+
+TEST_F(DiffusionModelTest, PromptMixIsTheNormalisedWeightedSum) {
+  models::DiffusionModel model(context(), models::findModelFiles(testing::goldenPath("models/tiny_pipeline")));
+  auto a = model.embedPrompt("a misty forest"), b = model.embedPrompt("neon city");
+  auto mix = model.embedMix(text::parsePromptMix("a misty forest:1.4, neon city:0.6"));
+  std::vector<float> expected(a.size());
+  for (size_t i = 0; i < a.size(); ++i) expected[i] = 0.7f * a[i] + 0.3f * b[i];
+  EXPECT_LT(testing::relativeL2(mix, expected), 1e-6);
+  EXPECT_THROW(model.embedMix(text::parsePromptMix("a:0, b:0")), std::runtime_error);
+}
+
+TEST(ModelFolderTest, MissingPartsAreAllListed) {
+  fs::path dir = fs::temp_directory_path() / "afterimage_broken_model";
+  fs::remove_all(dir);
+  fs::copy(testing::goldenPath("models/tiny_pipeline"), dir, fs::copy_options::recursive);
+  fs::remove(dir / "unet" / "diffusion_pytorch_model.safetensors");
+  fs::remove_all(dir / "scheduler");
+  try {
+    models::findModelFiles(dir.string());
+    FAIL() << "accepted a folder without UNet weights";
+  } catch (const models::ModelFolderError& e) {
+    std::string message = e.what();
+    EXPECT_NE(message.find("unet/diffusion_pytorch_model.safetensors: missing"), std::string::npos) << message;
+    EXPECT_NE(message.find("scheduler_config.json: missing"), std::string::npos) << message;
+  }
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace afterimage
