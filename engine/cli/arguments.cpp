@@ -5,7 +5,8 @@ namespace afterimage::cli {
 Arguments::Arguments(const std::vector<std::string>& args, const std::set<std::string>& valueOptions,
                      const std::set<std::string>& flags) {
   for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
+    // "-o FILE" is the one short option, as in compilers and ffmpeg.
+    const std::string& arg = args[i] == "-o" && valueOptions.count("o") ? std::string("--o") : args[i];
     if (arg.rfind("--", 0) != 0 || arg.size() == 2) {
       positionals_.push_back(arg);
       continue;
@@ -63,6 +64,24 @@ double Arguments::number(const std::string& name, double fallback) const {
   } catch (...) {
   }
   throw UsageError("--" + name + " expects a number, got '" + *v + "'");
+}
+
+ImageSize parseImageSize(const std::string& text, const std::string& option) {
+  auto x = text.find('x');
+  try {
+    size_t used = 0;
+    int width = std::stoi(text.substr(0, x), &used);
+    if (used != (x == std::string::npos ? text.size() : x)) throw std::invalid_argument(text);
+    int height = width;
+    if (x != std::string::npos) {
+      height = std::stoi(text.substr(x + 1), &used);
+      if (used != text.size() - x - 1) throw std::invalid_argument(text);
+    }
+    if (width <= 0 || height <= 0 || width > 8192 || height > 8192) throw std::out_of_range(text);
+    return {uint32_t(width), uint32_t(height)};
+  } catch (const std::exception&) {
+    throw UsageError("--" + option + " expects WIDTHxHEIGHT in pixels (e.g. 512x512), got '" + text + "'");
+  }
 }
 
 }  // namespace afterimage::cli

@@ -1,6 +1,8 @@
-// Command-line arguments: positionals, `--name value` options and `--flag`s.
+// Command-line arguments: positionals, `--name value` options and `--flag`s;
+// `-o FILE` is `--o FILE` where "o" is an option.
 // Unknown or missing values are usage errors that name the option.
 #pragma once
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -34,5 +36,11 @@ class Arguments {
   std::map<std::string, std::string> values_;
   std::set<std::string> flags_;
 };
+
+struct ImageSize {
+  uint32_t width = 0, height = 0;
+};
+// "512x512" (or "512" for a square); UsageError naming `option` otherwise.
+ImageSize parseImageSize(const std::string& text, const std::string& option);
 
 }  // namespace afterimage::cli

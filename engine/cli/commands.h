@@ -12,5 +12,7 @@ int runDevices(const CommandArgs& args);
 int runBench(const CommandArgs& args);
 int runEncode(const CommandArgs& args);
 int runDecode(const CommandArgs& args);
+int runGenerate(const CommandArgs& args);
+int runModels(const CommandArgs& args);
 
 }  // namespace afterimage::cli

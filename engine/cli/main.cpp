@@ -21,6 +21,11 @@ const Command kCommands[] = {
     {"devices", afterimage::cli::runDevices, "devices [--json]            list Vulkan devices and audio inputs"},
     {"bench", afterimage::cli::runBench,
      "bench gemm|conv2d|attention|tae [options]   GPU timings per stage and GFLOP/s (--quick, --sizes N,N.., tae --size 512)"},
+    {"generate", afterimage::cli::runGenerate,
+     "generate --model DIR --prompt \"a:0.7, b:0.3\" [--steps 1..4] [--size WxH] [--seed N] [--init IMG.png "
+     "--strength S] [--tae DIR] -o OUT.png"},
+    {"models", afterimage::cli::runModels,
+     "models check DIR [--size WxH] [--steps N] [--tae DIR]   validate a model folder, print sizes and memory"},
     {"encode", afterimage::cli::runEncode,
      "encode IMAGE.png -o LATENT.safetensors --tae DIR|--encoder FILE   image -> latent (tiny autoencoder)"},
     {"decode", afterimage::cli::runDecode,

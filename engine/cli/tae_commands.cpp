@@ -41,16 +41,10 @@ std::string requiredOutput(const Arguments& args) {
   return *out;
 }
 
-std::vector<std::string> normaliseShortOutput(CommandArgs args) {
-  for (auto& a : args)
-    if (a == "-o") a = "--o";
-  return args;
-}
-
 }  // namespace
 
 int runEncode(const CommandArgs& rawArgs) {
-  Arguments args(normaliseShortOutput(rawArgs), {"gpu", "tae", "encoder", "o"}, {});
+  Arguments args(rawArgs, {"gpu", "tae", "encoder", "o"}, {});
   if (args.positionals().size() != 1) throw UsageError("name one input image");
   std::string output = requiredOutput(args);
   auto picture = image::readPng(args.positionals()[0]);
@@ -74,7 +68,7 @@ int runEncode(const CommandArgs& rawArgs) {
 }
 
 int runDecode(const CommandArgs& rawArgs) {
-  Arguments args(normaliseShortOutput(rawArgs), {"gpu", "tae", "decoder", "o"}, {});
+  Arguments args(rawArgs, {"gpu", "tae", "decoder", "o"}, {});
   if (args.positionals().size() != 1) throw UsageError("name one latent file");
   std::string output = requiredOutput(args);
   nn::SafetensorsFile file(args.positionals()[0]);

@@ -78,3 +78,39 @@ TEST(Cli, UnknownCommandAndOptionAreUsageErrors) {
 }
 
 }  // namespace
+
+namespace {
+
+const std::string kTinyModel = std::string(AFTERIMAGE_SOURCE_DIR) + "/tests/golden/models/tiny_pipeline";
+
+TEST(Cli, GenerateWritesAPictureOfTheRequestedSize) {
+  std::string out = ::testing::TempDir() + "afterimage_generate.png";
+  std::remove(out.c_str());
+  auto r = run(kBinary + " generate --model " + kTinyModel + " --prompt 'a misty forest:0.7, neon city:0.3' " +
+               "--steps 2 --size 64x96 --seed 3 -o " + out);
+  EXPECT_EQ(r.exitCode, 0) << r.output;
+  EXPECT_NE(r.output.find("64x96, 2 UNet step(s) at t=999 499"), std::string::npos) << r.output;
+  FILE* f = std::fopen(out.c_str(), "rb");
+  ASSERT_NE(f, nullptr) << "no " << out;
+  unsigned char header[24];
+  ASSERT_EQ(std::fread(header, 1, 24, f), 24u);
+  std::fclose(f);
+  EXPECT_EQ(header[19], 64);  // PNG IHDR width, big-endian
+  EXPECT_EQ(header[23], 96);
+}
+
+TEST(Cli, GenerateFromABrokenFolderNamesWhatIsMissing) {
+  auto r = run(kBinary + " generate --model " + std::string(AFTERIMAGE_SOURCE_DIR) + "/tests --prompt x -o /tmp/x.png");
+  EXPECT_EQ(r.exitCode, 1) << r.output;
+  EXPECT_NE(r.output.find("unet/config.json: missing"), std::string::npos) << r.output;
+}
+
+TEST(Cli, ModelsCheckPrintsTheParts) {
+  auto r = run(kBinary + " models check " + kTinyModel + " --size 128x128");
+  EXPECT_EQ(r.exitCode, 0) << r.output;
+  EXPECT_NE(r.output.find("heads [2, 4]"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("4 latent channels"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("at 128x128"), std::string::npos) << r.output;
+}
+
+}  // namespace

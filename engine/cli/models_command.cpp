@@ -1,0 +1,69 @@
+// afterimage models check DIR [--size WxH] [--steps N] [--tae DIR]
+// Validates a model folder (every tensor's name and shape against the
+// configs) and prints what it found and the memory a resolution needs; or
+// exactly what is missing or mismatched (exit 1).
+#include <cstdio>
+
+#include "engine/cli/arguments.h"
+#include "engine/cli/commands.h"
+#include "engine/models/diffusion_model.h"
+#include "engine/models/sampler_graph.h"
+
+namespace afterimage::cli {
+namespace {
+
+double mib(uint64_t bytes) { return bytes / 1048576.0; }
+
+std::string list(const std::vector<uint32_t>& values) {
+  std::string s;
+  for (auto v : values) s += (s.empty() ? "" : ", ") + std::to_string(v);
+  return "[" + s + "]";
+}
+
+int checkModel(const Arguments& args) {
+  if (args.positionals().size() != 2) throw UsageError("models check DIR");
+  const std::string& dir = args.positionals()[1];
+  gpu::Context context({.gpu = args.value("gpu", "")});
+  models::DiffusionModel model(context, models::findModelFiles(dir, args.value("tae", "")));
+  const auto& u = model.unet().config();
+  const auto& t = model.textEncoder().config();
+  std::printf("%s: SD-family UNet model\n", dir.c_str());
+  std::printf("  unet          %s\n                %.1fM parameters; channels %s, %u layers per block, heads %s, "
+              "cross-attention %u, %s projections\n",
+              model.files().unetWeights.c_str(), model.unet().parameterCount() / 1e6, list(u.blockOutChannels).c_str(),
+              u.layersPerBlock, list(u.heads).c_str(), u.crossAttentionDim, u.linearProjection ? "linear" : "1x1-conv");
+  std::printf("  text encoder  %s\n                %.1fM parameters; %u layers, hidden %u, %u heads, %s\n",
+              model.files().textEncoderWeights.c_str(), model.textEncoder().parameterCount() / 1e6, t.layers,
+              t.hiddenSize, t.heads, t.activation == nn::Activation::GELU ? "GELU" : "QuickGELU");
+  std::printf("  tokenizer     %s (%u tokens)\n", model.files().tokenizerDir.c_str(), model.contextTokens());
+  std::printf("  autoencoder   %s\n                %.2fM parameters; %u latent channels\n",
+              model.files().taeDecoder.c_str(), model.tae().parameterCount() / 1e6, model.tae().latentChannels());
+  const auto& s = model.scheduler();
+  std::printf("  scheduler     %s, %s prediction\n",
+              s.kind == diffusion::SchedulerKind::EulerDiscrete ? "Euler discrete" : "DDIM",
+              diffusion::predictionTypeName(s.predictionType));
+
+  ImageSize size = args.value("size") ? parseImageSize(*args.value("size"), "size")
+                                      : ImageSize{u.sampleSize * 8, u.sampleSize * 8};
+  uint32_t steps = static_cast<uint32_t>(args.integer("steps", 1));
+  nn::Plan plan(context);
+  models::SamplerGraph graph(plan, model.unet(), model.tae(), {steps, size.height / 8, size.width / 8,
+                                                               model.contextTokens()});
+  uint64_t weights = model.parameterCount() * 2;  // stored as f16 on the GPU
+  std::printf("  total         %.1fM parameters, %.0f MiB of f16 weights\n", model.parameterCount() / 1e6, mib(weights));
+  std::printf("  at %ux%u, %u step(s): %.0f MiB activations + %.1f MiB inputs/state; %.0f MiB in all\n", size.width,
+              size.height, steps, mib(plan.activationBytes()), mib(plan.persistentBytes()),
+              mib(weights + plan.activationBytes() + plan.persistentBytes()));
+  std::printf("ok\n");
+  return 0;
+}
+
+}  // namespace
+
+int runModels(const CommandArgs& rawArgs) {
+  Arguments args(rawArgs, {"gpu", "size", "steps", "tae"}, {});
+  if (args.positionals().empty() || args.positionals()[0] != "check") throw UsageError("models check DIR");
+  return checkModel(args);
+}
+
+}  // namespace afterimage::cli
