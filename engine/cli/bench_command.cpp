@@ -14,7 +14,7 @@ struct Bench {
 };
 
 const Bench kBenches[] = {
-    {"gemm", benchGemm}, {"conv2d", benchConv2d}, {"attention", benchAttention}, {"tae", benchTae}};
+    {"gemm", benchGemm}, {"conv2d", benchConv2d}, {"attention", benchAttention}, {"tae", benchTae}, {"unet", benchUNet}};
 
 std::string benchNames() {
   std::string names;

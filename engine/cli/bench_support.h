@@ -18,5 +18,6 @@ int benchGemm(const CommandArgs& args);
 int benchConv2d(const CommandArgs& args);
 int benchAttention(const CommandArgs& args);
 int benchTae(const CommandArgs& args);
+int benchUNet(const CommandArgs& args);
 
 }  // namespace afterimage::cli

@@ -125,6 +125,16 @@ class UNetLoader {
 UNet::UNet(gpu::Context& context, const std::string& configPath, const std::string& weightsPath)
     : context_(context), config_(UNetConfig::fromFile(configPath)), weights_(context), w_(std::make_unique<Weights>()) {
   WeightReader reader(weightsPath, weights_);
+  load(reader);
+}
+
+UNet::UNet(gpu::Context& context, const UNetConfig& config, uint64_t randomSeed)
+    : context_(context), config_(config), weights_(context), w_(std::make_unique<Weights>()) {
+  WeightReader reader = WeightReader::randomWeights(randomSeed, weights_);
+  load(reader);
+}
+
+void UNet::load(WeightReader& reader) {
   UNetLoader load(config_, reader);
   const auto& c = config_;
   const auto& channels = c.blockOutChannels;

@@ -15,11 +15,16 @@
 
 namespace afterimage::models {
 
+class WeightReader;
+
 class UNet {
  public:
   // configPath: unet/config.json; weightsPath: its safetensors file.
   // Throws std::runtime_error / nn::WeightError naming the file and field or tensor.
   UNet(gpu::Context& context, const std::string& configPath, const std::string& weightsPath);
+  // Seeded random weights of `config`'s shapes (benchmarks of full-size
+  // configurations whose weights are not at hand).
+  UNet(gpu::Context& context, const UNetConfig& config, uint64_t randomSeed);
   ~UNet();
 
   const UNetConfig& config() const { return config_; }
@@ -39,6 +44,7 @@ class UNet {
   struct UpBlock;
 
  private:
+  void load(WeightReader& reader);
   nn::Tensor resnet(nn::Plan& plan, const Resnet& r, const nn::Tensor& x, const nn::Tensor& embedding) const;
   nn::Tensor transformer(nn::Plan& plan, const Transformer& t, const nn::Tensor& x, const nn::Tensor& context) const;
 

@@ -146,4 +146,11 @@ UNetConfig UNetConfig::fromJson(const std::string& text, const std::string& sour
   return c;
 }
 
+UNetConfig UNetConfig::sdTurbo() {
+  return fromJson(R"({"attention_head_dim": [5, 10, 20, 20], "block_out_channels": [320, 640, 1280, 1280],
+    "cross_attention_dim": 1024, "layers_per_block": 2, "norm_num_groups": 32, "sample_size": 64,
+    "use_linear_projection": true})",
+                  "built-in sd-turbo config");
+}
+
 }  // namespace afterimage::models

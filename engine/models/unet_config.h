@@ -32,6 +32,8 @@ struct UNetConfig {
   // Throws std::runtime_error naming the file and the field.
   static UNetConfig fromFile(const std::string& path);
   static UNetConfig fromJson(const std::string& text, const std::string& source);
+  // stabilityai/sd-turbo's unet/config.json (the SD 2.1 UNet), for benchmarks.
+  static UNetConfig sdTurbo();
 };
 
 }  // namespace afterimage::models

@@ -1,11 +1,24 @@
 #include "engine/models/weight_reader.h"
 
+#include <cmath>
+#include <stdexcept>
+
+#include "engine/diffusion/seeded_noise.h"
+
 namespace afterimage::models {
 
-WeightReader::WeightReader(const std::string& path, nn::WeightStore& store) : file_(path), store_(store) {}
+WeightReader::WeightReader(const std::string& path, nn::WeightStore& store)
+    : file_(std::make_unique<nn::SafetensorsFile>(path)), store_(store) {}
+
+WeightReader WeightReader::randomWeights(uint64_t seed, nn::WeightStore& store) { return WeightReader(seed, store); }
+
+const nn::SafetensorsFile& WeightReader::file() const {
+  if (!file_) throw std::logic_error("WeightReader: random weights have no file");
+  return *file_;
+}
 
 nn::Shape WeightReader::shapeOf(const std::string& name) const {
-  const auto& shape = file_.require(name).shape;
+  const auto& shape = file().require(name).shape;
   return nn::Shape(shape.begin(), shape.end());
 }
 
@@ -14,7 +27,20 @@ nn::Tensor WeightReader::tensor(const std::string& name, const nn::Shape& shape)
 }
 
 nn::Tensor WeightReader::tensorAs(const std::string& name, const nn::Shape& storedShape, const nn::Shape& shape) {
-  nn::Tensor t = store_.load(file_, name, storedShape);
+  nn::Tensor t;
+  if (file_) {
+    t = store_.load(*file_, name, storedShape);
+  } else {
+    // Fan-in scaled values keep activations in range through deep stacks;
+    // norm scales near 1.
+    size_t count = nn::elementCount(storedShape);
+    float scale = storedShape.size() > 1 ? 1.0f / std::sqrt(float(count / storedShape[0])) : 0.1f;
+    std::vector<float> values = diffusion::gaussianNoise(seed_ + parameters_, count);
+    for (auto& v : values) v *= scale;
+    if (storedShape.size() == 1 && name.ends_with(".weight"))
+      for (auto& v : values) v += 1.0f;
+    t = store_.upload(values, storedShape);
+  }
   parameters_ += t.elements();
   return t.reshaped(shape);
 }

@@ -1,7 +1,11 @@
 // Reads a model's tensors by name from one safetensors file into a
 // WeightStore, checking each shape and counting parameters. Errors
 // (nn::WeightError) name the file, the tensor, the expected and found shape.
+// A reader made with randomWeights() instead gives every tensor seeded
+// random values of the asked shape (benchmarks of full-size models whose
+// weights are not at hand: timing does not depend on the values).
 #pragma once
+#include <memory>
 #include <string>
 
 #include "engine/nn/conv2d.h"
@@ -22,9 +26,10 @@ struct NormWeights {
 class WeightReader {
  public:
   WeightReader(const std::string& path, nn::WeightStore& store);
+  static WeightReader randomWeights(uint64_t seed, nn::WeightStore& store);
 
-  const nn::SafetensorsFile& file() const { return file_; }
-  bool has(const std::string& name) const { return file_.find(name) != nullptr; }
+  const nn::SafetensorsFile& file() const;  // throws for random weights
+  bool has(const std::string& name) const { return !file_ || file_->find(name) != nullptr; }
   nn::Shape shapeOf(const std::string& name) const;  // throws if missing
 
   nn::Tensor tensor(const std::string& name, const nn::Shape& shape);
@@ -39,8 +44,11 @@ class WeightReader {
   uint64_t parameters() const { return parameters_; }
 
  private:
-  nn::SafetensorsFile file_;
+  WeightReader(uint64_t seed, nn::WeightStore& store) : store_(store), seed_(seed) {}
+
+  std::unique_ptr<nn::SafetensorsFile> file_;
   nn::WeightStore& store_;
+  uint64_t seed_ = 0;
   uint64_t parameters_ = 0;
 };
 
