@@ -61,12 +61,30 @@ struct ClipTextEncoder::Layer {
 ClipTextEncoder::ClipTextEncoder(gpu::Context& context, const std::string& configPath, const std::string& weightsPath)
     : context_(context), config_(ClipTextConfig::fromFile(configPath)), weights_(context) {
   WeightReader reader(weightsPath, weights_);
+  load(reader);
+  file_ = std::make_unique<nn::SafetensorsFile>(weightsPath);
+}
+
+ClipTextEncoder::ClipTextEncoder(gpu::Context& context, const ClipTextConfig& config, WeightReader& reader)
+    : context_(context), config_(config), weights_(context) {
+  load(reader);
+}
+
+std::vector<WeightReader::Requested> ClipTextEncoder::tensorShapes(gpu::Context& context, const ClipTextConfig& config) {
+  nn::WeightStore store(context);
+  WeightReader reader = WeightReader::shapesOnly(store);
+  ClipTextEncoder layout(context, config, reader);
+  return reader.requested();
+}
+
+void ClipTextEncoder::load(WeightReader& reader) {
   const auto& c = config_;
-  prefix_ = reader.has("text_model.embeddings.token_embedding.weight") ? "text_model." : "";
+  prefix_ = !reader.hasFile() || reader.has("text_model.embeddings.token_embedding.weight") ? "text_model." : "";
   std::string embeddings = prefix_ + "embeddings.";
-  const auto& table = reader.file().require(embeddings + "token_embedding.weight", {c.vocabSize, c.hiddenSize});
-  positions_ = reader.file().readFloats(embeddings + "position_embedding.weight", {c.maxPositions, c.hiddenSize});
-  parameters_ += uint64_t(table.elements()) + positions_.size();
+  reader.expect(embeddings + "token_embedding.weight", {c.vocabSize, c.hiddenSize});
+  reader.expect(embeddings + "position_embedding.weight", {c.maxPositions, c.hiddenSize});
+  if (reader.hasFile())
+    positions_ = reader.file().readFloats(embeddings + "position_embedding.weight", {c.maxPositions, c.hiddenSize});
   for (uint32_t i = 0; i < c.layers; ++i) {
     std::string p = prefix_ + "encoder.layers." + std::to_string(i) + ".";
     Layer layer;
@@ -83,8 +101,7 @@ ClipTextEncoder::ClipTextEncoder(gpu::Context& context, const std::string& confi
   }
   auto final = reader.norm(prefix_ + "final_layer_norm", c.hiddenSize);
   finalGamma_ = final.gamma, finalBeta_ = final.beta;
-  parameters_ += reader.parameters();
-  file_ = std::make_unique<nn::SafetensorsFile>(weightsPath);
+  parameters_ = reader.parameters();
 }
 
 ClipTextEncoder::~ClipTextEncoder() = default;

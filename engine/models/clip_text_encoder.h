@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/gpu/context.h"
+#include "engine/models/weight_reader.h"
 #include "engine/nn/activation.h"
 #include "engine/nn/plan.h"
 #include "engine/nn/safetensors.h"
@@ -37,6 +38,8 @@ struct ClipTextConfig {
 class ClipTextEncoder {
  public:
   ClipTextEncoder(gpu::Context& context, const std::string& configPath, const std::string& weightsPath);
+  // The tensors (names, stored shapes) a configuration reads.
+  static std::vector<WeightReader::Requested> tensorShapes(gpu::Context& context, const ClipTextConfig& config);
   ~ClipTextEncoder();
 
   const ClipTextConfig& config() const { return config_; }
@@ -52,6 +55,9 @@ class ClipTextEncoder {
   struct Layer;
 
  private:
+  ClipTextEncoder(gpu::Context& context, const ClipTextConfig& config, WeightReader& reader);
+  void load(WeightReader& reader);
+
   gpu::Context& context_;
   ClipTextConfig config_;
   nn::WeightStore weights_;

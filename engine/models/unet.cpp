@@ -134,6 +134,18 @@ UNet::UNet(gpu::Context& context, const UNetConfig& config, uint64_t randomSeed)
   load(reader);
 }
 
+UNet::UNet(gpu::Context& context, const UNetConfig& config, WeightReader& reader)
+    : context_(context), config_(config), weights_(context), w_(std::make_unique<Weights>()) {
+  load(reader);
+}
+
+std::vector<WeightReader::Requested> UNet::tensorShapes(gpu::Context& context, const UNetConfig& config) {
+  nn::WeightStore store(context);
+  WeightReader reader = WeightReader::shapesOnly(store);
+  UNet layout(context, config, reader);
+  return reader.requested();
+}
+
 void UNet::load(WeightReader& reader) {
   UNetLoader load(config_, reader);
   const auto& c = config_;

@@ -10,12 +10,12 @@
 
 #include "engine/gpu/context.h"
 #include "engine/models/unet_config.h"
+#include "engine/models/weight_reader.h"
 #include "engine/nn/plan.h"
 #include "engine/nn/weight_store.h"
 
 namespace afterimage::models {
 
-class WeightReader;
 
 class UNet {
  public:
@@ -25,6 +25,8 @@ class UNet {
   // Seeded random weights of `config`'s shapes (benchmarks of full-size
   // configurations whose weights are not at hand).
   UNet(gpu::Context& context, const UNetConfig& config, uint64_t randomSeed);
+  // The tensors (names, stored shapes) a configuration reads.
+  static std::vector<WeightReader::Requested> tensorShapes(gpu::Context& context, const UNetConfig& config);
   ~UNet();
 
   const UNetConfig& config() const { return config_; }
@@ -44,6 +46,7 @@ class UNet {
   struct UpBlock;
 
  private:
+  UNet(gpu::Context& context, const UNetConfig& config, WeightReader& reader);
   void load(WeightReader& reader);
   nn::Tensor resnet(nn::Plan& plan, const Resnet& r, const nn::Tensor& x, const nn::Tensor& embedding) const;
   nn::Tensor transformer(nn::Plan& plan, const Transformer& t, const nn::Tensor& x, const nn::Tensor& context) const;

@@ -10,7 +10,17 @@ namespace afterimage::models {
 WeightReader::WeightReader(const std::string& path, nn::WeightStore& store)
     : file_(std::make_unique<nn::SafetensorsFile>(path)), store_(store) {}
 
-WeightReader WeightReader::randomWeights(uint64_t seed, nn::WeightStore& store) { return WeightReader(seed, store); }
+WeightReader WeightReader::randomWeights(uint64_t seed, nn::WeightStore& store) {
+  return WeightReader(seed, false, store);
+}
+
+WeightReader WeightReader::shapesOnly(nn::WeightStore& store) { return WeightReader(0, true, store); }
+
+void WeightReader::expect(const std::string& name, const nn::Shape& shape) {
+  if (file_) file().require(name, std::vector<int64_t>(shape.begin(), shape.end()));
+  requested_.push_back({name, shape});
+  parameters_ += nn::elementCount(shape);
+}
 
 const nn::SafetensorsFile& WeightReader::file() const {
   if (!file_) throw std::logic_error("WeightReader: random weights have no file");
@@ -27,6 +37,11 @@ nn::Tensor WeightReader::tensor(const std::string& name, const nn::Shape& shape)
 }
 
 nn::Tensor WeightReader::tensorAs(const std::string& name, const nn::Shape& storedShape, const nn::Shape& shape) {
+  requested_.push_back({name, storedShape});
+  if (shapesOnly_) {
+    parameters_ += nn::elementCount(storedShape);
+    return {};
+  }
   nn::Tensor t;
   if (file_) {
     t = store_.load(*file_, name, storedShape);

@@ -3,10 +3,13 @@
 // (nn::WeightError) name the file, the tensor, the expected and found shape.
 // A reader made with randomWeights() instead gives every tensor seeded
 // random values of the asked shape (benchmarks of full-size models whose
-// weights are not at hand: timing does not depend on the values).
+// weights are not at hand: timing does not depend on the values); one made
+// with shapesOnly() only lists the tensors a model asks for (invalid
+// tensors come back), so a model's layout can be written out.
 #pragma once
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "engine/nn/conv2d.h"
 #include "engine/nn/safetensors.h"
@@ -27,6 +30,18 @@ class WeightReader {
  public:
   WeightReader(const std::string& path, nn::WeightStore& store);
   static WeightReader randomWeights(uint64_t seed, nn::WeightStore& store);
+  static WeightReader shapesOnly(nn::WeightStore& store);
+
+  struct Requested {
+    std::string name;
+    nn::Shape shape;  // as stored
+  };
+  const std::vector<Requested>& requested() const { return requested_; }
+  bool hasFile() const { return file_ != nullptr; }
+  bool shapesOnlyMode() const { return shapesOnly_; }
+  // A tensor the model reads itself (e.g. on the host): checked in the file,
+  // listed by shapesOnly().
+  void expect(const std::string& name, const nn::Shape& shape);
 
   const nn::SafetensorsFile& file() const;  // throws for random weights
   bool has(const std::string& name) const { return !file_ || file_->find(name) != nullptr; }
@@ -44,12 +59,15 @@ class WeightReader {
   uint64_t parameters() const { return parameters_; }
 
  private:
-  WeightReader(uint64_t seed, nn::WeightStore& store) : store_(store), seed_(seed) {}
+  WeightReader(uint64_t seed, bool shapesOnly, nn::WeightStore& store)
+      : store_(store), seed_(seed), shapesOnly_(shapesOnly) {}
 
   std::unique_ptr<nn::SafetensorsFile> file_;
   nn::WeightStore& store_;
   uint64_t seed_ = 0;
+  bool shapesOnly_ = false;
   uint64_t parameters_ = 0;
+  std::vector<Requested> requested_;
 };
 
 }  // namespace afterimage::models
