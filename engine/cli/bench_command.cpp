@@ -120,6 +120,7 @@ int benchConv2d(const Arguments& args) {
     nn::writeTensor(context, weight, randomHalfValues(weight.elements(), rng));
     nn::writeTensor(context, bias, randomHalfValues(bias.elements(), rng));
     double best = 1e30;
+    plan.run();  // warm-up
     for (int r = 0; r < std::max(1, repeats); ++r) {
       plan.run();
       best = std::min(best, plan.stageTimes().at(0).milliseconds);
