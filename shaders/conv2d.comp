@@ -61,35 +61,40 @@ void main() {
   uint lane = gl_SubgroupInvocationID % LANES;
   uint weightRow[GROUPS];
   bool weightValid[GROUPS];
-  for (uint g = 0; g < GROUPS; ++g) {
+  [[unroll]] for (uint g = 0; g < GROUPS; ++g) {
     uint channel = channel0 + g * LANES + lane;
     weightValid[g] = channel < p.outChannels;
     weightRow[g] = channel * K;
   }
 
   float acc[TILE_CHANNELS][TILE_PIXELS];
-  for (uint c = 0; c < TILE_CHANNELS; ++c)
-    for (uint j = 0; j < TILE_PIXELS; ++j) acc[c][j] = 0.0;
+  [[unroll]] for (uint c = 0; c < TILE_CHANNELS; ++c)
+    [[unroll]] for (uint j = 0; j < TILE_PIXELS; ++j) acc[c][j] = 0.0;
 
   for (uint ci = 0; ci < p.inChannels; ++ci) {
     uint channelBase = inputBase + ci * planeIn;
-    // Unrolling this loop too would triple the code (and the driver's compile time) for no speed.
+    // Unrolled loops inside keep the accumulators in registers (indices become constants);
+    // unrolling this one too would triple the code and the driver's compile time.
     [[dont_unroll]] for (uint ky = 0; ky < KSIZE; ++ky) {
       int iy = iy0 + int(ky);
       bool rowValid = inside && iy >= 0 && iy < int(p.height);
       float span[SPAN];
-      for (uint s = 0; s < SPAN; ++s) {
+      [[unroll]] for (uint s = 0; s < SPAN; ++s) {
         int ix = ix0 + int(s);
         span[s] = (rowValid && ix >= 0 && ix < int(p.width)) ? float(x[channelBase + uint(iy) * p.width + uint(ix)])
                                                              : 0.0;
       }
-      for (uint kx = 0; kx < KSIZE; ++kx) {
-        uint k = ci * TAPS + ky * KSIZE + kx;
-        for (uint g = 0; g < GROUPS; ++g) {
-          float mine = weightValid[g] ? float(w[weightRow[g] + k]) : 0.0;
-          for (uint i = 0; i < LANES; ++i) {
-            float weight = LANES == 1 ? mine : subgroupBroadcast(mine, i);
-            for (uint j = 0; j < TILE_PIXELS; ++j) acc[g * LANES + i][j] += weight * span[j * STRIDE + kx];
+      // Loops that index an array of their trip count by their counter are
+      // always unrolled by the driver (Mesa's NIR); `mine` makes these so.
+      float mine[KSIZE][GROUPS];
+      uint k = ci * TAPS + ky * KSIZE;
+      for (uint kx = 0; kx < KSIZE; ++kx)
+        for (uint g = 0; g < GROUPS; ++g) mine[kx][g] = weightValid[g] ? float(w[weightRow[g] + k + kx]) : 0.0;
+      [[unroll]] for (uint kx = 0; kx < KSIZE; ++kx) {
+        [[unroll]] for (uint g = 0; g < GROUPS; ++g) {
+          [[unroll]] for (uint i = 0; i < LANES; ++i) {
+            float weight = LANES == 1 ? mine[kx][g] : subgroupBroadcast(mine[kx][g], i);
+            [[unroll]] for (uint j = 0; j < TILE_PIXELS; ++j) acc[g * LANES + i][j] += weight * span[j * STRIDE + kx];
           }
         }
       }
