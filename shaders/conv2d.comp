@@ -23,7 +23,7 @@ layout(constant_id = 1) const uint HAS_BIAS = 0;
 layout(constant_id = 2) const uint HAS_RESIDUAL = 0;
 layout(constant_id = 3) const uint ACTIVATION = 0;
 layout(constant_id = 4) const uint STRIDE = 1;
-layout(constant_id = 5) const uint TILE_CHANNELS = 32;  // a multiple of LANES
+layout(constant_id = 5) const uint TILE_CHANNELS = 16;  // a multiple of LANES
 layout(constant_id = 6) const uint TILE_PIXELS = 8;
 layout(constant_id = 7) const uint LANES = 8;  // <= the subgroup size
 #include "activation.glsl"

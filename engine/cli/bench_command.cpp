@@ -2,7 +2,8 @@
 //   gemm: f16 matrix multiply GFLOP/s at a few square sizes; the first size
 //         is also checked against the CPU reference.
 //   conv2d: f16 3x3 and 1x1 convolution GFLOP/s at a few layer shapes of the
-//         tiny autoencoder / UNet (correctness is the golden tests' job).
+//         tiny autoencoder / UNet, or 64 -> 64 channel 3x3 at --sizes
+//         (correctness is the golden tests' job).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>

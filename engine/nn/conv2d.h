@@ -2,8 +2,8 @@
 // zero padding, optional bias, any channel counts. Optional fused epilogue:
 // + residual (same shape as the output), then an activation.
 #pragma once
-#include "engine/nn/activation.h"
 #include "engine/gpu/device_info.h"
+#include "engine/nn/activation.h"
 #include "engine/nn/plan.h"
 
 namespace afterimage::nn {
@@ -28,8 +28,9 @@ struct Conv2dOptions {
   Conv2dTiling tiling = {};
 };
 
-// The device's default tiling: large tiles with weights shared across the
-// subgroup on CPU devices (lavapipe), small register tiles on GPUs.
+// The device's default tiling: weights shared across the subgroup on CPU
+// devices (lavapipe), where every memory load is a per-lane loop; plain
+// uniform weight loads on GPUs (not yet measured on one).
 Conv2dTiling conv2dTilingFor(const gpu::DeviceInfo& device);
 
 // input [N, Cin, H, W] -> output [N, Cout, (H + 2p - k) / s + 1, ...], a new activation of `plan`.
