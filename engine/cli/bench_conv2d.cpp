@@ -1,5 +1,6 @@
 // `afterimage bench conv2d`: f16 3x3 and 1x1 convolution GFLOP/s at a few
-// layer shapes of the tiny autoencoder / UNet (correctness is the golden tests' job).
+// layer shapes of the tiny autoencoder / UNet, or 64 -> 64 channel 3x3 at
+// --sizes (correctness is the golden tests' job).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -40,6 +41,7 @@ int benchConv2d(const CommandArgs& rawArgs) {
     nn::writeTensor(context, weight, randomHalfValues(weight.elements(), rng));
     nn::writeTensor(context, bias, randomHalfValues(bias.elements(), rng));
     double best = 1e30;
+    plan.run();  // warm-up
     for (int r = 0; r < std::max(1, repeats); ++r) {
       plan.run();
       best = std::min(best, plan.stageTimes().at(0).milliseconds);

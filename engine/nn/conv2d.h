@@ -2,6 +2,7 @@
 // zero padding, optional bias, any channel counts. Optional fused epilogue:
 // + residual (same shape as the output), then an activation.
 #pragma once
+#include "engine/gpu/device_info.h"
 #include "engine/nn/activation.h"
 #include "engine/nn/plan.h"
 
@@ -12,11 +13,25 @@ struct Conv2dWeights {
   Tensor bias;    // [Cout], or invalid for none
 };
 
+// How shaders/conv2d.comp splits the work; changes speed, not results.
+// Zeros: chosen for the device (conv2dTilingFor).
+struct Conv2dTiling {
+  uint32_t channels = 0;  // output channels per invocation, a multiple of lanes, <= 64
+  uint32_t pixels = 0;    // consecutive output pixels of a row per invocation, 1..16
+  uint32_t lanes = 0;     // subgroup lanes sharing weight loads (1: none), a power of two <= the subgroup size
+};
+
 struct Conv2dOptions {
   uint32_t stride = 1;
   uint32_t padding = 1;
   Activation activation = Activation::None;
+  Conv2dTiling tiling = {};
 };
+
+// The device's default tiling: weights shared across the subgroup on CPU
+// devices (lavapipe), where every memory load is a per-lane loop; plain
+// uniform weight loads on GPUs (not yet measured on one).
+Conv2dTiling conv2dTilingFor(const gpu::DeviceInfo& device);
 
 // input [N, Cin, H, W] -> output [N, Cout, (H + 2p - k) / s + 1, ...], a new activation of `plan`.
 Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, const Conv2dOptions& options = {},

@@ -72,6 +72,13 @@ TEST(Cli, BenchGemmSelfCheckPasses) {
   EXPECT_NE(r.output.find("(ok"), std::string::npos) << r.output;
 }
 
+TEST(Cli, BenchConv2dReportsGflops) {
+  auto r = run(kBinary + " bench conv2d --sizes 12 --repeats 1");
+  EXPECT_EQ(r.exitCode, 0) << r.output;
+  EXPECT_NE(r.output.find("conv2d 3x3  64->64"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("GFLOP/s"), std::string::npos) << r.output;
+}
+
 TEST(Cli, UnknownCommandAndOptionAreUsageErrors) {
   EXPECT_EQ(run(kBinary + " frobnicate").exitCode, 64);
   EXPECT_EQ(run(kBinary + " devices --frob").exitCode, 64);
