@@ -1,12 +1,15 @@
 // afterimage models check DIR [--size WxH] [--steps N] [--tae DIR]
-// Validates a model folder (every tensor's name and shape against the
-// configs) and prints what it found and the memory a resolution needs; or
-// exactly what is missing or mismatched (exit 1).
+//   Validates a model folder (every tensor's name and shape against the
+//   configs) and prints what it found and the memory a resolution needs; or
+//   exactly what is missing or mismatched (exit 1).
+// afterimage models random DIR --tokenizer DIR [--seed N]
+//   Writes a folder of SD-Turbo's shapes with random weights (benchmarks).
 #include <cstdio>
 
 #include "engine/cli/arguments.h"
 #include "engine/cli/commands.h"
 #include "engine/models/diffusion_model.h"
+#include "engine/models/random_model_folder.h"
 #include "engine/models/sampler_graph.h"
 
 namespace afterimage::cli {
@@ -49,21 +52,36 @@ int checkModel(const Arguments& args) {
   nn::Plan plan(context);
   models::SamplerGraph graph(plan, model.unet(), model.tae(), {steps, size.height / 8, size.width / 8,
                                                                model.contextTokens()});
+  plan.finalize();  // places the activations: the arena now holds everything a frame needs
   uint64_t weights = model.parameterCount() * 2;  // stored as f16 on the GPU
   std::printf("  total         %.1fM parameters, %.0f MiB of f16 weights\n", model.parameterCount() / 1e6, mib(weights));
-  std::printf("  at %ux%u, %u step(s): %.0f MiB activations + %.1f MiB inputs/state; %.0f MiB in all\n", size.width,
-              size.height, steps, mib(plan.activationBytes()), mib(plan.persistentBytes()),
-              mib(weights + plan.activationBytes() + plan.persistentBytes()));
+  std::printf("  at %ux%u, %u step(s): %.0f MiB activations + %.1f MiB inputs/state\n", size.width, size.height,
+              steps, mib(plan.activationBytes()), mib(plan.persistentBytes()));
+  std::printf("  peak GPU memory in use: %.0f MiB (%.0f MiB reserved)\n", mib(context.arena().stats().peakBytesInUse),
+              mib(context.arena().stats().bytesReserved));
   std::printf("ok\n");
+  return 0;
+}
+
+int writeRandom(const Arguments& args) {
+  if (args.positionals().size() != 2) throw UsageError("models random DIR --tokenizer DIR");
+  auto tokenizer = args.value("tokenizer");
+  if (!tokenizer) throw UsageError("--tokenizer DIR (a CLIP tokenizer folder) is required");
+  gpu::Context context({.gpu = args.value("gpu", "")});
+  models::writeRandomSdTurboFolder(context, args.positionals()[1], *tokenizer,
+                                   static_cast<uint64_t>(args.integer("seed", 1)));
+  std::printf("%s: SD-Turbo shapes with random weights\n", args.positionals()[1].c_str());
   return 0;
 }
 
 }  // namespace
 
 int runModels(const CommandArgs& rawArgs) {
-  Arguments args(rawArgs, {"gpu", "size", "steps", "tae"}, {});
-  if (args.positionals().empty() || args.positionals()[0] != "check") throw UsageError("models check DIR");
-  return checkModel(args);
+  Arguments args(rawArgs, {"gpu", "size", "steps", "tae", "tokenizer", "seed"}, {});
+  std::string what = args.positionals().empty() ? "" : args.positionals()[0];
+  if (what == "check") return checkModel(args);
+  if (what == "random") return writeRandom(args);
+  throw UsageError("models check DIR | models random DIR --tokenizer DIR");
 }
 
 }  // namespace afterimage::cli

@@ -146,11 +146,26 @@ UNetConfig UNetConfig::fromJson(const std::string& text, const std::string& sour
   return c;
 }
 
-UNetConfig UNetConfig::sdTurbo() {
-  return fromJson(R"({"attention_head_dim": [5, 10, 20, 20], "block_out_channels": [320, 640, 1280, 1280],
-    "cross_attention_dim": 1024, "layers_per_block": 2, "norm_num_groups": 32, "sample_size": 64,
-    "use_linear_projection": true})",
-                  "built-in sd-turbo config");
+const char* UNetConfig::sdTurboJson() {
+  return R"({
+  "_class_name": "UNet2DConditionModel",
+  "attention_head_dim": [5, 10, 20, 20],
+  "block_out_channels": [320, 640, 1280, 1280],
+  "cross_attention_dim": 1024,
+  "down_block_types": ["CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"],
+  "flip_sin_to_cos": true,
+  "freq_shift": 0,
+  "in_channels": 4,
+  "layers_per_block": 2,
+  "norm_eps": 1e-05,
+  "norm_num_groups": 32,
+  "out_channels": 4,
+  "sample_size": 64,
+  "up_block_types": ["UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"],
+  "use_linear_projection": true
+})";
 }
+
+UNetConfig UNetConfig::sdTurbo() { return fromJson(sdTurboJson(), "built-in sd-turbo config"); }
 
 }  // namespace afterimage::models

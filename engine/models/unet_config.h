@@ -34,6 +34,7 @@ struct UNetConfig {
   static UNetConfig fromJson(const std::string& text, const std::string& source);
   // stabilityai/sd-turbo's unet/config.json (the SD 2.1 UNet), for benchmarks.
   static UNetConfig sdTurbo();
+  static const char* sdTurboJson();
 };
 
 }  // namespace afterimage::models
