@@ -1,7 +1,8 @@
 // The whole generation path against diffusers' StableDiffusionPipeline
 // (tools/reference/model_pipeline.py): a complete model folder with small
 // random weights (tokenizer, CLIP text encoder, UNet, AutoencoderTiny,
-// Euler trailing scheduler), the project's seeded noise, 1 and 2 steps.
+// Euler trailing scheduler), the project's seeded noise: text to image in
+// 1 and 2 steps, image to image at strength 0.5 (StableDiffusionImg2ImgPipeline).
 // Tolerances: final latent relative L2 < 1e-2 (f16 activations through
 // every step; PyTorch runs f32), image (in [0, 1]) < 2e-2.
 #include "engine/models/diffusion_model.h"
@@ -10,6 +11,7 @@
 #include <filesystem>
 
 #include "engine/diffusion/seeded_noise.h"
+#include "engine/image/png_image.h"
 #include "engine/models/sampler_graph.h"
 #include "tests/support/golden.h"
 #include "tests/support/gpu_test.h"
@@ -28,15 +30,29 @@ TEST_F(DiffusionModelTest, GenerationMatchesDiffusersPipeline) {
     auto params = golden.params(name);
     uint32_t steps = params["steps"], size = params["size"];
     nn::Plan plan(context());
-    models::SamplerGraph graph(plan, model.unet(), model.tae(), {steps, size / 8, size / 8, model.contextTokens()});
+    uint32_t calls = params.contains("strength") ? uint32_t(steps * params["strength"].get<double>()) : steps;
+    models::SamplerGraph graph(plan, model.unet(), model.tae(), {calls, size / 8, size / 8, model.contextTokens()});
     plan.finalize();
 
     auto noise = diffusion::gaussianNoise(params["seed"].get<uint64_t>(), graph.noise().elements());
     EXPECT_LT(testing::relativeL2(noise, golden.values(name, "noise")), 1e-6) << "seeded noise differs";
     nn::writeTensor(context(), graph.noise(), noise);
-    nn::writeTensor(context(), graph.initLatent(), std::vector<float>(graph.initLatent().elements(), 0.0f));
+    std::vector<float> init(graph.initLatent().elements(), 0.0f);
+    auto schedule = diffusion::textToImageSchedule(model.scheduler(), int(steps));
+    if (params.contains("init")) {  // image to image: the init picture through the TAE encoder
+      auto picture = image::readPng(testing::goldenPath("models/" + params["init"].get<std::string>()));
+      nn::Plan encodePlan(context());
+      auto input = encodePlan.persistent({1, 3, picture.height, picture.width});
+      auto latent = model.tae().encode(encodePlan, input);
+      encodePlan.finalize();
+      nn::writeTensor(context(), input, picture.planar);
+      encodePlan.run();
+      init = nn::readTensor(context(), latent);
+      schedule = diffusion::imageToImageSchedule(model.scheduler(), int(steps), params["strength"].get<double>());
+    }
+    nn::writeTensor(context(), graph.initLatent(), init);
     nn::writeTensor(context(), graph.context(), model.embedPrompt(params["prompt"].get<std::string>()));
-    graph.setSchedule(context(), diffusion::textToImageSchedule(model.scheduler(), int(steps)));
+    graph.setSchedule(context(), schedule);
     plan.run();
 
     EXPECT_LT(testing::goldenError(context(), graph.latent(), golden, name, "latent", 1e-2), 1e-2);

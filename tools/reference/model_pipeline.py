@@ -13,9 +13,11 @@ final latent and the image in [0, 1].
 """
 import json
 import shutil
+import sys
 
 import numpy as np
 import torch
+from PIL import Image
 from diffusers import (AutoencoderTiny, EulerDiscreteScheduler, StableDiffusionImg2ImgPipeline,
                        StableDiffusionPipeline, UNet2DConditionModel)
 from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
@@ -108,6 +110,28 @@ def main():
         writer.add(name, {"prompt": prompt, "steps": steps, "seed": seed, "size": size}, noise=noise, latent=latent,
                    image=image)
         print(f"{name}: latent std {latent.std():.3f}, image mean {image.mean():.3f} std {image.std():.3f}")
+
+    # Image to image: 2 steps at strength 0.5 leave one UNet call at t=499;
+    # the pipeline's own noise draw is replaced by the project's seeded noise.
+    img2img = StableDiffusionImg2ImgPipeline(**pipe.components)
+    init = Image.open(GOLDEN_DIR / "models" / "test_picture_64.png").convert("RGB")
+    seed = 9
+    noise = seeded_noise(seed, int(np.prod(shape))).reshape(shape)
+    module = sys.modules[StableDiffusionImg2ImgPipeline.__module__]
+    original_randn = module.randn_tensor
+    module.randn_tensor = lambda *args, **kwargs: noise.clone()
+    try:
+        with torch.no_grad():
+            out = img2img("a misty forest", image=init, strength=0.5, num_inference_steps=2, guidance_scale=0.0,
+                          output_type="np")
+            latent = img2img("a misty forest", image=init, strength=0.5, num_inference_steps=2, guidance_scale=0.0,
+                             output_type="latent").images
+    finally:
+        module.randn_tensor = original_randn
+    image = torch.from_numpy(out.images).permute(0, 3, 1, 2)
+    writer.add("img2img_half", {"prompt": "a misty forest", "steps": 2, "seed": seed, "size": size, "strength": 0.5,
+                                "init": "test_picture_64.png"}, noise=noise, latent=latent, image=image)
+    print(f"img2img_half: latent std {latent.std():.3f}, image mean {image.mean():.3f}")
     writer.save()
 
 
