@@ -20,7 +20,8 @@ struct Command {
 const Command kCommands[] = {
     {"devices", afterimage::cli::runDevices, "devices [--json]            list Vulkan devices and audio inputs"},
     {"bench", afterimage::cli::runBench,
-     "bench gemm [--quick] [--sizes N,N..]   GPU matrix-multiply speed (GFLOP/s)"},
+     "bench gemm [--quick] [--sizes N,N..] [--shapes MxNxK[xB],..|sd] [--transposed]\n"
+     "             [--kernel auto|tiled|register[,..]] [--repeats N]   GPU matrix-multiply speed (GFLOP/s)"},
 };
 
 void printUsage(FILE* out) {
