@@ -16,15 +16,16 @@ struct MatmulPush {
 
 constexpr uint32_t kTile = 64;
 
-// matmul_register.comp: 8 invocations of 8 columns each by 8 rows.
-constexpr uint32_t kRegisterColumns = 64, kRegisterRows = 8;
+// matmul_register.comp: a workgroup of 8 invocations (one subgroup) covers
+// 16 rows and 8 x 16 columns.
+constexpr uint32_t kRegisterLanes = 8, kRegisterRows = 16, kRegisterColumns = 8 * 16;
 
 uint32_t ceilDiv(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
 
 }  // namespace
 
 MatmulKernel chooseMatmulKernel(const gpu::DeviceInfo& device) {
-  return device.type == "cpu" ? MatmulKernel::Register : MatmulKernel::Tiled;
+  return device.type == "cpu" && device.subgroupSize >= kRegisterLanes ? MatmulKernel::Register : MatmulKernel::Tiled;
 }
 
 const char* matmulKernelName(MatmulKernel kernel) {
@@ -60,7 +61,11 @@ void recordMatmul(gpu::Context& context, gpu::CommandSequence& sequence, const M
     sequence.dispatch(pipeline, {a, b, hasBias ? bias : a, c}, push, ceilDiv(s.N, kTile), ceilDiv(s.M, kTile),
                       s.batch);
   } else {
-    uint32_t vector = s.K % 8 == 0 && s.N % 8 == 0 ? 1u : 0u;
+    if (context.info().subgroupSize < kRegisterLanes)
+      throw gpu::GpuError("recordMatmul: the register kernel needs subgroups of at least 8 invocations, '" +
+                          context.info().name + "' has " + std::to_string(context.info().subgroupSize));
+    // Whole 128-bit words of A (and of B unless transposed) when rows start aligned.
+    uint32_t vector = s.K % 8 == 0 && (s.bTransposed || s.N % 8 == 0) ? 1u : 0u;
     const auto& pipeline =
         context.pipelines().get({"matmul_register", 4, sizeof(MatmulPush), {transposed, withBias, vector}});
     sequence.dispatch(pipeline, {a, b, hasBias ? bias : a, c}, push, ceilDiv(s.N, kRegisterColumns),
