@@ -107,11 +107,11 @@ std::string describe(const nn::MatmulShape& s) {
 }
 
 int benchGemm(const Arguments& args) {
-  gpu::Context context({.gpu = args.value("gpu", "")});
   std::vector<nn::MatmulShape> shapes = args.flag("quick") ? parseSizes("128,256,512") : parseSizes("256,512,1024,2048");
   if (auto s = args.value("sizes")) shapes = parseSizes(*s);
   if (auto s = args.value("shapes")) shapes = parseShapes(*s);
   std::vector<nn::MatmulKernel> kernels = parseKernels(args.value("kernel", "auto"));
+  gpu::Context context({.gpu = args.value("gpu", "")});
   for (auto& kernel : kernels)
     if (kernel == nn::MatmulKernel::Auto) kernel = nn::chooseMatmulKernel(context.info());
   bool transposed = args.flag("transposed");
@@ -139,6 +139,7 @@ int benchGemm(const Arguments& args) {
       nn::recordMatmul(context, sequence, shape, sliceA, sliceB, {}, sliceC, kernel);
       sequence.timestamp("gemm");
       sequence.end();
+      sequence.run();  // warm-up: drivers may compile the pipeline on first use
       double best = 1e30, cpuSeconds = processCpuSeconds();
       int runs = std::max(1, repeats);
       for (int r = 0; r < runs; ++r) {
