@@ -41,7 +41,6 @@ const uint DEPTH = 8;  // values of K per step
 layout(std430, binding = 0) readonly buffer MatrixA { float16_t a[]; };
 layout(std430, binding = 0) readonly buffer MatrixA4 { uvec4 a4[]; };
 layout(std430, binding = 1) readonly buffer MatrixB { float16_t b[]; };
-layout(std430, binding = 1) readonly buffer MatrixB1 { uint b1[]; };
 layout(std430, binding = 1) readonly buffer MatrixB4 { uvec4 b4[]; };
 layout(std430, binding = 2) readonly buffer Bias { float16_t bias[]; };
 layout(std430, binding = 3) writeonly buffer MatrixC { float16_t c[]; };
@@ -97,30 +96,28 @@ void main() {
     }
 
     float bk[DEPTH][COLS];  // B at k0 + kk for this lane's columns
-    [[unroll]] for (uint kk = 0; kk < DEPTH; kk += 2) {
-      uint k = k0 + kk;
-      if (VECTOR != 0 && B_TRANSPOSED != 0) {
-        [[unroll]] for (uint j = 0; j < COLS; ++j) {
-          vec2 v = unpackHalf2x16(b1[(offsetB + cols[j] * p.ldb + k) / 2]);
-          bk[kk][j] = v.x, bk[kk + 1][j] = v.y;
-        }
-      } else if (VECTOR != 0) {
-        // 8 columns per word; a group past N reads the last one (N % 8 == 0).
-        [[unroll]] for (uint h = 0; h < 2; ++h) {
-          [[unroll]] for (uint g = 0; g < COLS / 8; ++g) {
-            uvec4 word = b4[(offsetB + (k + h) * p.ldb + min(col0 + 8 * g, p.N - 8)) / 8];
-            [[unroll]] for (uint w = 0; w < 4; ++w) {
-              vec2 v = unpackHalf2x16(word[w]);
-              bk[kk + h][8 * g + 2 * w] = v.x, bk[kk + h][8 * g + 2 * w + 1] = v.y;
-            }
-          }
-        }
-      } else {
-        [[unroll]] for (uint j = 0; j < COLS; ++j) {
-          bk[kk][j] = loadB(offsetB, k, cols[j]);
-          bk[kk + 1][j] = loadB(offsetB, k + 1, cols[j]);
+    if (VECTOR != 0 && B_TRANSPOSED != 0) {
+      [[unroll]] for (uint j = 0; j < COLS; ++j) {
+        uvec4 word = b4[(offsetB + cols[j] * p.ldb + k0) / 8];
+        [[unroll]] for (uint w = 0; w < 4; ++w) {
+          vec2 v = unpackHalf2x16(word[w]);
+          bk[2 * w][j] = v.x, bk[2 * w + 1][j] = v.y;
         }
       }
+    } else if (VECTOR != 0) {
+      // 8 columns per word; a group past N reads the last one (N % 8 == 0).
+      [[unroll]] for (uint kk = 0; kk < DEPTH; ++kk) {
+        [[unroll]] for (uint g = 0; g < COLS / 8; ++g) {
+          uvec4 word = b4[(offsetB + (k0 + kk) * p.ldb + min(col0 + 8 * g, p.N - 8)) / 8];
+          [[unroll]] for (uint w = 0; w < 4; ++w) {
+            vec2 v = unpackHalf2x16(word[w]);
+            bk[kk][8 * g + 2 * w] = v.x, bk[kk][8 * g + 2 * w + 1] = v.y;
+          }
+        }
+      }
+    } else {
+      [[unroll]] for (uint kk = 0; kk < DEPTH; ++kk)
+        [[unroll]] for (uint j = 0; j < COLS; ++j) bk[kk][j] = loadB(offsetB, k0 + kk, cols[j]);
     }
 
     // subgroupBroadcast needs a constant lane: one line per row.
