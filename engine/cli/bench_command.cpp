@@ -100,10 +100,11 @@ double processCpuSeconds() {
 
 std::string describe(const nn::MatmulShape& s) {
   char text[64];
-  std::snprintf(text, sizeof text, "%ux%ux%u", s.M, s.N, s.K);
-  std::string result = text;
-  if (s.batch > 1) result += "x" + std::to_string(s.batch);
-  return result;
+  if (s.batch > 1)
+    std::snprintf(text, sizeof text, "%ux%ux%ux%u", s.M, s.N, s.K, s.batch);
+  else
+    std::snprintf(text, sizeof text, "%ux%ux%u", s.M, s.N, s.K);
+  return text;
 }
 
 int benchGemm(const Arguments& args) {
