@@ -64,7 +64,7 @@ void recordMatmul(gpu::Context& context, gpu::CommandSequence& sequence, const M
     if (context.info().subgroupSize < kRegisterLanes)
       throw gpu::GpuError("recordMatmul: the register kernel needs subgroups of at least 8 invocations, '" +
                           context.info().name + "' has " + std::to_string(context.info().subgroupSize));
-    // Whole 128-bit words of A (and of B unless transposed) when rows start aligned.
+    // 128-bit word loads need rows of A and B that start on 8 halves.
     uint32_t vector = s.K % 8 == 0 && (s.bTransposed || s.N % 8 == 0) ? 1u : 0u;
     const auto& pipeline =
         context.pipelines().get({"matmul_register", 4, sizeof(MatmulPush), {transposed, withBias, vector}});

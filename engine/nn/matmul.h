@@ -23,7 +23,7 @@ struct MatmulShape {
 enum class MatmulKernel {
   Auto,      // chosen from the device type (chooseMatmulKernel)
   Tiled,     // 64x64 shared-memory tiles: discrete and integrated GPUs
-  Register,  // register blocks, uniform loads of A: CPU devices (llvmpipe)
+  Register,  // 16x16 blocks per invocation, no shared memory: CPU devices (llvmpipe)
 };
 
 MatmulKernel chooseMatmulKernel(const gpu::DeviceInfo& device);
