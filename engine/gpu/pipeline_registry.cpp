@@ -70,45 +70,52 @@ const ComputePipeline& PipelineRegistry::get(const PipelineSpec& spec) {
   p->bindings = spec.bindings;
   p->pushConstantBytes = spec.pushConstantBytes;
 
-  std::vector<VkDescriptorSetLayoutBinding> bindings(spec.bindings);
-  for (uint32_t i = 0; i < spec.bindings; ++i) {
-    bindings[i] = {i, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
+  try {
+    std::vector<VkDescriptorSetLayoutBinding> bindings(spec.bindings);
+    for (uint32_t i = 0; i < spec.bindings; ++i) {
+      bindings[i] = {i, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
+    }
+    VkDescriptorSetLayoutCreateInfo setInfo{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
+    setInfo.flags = VK_DESCRIPTOR_SET_LAYOUT_CREATE_PUSH_DESCRIPTOR_BIT_KHR;
+    setInfo.bindingCount = spec.bindings;
+    setInfo.pBindings = bindings.data();
+    check(vkCreateDescriptorSetLayout(device_, &setInfo, nullptr, &p->setLayout), "vkCreateDescriptorSetLayout");
+
+    VkPushConstantRange range{VK_SHADER_STAGE_COMPUTE_BIT, 0, spec.pushConstantBytes};
+    VkPipelineLayoutCreateInfo layoutInfo{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
+    layoutInfo.setLayoutCount = 1;
+    layoutInfo.pSetLayouts = &p->setLayout;
+    layoutInfo.pushConstantRangeCount = spec.pushConstantBytes ? 1 : 0;
+    layoutInfo.pPushConstantRanges = &range;
+    check(vkCreatePipelineLayout(device_, &layoutInfo, nullptr, &p->layout), "vkCreatePipelineLayout");
+
+    auto words = findShader(spec.shader);
+    VkShaderModuleCreateInfo moduleInfo{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
+    moduleInfo.codeSize = words.size_bytes();
+    moduleInfo.pCode = words.data();
+    VkShaderModule module;
+    check(vkCreateShaderModule(device_, &moduleInfo, nullptr, &module), "vkCreateShaderModule");
+
+    std::vector<VkSpecializationMapEntry> entries(spec.specialization.size());
+    for (uint32_t i = 0; i < entries.size(); ++i) entries[i] = {i, i * 4u, 4};
+    VkSpecializationInfo specialization{static_cast<uint32_t>(entries.size()), entries.data(),
+                                        spec.specialization.size() * 4, spec.specialization.data()};
+    VkComputePipelineCreateInfo info{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
+    info.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO};
+    info.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+    info.stage.module = module;
+    info.stage.pName = "main";
+    info.stage.pSpecializationInfo = entries.empty() ? nullptr : &specialization;
+    info.layout = p->layout;
+    VkResult result = vkCreateComputePipelines(device_, cache_, 1, &info, nullptr, &p->pipeline);
+    vkDestroyShaderModule(device_, module, nullptr);
+    check(result, ("creating the compute pipeline '" + spec.shader + "'").c_str());
+  } catch (...) {  // an unknown shader or a driver error: leave nothing behind
+    if (p->pipeline) vkDestroyPipeline(device_, p->pipeline, nullptr);
+    if (p->layout) vkDestroyPipelineLayout(device_, p->layout, nullptr);
+    if (p->setLayout) vkDestroyDescriptorSetLayout(device_, p->setLayout, nullptr);
+    throw;
   }
-  VkDescriptorSetLayoutCreateInfo setInfo{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
-  setInfo.flags = VK_DESCRIPTOR_SET_LAYOUT_CREATE_PUSH_DESCRIPTOR_BIT_KHR;
-  setInfo.bindingCount = spec.bindings;
-  setInfo.pBindings = bindings.data();
-  check(vkCreateDescriptorSetLayout(device_, &setInfo, nullptr, &p->setLayout), "vkCreateDescriptorSetLayout");
-
-  VkPushConstantRange range{VK_SHADER_STAGE_COMPUTE_BIT, 0, spec.pushConstantBytes};
-  VkPipelineLayoutCreateInfo layoutInfo{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
-  layoutInfo.setLayoutCount = 1;
-  layoutInfo.pSetLayouts = &p->setLayout;
-  layoutInfo.pushConstantRangeCount = spec.pushConstantBytes ? 1 : 0;
-  layoutInfo.pPushConstantRanges = &range;
-  check(vkCreatePipelineLayout(device_, &layoutInfo, nullptr, &p->layout), "vkCreatePipelineLayout");
-
-  auto words = findShader(spec.shader);
-  VkShaderModuleCreateInfo moduleInfo{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
-  moduleInfo.codeSize = words.size_bytes();
-  moduleInfo.pCode = words.data();
-  VkShaderModule module;
-  check(vkCreateShaderModule(device_, &moduleInfo, nullptr, &module), "vkCreateShaderModule");
-
-  std::vector<VkSpecializationMapEntry> entries(spec.specialization.size());
-  for (uint32_t i = 0; i < entries.size(); ++i) entries[i] = {i, i * 4u, 4};
-  VkSpecializationInfo specialization{static_cast<uint32_t>(entries.size()), entries.data(),
-                                      spec.specialization.size() * 4, spec.specialization.data()};
-  VkComputePipelineCreateInfo info{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
-  info.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO};
-  info.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
-  info.stage.module = module;
-  info.stage.pName = "main";
-  info.stage.pSpecializationInfo = entries.empty() ? nullptr : &specialization;
-  info.layout = p->layout;
-  VkResult result = vkCreateComputePipelines(device_, cache_, 1, &info, nullptr, &p->pipeline);
-  vkDestroyShaderModule(device_, module, nullptr);
-  check(result, ("creating the compute pipeline '" + spec.shader + "'").c_str());
   created_++;
   return *pipelines_.emplace(spec, std::move(p)).first->second;
 }

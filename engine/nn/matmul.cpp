@@ -1,5 +1,7 @@
 #include "engine/nn/matmul.h"
 
+#include <stdexcept>
+
 #include "engine/gpu/gpu_error.h"
 
 namespace afterimage::nn {
@@ -14,23 +16,61 @@ struct MatmulPush {
 
 constexpr uint32_t kTile = 64;
 
+// matmul_register.comp: a workgroup of 8 invocations (one subgroup) covers
+// 16 rows and 8 x 16 columns.
+constexpr uint32_t kRegisterLanes = 8, kRegisterRows = 16, kRegisterColumns = 8 * 16;
+
 uint32_t ceilDiv(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
 
 }  // namespace
 
+MatmulKernel chooseMatmulKernel(const gpu::DeviceInfo& device) {
+  return device.type == "cpu" && device.subgroupSize >= kRegisterLanes ? MatmulKernel::Register : MatmulKernel::Tiled;
+}
+
+const char* matmulKernelName(MatmulKernel kernel) {
+  switch (kernel) {
+    case MatmulKernel::Auto: return "auto";
+    case MatmulKernel::Tiled: return "tiled";
+    case MatmulKernel::Register: return "register";
+  }
+  return "?";
+}
+
+MatmulKernel parseMatmulKernel(const std::string& name) {
+  for (auto kernel : {MatmulKernel::Auto, MatmulKernel::Tiled, MatmulKernel::Register})
+    if (name == matmulKernelName(kernel)) return kernel;
+  throw std::invalid_argument("unknown matmul kernel '" + name + "' (have: auto, tiled, register)");
+}
+
 void recordMatmul(gpu::Context& context, gpu::CommandSequence& sequence, const MatmulShape& s,
                   const gpu::BufferSlice& a, const gpu::BufferSlice& b, const gpu::BufferSlice& bias,
-                  const gpu::BufferSlice& c) {
+                  const gpu::BufferSlice& c, MatmulKernel kernel) {
   const uint64_t half = 2;
   if (a.size < half * s.batch * s.M * s.K || b.size < half * s.batch * s.K * s.N ||
       c.size < half * s.batch * s.M * s.N || (bias && bias.size < half * s.N)) {
     throw gpu::GpuError("recordMatmul: a buffer is smaller than the shape needs");
   }
+  if (s.M == 0 || s.N == 0 || s.K == 0 || s.batch == 0) throw gpu::GpuError("recordMatmul: a dimension is zero");
+  if (kernel == MatmulKernel::Auto) kernel = chooseMatmulKernel(context.info());
   bool hasBias = static_cast<bool>(bias);
-  const auto& pipeline = context.pipelines().get(
-      {"matmul", 4, sizeof(MatmulPush), {s.bTransposed ? 1u : 0u, hasBias ? 1u : 0u}});
   MatmulPush push{s.M, s.N, s.K, s.K, s.bTransposed ? s.K : s.N, s.N, s.M * s.K, s.K * s.N, s.M * s.N, s.alpha};
-  sequence.dispatch(pipeline, {a, b, hasBias ? bias : a, c}, push, ceilDiv(s.N, kTile), ceilDiv(s.M, kTile), s.batch);
+  uint32_t transposed = s.bTransposed ? 1u : 0u, withBias = hasBias ? 1u : 0u;
+  if (kernel == MatmulKernel::Tiled) {
+    const auto& pipeline = context.pipelines().get({"matmul", 4, sizeof(MatmulPush), {transposed, withBias}});
+    sequence.dispatch(pipeline, {a, b, hasBias ? bias : a, c}, push, ceilDiv(s.N, kTile), ceilDiv(s.M, kTile),
+                      s.batch);
+  } else {
+    if (context.info().subgroupSize < kRegisterLanes)
+      throw gpu::GpuError("recordMatmul: the register kernel needs subgroups of at least 8 invocations, '" +
+                          context.info().name + "' has " + std::to_string(context.info().subgroupSize));
+    // 128-bit word loads need rows of A and B that start on 8 halves.
+    uint32_t vector = s.K % 8 == 0 && (s.bTransposed || s.N % 8 == 0) ? 1u : 0u;
+    const auto& pipeline =
+        context.pipelines().get({"matmul_register", 4, sizeof(MatmulPush), {transposed, withBias, vector}});
+    sequence.dispatch(pipeline, {a, b, hasBias ? bias : a, c}, push, ceilDiv(s.N, kRegisterColumns),
+                      ceilDiv(s.M, kRegisterRows), s.batch);
+  }
 }
 
 std::vector<float> matmulReference(const MatmulShape& s, const std::vector<float>& a, const std::vector<float>& b,

@@ -79,6 +79,21 @@ TEST(Cli, BenchConv2dReportsGflops) {
   EXPECT_NE(r.output.find("GFLOP/s"), std::string::npos) << r.output;
 }
 
+TEST(Cli, BenchGemmChecksEachKernelOnTheFirstShape) {
+  auto r = run(kBinary + " bench gemm --shapes 40x136x24,33x70x41x3 --transposed --kernel tiled,register --repeats 1");
+  EXPECT_EQ(r.exitCode, 0) << r.output;
+  EXPECT_NE(r.output.find("self-check 40x136x24 tiled"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("self-check 40x136x24 register"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("B^T register"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("FAILED"), std::string::npos) << r.output;
+}
+
+TEST(Cli, BenchGemmRejectsBadShapesAndKernels) {
+  EXPECT_EQ(run(kBinary + " bench gemm --shapes 64x64").exitCode, 64);
+  EXPECT_EQ(run(kBinary + " bench gemm --shapes 64x0x64").exitCode, 64);
+  EXPECT_EQ(run(kBinary + " bench gemm --kernel fastest").exitCode, 64);
+}
+
 TEST(Cli, UnknownCommandAndOptionAreUsageErrors) {
   EXPECT_EQ(run(kBinary + " frobnicate").exitCode, 64);
   EXPECT_EQ(run(kBinary + " devices --frob").exitCode, 64);

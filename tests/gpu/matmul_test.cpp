@@ -1,11 +1,19 @@
 // matmul: f16 storage, f32 accumulation, against a CPU reference in f64 on
-// the same f16-rounded inputs. Sizes are deliberately not multiples of the
-// 64x64 tile. Tolerance: relative L2 error < 2e-3 (f16 output rounding).
+// the same f16-rounded inputs, for each kernel. Sizes are deliberately not
+// multiples of the tiles (64x64 tiled; 16 rows x 128 columns register), and
+// cover the register kernel's word-load path (K and N multiples of 8) and
+// its single-half path. Tolerance: relative L2 error < 2e-3 (f16 output
+// rounding).
 #include "engine/nn/matmul.h"
+
+#include <stdexcept>
+#include <string>
+#include <tuple>
 
 #include "engine/nn/half.h"
 
 #include "engine/gpu/command_sequence.h"
+#include "engine/gpu/device_info.h"
 #include "tests/support/gpu_test.h"
 
 namespace afterimage {
@@ -18,10 +26,11 @@ struct Case {
   bool bias;
 };
 
-class MatmulTest : public GpuTest, public ::testing::WithParamInterface<Case> {};
+class MatmulTest : public GpuTest, public ::testing::WithParamInterface<std::tuple<nn::MatmulKernel, Case>> {};
 
 TEST_P(MatmulTest, MatchesCpuReference) {
-  const auto& [shape, withBias] = GetParam();
+  const auto& [kernel, testCase] = GetParam();
+  const auto& [shape, withBias] = testCase;
   auto a = testing::randomHalfValues(size_t(shape.batch) * shape.M * shape.K, 1);
   auto b = testing::randomHalfValues(size_t(shape.batch) * shape.K * shape.N, 2);
   std::vector<float> bias = withBias ? testing::randomHalfValues(shape.N, 3) : std::vector<float>{};
@@ -31,30 +40,73 @@ TEST_P(MatmulTest, MatchesCpuReference) {
 
   gpu::CommandSequence sequence(context());
   sequence.begin();
-  nn::recordMatmul(context(), sequence, shape, sa, sb, sbias, sc);
+  nn::recordMatmul(context(), sequence, shape, sa, sb, sbias, sc, kernel);
   sequence.end();
   sequence.run();
 
   auto got = testing::downloadHalf(context(), sc, size_t(shape.batch) * shape.M * shape.N);
   auto expected = nn::matmulReference(shape, a, b, bias);
   double error = testing::relativeL2(got, expected);
-  std::printf("matmul %ux%ux%u batch %u%s%s: relative L2 error %.2e\n", shape.M, shape.N, shape.K, shape.batch,
-              shape.bTransposed ? " B^T" : "", withBias ? " +bias" : "", error);
+  std::printf("matmul %s %ux%ux%u batch %u%s%s alpha %g: relative L2 error %.2e\n", nn::matmulKernelName(kernel),
+              shape.M, shape.N, shape.K, shape.batch, shape.bTransposed ? " B^T" : "", withBias ? " +bias" : "",
+              shape.alpha, error);
   EXPECT_LT(error, 2e-3);
   for (auto s : {sa, sb, sbias, sc}) context().arena().release(s);
 }
 
+// Shapes: M x N x K, batch, B transposed, alpha.
+const Case kCases[] = {
+    {{1, 1, 1}, false},
+    {{37, 53, 29}, false},
+    {{65, 130, 67}, true},
+    {{100, 31, 257, 1, true}, true},
+    {{17, 70, 33, 3}, false},
+    {{64, 64, 64, 2, true, 0.125f}, false},
+    {{200, 150, 300}, false},
+    {{5, 264, 3}, true},                    // K below one step, a column block mostly past N
+    {{40, 136, 24}, true},                  // word loads; a lane's second 8 columns past N
+    {{33, 264, 40, 1, true}, true},         // word loads, B transposed
+    {{19, 72, 32, 3, false, -0.5f}, false}, // word loads, batch and alpha
+    {{23, 45, 48, 2, true, 2.0f}, true},    // word loads of A and B^T with N odd
+};
+
 INSTANTIATE_TEST_SUITE_P(OddSizes, MatmulTest,
-                         ::testing::Values(Case{{1, 1, 1}, false}, Case{{37, 53, 29}, false},
-                                           Case{{65, 130, 67}, true}, Case{{100, 31, 257, 1, true}, true},
-                                           Case{{17, 70, 33, 3}, false}, Case{{64, 64, 64, 2, true, 0.125f}, false},
-                                           Case{{200, 150, 300}, false}),
-                         [](const ::testing::TestParamInfo<Case>& info) {
-                           const auto& s = info.param.shape;
-                           return std::to_string(s.M) + "x" + std::to_string(s.N) + "x" + std::to_string(s.K) + "_b" +
-                                  std::to_string(s.batch) + (s.bTransposed ? "_bT" : "") +
-                                  (info.param.bias ? "_bias" : "");
+                         ::testing::Combine(::testing::Values(nn::MatmulKernel::Tiled, nn::MatmulKernel::Register),
+                                            ::testing::ValuesIn(kCases)),
+                         [](const ::testing::TestParamInfo<MatmulTest::ParamType>& info) {
+                           nn::MatmulKernel kernel = std::get<0>(info.param);
+                           const Case& testCase = std::get<1>(info.param);
+                           const auto& s = testCase.shape;
+                           return std::string(nn::matmulKernelName(kernel)) + "_" + std::to_string(s.M) + "x" +
+                                  std::to_string(s.N) + "x" + std::to_string(s.K) + "_b" + std::to_string(s.batch) +
+                                  (s.bTransposed ? "_bT" : "") + (testCase.bias ? "_bias" : "") +
+                                  (s.alpha != 1.0f ? "_alpha" : "");
                          });
+
+TEST(MatmulKernelChoice, RegisterOnCpuDevicesTiledOnGpus) {
+  gpu::DeviceInfo device;
+  device.subgroupSize = 8;
+  device.type = "cpu";
+  EXPECT_EQ(nn::chooseMatmulKernel(device), nn::MatmulKernel::Register);
+  for (const char* type : {"discrete", "integrated", "virtual"}) {
+    device.type = type;
+    EXPECT_EQ(nn::chooseMatmulKernel(device), nn::MatmulKernel::Tiled) << type;
+  }
+  device.type = "cpu";
+  device.subgroupSize = 4;  // the register kernel's workgroup must be one subgroup
+  EXPECT_EQ(nn::chooseMatmulKernel(device), nn::MatmulKernel::Tiled);
+}
+
+TEST(MatmulKernelChoice, NamesRoundTrip) {
+  for (auto kernel : {nn::MatmulKernel::Auto, nn::MatmulKernel::Tiled, nn::MatmulKernel::Register})
+    EXPECT_EQ(nn::parseMatmulKernel(nn::matmulKernelName(kernel)), kernel);
+  EXPECT_THROW(nn::parseMatmulKernel("fast"), std::invalid_argument);
+}
+
+TEST_F(GpuTest, AutoKernelOnLavapipeIsRegister) {
+  if (context().info().type != "cpu") GTEST_SKIP() << "not a CPU device";
+  EXPECT_EQ(nn::chooseMatmulKernel(context().info()), nn::MatmulKernel::Register);
+}
 
 TEST_F(GpuTest, ValidationLayerIsOn) { EXPECT_TRUE(context().instance().validationEnabled()); }
 
