@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <filesystem>
 #include <cstdio>
 #include <string>
 #include <sys/wait.h>
@@ -133,6 +134,36 @@ TEST(Cli, ModelsCheckPrintsTheParts) {
   EXPECT_NE(r.output.find("heads [2, 4]"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("4 latent channels"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("at 128x128"), std::string::npos) << r.output;
+}
+
+}  // namespace
+
+namespace {
+
+// Issue 4's full-size check: a folder of SD-Turbo's shapes (1.2G parameters,
+// random f16 weights) loads, plans at 512x512 within 3 GB of GPU memory, and
+// runs one 256x256 step end to end. Slow on lavapipe (about two minutes).
+TEST(Cli, FullSizeSdTurboFolderLoadsPlansAndRuns) {
+  std::string dir = ::testing::TempDir() + "afterimage_sd_turbo_random";
+  std::string tokenizer = std::string(AFTERIMAGE_SOURCE_DIR) + "/tests/golden/tokenizer/clip_cut";
+  auto made = run(kBinary + " models random " + dir + " --tokenizer " + tokenizer);
+  ASSERT_EQ(made.exitCode, 0) << made.output;
+
+  auto check = run(kBinary + " models check " + dir + " --size 512x512");
+  std::printf("%s", check.output.c_str());
+  EXPECT_EQ(check.exitCode, 0);
+  EXPECT_NE(check.output.find("865.9M parameters"), std::string::npos);
+  auto at = check.output.find("peak GPU memory in use: ");
+  ASSERT_NE(at, std::string::npos);
+  double peakMiB = std::stod(check.output.substr(at + 24));
+  EXPECT_LT(peakMiB, 3072.0) << "SD-Turbo at 512x512 must fit in 3 GB";
+
+  std::string out = dir + "/out.png";
+  auto generated = run(kBinary + " generate --model " + dir + " --prompt 'a misty forest' --size 256x256 -o " + out);
+  std::printf("%s", generated.output.c_str());
+  EXPECT_EQ(generated.exitCode, 0);
+  EXPECT_NE(generated.output.find("256x256, 1 UNet step(s) at t=999"), std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
