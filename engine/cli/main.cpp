@@ -2,6 +2,7 @@
 // subcommands and turns errors into one line and an exit code:
 //   0 ok, 1 failed, 2 no usable Vulkan device/driver, 64 bad usage.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 
@@ -43,6 +44,14 @@ void printUsage(FILE* out) {
 
 int main(int argc, char** argv) {
   afterimage::cli::CommandArgs args(argv + 1, argv + argc);
+  // A global --gpu before the command applies to every command: it becomes
+  // $AFTERIMAGE_GPU, which device choice reads.
+  while (args.size() >= 2 && (args[0] == "--gpu" || args[0].rfind("--gpu=", 0) == 0)) {
+    bool inlineValue = args[0] != "--gpu";
+    std::string value = inlineValue ? args[0].substr(6) : args[1];
+    setenv("AFTERIMAGE_GPU", value.c_str(), 1);
+    args.erase(args.begin(), args.begin() + (inlineValue ? 1 : 2));
+  }
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     printUsage(stdout);
     return args.empty() ? 64 : 0;
