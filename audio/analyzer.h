@@ -1,0 +1,68 @@
+// The analyzer: one hop of mono samples in, one FeatureSnapshot out. Causal
+// (it sees only the past) and the same for live capture and files. Built on
+// aubio: the phase vocoder gives the spectrum, a mel filterbank the bands
+// and the onset strength, aubio_onset the onset events; the tempo estimator
+// and beat clock turn the onset strength into tempo, phase and predicted
+// beats. It knows nothing of threads or devices.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "audio/auto_gain.h"
+#include "audio/beat_clock.h"
+#include "audio/feature_snapshot.h"
+#include "audio/tempo_estimator.h"
+
+namespace afterimage::audio {
+
+struct AnalyzerOptions {
+  int sampleRate = 44100;
+  int hopSize = 256;      // 5.8 ms at 44.1 kHz
+  int windowSize = 1024;
+  int melBands = 24;      // at most kMaxMelBands
+  std::string onsetMethod = "hfc";
+  double onsetThreshold = 0.3;
+  double onsetMinInterval = 0.03;  // seconds
+  int tempoEvery = 8;              // hops between tempo estimates
+  AutoGain::Options gain;
+  TempoEstimator::Options tempo;   // frameRate is set from the sample rate and hop
+  BeatClock::Options clock;
+};
+
+class Analyzer {
+ public:
+  explicit Analyzer(AnalyzerOptions options = {});
+  ~Analyzer();
+  Analyzer(const Analyzer&) = delete;
+  Analyzer& operator=(const Analyzer&) = delete;
+
+  // Exactly hopSize samples.
+  const FeatureSnapshot& process(const float* hop);
+
+  const FeatureSnapshot& latest() const { return snapshot_; }
+  const AnalyzerOptions& options() const { return options_; }
+  double hopSeconds() const { return double(options_.hopSize) / options_.sampleRate; }
+  double time() const { return snapshot_.time; }
+  BeatClock& beatClock() { return clock_; }
+
+ private:
+  struct Aubio;
+  void spectralFeatures(const float* hop);
+  void beatFeatures();
+
+  AnalyzerOptions options_;
+  std::unique_ptr<Aubio> aubio_;
+  AutoGain gain_;
+  TempoEstimator tempo_;
+  BeatClock clock_;
+  FeatureSnapshot snapshot_;
+  uint64_t samples_ = 0;
+  std::vector<float> binWeightA_, binHz_, previousLogMagnitude_;
+  float magnitudeScale_ = 1;  // spectrum magnitude -> amplitude
+  double lastBeatEmitted_ = -1e9;
+  double meter3_ = 0, meter4_ = 0;
+  std::vector<double> beatAccent_;  // low-band energy per beat of the bar, decaying
+};
+
+}  // namespace afterimage::audio
