@@ -52,7 +52,7 @@ double toDb(double power) { return power > 1e-12 ? 10 * std::log10(power) : -120
 }  // namespace
 
 Analyzer::Analyzer(AnalyzerOptions options)
-    : options_(options), aubio_(std::make_unique<Aubio>()), gain_(options.gain), tempo_(tempoOptions(options)),
+    : options_(options), aubio_(std::make_unique<Aubio>()), gain_(options.gain), onsetGain_(AutoGain::Options{3.0, 30.0, options.gain.gateDbfs}), tempo_(tempoOptions(options)),
       clock_(options.clock) {
   if (options_.melBands < 1 || options_.melBands > kMaxMelBands)
     throw std::invalid_argument("melBands must be 1.." + std::to_string(kMaxMelBands) + ", found " +
@@ -106,6 +106,7 @@ void Analyzer::spectralFeatures(const float* hop) {
   }
   meanSquare /= double(n);
   double gain = gain_.process(meanSquare, dt);
+  double onsetGain = onsetGain_.process(meanSquare, dt);
   snapshot_.rms = float(std::sqrt(meanSquare));
   snapshot_.rmsDbfs = float(toDb(meanSquare));
   snapshot_.loudness = float(snapshot_.rms * gain);
@@ -137,10 +138,12 @@ void Analyzer::spectralFeatures(const float* hop) {
   // Onset strength: rectified flux of the log magnitudes, averaged within
   // three frequency groups that then weigh equally-ish, so that the kick
   // (a few low bins) counts as much as the hats (hundreds of high bins).
+  // Its gain follows the level over half a minute, so that a breakdown is
+  // seen as quieter and weaker, not normalised back up.
   double groupFlux[3] = {0, 0, 0};
   int groupBins[3] = {0, 0, 0};
   for (size_t k = 1; k < bins; ++k) {
-    float logMagnitude = std::log1p(float(magnitude[k] * gain * magnitudeScale_));
+    float logMagnitude = std::log1p(float(magnitude[k] * onsetGain * magnitudeScale_));
     float rise = std::max(0.0f, logMagnitude - previousLogMagnitude_[k]);
     previousLogMagnitude_[k] = logMagnitude;
     int group = binHz_[k] < 250 ? 0 : binHz_[k] < 2000 ? 1 : 2;
@@ -159,7 +162,7 @@ void Analyzer::beatFeatures() {
   const double now = snapshot_.time, dt = hopSeconds();
   tempo_.push(snapshot_.flux, now);
   if (snapshot_.hop % uint64_t(options_.tempoEvery) == 0) {
-    TempoMeasurement m = tempo_.estimate();
+    TempoMeasurement m = tempo_.estimate(clock_.established() ? clock_.period() : 0.0);
     clock_.update(m, now);
     if (m.valid && m.strength >= options_.clock.lockStrength) {
       meter3_ += 0.05 * (m.barSalience3 - meter3_);

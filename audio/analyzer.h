@@ -53,7 +53,7 @@ class Analyzer {
 
   AnalyzerOptions options_;
   std::unique_ptr<Aubio> aubio_;
-  AutoGain gain_;
+  AutoGain gain_, onsetGain_;
   TempoEstimator tempo_;
   BeatClock clock_;
   FeatureSnapshot snapshot_;

@@ -74,6 +74,7 @@ void BeatClock::update(const TempoMeasurement& m, double now) {
     anchor_ += (tapped ? 0.25 : 1.0) * options_.phaseGain * error;
     pendingPhaseSince_ = -1;
     confidence_ += 0.1 * (m.strength - confidence_);
+    if (confidence_ > 0.5) established_ = true;
   } else if (!tapped) {
     if (pendingPhaseSince_ < 0) {
       pendingPhaseSince_ = now;
@@ -94,6 +95,7 @@ void BeatClock::tap(double t) {
   period_ = (taps_.back() - taps_.front()) / double(taps_.size() - 1);
   anchor_ = t;
   confidence_ = 1;
+  established_ = true;
   tappedAt_ = t;
   pendingSince_ = pendingPhaseSince_ = -1;
 }

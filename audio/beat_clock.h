@@ -15,7 +15,7 @@ namespace afterimage::audio {
 class BeatClock {
  public:
   struct Options {
-    double lockStrength = 0.35;     // a measurement at least this strong may steer the clock
+    double lockStrength = 0.4;      // a measurement at least this strong may steer the clock
     double periodGain = 0.25;       // fraction of a period error corrected per measurement
     double phaseGain = 0.2;         // fraction of a phase error corrected per measurement
     double switchSeconds = 2.0;     // a different tempo or phase must persist this long to be adopted
@@ -34,6 +34,8 @@ class BeatClock {
   double period() const { return period_; }
   double bpm() const { return period_ > 0 ? 60.0 / period_ : 0; }
   double confidence() const { return confidence_; }
+  // The clock has once been confident (> 0.5): its tempo is worth keeping.
+  bool established() const { return established_; }
   // Beat phase at time t: 0 on a beat, rising to 1.
   double phaseAt(double t) const;
   // The first predicted beat at or after t.
@@ -56,6 +58,7 @@ class BeatClock {
   double pendingPeriod_ = 0, pendingSince_ = -1;  // a different tempo waiting to be adopted
   double pendingPhaseSince_ = -1;
   double tappedAt_ = -1e9;
+  bool established_ = false;
   std::deque<double> taps_;
 };
 

@@ -18,6 +18,12 @@ void TempoEstimator::push(float strength, double time) {
   next_ = (next_ + 1) % history_.size();
   count_ = std::min(count_ + 1, history_.size());
   lastTime_ = time;
+  // The long-run level rises within seconds and falls over half a minute,
+  // so a breakdown shows as low activity for its whole length.
+  double dt = 1.0 / options_.frameRate;
+  recentLevel_ += (1 - std::exp(-dt / 1.5)) * (strength - recentLevel_);
+  double tau = recentLevel_ > longLevel_ ? 3.0 : 30.0;
+  longLevel_ += (1 - std::exp(-dt / tau)) * (recentLevel_ - longLevel_);
 }
 
 double TempoEstimator::autocorrelationAt(double lag) const {
@@ -67,7 +73,7 @@ double TempoEstimator::valueAt(double framesAgo) const {
   return rectified_[i] * (1 - f) + next * f;
 }
 
-TempoMeasurement TempoEstimator::estimate() {
+TempoMeasurement TempoEstimator::estimate(double expectedPeriod) {
   TempoMeasurement m;
   size_t n = count_;
   if (n < 3 * maxLag_) return m;
@@ -117,6 +123,14 @@ TempoMeasurement TempoEstimator::estimate() {
     double octaves = std::log2(bpm / options_.priorBpm) / options_.priorOctaves;
     scores[lag] = harmonic * std::exp(-0.5 * octaves * octaves);
     if (scores[lag] > bestScore) bestScore = scores[lag], bestLag = double(lag);
+  }
+  if (expectedPeriod > 0) {
+    double expected = expectedPeriod * options_.frameRate;
+    size_t e = size_t(std::lround(expected));
+    if (e > minLag_ && e < maxLag_) {
+      size_t peak = scores[e - 1] > scores[e] ? e - 1 : scores[e + 1] > scores[e] ? e + 1 : e;
+      if (scores[peak] >= options_.keepExpected * bestScore) bestLag = double(peak);
+    }
   }
   // Refine: the first harmonics' peaks, searched near multiples of the lag.
   size_t lag = size_t(bestLag);
@@ -176,7 +190,9 @@ TempoMeasurement TempoEstimator::estimate() {
   // and how periodic the signal is at the beat lag.
   double contrast = bestPhaseScore > 0 ? 1.0 - meanScore / bestPhaseScore : 0;
   double periodicity = ac0 > 0 ? std::clamp(autocorrelationAt(bestLag) / ac0, 0.0, 1.0) : 0;
-  m.strength = std::clamp(0.5 * contrast + 0.5 * std::sqrt(periodicity), 0.0, 1.0);
+  m.activity = longLevel_ > 0 ? std::clamp(recentLevel_ / longLevel_, 0.0, 1.0) : 0;
+  m.strength = std::clamp(0.5 * contrast + 0.5 * std::sqrt(periodicity), 0.0, 1.0) *
+               std::clamp((m.activity - 0.35) / 0.35, 0.0, 1.0);
   m.barSalience3 = autocorrelationAt(3 * bestLag) / ac0;
   m.barSalience4 = autocorrelationAt(4 * bestLag) / ac0;
   return m;

@@ -13,7 +13,8 @@ struct TempoMeasurement {
   bool valid = false;
   double period = 0;     // seconds per beat
   double lastBeat = 0;   // time of the most recent beat, seconds
-  double strength = 0;   // 0..1: how periodic the onset strength is
+  double strength = 0;   // 0..1: how periodic the onset strength is, times activity
+  double activity = 0;   // 0..1: recent onset strength against its long-run level (low in a breakdown)
   double barSalience3 = 0, barSalience4 = 0;  // autocorrelation at 3 and 4 beats
 };
 
@@ -27,6 +28,7 @@ class TempoEstimator {
     double combDecay = 0.75;                    // weight of each older beat in the phase comb
     double onsetDelay = 0.011;                  // seconds the onset strength lags the sound
     int harmonics = 4;
+    double keepExpected = 0.75;                 // keep the expected period if it scores this fraction of the best
     double fasterRatio = 0.22;                   // grid midpoints this busy: the beat is twice as fast
     double slowerRatio = 0.3;                   // every other grid point this empty: half as fast
     double fourThirdsRatio = 1.0;               // a grid 4/3 as long this full (relative): it is the beat                          // multiples of the period summed in the score
@@ -35,8 +37,11 @@ class TempoEstimator {
 
   // Appends one onset-strength value, for the frame ending at `time`.
   void push(float strength, double time);
-  // Re-estimates from the history (call every few frames).
-  TempoMeasurement estimate();
+  // Re-estimates from the history (call every few frames). A period the
+  // caller already follows (seconds, 0: none) is kept while the
+  // autocorrelation still supports it, so fills and the first bars after a
+  // breakdown do not throw the tempo off.
+  TempoMeasurement estimate(double expectedPeriod = 0);
 
   size_t frames() const { return count_; }
 
@@ -55,6 +60,7 @@ class TempoEstimator {
   std::vector<float> history_;  // circular
   size_t next_ = 0, count_ = 0;
   double lastTime_ = 0;
+  double longLevel_ = 0, recentLevel_ = 0;  // slow and fast followers of the onset strength
   std::vector<float> linear_, rectified_;
   std::vector<double> ac_;
   size_t minLag_, maxLag_;
