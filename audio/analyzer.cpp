@@ -47,13 +47,18 @@ double aWeightPower(double f) {
 // noise): tuned on the labelled set; the hats alone must not set the beat.
 constexpr double kFluxGroupWeights[3] = {0.3, 0.5, 0.2};
 
+constexpr float kOnsetCompression = 100;
+// The flux peaks when the onset is about half a window in; reported onset
+// times are moved back by this much.
+const double kOnsetDelay = 0.010;
+
 double toDb(double power) { return power > 1e-12 ? 10 * std::log10(power) : -120; }
 
 }  // namespace
 
 Analyzer::Analyzer(AnalyzerOptions options)
     : options_(options), aubio_(std::make_unique<Aubio>()), gain_(options.gain), onsetGain_(AutoGain::Options{3.0, 30.0, options.gain.gateDbfs}), tempo_(tempoOptions(options)),
-      clock_(options.clock) {
+      clock_(options.clock), onsets_(OnsetPicker::Options{options.onsetThreshold, options.onsetMinInterval, 1e-3f, float(options.onsetRelativeFloor)}) {
   if (options_.melBands < 1 || options_.melBands > kMaxMelBands)
     throw std::invalid_argument("melBands must be 1.." + std::to_string(kMaxMelBands) + ", found " +
                                 std::to_string(options_.melBands));
@@ -62,12 +67,15 @@ Analyzer::Analyzer(AnalyzerOptions options)
   uint_t window = uint_t(options_.windowSize), hop = uint_t(options_.hopSize), rate = uint_t(options_.sampleRate);
   aubio_->pvoc = new_aubio_pvoc(window, hop);
   aubio_->mel = new_aubio_filterbank(uint_t(options_.melBands), window);
-  aubio_->onset = new_aubio_onset(options_.onsetMethod.c_str(), window, hop, rate);
-  if (!aubio_->pvoc || !aubio_->mel || !aubio_->onset)
+  if (options_.onsetMethod != "logflux")
+    aubio_->onset = new_aubio_onset(options_.onsetMethod.c_str(), window, hop, rate);
+  if (!aubio_->pvoc || !aubio_->mel || (options_.onsetMethod != "logflux" && !aubio_->onset))
     throw std::invalid_argument("aubio rejected the analysis settings (onset method '" + options_.onsetMethod + "')");
   aubio_filterbank_set_mel_coeffs(aubio_->mel, smpl_t(rate), 30, smpl_t(std::min(16000.0, rate / 2.0)));
-  aubio_onset_set_threshold(aubio_->onset, smpl_t(options_.onsetThreshold));
-  aubio_onset_set_minioi_s(aubio_->onset, smpl_t(options_.onsetMinInterval));
+  if (aubio_->onset) {
+    aubio_onset_set_threshold(aubio_->onset, smpl_t(options_.onsetThreshold));
+    aubio_onset_set_minioi_s(aubio_->onset, smpl_t(options_.onsetMinInterval));
+  }
   aubio_->input = new_fvec(hop);
   aubio_->spectrum = new_cvec(window);
   aubio_->melOut = new_fvec(uint_t(options_.melBands));
@@ -80,6 +88,7 @@ Analyzer::Analyzer(AnalyzerOptions options)
     binWeightA_[k] = float(aWeightPower(std::max(1.0, double(binHz_[k]))));
   }
   previousLogMagnitude_.assign(bins, 0.0f);
+  previousCompressed_.assign(bins, 0.0f);
   magnitudeScale_ = float(std::sqrt(16.0 / (3.0 * double(window) * window)));
   beatAccent_.assign(4, 0.0);
   snapshot_.melCount = options_.melBands;
@@ -140,7 +149,7 @@ void Analyzer::spectralFeatures(const float* hop) {
   // (a few low bins) counts as much as the hats (hundreds of high bins).
   // Its gain follows the level over half a minute, so that a breakdown is
   // seen as quieter and weaker, not normalised back up.
-  double groupFlux[3] = {0, 0, 0};
+  double groupFlux[3] = {0, 0, 0}, onsetFlux = 0;
   int groupBins[3] = {0, 0, 0};
   for (size_t k = 1; k < bins; ++k) {
     float logMagnitude = std::log1p(float(magnitude[k] * onsetGain * magnitudeScale_));
@@ -148,14 +157,24 @@ void Analyzer::spectralFeatures(const float* hop) {
     previousLogMagnitude_[k] = logMagnitude;
     int group = binHz_[k] < 250 ? 0 : binHz_[k] < 2000 ? 1 : 2;
     groupFlux[group] += rise, groupBins[group]++;
+    // Onsets: strongly compressed, all bins alike, so quiet hats count.
+    float compressed = std::log1p(float(magnitude[k] * gain * magnitudeScale_) * kOnsetCompression);
+    onsetFlux += std::max(0.0f, compressed - previousCompressed_[k]);
+    previousCompressed_[k] = compressed;
   }
   double flux = 0;
   for (int g = 0; g < 3; ++g) flux += kFluxGroupWeights[g] * groupFlux[g] / std::max(1, groupBins[g]);
   snapshot_.flux = float(flux);
 
-  aubio_onset_do(aubio_->onset, aubio_->input, aubio_->onsetOut);
-  snapshot_.onset = aubio_->onsetOut->data[0] > 0;
-  if (snapshot_.onset) snapshot_.onsetTime = aubio_onset_get_last_s(aubio_->onset);
+  snapshot_.onsetStrength = float(onsetFlux / double(bins - 1));
+  if (aubio_->onset) {
+    aubio_onset_do(aubio_->onset, aubio_->input, aubio_->onsetOut);
+    snapshot_.onset = aubio_->onsetOut->data[0] > 0;
+    if (snapshot_.onset) snapshot_.onsetTime = aubio_onset_get_last_s(aubio_->onset);
+  } else {
+    snapshot_.onset = onsets_.push(snapshot_.onsetStrength, snapshot_.time);
+    if (snapshot_.onset) snapshot_.onsetTime = onsets_.previousTime() - kOnsetDelay;
+  }
 }
 
 void Analyzer::beatFeatures() {

@@ -12,6 +12,7 @@
 #include "audio/auto_gain.h"
 #include "audio/beat_clock.h"
 #include "audio/feature_snapshot.h"
+#include "audio/onset_picker.h"
 #include "audio/tempo_estimator.h"
 
 namespace afterimage::audio {
@@ -21,9 +22,12 @@ struct AnalyzerOptions {
   int hopSize = 256;      // 5.8 ms at 44.1 kHz
   int windowSize = 1024;
   int melBands = 24;      // at most kMaxMelBands
-  std::string onsetMethod = "hfc";
-  double onsetThreshold = 0.3;
-  double onsetMinInterval = 0.03;  // seconds
+  // "logflux": our compressed spectral flux and peak picker; else an
+  // aubio_onset method ("hfc", "specflux", "complex", ...).
+  std::string onsetMethod = "logflux";
+  double onsetThreshold = 0.2;
+  double onsetMinInterval = 0.06;  // seconds
+  double onsetRelativeFloor = 0.2;   // logflux: ignore peaks below this fraction of the recent ones
   int tempoEvery = 8;              // hops between tempo estimates
   AutoGain::Options gain;
   TempoEstimator::Options tempo;   // frameRate is set from the sample rate and hop
@@ -58,7 +62,8 @@ class Analyzer {
   BeatClock clock_;
   FeatureSnapshot snapshot_;
   uint64_t samples_ = 0;
-  std::vector<float> binWeightA_, binHz_, previousLogMagnitude_;
+  OnsetPicker onsets_;
+  std::vector<float> binWeightA_, binHz_, previousLogMagnitude_, previousCompressed_;
   float magnitudeScale_ = 1;  // spectrum magnitude -> amplitude
   double lastBeatEmitted_ = -1e9;
   double meter3_ = 0, meter4_ = 0;

@@ -33,7 +33,8 @@ struct FeatureSnapshot {
 
   float centroidHz = 0;
   float flux = 0;           // onset strength: rectified log-mel spectral flux
-  bool onset = false;       // aubio's onset detector fired in this hop
+  float onsetStrength = 0;  // compressed flux of all bins alike (what onsets are picked from)
+  bool onset = false;       // an onset was detected in this hop
   double onsetTime = 0;     // its estimate of when the onset happened
 
   // Beat clock.
