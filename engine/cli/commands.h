@@ -10,5 +10,6 @@ using CommandArgs = std::vector<std::string>;
 
 int runDevices(const CommandArgs& args);
 int runBench(const CommandArgs& args);
+int runAnalyze(const CommandArgs& args);
 
 }  // namespace afterimage::cli

@@ -21,6 +21,8 @@ const Command kCommands[] = {
     {"devices", afterimage::cli::runDevices, "devices [--json]            list Vulkan devices and audio inputs"},
     {"bench", afterimage::cli::runBench,
      "bench gemm [--quick] [--sizes N,N..]   GPU matrix-multiply speed (GFLOP/s)"},
+    {"analyze", afterimage::cli::runAnalyze,
+     "analyze FILE [--beats|--onsets|--features] [--lookahead MS] [--channel N]   beats, onsets or features of a file"},
 };
 
 void printUsage(FILE* out) {
