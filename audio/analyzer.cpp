@@ -91,6 +91,16 @@ Analyzer::Analyzer(AnalyzerOptions options)
   previousCompressed_.assign(bins, 0.0f);
   magnitudeScale_ = float(std::sqrt(16.0 / (3.0 * double(window) * window)));
   beatAccent_.assign(4, 0.0);
+  beatMel_.assign(size_t(options_.melBands), 0.0f);
+  fmat_t* coefficients = aubio_filterbank_get_coeffs(aubio_->mel);
+  harmonyFirst_ = options_.melBands, harmonyEnd_ = 0;
+  for (int m = 0; m < options_.melBands; ++m) {
+    const smpl_t* row = coefficients->data[m];
+    size_t peak = size_t(std::max_element(row, row + bins) - row);
+    if (binHz_[peak] >= 250 && binHz_[peak] <= 2000) harmonyFirst_ = std::min(harmonyFirst_, m), harmonyEnd_ = m + 1;
+  }
+  if (harmonyEnd_ <= harmonyFirst_) harmonyFirst_ = 0, harmonyEnd_ = options_.melBands;
+  previousBeatMel_.assign(size_t(options_.melBands), 0.0f);
   snapshot_.melCount = options_.melBands;
 }
 
@@ -191,6 +201,8 @@ void Analyzer::beatFeatures() {
     clock_.decay(now);
   }
 
+  for (int m = 0; m < options_.melBands; ++m) beatMel_[size_t(m)] += snapshot_.mel[size_t(m)];
+  beatMelHops_++;
   snapshot_.beat = false;
   snapshot_.bpm = float(clock_.bpm());
   snapshot_.confidence = float(clock_.confidence());
@@ -206,15 +218,28 @@ void Analyzer::beatFeatures() {
     snapshot_.beat = true;
     snapshot_.beatTime = beat;
     lastBeatEmitted_ = beat;
-    // The downbeat is the beat of the bar with the most low-end energy.
-    long long index = clock_.beatIndexAt(beat + 1e-6);
-    size_t slot = size_t(((index % beatsPerBar) + beatsPerBar) % beatsPerBar);
-    for (double& a : beatAccent_) a *= 0.9;
-    beatAccent_[slot] += snapshot_.bands[Sub] + snapshot_.bands[Low];
+    // The downbeat is the beat where the harmony changes most often: the
+    // mel spectrum (250 Hz - 2 kHz: chords, not kick, bass or hats) of the beat
+    // just ended against the one before it.
+    long long index = ++beatCount_;  // the clock's own index moves with its anchor
+    if (beatMelHops_ > 0) {
+      double dot = 0, a = 0, b = 0;
+      for (int m = harmonyFirst_; m < harmonyEnd_; ++m) {
+        double x = beatMel_[size_t(m)] / beatMelHops_, y = previousBeatMel_[size_t(m)];
+        dot += x * y, a += x * x, b += y * y;
+        previousBeatMel_[size_t(m)] = float(x);
+      }
+      double novelty = a > 0 && b > 0 ? 1.0 - dot / std::sqrt(a * b) : 0.0;
+      size_t slot = size_t((((index - 1) % beatsPerBar) + beatsPerBar) % beatsPerBar);  // the beat that started it
+      for (double& accent : beatAccent_) accent *= 0.95;
+      beatAccent_[slot] += novelty;
+    }
+    std::fill(beatMel_.begin(), beatMel_.end(), 0.0f);
+    beatMelHops_ = 0;
   }
   snapshot_.beatPhase = float(clock_.phaseAt(now));
   snapshot_.nextBeatTime = clock_.nextBeatAfter(now);
-  long long index = clock_.beatIndexAt(now);
+  long long index = beatCount_;
   size_t downbeat = size_t(std::max_element(beatAccent_.begin(), beatAccent_.end()) - beatAccent_.begin());
   int inBar = int((((index - (long long)downbeat) % beatsPerBar) + beatsPerBar) % beatsPerBar);
   snapshot_.beatInBar = inBar;

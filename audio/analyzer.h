@@ -67,7 +67,11 @@ class Analyzer {
   float magnitudeScale_ = 1;  // spectrum magnitude -> amplitude
   double lastBeatEmitted_ = -1e9;
   double meter3_ = 0, meter4_ = 0;
-  std::vector<double> beatAccent_;  // low-band energy per beat of the bar, decaying
+  std::vector<double> beatAccent_;  // harmonic change per beat of the bar, decaying
+  std::vector<float> beatMel_, previousBeatMel_;  // mel spectrum summed over the current / mean of the last beat
+  int beatMelHops_ = 0;
+  int harmonyFirst_ = 0, harmonyEnd_ = 0;  // mel bands used for harmonic change
+  long long beatCount_ = 0;  // beats emitted
 };
 
 }  // namespace afterimage::audio

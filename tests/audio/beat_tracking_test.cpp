@@ -5,6 +5,7 @@
 // aubio's own tracker.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 
 #include "audio/offline_analysis.h"
@@ -48,6 +49,34 @@ TEST(BeatTracking, DrumOnlyOnsetFMeasure) {
     Score s = fMeasure(onsetTimes(track.samples, track.sampleRate), track.hits, 0.05, 0);
     std::printf("onsets %-18s F %.3f (P %.3f R %.3f)\n", track.name.c_str(), s.fMeasure, s.precision, s.recall);
     EXPECT_GE(s.fMeasure, kFloor) << track.name;
+  }
+}
+
+// Meter (3 or 4 beats to the bar) from the autocorrelation at 3 and 4
+// beats; the downbeat from where the harmony (chords) changes.
+TEST(BeatTracking, MeterAndDownbeatOfHouseAndWaltz) {
+  for (const TrackSpec& spec : beatSet()) {
+    if (spec.name != "house_124" && spec.name != "waltz_3_4_138") continue;
+    int beatsPerBar = spec.pattern == "waltz" ? 3 : 4;
+    LabelledTrack track = synthesize(spec);
+    Analyzer analyzer;
+    int downbeats = 0, right = 0, meterRight = 0, beats = 0;
+    analyzeSamples(analyzer, track.samples, [&](const FeatureSnapshot& s) {
+      if (s.time < 10 || !s.beat) return;
+      ++beats;
+      meterRight += s.beatsPerBar == beatsPerBar;
+      if (s.beatInBar != 0) return;
+      ++downbeats;
+      size_t nearest = 0;
+      for (size_t i = 0; i < track.beats.size(); ++i)
+        if (std::abs(track.beats[i] - s.beatTime) < std::abs(track.beats[nearest] - s.beatTime)) nearest = i;
+      right += nearest % size_t(beatsPerBar) == 0;
+    });
+    std::printf("%s: meter right on %d/%d beats, downbeat right %d/%d\n", track.name.c_str(), meterRight, beats, right,
+                downbeats);
+    EXPECT_EQ(meterRight, beats) << track.name;
+    ASSERT_GT(downbeats, 0) << track.name;
+    EXPECT_GE(double(right) / downbeats, 0.8) << track.name;
   }
 }
 
