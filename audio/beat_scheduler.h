@@ -20,9 +20,16 @@ class BeatScheduler {
   // now: the snapshot's time; hop: seconds until the next snapshot.
   std::optional<ScheduledBeat> poll(const BeatClock& clock, double now, double hop) {
     if (!clock.running()) return std::nullopt;
-    double beat = clock.nextBeatAfter(now + lookahead_);
+    return poll(clock.nextBeatAfter(now), clock.period(), now, hop);
+  }
+  // The same from a snapshot's prediction (nextBeatTime, 60 / bpm), for
+  // threads that see snapshots, not the clock.
+  std::optional<ScheduledBeat> poll(double nextBeat, double period, double now, double hop) {
+    if (period <= 0) return std::nullopt;
+    double beat = nextBeat;
+    while (beat < now + lookahead_) beat += period;
     if (beat >= now + lookahead_ + hop) return std::nullopt;  // a later snapshot will still be in time
-    if (beat - lastFired_ <= 0.5 * clock.period()) return std::nullopt;
+    if (beat - lastFired_ <= 0.5 * period) return std::nullopt;
     lastFired_ = beat;
     return ScheduledBeat{beat, now};
   }

@@ -1,5 +1,7 @@
 #include "audio/file_player.h"
 
+#include "audio/portaudio_quiet.h"
+
 #include <portaudio.h>
 #include <sndfile.h>
 
@@ -58,7 +60,7 @@ void FilePlayer::advance(float* out, size_t count, int outChannels) {
 }
 
 bool FilePlayer::openDevice(const std::string& device) {
-  if (Pa_Initialize() != paNoError) {
+  if (initializePortAudioQuietly() != paNoError) {
     outputError_ = "PortAudio could not start";
     return false;
   }
@@ -112,7 +114,7 @@ void FilePlayer::pace() {
     size_t due = std::min(frames_, size_t(elapsed * sampleRate_));
     size_t position = played_.load();
     if (due > position) advance(nullptr, due - position, 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::this_thread::sleep_for(std::chrono::milliseconds(4));
   }
 }
 

@@ -74,7 +74,8 @@ void LiveAnalysis::run() {
       nextSilentHop += std::chrono::duration_cast<Clock::duration>(hopDuration);
       continue;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    // Half a hop or less: at most that much delay, without spinning.
+    std::this_thread::sleep_for(std::min(hopDuration / 2, Clock::duration(std::chrono::milliseconds(2))));
   }
 }
 

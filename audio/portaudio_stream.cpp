@@ -2,36 +2,14 @@
 // PortAudio afresh (it only sees devices plugged in since its last
 // initialisation), finds the device by index or name, and streams float
 // samples; the callback only mixes to mono and writes into the ring.
-#include <alsa/asoundlib.h>
-#include <fcntl.h>
-#include <unistd.h>
-#include <portaudio.h>
-
 #include <algorithm>
 #include <cctype>
 
 #include "audio/capture_source.h"
+#include "audio/portaudio_quiet.h"
 
 namespace afterimage::audio {
 namespace {
-
-void silentAlsaError(const char*, int, const char*, int, const char*, ...) {}
-
-// JACK's client library prints "server not running" to stderr on every
-// PortAudio initialisation; a retry each second must not fill the log.
-class QuietStderr {
- public:
-  QuietStderr() : saved_(dup(STDERR_FILENO)) {
-    int null = ::open("/dev/null", O_WRONLY);
-    if (null >= 0) dup2(null, STDERR_FILENO), close(null);
-  }
-  ~QuietStderr() {
-    if (saved_ >= 0) dup2(saved_, STDERR_FILENO), close(saved_);
-  }
-
- private:
-  int saved_;
-};
 
 std::string lower(std::string s) {
   for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
@@ -49,12 +27,7 @@ class PortAudioStream : public InputStream {
   }
 
   bool open(const CaptureOptions& options, RingBuffer& ring, std::string* error) {
-    snd_lib_error_set_handler(&silentAlsaError);
-    PaError status;
-    {
-      QuietStderr quiet;
-      status = Pa_Initialize();
-    }
+    PaError status = initializePortAudioQuietly();
     if (status != paNoError) return fail(error, std::string("PortAudio could not start: ") + Pa_GetErrorText(status));
     initialized_ = true;
     PaDeviceIndex device = findDevice(options.device, error);

@@ -22,7 +22,8 @@ const Command kCommands[] = {
     {"bench", afterimage::cli::runBench,
      "bench gemm [--quick] [--sizes N,N..]   GPU matrix-multiply speed (GFLOP/s)"},
     {"analyze", afterimage::cli::runAnalyze,
-     "analyze FILE [--beats|--onsets|--features] [--lookahead MS] [--channel N]   beats, onsets or features of a file"},
+     "analyze FILE [--beats|--onsets|--features] [--lookahead MS] [--channel N] [--realtime [--output DEV]]\n"
+     "                              beats, onsets or features of a file (--realtime: play it, rehearsal)"},
 };
 
 void printUsage(FILE* out) {
