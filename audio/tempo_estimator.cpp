@@ -76,7 +76,9 @@ double TempoEstimator::valueAt(double framesAgo) const {
 TempoMeasurement TempoEstimator::estimate(double expectedPeriod) {
   TempoMeasurement m;
   size_t n = count_;
-  if (n < 3 * maxLag_) return m;
+  // The harmonic sum needs four periods of the slowest tempo; before that
+  // it would favour fast tempi.
+  if (n < 4 * maxLag_ + size_t(options_.frameRate / 4)) return m;
 
   // Oldest to newest, minus a local mean, half-wave rectified: peaks only.
   linear_.resize(n);
