@@ -19,7 +19,9 @@ namespace afterimage::audio {
 
 struct AnalyzerOptions {
   int sampleRate = 44100;
-  int hopSize = 256;      // 5.8 ms at 44.1 kHz
+  // 0: 5.8 ms at any rate (256 at 44.1 kHz, 279 at 48 kHz), so the beat
+  // tracker sees the same frame rate whatever the input.
+  int hopSize = 0;
   int windowSize = 1024;
   int melBands = 24;      // at most kMaxMelBands
   // "logflux": our compressed spectral flux and peak picker; else an

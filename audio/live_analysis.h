@@ -29,6 +29,7 @@ class LiveAnalysis {
   FeatureSnapshot latest() const;
   // Snapshots since the last call (at most the last `historyLimit`).
   std::vector<FeatureSnapshot> drain();
+  double hopSeconds() const { return analyzer_.hopSeconds(); }
   uint64_t hops() const { return hops_.load(); }
   uint64_t silentHops() const { return silentHops_.load(); }
   // Tap tempo and nudge reach the beat clock on the analysis thread.

@@ -46,7 +46,7 @@ int runRealtime(const Arguments& args, audio::ChannelSelection channel, double l
   audio::LiveAnalysis live([&](float* out, size_t n) { return player.read(out, n); }, options, 10.0);
   audio::BeatScheduler scheduler(lookaheadMs / 1000.0);
   bool header = false;
-  const double hop = double(options.hopSize) / options.sampleRate;
+  const double hop = live.hopSeconds();
   while (true) {
     bool done = player.finished();
     for (const auto& s : live.drain()) {

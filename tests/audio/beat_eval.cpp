@@ -1,7 +1,7 @@
 // audio_beat_eval: renders the labelled set, scores the project's causal
 // analyzer (beats at 0 ms and at a lookahead, onsets on the drum-only
 // tracks) and, with --aubio, aubio's own `aubio beat` on the same files.
-//   audio_beat_eval [--dir DIR] [--aubio] [--lookahead MS]
+//   audio_beat_eval [--dir DIR] [--aubio] [--lookahead MS] [--rate HZ]
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -33,21 +33,24 @@ int main(int argc, char** argv) {
   std::string dir = "/tmp/afterimage_beat_set";
   bool aubio = false;
   double lookahead = 60;
+  int rate = 44100;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--dir" && i + 1 < argc) dir = argv[++i];
     else if (a == "--aubio") aubio = true;
     else if (a == "--lookahead" && i + 1 < argc) lookahead = std::atof(argv[++i]);
+    else if (a == "--rate" && i + 1 < argc) rate = std::atoi(argv[++i]);
     else {
-      std::fprintf(stderr, "usage: audio_beat_eval [--dir DIR] [--aubio] [--lookahead MS]\n");
+      std::fprintf(stderr, "usage: audio_beat_eval [--dir DIR] [--aubio] [--lookahead MS] [--rate HZ]\n");
       return 64;
     }
   }
   std::filesystem::create_directories(dir);
-  std::printf("%-26s %8s %8s %8s\n", "track", "causal", "look" , aubio ? "aubio" : "");
+  std::printf("%d Hz\n%-26s %8s %8s %8s\n", rate, "track", "causal", "look", aubio ? "aubio" : "");
   double sums[3] = {0, 0, 0};
   int count = 0;
-  for (const TrackSpec& spec : beatSet()) {
+  for (TrackSpec spec : beatSet()) {
+    spec.sampleRate = rate;
     LabelledTrack track = synthesize(spec);
     double f[3] = {0, 0, 0};
     f[0] = fMeasure(analyzeBeats(track.samples, track.sampleRate, 0), track.beats, 0.07, 5).fMeasure;
@@ -72,7 +75,8 @@ int main(int argc, char** argv) {
 
   double onsetSum = 0;
   int onsetCount = 0;
-  for (const TrackSpec& spec : drumOnlySet()) {
+  for (TrackSpec spec : drumOnlySet()) {
+    spec.sampleRate = rate;
     LabelledTrack track = synthesize(spec);
     Score s = fMeasure(analyzeOnsets(track.samples, track.sampleRate), track.hits, 0.05, 0);
     std::printf("onsets %-19s F %.3f (P %.3f R %.3f)\n", track.name.c_str(), s.fMeasure, s.precision, s.recall);
