@@ -14,5 +14,6 @@ int runEncode(const CommandArgs& args);
 int runDecode(const CommandArgs& args);
 int runGenerate(const CommandArgs& args);
 int runModels(const CommandArgs& args);
+int runAnalyze(const CommandArgs& args);
 
 }  // namespace afterimage::cli

@@ -32,6 +32,9 @@ const Command kCommands[] = {
      "encode IMAGE.png -o LATENT.safetensors --tae DIR|--encoder FILE   image -> latent (tiny autoencoder)"},
     {"decode", afterimage::cli::runDecode,
      "decode LATENT.safetensors -o IMAGE.png --tae DIR|--decoder FILE   latent -> image (tiny autoencoder)"},
+    {"analyze", afterimage::cli::runAnalyze,
+     "analyze FILE [--beats|--onsets|--features] [--lookahead MS] [--channel N] [--realtime [--output DEV]]\n"
+     "                              beats, onsets or features of a file (--realtime: play it, rehearsal)"},
 };
 
 void printUsage(FILE* out) {

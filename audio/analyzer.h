@@ -1,0 +1,79 @@
+// The analyzer: one hop of mono samples in, one FeatureSnapshot out. Causal
+// (it sees only the past) and the same for live capture and files. Built on
+// aubio: the phase vocoder gives the spectrum, a mel filterbank the bands
+// and the onset strength, aubio_onset the onset events; the tempo estimator
+// and beat clock turn the onset strength into tempo, phase and predicted
+// beats. It knows nothing of threads or devices.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "audio/auto_gain.h"
+#include "audio/beat_clock.h"
+#include "audio/feature_snapshot.h"
+#include "audio/onset_picker.h"
+#include "audio/tempo_estimator.h"
+
+namespace afterimage::audio {
+
+struct AnalyzerOptions {
+  int sampleRate = 44100;
+  // 0: 5.8 ms at any rate (256 at 44.1 kHz, 279 at 48 kHz), so the beat
+  // tracker sees the same frame rate whatever the input.
+  int hopSize = 0;
+  int windowSize = 1024;
+  int melBands = 24;      // at most kMaxMelBands
+  // "logflux": our compressed spectral flux and peak picker; else an
+  // aubio_onset method ("hfc", "specflux", "complex", ...).
+  std::string onsetMethod = "logflux";
+  double onsetThreshold = 0.2;
+  double onsetMinInterval = 0.06;  // seconds
+  double onsetRelativeFloor = 0.2;   // logflux: ignore peaks below this fraction of the recent ones
+  int tempoEvery = 8;              // hops between tempo estimates
+  AutoGain::Options gain;
+  TempoEstimator::Options tempo;   // frameRate is set from the sample rate and hop
+  BeatClock::Options clock;
+};
+
+class Analyzer {
+ public:
+  explicit Analyzer(AnalyzerOptions options = {});
+  ~Analyzer();
+  Analyzer(const Analyzer&) = delete;
+  Analyzer& operator=(const Analyzer&) = delete;
+
+  // Exactly hopSize samples.
+  const FeatureSnapshot& process(const float* hop);
+
+  const FeatureSnapshot& latest() const { return snapshot_; }
+  const AnalyzerOptions& options() const { return options_; }
+  double hopSeconds() const { return double(options_.hopSize) / options_.sampleRate; }
+  double time() const { return snapshot_.time; }
+  BeatClock& beatClock() { return clock_; }
+
+ private:
+  struct Aubio;
+  void spectralFeatures(const float* hop);
+  void beatFeatures();
+
+  AnalyzerOptions options_;
+  std::unique_ptr<Aubio> aubio_;
+  AutoGain gain_, onsetGain_;
+  TempoEstimator tempo_;
+  BeatClock clock_;
+  FeatureSnapshot snapshot_;
+  uint64_t samples_ = 0;
+  OnsetPicker onsets_;
+  std::vector<float> binWeightA_, binHz_, previousLogMagnitude_, previousCompressed_;
+  float magnitudeScale_ = 1;  // spectrum magnitude -> amplitude
+  double lastBeatEmitted_ = -1e9;
+  double meter3_ = 0, meter4_ = 0;
+  std::vector<double> beatAccent_;  // harmonic change per beat of the bar, decaying
+  std::vector<float> beatMel_, previousBeatMel_;  // mel spectrum summed over the current / mean of the last beat
+  int beatMelHops_ = 0;
+  int harmonyFirst_ = 0, harmonyEnd_ = 0;  // mel bands used for harmonic change
+  long long beatCount_ = 0;  // beats emitted
+};
+
+}  // namespace afterimage::audio

@@ -1,0 +1,52 @@
+// What the analyzer says about the music at one moment: one snapshot per hop,
+// stamped with the audio time of the last sample it has heard. Plain data
+// (fixed-size arrays) so it can be copied between threads without
+// allocating.
+#pragma once
+#include <array>
+#include <cstdint>
+
+namespace afterimage::audio {
+
+constexpr int kMaxMelBands = 40;
+
+enum Band { Sub = 0, Low, Mid, High, BandCount };
+
+struct FeatureSnapshot {
+  double time = 0;        // seconds of audio heard when this snapshot was made
+  uint64_t hop = 0;       // hop counter
+
+  // Loudness. rmsDbfs is the raw level; perceptualDb is A-weighted (dB
+  // relative to full scale); loudness is the RMS after automatic gain
+  // (about 1 at the running level, whatever the input level).
+  float rms = 0;
+  float rmsDbfs = -120;
+  float perceptualDb = -120;
+  float loudness = 0;
+  float gainDb = 0;       // automatic gain applied
+
+  // Band energies (RMS in the band after automatic gain): sub < 60 Hz,
+  // low 60-250 Hz, mid 250-2000 Hz, high > 2 kHz.
+  std::array<float, BandCount> bands{};
+  int melCount = 0;
+  std::array<float, kMaxMelBands> mel{};  // mel filterbank magnitudes after automatic gain
+
+  float centroidHz = 0;
+  float flux = 0;           // onset strength: rectified log-mel spectral flux
+  float onsetStrength = 0;  // compressed flux of all bins alike (what onsets are picked from)
+  bool onset = false;       // an onset was detected in this hop
+  double onsetTime = 0;     // its estimate of when the onset happened
+
+  // Beat clock.
+  float bpm = 0;
+  float confidence = 0;     // 0..1: how sure the clock is of tempo and phase
+  bool beat = false;        // a beat fell in this hop
+  double beatTime = 0;      // when (valid if beat)
+  float beatPhase = 0;      // 0 at a beat, rising to 1 at the next
+  float barPosition = 0;    // 0 at a downbeat, rising to 1 at the next
+  int beatsPerBar = 4;
+  int beatInBar = 0;        // 0-based
+  double nextBeatTime = 0;  // predicted
+};
+
+}  // namespace afterimage::audio

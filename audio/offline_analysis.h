@@ -1,0 +1,26 @@
+// The analyzer run over a whole file or buffer as fast as possible (offline
+// render, the `analyze` command, tests): the same causal code as live.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "audio/analyzer.h"
+#include "audio/beat_scheduler.h"
+
+namespace afterimage::audio {
+
+// Feeds samples hop by hop (the last partial hop padded with silence) and
+// calls `each` after every hop.
+void analyzeSamples(Analyzer& analyzer, const std::vector<float>& samples,
+                    const std::function<void(const FeatureSnapshot&)>& each);
+
+// Beats fired by a BeatScheduler with the given lookahead (0: each beat in
+// the hop it falls in, as the snapshot's beat flag says).
+std::vector<ScheduledBeat> scheduledBeats(const std::vector<float>& samples, int sampleRate, double lookaheadSeconds,
+                                          AnalyzerOptions options = {});
+std::vector<double> beatTimes(const std::vector<float>& samples, int sampleRate, double lookaheadSeconds = 0,
+                              AnalyzerOptions options = {});
+std::vector<double> onsetTimes(const std::vector<float>& samples, int sampleRate, AnalyzerOptions options = {});
+
+}  // namespace afterimage::audio

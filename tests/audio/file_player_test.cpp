@@ -1,0 +1,47 @@
+// FilePlayer in paced mode (no output device needed): the analyzer hears the
+// file at the real-time pace, as it would a live input, and the player
+// finishes at the file's end.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "audio/file_player.h"
+#include "audio/file_source.h"
+#include "audio/live_analysis.h"
+#include "music_synth.h"
+
+namespace afterimage::audio {
+namespace {
+
+TEST(FilePlayer, PacedPlaybackFeedsTheAnalyzerInRealTime) {
+  testing::TrackSpec spec = testing::beatSet()[0];
+  spec.seconds = 1.5;
+  auto track = testing::synthesize(spec);
+  std::string path = (std::filesystem::temp_directory_path() / "afterimage_player.wav").string();
+  writeMonoWav(path, track.samples, track.sampleRate);
+
+  auto start = std::chrono::steady_clock::now();
+  FilePlayer player(path, {}, FilePlayer::Output::Paced);
+  EXPECT_FALSE(player.playingToDevice());
+  AnalyzerOptions options;
+  options.sampleRate = player.sampleRate();
+  LiveAnalysis live([&](float* out, size_t n) { return player.read(out, n); }, options, 10.0);
+
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_NEAR(player.position(), elapsed, 0.1) << "the file is released at the real-time pace";
+  EXPECT_NEAR(live.latest().time, player.position(), 0.05) << "the analyzer keeps up";
+  EXPECT_GT(live.latest().loudness, 0.1f);
+
+  while (!player.finished() && std::chrono::steady_clock::now() - start < std::chrono::seconds(5))
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_TRUE(player.finished());
+  EXPECT_NEAR(elapsed, 1.5, 0.2);
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace afterimage::audio
