@@ -1,0 +1,44 @@
+// What the conductor asks of the generator and the post effects for one
+// frame: the contract between engine/pipeline's Conductor (set + audio
+// features -> GenParams) and its Generator / Presenter / Renderer.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace afterimage::pipeline {
+
+struct WeightedPromptRef {
+  std::string text;  // a prompt, or a style name for style-token models
+  float weight = 1.0f;
+};
+
+struct GenParams {
+  double showTime = 0;  // audio time (s) at which this frame will be on screen
+
+  // Conditioning: a mix of prompts (weights need not sum to 1; the model
+  // normalises them).
+  std::vector<WeightedPromptRef> prompts;
+
+  // Stream img2img: how far the previous frame is re-noised, (0, 1]; 1
+  // ignores it (a fresh picture each frame).
+  float strength = 0.5f;
+  // Noise walk: slerp between the noise of seedA and seedB by seedMix in [0, 1].
+  uint64_t seedA = 0, seedB = 1;
+  float seedMix = 0.0f;
+
+  // Latent motion applied to the previous latent before re-noising
+  // (a VJ's "feedback" zoom/rotate/translate). Translation in fractions of
+  // the picture, rotation in radians, zoom > 1 moves in.
+  float zoom = 1.0f, rotate = 0.0f, translateX = 0.0f, translateY = 0.0f;
+  float feedback = 1.0f;  // 1: start from the moved previous latent; 0: from noise only
+
+  // Post effects on the decoded picture.
+  float brightness = 1.0f, contrast = 1.0f, saturation = 1.0f, hueShift = 0.0f;
+  float strobe = 0.0f;  // 0..1 white flash this frame
+  bool blackout = false;
+
+  int scene = 0;  // index of the set's active scene
+};
+
+}  // namespace afterimage::pipeline
