@@ -74,6 +74,15 @@ ModelFiles findModelFiles(const std::string& dir, const std::string& taeDir) {
   ModelFiles files;
   files.root = dir;
   std::vector<std::string> problems;
+  if (requireFile(root / "model_index.json", problems).size()) {
+    std::string pipeline = className(root / "model_index.json");
+    bool sdFamily = pipeline.starts_with("StableDiffusion") && pipeline.find("XL") == std::string::npos &&
+                    pipeline.find("3") == std::string::npos;
+    if (!sdFamily)
+      problems.push_back((root / "model_index.json").string() + ": _class_name '" + pipeline +
+                         "' is not an SD 1.x/2.x-family pipeline (StableDiffusionPipeline and its img2img form "
+                         "are; SDXL, SD3 and FLUX are not supported)");
+  }
   files.unetConfig = requireFile(root / "unet" / "config.json", problems);
   files.unetWeights = findWeights(root / "unet", "diffusion_pytorch_model", problems);
   files.textEncoderConfig = requireFile(root / "text_encoder" / "config.json", problems);

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include "engine/diffusion/seeded_noise.h"
 #include "engine/image/png_image.h"
@@ -87,6 +88,24 @@ TEST(ModelFolderTest, MissingPartsAreAllListed) {
     std::string message = e.what();
     EXPECT_NE(message.find("unet/diffusion_pytorch_model.safetensors: missing"), std::string::npos) << message;
     EXPECT_NE(message.find("scheduler_config.json: missing"), std::string::npos) << message;
+  }
+  fs::remove_all(dir);
+}
+
+TEST(ModelFolderTest, PickleWeightsAndOtherArchitecturesAreRefusedByName) {
+  fs::path dir = fs::temp_directory_path() / "afterimage_pickle_model";
+  fs::remove_all(dir);
+  fs::copy(testing::goldenPath("models/tiny_pipeline"), dir, fs::copy_options::recursive);
+  fs::rename(dir / "text_encoder" / "model.safetensors", dir / "text_encoder" / "model.bin");
+  std::ofstream(dir / "model_index.json") << R"({"_class_name": "StableDiffusionXLPipeline"})";
+  try {
+    models::findModelFiles(dir.string());
+    FAIL() << "accepted pickle weights and an SDXL pipeline";
+  } catch (const models::ModelFolderError& e) {
+    std::string message = e.what();
+    EXPECT_NE(message.find("model.bin: PyTorch pickle weights are not read"), std::string::npos) << message;
+    EXPECT_NE(message.find("'StableDiffusionXLPipeline' is not an SD 1.x/2.x-family pipeline"), std::string::npos)
+        << message;
   }
   fs::remove_all(dir);
 }
