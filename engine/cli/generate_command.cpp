@@ -1,13 +1,16 @@
 // afterimage generate --model DIR --prompt "..." [--steps 1..4] [--size WxH]
-//   [--seed N] [--init IMAGE.png --strength S] [--tae DIR] -o OUT.png
+//   [--seed N] [--init IMAGE.png --strength S] [--guidance S [--negative "..."]]
+//   [--tae DIR] -o OUT.png
 // One picture from a diffusers-layout model folder: text to image, or image
-// to image from --init with diffusers' strength semantics.
+// to image from --init with diffusers' strength semantics. Guidance is off
+// (turbo models) unless --guidance is above 1, as in diffusers.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 
 #include "engine/cli/arguments.h"
 #include "engine/cli/commands.h"
+#include "engine/diffusion/guidance.h"
 #include "engine/diffusion/seeded_noise.h"
 #include "engine/image/png_image.h"
 #include "engine/models/diffusion_model.h"
@@ -43,7 +46,7 @@ std::vector<float> encodeInit(gpu::Context& context, const models::DiffusionMode
 }  // namespace
 
 int runGenerate(const CommandArgs& rawArgs) {
-  Arguments args(rawArgs, {"gpu", "model", "prompt", "steps", "size", "seed", "init", "strength", "tae", "o"}, {});
+  Arguments args(rawArgs, {"gpu", "model", "prompt", "steps", "size", "seed", "init", "strength", "guidance", "negative", "tae", "o"}, {});
   if (!args.positionals().empty()) throw UsageError("unexpected argument '" + args.positionals()[0] + "'");
   auto modelDir = args.value("model");
   auto output = args.value("o");
@@ -55,6 +58,9 @@ int runGenerate(const CommandArgs& rawArgs) {
   auto init = args.value("init");
   if (!init && args.value("strength")) throw UsageError("--strength needs --init IMAGE.png");
   auto seed = static_cast<uint64_t>(args.integer("seed", 0));
+  auto guidanceScale = static_cast<float>(args.number("guidance", 0.0));
+  bool guidance = diffusion::guidanceEnabled(guidanceScale);
+  if (args.value("negative") && !guidance) throw UsageError("--negative needs --guidance above 1");
 
   auto start = Clock::now();
   gpu::Context context({.gpu = args.value("gpu", "")});
@@ -71,7 +77,8 @@ int runGenerate(const CommandArgs& rawArgs) {
                        : diffusion::textToImageSchedule(model.scheduler(), steps);
   nn::Plan plan(context);
   models::SamplerGraph graph(plan, model.unet(), model.tae(),
-                             {uint32_t(schedule.steps.size()), size.height / 8, size.width / 8, model.contextTokens()},
+                             {uint32_t(schedule.steps.size()), size.height / 8, size.width / 8, model.contextTokens(),
+                              guidance},
                              true);
   plan.finalize();
 
@@ -79,8 +86,12 @@ int runGenerate(const CommandArgs& rawArgs) {
   if (init) initLatent = encodeInit(context, model, *init, size);
   nn::writeTensor(context, graph.initLatent(), initLatent);
   nn::writeTensor(context, graph.noise(), diffusion::gaussianNoise(seed, graph.noise().elements()));
-  nn::writeTensor(context, graph.context(), model.embedMix(text::parsePromptMix(args.value("prompt", ""))));
-  graph.setSchedule(context, schedule);
+  std::vector<float> text;
+  if (guidance) text = model.embedPrompt(args.value("negative", ""));  // the unconditional context first
+  auto cond = model.embedMix(text::parsePromptMix(args.value("prompt", "")));
+  text.insert(text.end(), cond.begin(), cond.end());
+  nn::writeTensor(context, graph.context(), text);
+  graph.setSchedule(context, schedule, guidance ? guidanceScale : 1.0f);
   auto runStart = Clock::now();
   plan.run();
   double runSeconds = secondsSince(runStart);

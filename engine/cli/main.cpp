@@ -24,7 +24,7 @@ const Command kCommands[] = {
      "bench gemm|conv2d|attention|tae|unet [options]   GPU timings per stage and GFLOP/s (see README)"},
     {"generate", afterimage::cli::runGenerate,
      "generate --model DIR --prompt \"a:0.7, b:0.3\" [--steps 1..4] [--size WxH] [--seed N] [--init IMG.png "
-     "--strength S] [--tae DIR] -o OUT.png"},
+     "--strength S] [--guidance S [--negative \"...\"]] [--tae DIR] -o OUT.png"},
     {"models", afterimage::cli::runModels,
      "models check DIR [--size WxH] [--steps N] [--tae DIR] | models random DIR --tokenizer DIR   validate a "
      "model folder (sizes, memory) | write SD-Turbo's shapes with random weights"},

@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "engine/diffusion/guidance.h"
 #include "engine/nn/weighted_sum.h"
 
 namespace afterimage::models {
@@ -21,19 +22,27 @@ SamplerGraph::SamplerGraph(nn::Plan& plan, const UNet& unet, const TinyAutoencod
     throw std::invalid_argument("sampler: the tiny autoencoder has " + std::to_string(tae.latentChannels()) +
                                 " latent channels, the UNet " + std::to_string(channels));
   nn::Shape latentShape{1, channels, shape.latentHeight, shape.latentWidth};
+  uint32_t batch = shape.guidance ? 2 : 1;
   initLatent_ = plan.persistent(latentShape);
   noise_ = plan.persistent(latentShape);
-  context_ = plan.persistent({1, shape.contextTokens, unet.config().crossAttentionDim});
+  context_ = plan.persistent({batch, shape.contextTokens, unet.config().crossAttentionDim});
   latent_ = plan.persistent(latentShape);
-  coefficients_ = plan.persistent({kStartCoefficients + kStepCoefficients * shape.steps}, nn::DType::F32);
-  for (uint32_t i = 0; i < shape.steps; ++i) timesteps_.push_back(plan.persistent({1}, nn::DType::F32));
+  uint32_t guidanceBase = kStartCoefficients + kStepCoefficients * shape.steps;
+  coefficients_ = plan.persistent({guidanceBase + 2}, nn::DType::F32);
+  for (uint32_t i = 0; i < shape.steps; ++i) timesteps_.push_back(plan.persistent({batch}, nn::DType::F32));
 
   nn::Tensor x = nn::weightedSum(plan, {initLatent_, noise_}, coefficients_, 0);
   for (uint32_t i = 0; i < shape.steps; ++i) {
     uint32_t base = kStartCoefficients + kStepCoefficients * i;
-    nn::Tensor input = nn::weightedSum(plan, {x}, coefficients_, base);
+    nn::Tensor input = plan.allocate({batch, channels, shape.latentHeight, shape.latentWidth});
+    for (uint32_t b = 0; b < batch; ++b) nn::weightedSum(plan, {x}, coefficients_, base, input.batchItem(b));
     nn::Tensor output = unet.forward(plan, input, timesteps_[i], context_, timestamps);
     plan.release(input);
+    if (shape.guidance) {
+      nn::Tensor guided = nn::weightedSum(plan, {output.batchItem(0), output.batchItem(1)}, coefficients_, guidanceBase);
+      plan.release(output);
+      output = guided;
+    }
     bool last = i + 1 == shape.steps;
     nn::Tensor next = nn::weightedSum(plan, {x, output}, coefficients_, base + 1, last ? latent_ : nn::Tensor{});
     plan.release(x);
@@ -44,16 +53,20 @@ SamplerGraph::SamplerGraph(nn::Plan& plan, const UNet& unet, const TinyAutoencod
   if (timestamps) plan.mark("decode");
 }
 
-void SamplerGraph::setSchedule(gpu::Context& context, const diffusion::SamplingSchedule& schedule) const {
+void SamplerGraph::setSchedule(gpu::Context& context, const diffusion::SamplingSchedule& schedule,
+                               float guidanceScale) const {
   if (schedule.steps.size() != shape_.steps)
     throw std::invalid_argument("sampler: schedule has " + std::to_string(schedule.steps.size()) +
                                 " steps, the recorded graph " + std::to_string(shape_.steps));
   std::vector<float> values{schedule.initScale, schedule.noiseScale};
+  uint32_t batch = shape_.guidance ? 2 : 1;
   for (size_t i = 0; i < schedule.steps.size(); ++i) {
     const auto& step = schedule.steps[i];
     values.insert(values.end(), {step.inputScale, step.nextFromSample, step.nextFromOutput});
-    nn::writeTensor(context, timesteps_[i], std::vector<float>{step.timestep});
+    nn::writeTensor(context, timesteps_[i], std::vector<float>(batch, step.timestep));
   }
+  auto weights = diffusion::guidanceWeights(guidanceScale);
+  values.insert(values.end(), {weights.uncond, weights.cond});
   nn::writeTensor(context, coefficients_, values);
 }
 

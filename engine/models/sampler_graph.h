@@ -16,6 +16,10 @@ struct SamplerShape {
   uint32_t steps = 1;
   uint32_t latentHeight = 64, latentWidth = 64;
   uint32_t contextTokens = 77;
+  // Classifier-free guidance: each step evaluates the UNet on a batch of two
+  // (unconditional, conditional) and blends the predictions. Off for turbo
+  // models (one evaluation per step).
+  bool guidance = false;
 };
 
 class SamplerGraph {
@@ -25,7 +29,8 @@ class SamplerGraph {
   SamplerGraph(nn::Plan& plan, const UNet& unet, const TinyAutoencoder& tae, const SamplerShape& shape,
                bool timestamps = false);
 
-  // Inputs, written before each run: [1, C, h, w] f16, and [1, T, D] f16.
+  // Inputs, written before each run: [1, C, h, w] f16, and [1, T, D] f16
+  // ([2, T, D] with guidance: the unconditional context first).
   const nn::Tensor& initLatent() const { return initLatent_; }
   const nn::Tensor& noise() const { return noise_; }
   const nn::Tensor& context() const { return context_; }
@@ -35,15 +40,19 @@ class SamplerGraph {
   const nn::Tensor& image() const { return image_; }
   const SamplerShape& shape() const { return shape_; }
 
-  // Writes the schedule's scalars and timesteps. Throws std::invalid_argument
-  // when its step count is not the graph's.
-  void setSchedule(gpu::Context& context, const diffusion::SamplingSchedule& schedule) const;
+  // Writes the schedule's scalars and timesteps (and the guidance scale, for
+  // a graph with guidance). Throws std::invalid_argument when its step count
+  // is not the graph's.
+  void setSchedule(gpu::Context& context, const diffusion::SamplingSchedule& schedule,
+                   float guidanceScale = 1.0f) const;
 
  private:
   SamplerShape shape_;
   nn::Tensor initLatent_, noise_, context_, latent_, image_;
-  nn::Tensor coefficients_;             // f32: initScale, noiseScale, then per step inputScale, next x, next output
-  std::vector<nn::Tensor> timesteps_;  // f32 [1] per step
+  // f32: initScale, noiseScale; per step inputScale, next from x, next from
+  // the prediction; then the guidance weights (unconditional, conditional).
+  nn::Tensor coefficients_;
+  std::vector<nn::Tensor> timesteps_;  // f32 [batch] per step
 };
 
 }  // namespace afterimage::models

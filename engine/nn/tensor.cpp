@@ -37,4 +37,13 @@ Tensor Tensor::reshaped(Shape shape) const {
   return Tensor(base_, offset_, std::move(shape), dtype_);
 }
 
+Tensor Tensor::batchItem(uint32_t index) const {
+  if (shape_.empty() || index >= shape_[0])
+    throw gpu::GpuError("batch item " + std::to_string(index) + " of " + toString(shape_) + " does not exist");
+  Shape item = shape_;
+  item[0] = 1;
+  size_t itemBytes = elementCount(item) * dtypeSize(dtype_);
+  return Tensor(base_, offset_ + index * itemBytes, std::move(item), dtype_);
+}
+
 }  // namespace afterimage::nn

@@ -40,6 +40,8 @@ class Tensor {
   gpu::BufferSlice slice() const;
   // The same memory seen with another shape of equal element count.
   Tensor reshaped(Shape shape) const;
+  // Item `index` along the first dimension (a view: [1, ...rest]).
+  Tensor batchItem(uint32_t index) const;
 
   VkDeviceSize offset() const { return offset_; }
 

@@ -2,7 +2,8 @@
 // (tools/reference/model_pipeline.py): a complete model folder with small
 // random weights (tokenizer, CLIP text encoder, UNet, AutoencoderTiny,
 // Euler trailing scheduler), the project's seeded noise: text to image in
-// 1 and 2 steps, image to image at strength 0.5 (StableDiffusionImg2ImgPipeline).
+// 1 and 2 steps, with classifier-free guidance (scale 3, a negative prompt),
+// image to image at strength 0.5 (StableDiffusionImg2ImgPipeline).
 // Tolerances: final latent relative L2 < 1e-2 (f16 activations through
 // every step; PyTorch runs f32), image (in [0, 1]) < 2e-2.
 #include "engine/models/diffusion_model.h"
@@ -32,7 +33,9 @@ TEST_F(DiffusionModelTest, GenerationMatchesDiffusersPipeline) {
     uint32_t steps = params["steps"], size = params["size"];
     nn::Plan plan(context());
     uint32_t calls = params.contains("strength") ? uint32_t(steps * params["strength"].get<double>()) : steps;
-    models::SamplerGraph graph(plan, model.unet(), model.tae(), {calls, size / 8, size / 8, model.contextTokens()});
+    bool guidance = params.contains("guidance");
+    models::SamplerGraph graph(plan, model.unet(), model.tae(),
+                               {calls, size / 8, size / 8, model.contextTokens(), guidance});
     plan.finalize();
 
     auto noise = diffusion::gaussianNoise(params["seed"].get<uint64_t>(), graph.noise().elements());
@@ -52,8 +55,12 @@ TEST_F(DiffusionModelTest, GenerationMatchesDiffusersPipeline) {
       schedule = diffusion::imageToImageSchedule(model.scheduler(), int(steps), params["strength"].get<double>());
     }
     nn::writeTensor(context(), graph.initLatent(), init);
-    nn::writeTensor(context(), graph.context(), model.embedPrompt(params["prompt"].get<std::string>()));
-    graph.setSchedule(context(), schedule);
+    std::vector<float> text;
+    if (guidance) text = model.embedPrompt(params["negative"].get<std::string>());  // unconditional first
+    auto cond = model.embedPrompt(params["prompt"].get<std::string>());
+    text.insert(text.end(), cond.begin(), cond.end());
+    nn::writeTensor(context(), graph.context(), text);
+    graph.setSchedule(context(), schedule, guidance ? params["guidance"].get<float>() : 1.0f);
     plan.run();
 
     EXPECT_LT(testing::goldenError(context(), graph.latent(), golden, name, "latent", 1e-2), 1e-2);

@@ -111,6 +111,20 @@ def main():
                    image=image)
         print(f"{name}: latent std {latent.std():.3f}, image mean {image.mean():.3f} std {image.std():.3f}")
 
+    # Classifier-free guidance (a model that needs it): 2 steps at scale 3
+    # with a negative prompt; the UNet runs on (negative, prompt) each step.
+    seed = 10
+    noise = seeded_noise(seed, int(np.prod(shape))).reshape(shape)
+    with torch.no_grad():
+        kwargs = dict(num_inference_steps=2, guidance_scale=3.0, negative_prompt="blurry", height=size, width=size,
+                      latents=noise)
+        out = pipe("a misty forest", output_type="np", **kwargs)
+        latent = pipe("a misty forest", output_type="latent", **kwargs).images
+    image = torch.from_numpy(out.images).permute(0, 3, 1, 2)
+    writer.add("cfg_2step", {"prompt": "a misty forest", "steps": 2, "seed": seed, "size": size, "guidance": 3.0,
+                             "negative": "blurry"}, noise=noise, latent=latent, image=image)
+    print(f"cfg_2step: latent std {latent.std():.3f}, image mean {image.mean():.3f}")
+
     # Image to image: 2 steps at strength 0.5 leave one UNet call at t=499;
     # the pipeline's own noise draw is replaced by the project's seeded noise.
     img2img = StableDiffusionImg2ImgPipeline(**pipe.components)
