@@ -1,6 +1,8 @@
 #include "engine/nn/activation.h"
 
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 namespace afterimage::nn {
 
@@ -14,6 +16,16 @@ float activate(Activation activation, float x) {
     case Activation::None: break;
   }
   return x;
+}
+
+Activation activationNamed(std::string_view name) {
+  if (name == "none" || name.empty()) return Activation::None;
+  if (name == "relu") return Activation::ReLU;
+  if (name == "silu") return Activation::SiLU;
+  if (name == "gelu") return Activation::GELU;
+  if (name == "tanh_clamp") return Activation::TanhClamp;
+  if (name == "quick_gelu") return Activation::QuickGELU;
+  throw std::invalid_argument("unknown activation '" + std::string(name) + "'");
 }
 
 }  // namespace afterimage::nn

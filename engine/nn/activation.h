@@ -3,6 +3,7 @@
 // constant selects it, so fusing costs no extra pass over memory).
 #pragma once
 #include <cstdint>
+#include <string_view>
 
 namespace afterimage::nn {
 
@@ -17,5 +18,9 @@ enum class Activation : uint32_t {
 
 // CPU reference of one value (tests).
 float activate(Activation activation, float x);
+
+// "none", "relu", "silu", "gelu", "tanh_clamp", "quick_gelu" (PyTorch-style
+// names, as goldens and configs write them); throws std::invalid_argument.
+Activation activationNamed(std::string_view name);
 
 }  // namespace afterimage::nn

@@ -14,14 +14,6 @@ using testing::GpuTest;
 
 constexpr double kTolerance = 2e-3;  // relative L2, f16 output rounding dominates
 
-nn::Activation activationNamed(const std::string& name) {
-  if (name == "relu") return nn::Activation::ReLU;
-  if (name == "silu") return nn::Activation::SiLU;
-  if (name == "gelu") return nn::Activation::GELU;
-  if (name == "tanh_clamp") return nn::Activation::TanhClamp;
-  return nn::Activation::None;
-}
-
 class Conv2dTest : public GpuTest {
  protected:
   // Runs the golden cases named (all if none) with `tiling`; returns how many ran.
@@ -41,7 +33,7 @@ size_t Conv2dTest::runGoldenCases(const nn::Conv2dTiling& tiling, std::vector<st
     if (golden.has(name, "bias")) bias = testing::goldenInput(plan, golden, name, "bias");
     if (golden.has(name, "residual")) residual = testing::goldenInput(plan, golden, name, "residual");
     nn::Conv2dOptions options{params["stride"].get<uint32_t>(), params["padding"].get<uint32_t>(),
-                              activationNamed(params["activation"].get<std::string>()), tiling};
+                              nn::activationNamed(params["activation"].get<std::string>()), tiling};
     auto output = nn::conv2d(plan, input.tensor, {weight.tensor, bias.tensor}, options, residual.tensor);
     if (output.shape() != golden.shape(name, "output")) {
       ADD_FAILURE() << "output shape " << nn::toString(output.shape());

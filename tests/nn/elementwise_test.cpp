@@ -17,14 +17,6 @@ using testing::GpuTest;
 
 constexpr double kTolerance = 2e-3;  // relative L2; f16 output rounding alone is ~3e-4
 
-nn::Activation activationNamed(const std::string& name) {
-  if (name == "relu") return nn::Activation::ReLU;
-  if (name == "silu") return nn::Activation::SiLU;
-  if (name == "gelu") return nn::Activation::GELU;
-  if (name == "tanh_clamp") return nn::Activation::TanhClamp;
-  return nn::Activation::None;
-}
-
 class ElementwiseTest : public GpuTest {
  protected:
   // Runs every golden case whose "op" parameter is `op`; returns how many ran.
@@ -42,13 +34,13 @@ class ElementwiseTest : public GpuTest {
       if (golden.has(name, "b")) b = testing::goldenInput(plan, golden, name, "b");
       nn::Tensor output;
       if (op == "add") {
-        output = nn::add(plan, a.tensor, b.tensor, activationNamed(params["activation"]));
+        output = nn::add(plan, a.tensor, b.tensor, nn::activationNamed(params["activation"].get<std::string>()));
       } else if (op == "multiply") {
         output = nn::multiply(plan, a.tensor, b.tensor);
       } else if (op == "scale") {
         output = nn::scale(plan, a.tensor, params["scale"].get<float>(), params["offset"].get<float>());
       } else if (op == "activate") {
-        output = nn::activate(plan, a.tensor, activationNamed(params["activation"]));
+        output = nn::activate(plan, a.tensor, nn::activationNamed(params["activation"].get<std::string>()));
       } else if (op == "upsample") {
         output = nn::upsampleNearest2x(plan, a.tensor);
       } else if (op == "concat") {

@@ -13,13 +13,6 @@ namespace {
 
 constexpr double kTolerance = 2e-3;
 
-nn::Activation activationNamed(const std::string& name) {
-  if (name == "silu") return nn::Activation::SiLU;
-  if (name == "gelu") return nn::Activation::GELU;
-  if (name == "relu") return nn::Activation::ReLU;
-  return nn::Activation::None;
-}
-
 class LinearTest : public testing::GpuTest, public ::testing::WithParamInterface<std::string> {};
 
 TEST_P(LinearTest, MatchesPyTorch) {
@@ -38,7 +31,7 @@ TEST_P(LinearTest, MatchesPyTorch) {
       inputs.push_back(testing::goldenInput(plan, golden, name, "bias"));
       bias = inputs.back().tensor;
     }
-    output = nn::linear(plan, inputs[0].tensor, inputs[1].tensor, bias, activationNamed(params["activation"]));
+    output = nn::linear(plan, inputs[0].tensor, inputs[1].tensor, bias, nn::activationNamed(params["activation"].get<std::string>()));
   } else {
     inputs.push_back(testing::goldenInput(plan, golden, name, "a"));
     inputs.push_back(testing::goldenInput(plan, golden, name, "b"));

@@ -13,13 +13,6 @@ namespace {
 
 constexpr double kTolerance = 2e-3;
 
-nn::Activation activationNamed(const std::string& name) {
-  if (name == "silu") return nn::Activation::SiLU;
-  if (name == "gelu") return nn::Activation::GELU;
-  if (name == "relu") return nn::Activation::ReLU;
-  return nn::Activation::None;
-}
-
 class NormalizationTest : public testing::GpuTest, public ::testing::WithParamInterface<std::string> {};
 
 TEST_P(NormalizationTest, MatchesPyTorch) {
@@ -33,7 +26,7 @@ TEST_P(NormalizationTest, MatchesPyTorch) {
   float eps = params["eps"].get<float>();
   nn::Tensor output = params["op"] == "group_norm"
                           ? nn::groupNorm(plan, input.tensor, gamma.tensor, beta.tensor,
-                                          params["groups"].get<uint32_t>(), eps, activationNamed(params["activation"]))
+                                          params["groups"].get<uint32_t>(), eps, nn::activationNamed(params["activation"].get<std::string>()))
                           : nn::layerNorm(plan, input.tensor, gamma.tensor, beta.tensor, eps);
   plan.finalize();
   testing::writeGoldenInputs(context(), {&input, &gamma, &beta});
