@@ -24,6 +24,7 @@ from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
 
 from golden_io import GOLDEN_DIR, GoldenWriter
 from model_scheduler import seeded_noise
+from model_tokenizer import bytes_to_unicode
 from model_unet import randomize
 
 FOLDER = GOLDEN_DIR / "models" / "tiny_pipeline"
@@ -31,21 +32,9 @@ CUT = GOLDEN_DIR / "tokenizer" / "clip_cut"
 MERGES = 300
 
 
-def bytes_to_unicode():
-    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
-    cs = bs[:]
-    n = 0
-    for b in range(256):
-        if b not in bs:
-            bs.append(b)
-            cs.append(256 + n)
-            n += 1
-    return [chr(c) for c in cs]
-
-
 def write_tokenizer(folder):
     merges = [line for line in (CUT / "merges.txt").read_text().splitlines()[1:] if line][:MERGES]
-    alphabet = bytes_to_unicode()
+    alphabet = list(bytes_to_unicode().values())  # in byte order, as CLIP builds its vocabulary
     tokens = alphabet + [c + "</w>" for c in alphabet] + ["".join(m.split()) for m in merges]
     tokens += ["<|startoftext|>", "<|endoftext|>"]
     vocab = {}
