@@ -10,6 +10,7 @@
 
 #include "audio/file_source.h"
 #include "music_synth.h"
+#include "tests/support/temp_path.h"
 
 namespace afterimage::audio::testing {
 namespace {
@@ -35,7 +36,7 @@ class AnalyzeCli : public ::testing::Test {
     TrackSpec spec = beatSet()[1];  // rock 96
     spec.seconds = 12;
     track_ = synthesize(spec);
-    path_ = (std::filesystem::temp_directory_path() / "afterimage_analyze_cli.wav").string();
+    path_ = afterimage::testing::uniqueTempPath("analyze_cli.wav").string();
     writeMonoWav(path_, track_.samples, track_.sampleRate);
   }
   static void TearDownTestSuite() { std::filesystem::remove(path_); }

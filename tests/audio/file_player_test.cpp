@@ -11,6 +11,7 @@
 #include "audio/file_source.h"
 #include "audio/live_analysis.h"
 #include "music_synth.h"
+#include "tests/support/temp_path.h"
 
 namespace afterimage::audio {
 namespace {
@@ -19,7 +20,7 @@ TEST(FilePlayer, PacedPlaybackFeedsTheAnalyzerInRealTime) {
   testing::TrackSpec spec = testing::beatSet()[0];
   spec.seconds = 1.5;
   auto track = testing::synthesize(spec);
-  std::string path = (std::filesystem::temp_directory_path() / "afterimage_player.wav").string();
+  std::string path = afterimage::testing::uniqueTempPath("player.wav").string();
   writeMonoWav(path, track.samples, track.sampleRate);
 
   auto start = std::chrono::steady_clock::now();

@@ -9,12 +9,13 @@
 #include <vector>
 
 #include "audio/file_source.h"
+#include "tests/support/temp_path.h"
 
 namespace afterimage::audio {
 namespace {
 
 std::string tempPath(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("afterimage_audio_" + name)).string();
+  return afterimage::testing::uniqueTempPath("audio_" + name).string();
 }
 
 // A stereo file: left a 440 Hz sine at 0.5, right a constant 0.25.

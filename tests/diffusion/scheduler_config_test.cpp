@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include "tests/support/temp_path.h"
 
 namespace afterimage::diffusion {
 namespace {
@@ -34,7 +35,7 @@ void expectRefused(nlohmann::json json, const std::string& fragment) {
 }
 
 TEST(SchedulerConfig, ReadsSdTurbo) {
-  auto path = std::filesystem::temp_directory_path() / "afterimage-scheduler_config.json";
+  auto path = afterimage::testing::uniqueTempPath("scheduler_config.json");
   std::ofstream(path) << kSdTurbo;
   SchedulerConfig config = SchedulerConfig::load(path.string());
   SchedulerConfig expected = SchedulerConfig::sdTurbo();

@@ -8,6 +8,9 @@
 #include <cstdio>
 #include <string>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include "tests/support/temp_path.h"
 
 namespace {
 
@@ -107,7 +110,7 @@ namespace {
 const std::string kTinyModel = std::string(AFTERIMAGE_SOURCE_DIR) + "/tests/golden/models/tiny_pipeline";
 
 TEST(Cli, GenerateWritesAPictureOfTheRequestedSize) {
-  std::string out = ::testing::TempDir() + "afterimage_generate.png";
+  std::string out = afterimage::testing::uniqueTempPath("generate.png").string();
   std::remove(out.c_str());
   auto r = run(kBinary + " generate --model " + kTinyModel + " --prompt 'a misty forest:0.7, neon city:0.3' " +
                "--steps 2 --size 64x96 --seed 3 -o " + out);
@@ -144,7 +147,7 @@ namespace {
 // random f16 weights) loads, plans at 512x512 within 3 GB of GPU memory, and
 // runs one 256x256 step end to end. Slow on lavapipe (about two minutes).
 TEST(Cli, FullSizeSdTurboFolderLoadsPlansAndRuns) {
-  std::string dir = ::testing::TempDir() + "afterimage_sd_turbo_random";
+  std::string dir = afterimage::testing::uniqueTempPath("sd_turbo_random").string();
   std::string tokenizer = std::string(AFTERIMAGE_SOURCE_DIR) + "/tests/golden/tokenizer/clip_cut";
   auto made = run(kBinary + " models random " + dir + " --tokenizer " + tokenizer);
   ASSERT_EQ(made.exitCode, 0) << made.output;

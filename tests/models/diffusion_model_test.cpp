@@ -17,6 +17,7 @@
 #include "engine/models/sampler_graph.h"
 #include "tests/support/golden.h"
 #include "tests/support/gpu_test.h"
+#include "tests/support/temp_path.h"
 
 namespace afterimage {
 namespace {
@@ -83,7 +84,7 @@ TEST_F(DiffusionModelTest, PromptMixIsTheNormalisedWeightedSum) {
 }
 
 TEST(ModelFolderTest, MissingPartsAreAllListed) {
-  fs::path dir = fs::temp_directory_path() / "afterimage_broken_model";
+  fs::path dir = afterimage::testing::uniqueTempPath("broken_model");
   fs::remove_all(dir);
   fs::copy(testing::goldenPath("models/tiny_pipeline"), dir, fs::copy_options::recursive);
   fs::remove(dir / "unet" / "diffusion_pytorch_model.safetensors");
@@ -100,7 +101,7 @@ TEST(ModelFolderTest, MissingPartsAreAllListed) {
 }
 
 TEST(ModelFolderTest, PickleWeightsAndOtherArchitecturesAreRefusedByName) {
-  fs::path dir = fs::temp_directory_path() / "afterimage_pickle_model";
+  fs::path dir = afterimage::testing::uniqueTempPath("pickle_model");
   fs::remove_all(dir);
   fs::copy(testing::goldenPath("models/tiny_pipeline"), dir, fs::copy_options::recursive);
   fs::rename(dir / "text_encoder" / "model.safetensors", dir / "text_encoder" / "model.bin");

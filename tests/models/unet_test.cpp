@@ -10,6 +10,7 @@
 #include "engine/nn/safetensors.h"
 #include "tests/support/golden.h"
 #include "tests/support/gpu_test.h"
+#include "tests/support/temp_path.h"
 
 namespace afterimage {
 namespace {
@@ -44,7 +45,7 @@ TEST_F(UNetTest, LinearProjectionConfigMatchesDiffusers) { checkAgainstGolden("u
 TEST_F(UNetTest, ConvProjectionConfigMatchesDiffusers) { checkAgainstGolden("unet_tiny_conv"); }
 
 std::string writeTemp(const std::string& name, const std::string& text) {
-  auto path = std::filesystem::temp_directory_path() / name;
+  auto path = afterimage::testing::uniqueTempPath(name);
   std::ofstream(path) << text;
   return path.string();
 }

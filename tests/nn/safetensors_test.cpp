@@ -10,12 +10,13 @@
 #include <fstream>
 
 #include "engine/nn/half.h"
+#include "tests/support/temp_path.h"
 
 namespace afterimage::nn {
 namespace {
 
 std::string tempPath(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / "afterimage-safetensors-test";
+  auto dir = afterimage::testing::uniqueTempPath("safetensors-test");
   std::filesystem::create_directories(dir);
   return (dir / name).string();
 }

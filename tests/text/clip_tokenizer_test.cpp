@@ -12,6 +12,7 @@
 
 #include "engine/text/byte_level.h"
 #include "tests/support/golden.h"
+#include "tests/support/temp_path.h"
 
 namespace afterimage::text {
 namespace {
@@ -32,7 +33,7 @@ std::string idsString(const std::vector<int32_t>& ids) {
 
 // A copy of the fixture folder with one file replaced or removed.
 std::filesystem::path folderVariant(const std::string& name, const std::string& file, const std::string* contents) {
-  auto dir = std::filesystem::temp_directory_path() / ("afterimage-tokenizer-" + name);
+  auto dir = afterimage::testing::uniqueTempPath("tokenizer-" + name);
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   for (const auto& entry : std::filesystem::directory_iterator(kFolder)) {
