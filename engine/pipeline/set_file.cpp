@@ -255,6 +255,9 @@ class TableReader {
   }
   static std::string describe(const toml::node& node) {
     if (auto s = node.as_string()) return "'" + s->get() + "'";
+    if (auto i = node.as_integer()) return std::to_string(i->get());
+    if (auto f = node.as_floating_point()) return formatNumber(f->get());
+    if (auto b = node.as_boolean()) return b->get() ? "true" : "false";
     return typeName(node);
   }
   static std::string formatNumber(double value) {
