@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <stdexcept>
 
 namespace afterimage::pipeline {
 namespace {
@@ -46,6 +47,7 @@ uint64_t seedAt(const std::vector<uint64_t>& seeds, long long position) {
 }  // namespace
 
 Conductor::Conductor(std::shared_ptr<const Set> set) : set_(std::move(set)) {
+  if (!set_ || set_->scenes.empty()) throw std::invalid_argument("Conductor: the set has no scenes");
   resize(setState_, set_->mappings, set_->triggers, nullptr, nullptr);
   const Sequence& sequence = set_->sequence;
   enterScene(sequence.scenes.empty() ? 0 : sequence.scenes[0]);
@@ -68,6 +70,7 @@ void Conductor::resize(Behaviour& state, const std::vector<Mapping>& mappings, c
 }
 
 void Conductor::setSet(std::shared_ptr<const Set> set) {
+  if (!set || set->scenes.empty()) throw std::invalid_argument("Conductor: the set has no scenes");
   std::shared_ptr<const Set> old = std::move(set_);
   set_ = std::move(set);
   resize(setState_, set_->mappings, set_->triggers, &old->mappings, &old->triggers);
