@@ -1,0 +1,791 @@
+#include "engine/pipeline/set_file.h"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <sstream>
+#include <unistd.h>
+
+#include "engine/text/prompt_mix.h"
+
+namespace afterimage::pipeline {
+namespace {
+
+// ---- names of the enumerations, as set files spell them ----
+
+template <typename E>
+struct EnumNames;
+template <>
+struct EnumNames<Curve> {
+  static constexpr std::string_view what = "curve";
+  static constexpr std::array<std::string_view, 4> names{"linear", "exp", "log", "smoothstep"};
+};
+template <>
+struct EnumNames<Combine> {
+  static constexpr std::string_view what = "combine mode";
+  static constexpr std::array<std::string_view, 3> names{"add", "multiply", "replace"};
+};
+template <>
+struct EnumNames<Wave> {
+  static constexpr std::string_view what = "wave";
+  static constexpr std::array<std::string_view, 4> names{"sine", "triangle", "saw", "square"};
+};
+template <>
+struct EnumNames<TriggerEvent> {
+  static constexpr std::string_view what = "event";
+  static constexpr std::array<std::string_view, 3> names{"beat", "bar", "onset"};
+};
+template <>
+struct EnumNames<TriggerAction> {
+  static constexpr std::string_view what = "action";
+  static constexpr std::array<std::string_view, 4> names{"pulse", "seed", "next_scene", "scene"};
+};
+
+template <typename E>
+std::string_view enumName(E value) {
+  return EnumNames<E>::names[size_t(value)];
+}
+
+size_t editDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// " (did you mean 'zoom'?)" when a name is close to what was written.
+std::string suggestion(std::string_view written, const std::vector<std::string>& names) {
+  std::string best;
+  size_t bestDistance = std::numeric_limits<size_t>::max();
+  for (const std::string& name : names) {
+    size_t d = editDistance(written, name);
+    if (d < bestDistance) bestDistance = d, best = name;
+  }
+  size_t limit = std::max<size_t>(2, written.size() / 3);
+  return bestDistance <= limit ? " (did you mean '" + best + "'?)" : "";
+}
+
+std::string typeName(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a number";
+    case toml::node_type::boolean: return "a boolean";
+    default: return "a date or time";
+  }
+}
+
+// ---- reading ----
+
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  void error(const toml::source_region& at, const std::string& field, const std::string& message) {
+    errors_.push_back({at.begin.line, at.begin.column,
+                       file_ + ":" + std::to_string(at.begin.line) + ":" + std::to_string(at.begin.column) + ": " +
+                           field + ": " + message});
+  }
+  void throwIfAny() {
+    if (errors_.empty()) return;
+    std::stable_sort(errors_.begin(), errors_.end(), [](const Located& a, const Located& b) {
+      return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+    });
+    std::vector<std::string> messages;
+    for (Located& e : errors_) messages.push_back(std::move(e.message));
+    throw SetError(std::move(messages));
+  }
+
+ private:
+  struct Located {
+    uint32_t line, column;
+    std::string message;
+  };
+  std::string file_;
+  std::vector<Located> errors_;
+};
+
+// One table of the file: reads the keys it knows, then reports the others.
+class TableReader {
+ public:
+  TableReader(Reader& reader, const toml::table& table, std::string path)
+      : reader_(reader), table_(table), path_(std::move(path)) {}
+
+  std::string field(std::string_view key) const { return path_.empty() ? std::string(key) : path_ + "." + std::string(key); }
+  const std::string& path() const { return path_; }
+  Reader& reader() { return reader_; }
+
+  const toml::node* get(std::string_view key) {
+    known_.emplace_back(key);
+    return table_.get(key);
+  }
+  bool has(std::string_view key) { return get(key) != nullptr; }
+
+  void error(std::string_view key, const toml::node& at, const std::string& message) {
+    reader_.error(at.source(), field(key), message);
+  }
+  void missing(std::string_view key, const std::string& what) {
+    reader_.error(table_.source(), field(key), "missing (" + what + ")");
+  }
+
+  bool number(std::string_view key, double& out, double min = -std::numeric_limits<double>::infinity(),
+              double max = std::numeric_limits<double>::infinity()) {
+    const toml::node* node = get(key);
+    if (!node) return false;
+    return numberValue(key, *node, out, min, max);
+  }
+  bool numberValue(std::string_view key, const toml::node& node, double& out, double min, double max) {
+    double value;
+    if (auto i = node.as_integer()) value = double(i->get());
+    else if (auto f = node.as_floating_point()) value = f->get();
+    else return typeError(key, node, "a number"), false;
+    if (!std::isfinite(value) || value < min || value > max) {
+      error(key, node, "value " + formatNumber(value) + " out of range [" + formatNumber(min) + ", " + formatNumber(max) + "]");
+      return false;
+    }
+    out = value;
+    return true;
+  }
+  bool integer(std::string_view key, int& out, int min, int max) {
+    const toml::node* node = get(key);
+    if (!node) return false;
+    auto i = node->as_integer();
+    if (!i) return typeError(key, *node, "an integer"), false;
+    if (i->get() < min || i->get() > max) {
+      error(key, *node, "value " + std::to_string(i->get()) + " out of range [" + std::to_string(min) + ", " + std::to_string(max) + "]");
+      return false;
+    }
+    out = int(i->get());
+    return true;
+  }
+  bool string(std::string_view key, std::string& out) {
+    const toml::node* node = get(key);
+    if (!node) return false;
+    auto s = node->as_string();
+    if (!s) return typeError(key, *node, "a string"), false;
+    out = s->get();
+    return true;
+  }
+  template <typename E>
+  bool enumeration(std::string_view key, E& out) {
+    std::string text;
+    if (!string(key, text)) return false;
+    const auto& names = EnumNames<E>::names;
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == text) return out = E(i), true;
+    }
+    std::vector<std::string> all(names.begin(), names.end());
+    std::string list;
+    for (auto n : names) list += (list.empty() ? "" : ", ") + std::string(n);
+    error(key, *get(key), "unknown " + std::string(EnumNames<E>::what) + " '" + text + "'" + suggestion(text, all) +
+                              "; one of " + list);
+    return false;
+  }
+  // [low, high] with low < high.
+  bool range(std::string_view key, double& low, double& high) {
+    const toml::node* node = get(key);
+    if (!node) return false;
+    auto array = node->as_array();
+    if (!array || array->size() != 2 || !isNumber((*array)[0]) || !isNumber((*array)[1])) {
+      error(key, *node, "expected [low, high] (two numbers), found " + describe(*node));
+      return false;
+    }
+    double a = number((*array)[0]), b = number((*array)[1]);
+    if (!(a < b)) {
+      error(key, *node, "low " + formatNumber(a) + " must be below high " + formatNumber(b));
+      return false;
+    }
+    low = a, high = b;
+    return true;
+  }
+  const toml::array* array(std::string_view key) {
+    const toml::node* node = get(key);
+    if (!node) return nullptr;
+    auto a = node->as_array();
+    if (!a) typeError(key, *node, "an array");
+    return a;
+  }
+  const toml::table* table(std::string_view key) {
+    const toml::node* node = get(key);
+    if (!node) return nullptr;
+    auto t = node->as_table();
+    if (!t) typeError(key, *node, "a table");
+    return t;
+  }
+  // Each element must be a table; calls each(table, index).
+  void tables(std::string_view key, const std::function<void(const toml::table&, size_t)>& each) {
+    const toml::array* a = array(key);
+    if (!a) return;
+    for (size_t i = 0; i < a->size(); ++i) {
+      const toml::table* t = (*a)[i].as_table();
+      if (!t) {
+        reader_.error((*a)[i].source(), field(key) + "[" + std::to_string(i) + "]", "expected a table, found " + describe((*a)[i]));
+        continue;
+      }
+      each(*t, i);
+    }
+  }
+
+  void finish() {
+    for (auto&& [key, node] : table_) {
+      if (std::find(known_.begin(), known_.end(), key.str()) != known_.end()) continue;
+      reader_.error(key.source(), field(key.str()), "unknown key" + suggestion(key.str(), known_));
+    }
+  }
+
+  static bool isNumber(const toml::node& node) { return node.is_integer() || node.is_floating_point(); }
+  static double number(const toml::node& node) {
+    if (auto i = node.as_integer()) return double(i->get());
+    return node.as_floating_point()->get();
+  }
+  static std::string describe(const toml::node& node) {
+    if (auto s = node.as_string()) return "'" + s->get() + "'";
+    if (auto i = node.as_integer()) return std::to_string(i->get());
+    if (auto f = node.as_floating_point()) return formatNumber(f->get());
+    if (auto b = node.as_boolean()) return b->get() ? "true" : "false";
+    return typeName(node);
+  }
+  static std::string formatNumber(double value) {
+    std::ostringstream out;
+    out << value;
+    return out.str();
+  }
+
+ private:
+  void typeError(std::string_view key, const toml::node& node, const std::string& expected) {
+    error(key, node, "expected " + expected + ", found " + describe(node));
+  }
+
+  Reader& reader_;
+  const toml::table& table_;
+  std::string path_;
+  std::vector<std::string> known_;
+};
+
+std::string indexed(const std::string& field, std::string_view name, size_t i) {
+  return (field.empty() ? "" : field + ".") + std::string(name) + "[" + std::to_string(i) + "]";
+}
+
+bool readTarget(TableReader& t, std::string_view key, ParameterTarget& out, int promptsInScene) {
+  std::string path;
+  if (!t.string(key, path)) return false;
+  auto target = parseParameterTarget(path);
+  if (!target) {
+    std::vector<std::string> names = parameterNames();
+    t.error(key, *t.get(key), "unknown parameter '" + path + "'" + suggestion(path, names));
+    return false;
+  }
+  // A set-level mapping may name a prompt only some scenes have; a scene's must fit the scene.
+  if (target->parameter == Parameter::PromptWeight && target->prompt >= promptsInScene) {
+    t.error(key, *t.get(key),
+            "prompt " + std::to_string(target->prompt) + " does not exist (prompts count from 0; " +
+                std::to_string(promptsInScene) + (promptsInScene == 1 ? " prompt" : " prompts") + ")");
+    return false;
+  }
+  out = *target;
+  return true;
+}
+
+Mapping readMapping(TableReader& t, int prompts) {
+  Mapping m;
+  std::string source;
+  if (t.string("source", source)) {
+    auto parsed = parseFeatureSource(source);
+    if (!parsed) {
+      std::vector<std::string> names = featureNames();
+      t.error("source", *t.get("source"), "unknown feature '" + source + "'" + suggestion(source, names));
+    } else if (parsed->feature == Feature::Mel && parsed->band >= audio::kMaxMelBands) {
+      t.error("source", *t.get("source"),
+              "mel band " + std::to_string(parsed->band) + " out of range [0, " + std::to_string(audio::kMaxMelBands - 1) + "]");
+    } else {
+      m.source = *parsed;
+    }
+  } else if (!t.has("source")) {
+    t.missing("source", "the feature it reads, e.g. \"low\"");
+  }
+  if (!readTarget(t, "target", m.target, prompts) && !t.has("target"))
+    t.missing("target", "the parameter it drives, e.g. \"zoom\"");
+  t.range("input", m.inputMin, m.inputMax);
+  t.number("attack", m.attack, 0, 60);
+  t.number("release", m.release, 0, 60);
+  t.enumeration("curve", m.curve);
+  t.number("gain", m.gain);
+  t.number("offset", m.offset);
+  double low, high;
+  if (t.range("clamp", low, high)) m.clampMin = low, m.clampMax = high;
+  t.enumeration("combine", m.combine);
+  t.finish();
+  return m;
+}
+
+Lfo readLfo(TableReader& t, int prompts) {
+  Lfo l;
+  t.enumeration("wave", l.wave);
+  t.number("period", l.period, 1.0 / 64, 1024);
+  t.number("phase", l.phase, -1, 1);
+  if (!t.number("depth", l.depth) && !t.has("depth")) t.missing("depth", "how far it swings the target");
+  if (!readTarget(t, "target", l.target, prompts) && !t.has("target"))
+    t.missing("target", "the parameter it drives, e.g. \"rotate\"");
+  t.finish();
+  return l;
+}
+
+// Scene indices are checked once all scenes are known: `sceneRef` gets the
+// node to blame.
+Trigger readTrigger(TableReader& t, int prompts, int sceneCount) {
+  Trigger g;
+  if (!t.enumeration("on", g.on) && !t.has("on")) t.missing("on", "\"beat\", \"bar\" or \"onset\"");
+  t.integer("every", g.every, 1, 1024);
+  t.integer("offset", g.offset, 0, 1023);
+  if (g.offset >= g.every) t.error("offset", *t.get("offset"), "must be below every (" + std::to_string(g.every) + ")");
+  t.number("min_confidence", g.minConfidence, 0, 1);
+  t.number("gate_db", g.gateDb, -120, 0);
+  if (!t.enumeration("action", g.action) && !t.has("action"))
+    t.missing("action", "\"pulse\", \"seed\", \"next_scene\" or \"scene\"");
+  bool pulse = g.action == TriggerAction::Pulse, seed = g.action == TriggerAction::Seed;
+  auto onlyFor = [&](std::string_view key, bool allowed, const char* actions) {
+    if (!allowed && t.get(key)) t.error(key, *t.get(key), std::string("only for ") + actions);
+  };
+  onlyFor("target", pulse, "action = \"pulse\"");
+  onlyFor("decay", pulse, "action = \"pulse\"");
+  onlyFor("amount", pulse || seed, "action = \"pulse\" or \"seed\"");
+  onlyFor("glide", seed, "action = \"seed\"");
+  onlyFor("scene", g.action == TriggerAction::Scene, "action = \"scene\"");
+  if (pulse) {
+    if (!t.has("target")) g.target = ParameterTarget{Parameter::Strobe, -1};
+    else readTarget(t, "target", g.target, prompts);
+    t.number("decay", g.decay, 0.001, 60);
+  }
+  if (pulse || seed) t.number("amount", g.amount, seed ? 0 : -100, 100);
+  if (seed) t.number("glide", g.glide, 0, 1024);
+  if (g.action == TriggerAction::Scene) {
+    if (!t.integer("scene", g.scene, 0, std::max(0, sceneCount - 1)) && !t.has("scene"))
+      t.missing("scene", "the index of the scene it cuts to");
+  }
+  t.finish();
+  return g;
+}
+
+template <typename T>
+void readList(TableReader& parent, std::string_view key, std::vector<T>& out,
+              const std::function<T(TableReader&)>& read) {
+  parent.tables(key, [&](const toml::table& table, size_t i) {
+    TableReader t(parent.reader(), table, indexed(parent.path(), key, i));
+    out.push_back(read(t));
+  });
+}
+
+void readBehaviour(TableReader& t, std::vector<Mapping>& mappings, std::vector<Lfo>& lfos, std::vector<Trigger>& triggers,
+                   int prompts, int sceneCount) {
+  readList<Mapping>(t, "mapping", mappings, [&](TableReader& r) { return readMapping(r, prompts); });
+  readList<Lfo>(t, "lfo", lfos, [&](TableReader& r) { return readLfo(r, prompts); });
+  readList<Trigger>(t, "trigger", triggers, [&](TableReader& r) { return readTrigger(r, prompts, sceneCount); });
+}
+
+void readPrompts(TableReader& t, Scene& scene) {
+  const toml::node* mix = t.get("prompt");
+  const toml::node* list = t.get("prompts");
+  if (mix && list) t.error("prompts", *list, "give either prompt (a mix string) or prompts (a list), not both");
+  if (mix) {
+    std::string text;
+    t.string("prompt", text);
+    if (mix->is_string()) {
+      try {
+        for (auto& part : text::parsePromptMix(text)) scene.prompts.push_back({part.text, part.weight});
+      } catch (const text::PromptMixError& e) {
+        t.error("prompt", *mix, e.what());
+      }
+    }
+  } else if (list) {
+    const toml::array* array = t.array("prompts");
+    for (size_t i = 0; array && i < array->size(); ++i) {
+      const toml::node& item = (*array)[i];
+      std::string field = t.field("prompts") + "[" + std::to_string(i) + "]";
+      if (auto s = item.as_string()) {
+        scene.prompts.push_back({s->get(), 1.0});
+      } else if (auto table = item.as_table()) {
+        TableReader p(t.reader(), *table, field);
+        ScenePrompt prompt;
+        if (!p.string("text", prompt.text) && !p.has("text")) p.missing("text", "the prompt or style name");
+        p.number("weight", prompt.weight, parameterInfo(Parameter::PromptWeight).min, parameterInfo(Parameter::PromptWeight).max);
+        p.finish();
+        scene.prompts.push_back(prompt);
+      } else {
+        t.reader().error(item.source(), field, "expected a string or { text = ..., weight = ... }, found " + TableReader::describe(item));
+      }
+    }
+  } else {
+    t.missing("prompt", "a prompt or style mix such as \"plasma:0.7, tunnel:0.3\", or prompts = [...]");
+  }
+  const toml::node* at = mix ? mix : list;
+  for (const ScenePrompt& p : scene.prompts) {
+    if (at && p.text.find_first_not_of(" \t") == std::string::npos) {
+      t.error(mix ? "prompt" : "prompts", *at, "empty prompt");
+      break;
+    }
+  }
+}
+
+void readSeeds(TableReader& t, Scene& scene) {
+  const toml::node* one = t.get("seed");
+  const toml::node* many = t.get("seeds");
+  auto seedOf = [&](std::string_view key, const toml::node& node, uint64_t& out) {
+    auto i = node.as_integer();
+    if (!i || i->get() < 0) {
+      t.reader().error(node.source(), t.field(key), "expected a seed (an integer >= 0), found " + TableReader::describe(node));
+      return false;
+    }
+    out = uint64_t(i->get());
+    return true;
+  };
+  if (one && many) t.error("seeds", *many, "give either seed or seeds, not both");
+  if (one) {
+    uint64_t seed;
+    if (seedOf("seed", *one, seed)) scene.seeds = {seed};
+  } else if (many) {
+    const toml::array* array = t.array("seeds");
+    if (!array) return;
+    if (array->empty()) return t.error("seeds", *many, "needs at least one seed");
+    std::vector<uint64_t> seeds;
+    for (const toml::node& node : *array) {
+      uint64_t seed;
+      if (seedOf("seeds", node, seed)) seeds.push_back(seed);
+    }
+    if (seeds.size() == array->size()) scene.seeds = seeds;
+  }
+}
+
+void readParams(TableReader& t, Scene& scene) {
+  const toml::table* table = t.table("params");
+  if (!table) return;
+  TableReader p(t.reader(), *table, t.field("params"));
+  for (int i = 0; i < kParameterCount; ++i) {
+    Parameter parameter = Parameter(i);
+    if (parameter == Parameter::PromptWeight) continue;
+    const ParameterInfo& info = parameterInfo(parameter);
+    const toml::node* node = p.get(info.name);
+    if (parameter == Parameter::Blackout && node && node->is_boolean()) {
+      scene.params[size_t(i)] = node->as_boolean()->get() ? 1.0 : 0.0;
+      continue;
+    }
+    p.number(info.name, scene.params[size_t(i)], info.min, info.max);
+  }
+  p.finish();
+}
+
+Scene readScene(TableReader& t, size_t index, int sceneCount) {
+  Scene scene;
+  scene.name = "scene " + std::to_string(index);
+  t.string("name", scene.name);
+  readPrompts(t, scene);
+  readSeeds(t, scene);
+  readParams(t, scene);
+  readBehaviour(t, scene.mappings, scene.lfos, scene.triggers, int(scene.prompts.size()), sceneCount);
+  t.finish();
+  return scene;
+}
+
+void readSequence(TableReader& t, Sequence& sequence, int sceneCount) {
+  t.integer("bars", sequence.bars, 0, 4096);
+  if (const toml::array* scenes = t.array("scenes")) {
+    for (const toml::node& node : *scenes) {
+      auto i = node.as_integer();
+      if (!i || i->get() < 0 || i->get() >= sceneCount) {
+        t.reader().error(node.source(), t.field("scenes"),
+                         "expected a scene index in [0, " + std::to_string(sceneCount - 1) + "], found " +
+                             (i ? std::to_string(i->get()) : TableReader::describe(node)));
+        continue;
+      }
+      sequence.scenes.push_back(int(i->get()));
+    }
+  }
+  if (sequence.bars > 0 && sequence.scenes.empty()) t.missing("scenes", "the scene indices to cycle through");
+  t.finish();
+}
+
+Set readSet(const toml::table& root, Reader& reader, const std::filesystem::path& file) {
+  Set set;
+  set.file = file;
+  set.name = file.stem().string();
+  TableReader t(reader, root, "");
+  const toml::array* scenes = t.array("scene");
+  int sceneCount = scenes ? int(scenes->size()) : 0;
+  if (!t.get("scene")) t.missing("scene", "at least one [[scene]]");
+  else if (scenes && scenes->empty()) t.error("scene", *t.get("scene"), "needs at least one scene");
+  t.tables("scene", [&](const toml::table& table, size_t i) {
+    TableReader s(reader, table, indexed("", "scene", i));
+    set.scenes.push_back(readScene(s, i, sceneCount));
+  });
+
+  t.string("name", set.name);
+  t.string("model", set.model);
+  if (const toml::node* size = t.get("size")) {
+    auto array = size->as_array();
+    bool ok = array && array->size() == 2 && (*array)[0].is_integer() && (*array)[1].is_integer();
+    if (!ok) {
+      t.error("size", *size, "expected [width, height] (two integers), found " + TableReader::describe(*size));
+    } else {
+      int64_t w = (*array)[0].as_integer()->get(), h = (*array)[1].as_integer()->get();
+      if (w < 64 || h < 64 || w > 4096 || h > 4096 || w % 8 || h % 8)
+        t.error("size", *size, std::to_string(w) + "x" + std::to_string(h) + ": each side must be a multiple of 8 in [64, 4096]");
+      else set.width = int(w), set.height = int(h);
+    }
+  }
+  t.number("fps", set.fps, 1, 240);
+  t.integer("steps", set.steps, 1, 50);
+  t.number("bpm", set.bpm, 20, 400);
+  if (const toml::table* sequence = t.table("sequence")) {
+    TableReader s(reader, *sequence, "sequence");
+    readSequence(s, set.sequence, sceneCount);
+  }
+  int mostPrompts = 0;
+  for (const Scene& scene : set.scenes) mostPrompts = std::max(mostPrompts, int(scene.prompts.size()));
+  readBehaviour(t, set.mappings, set.lfos, set.triggers, mostPrompts, sceneCount);
+  t.finish();
+  return set;
+}
+
+// ---- writing ----
+
+std::string tomlString(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    unsigned char u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (u < 0x20 || u == 0x7f) {
+          char buffer[8];
+          std::snprintf(buffer, sizeof buffer, "\\u%04X", u);
+          out += buffer;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+// The shortest text that reads back as the same double.
+std::string number(double value) {
+  char buffer[64];
+  auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  std::string text(buffer, end);
+  if (text.find_first_of(".e") == std::string::npos) text += ".0";
+  return text;
+}
+
+class Writer {
+ public:
+  void line(const std::string& text = "") { out_ << text << "\n"; }
+  void key(std::string_view key, const std::string& value) { out_ << key << " = " << value << "\n"; }
+  std::string str() const { return out_.str(); }
+
+ private:
+  std::ostringstream out_;
+};
+
+std::string pair(double a, double b) { return "[" + number(a) + ", " + number(b) + "]"; }
+
+void writeMapping(Writer& w, const std::string& header, const Mapping& m) {
+  const Mapping d;
+  w.line(header);
+  w.key("source", tomlString(formatFeatureSource(m.source)));
+  w.key("target", tomlString(formatParameterTarget(m.target)));
+  if (m.inputMin != d.inputMin || m.inputMax != d.inputMax) w.key("input", pair(m.inputMin, m.inputMax));
+  if (m.attack != d.attack) w.key("attack", number(m.attack));
+  if (m.release != d.release) w.key("release", number(m.release));
+  if (m.curve != d.curve) w.key("curve", tomlString(enumName(m.curve)));
+  if (m.gain != d.gain) w.key("gain", number(m.gain));
+  if (m.offset != d.offset) w.key("offset", number(m.offset));
+  if (m.clampMin) w.key("clamp", pair(*m.clampMin, *m.clampMax));
+  if (m.combine != d.combine) w.key("combine", tomlString(enumName(m.combine)));
+  w.line();
+}
+
+void writeLfo(Writer& w, const std::string& header, const Lfo& l) {
+  const Lfo d;
+  w.line(header);
+  w.key("target", tomlString(formatParameterTarget(l.target)));
+  if (l.wave != d.wave) w.key("wave", tomlString(enumName(l.wave)));
+  w.key("period", number(l.period));
+  if (l.phase != d.phase) w.key("phase", number(l.phase));
+  w.key("depth", number(l.depth));
+  w.line();
+}
+
+void writeTrigger(Writer& w, const std::string& header, const Trigger& g) {
+  const Trigger d;
+  w.line(header);
+  w.key("on", tomlString(enumName(g.on)));
+  if (g.every != d.every) w.key("every", std::to_string(g.every));
+  if (g.offset != d.offset) w.key("offset", std::to_string(g.offset));
+  if (g.minConfidence != d.minConfidence) w.key("min_confidence", number(g.minConfidence));
+  if (g.gateDb != d.gateDb) w.key("gate_db", number(g.gateDb));
+  w.key("action", tomlString(enumName(g.action)));
+  if (g.action == TriggerAction::Pulse) {
+    w.key("target", tomlString(formatParameterTarget(g.target)));
+    w.key("amount", number(g.amount));
+    w.key("decay", number(g.decay));
+  } else if (g.action == TriggerAction::Seed) {
+    w.key("amount", number(g.amount));
+    w.key("glide", number(g.glide));
+  } else if (g.action == TriggerAction::Scene) {
+    w.key("scene", std::to_string(g.scene));
+  }
+  w.line();
+}
+
+void writeBehaviour(Writer& w, const std::string& prefix, const std::vector<Mapping>& mappings,
+                    const std::vector<Lfo>& lfos, const std::vector<Trigger>& triggers) {
+  for (const Mapping& m : mappings) writeMapping(w, "[[" + prefix + "mapping]]", m);
+  for (const Lfo& l : lfos) writeLfo(w, "[[" + prefix + "lfo]]", l);
+  for (const Trigger& g : triggers) writeTrigger(w, "[[" + prefix + "trigger]]", g);
+}
+
+// A mix string when it reads back as the same prompts, else a list.
+std::string prompts(const std::vector<ScenePrompt>& prompts, bool& asMix) {
+  std::string mix;
+  for (const ScenePrompt& p : prompts) mix += (mix.empty() ? "" : ", ") + p.text + ":" + number(p.weight);
+  try {
+    auto parsed = text::parsePromptMix(mix);
+    bool same = parsed.size() == prompts.size();
+    for (size_t i = 0; same && i < parsed.size(); ++i)
+      same = parsed[i].text == prompts[i].text && double(parsed[i].weight) == prompts[i].weight;
+    if (same) return asMix = true, tomlString(mix);
+  } catch (const text::PromptMixError&) {
+  }
+  asMix = false;
+  std::string list = "[\n";
+  for (const ScenePrompt& p : prompts) list += "  { text = " + tomlString(p.text) + ", weight = " + number(p.weight) + " },\n";
+  return list + "]";
+}
+
+void writeScene(Writer& w, const Scene& scene) {
+  w.line("[[scene]]");
+  w.key("name", tomlString(scene.name));
+  bool asMix = false;
+  std::string text = prompts(scene.prompts, asMix);
+  w.key(asMix ? "prompt" : "prompts", text);
+  if (scene.seeds.size() == 1) {
+    w.key("seed", std::to_string(scene.seeds[0]));
+  } else {
+    std::string list;
+    for (uint64_t s : scene.seeds) list += (list.empty() ? "" : ", ") + std::to_string(s);
+    w.key("seeds", "[" + list + "]");
+  }
+  w.line();
+  ParameterValues defaults = defaultParameterValues();
+  bool header = false;
+  for (int i = 0; i < kParameterCount; ++i) {
+    if (Parameter(i) == Parameter::PromptWeight || scene.params[size_t(i)] == defaults[size_t(i)]) continue;
+    if (!header) w.line("[scene.params]"), header = true;
+    w.key(parameterInfo(Parameter(i)).name, number(scene.params[size_t(i)]));
+  }
+  if (header) w.line();
+  writeBehaviour(w, "scene.", scene.mappings, scene.lfos, scene.triggers);
+}
+
+}  // namespace
+
+SetError::SetError(std::vector<std::string> messages)
+    : std::runtime_error([&] {
+        std::string all;
+        for (const std::string& m : messages) all += (all.empty() ? "" : "\n") + m;
+        return all;
+      }()),
+      messages_(std::move(messages)) {}
+
+Set parseSet(std::string_view text, const std::filesystem::path& file) {
+  toml::table root;
+  try {
+    root = toml::parse(text, file.string());
+  } catch (const toml::parse_error& e) {
+    const auto& at = e.source().begin;
+    throw SetError({file.string() + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) +
+                    ": TOML syntax: " + std::string(e.description())});
+  }
+  Reader reader(file.string());
+  Set set = readSet(root, reader, file);
+  reader.throwIfAny();
+  return set;
+}
+
+Set loadSet(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw SetError({file.string() + ": cannot read the set file"});
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parseSet(text.str(), file);
+}
+
+std::string formatSet(const Set& set, const std::filesystem::path& file) {
+  std::string model = set.model;
+  if (!set.usesDefaultModel() && !std::filesystem::path(model).is_absolute() && !set.file.empty()) {
+    auto from = std::filesystem::absolute(file).parent_path().lexically_normal();
+    auto was = std::filesystem::absolute(set.file).parent_path().lexically_normal();
+    if (from != was) {
+      auto folder = std::filesystem::absolute(set.modelFolder()).lexically_normal();
+      auto relative = folder.lexically_relative(from);
+      model = relative.empty() ? folder.string() : relative.generic_string();
+    }
+  }
+  Writer w;
+  w.line("# Afterimage set (format: sets/README.md)");
+  w.key("name", tomlString(set.name));
+  w.key("model", tomlString(model));
+  w.key("size", "[" + std::to_string(set.width) + ", " + std::to_string(set.height) + "]");
+  w.key("fps", number(set.fps));
+  w.key("steps", std::to_string(set.steps));
+  w.key("bpm", number(set.bpm));
+  w.line();
+  if (set.sequence.bars > 0 || !set.sequence.scenes.empty()) {
+    w.line("[sequence]");
+    w.key("bars", std::to_string(set.sequence.bars));
+    std::string list;
+    for (int s : set.sequence.scenes) list += (list.empty() ? "" : ", ") + std::to_string(s);
+    w.key("scenes", "[" + list + "]");
+    w.line();
+  }
+  writeBehaviour(w, "", set.mappings, set.lfos, set.triggers);
+  for (const Scene& scene : set.scenes) writeScene(w, scene);
+  return w.str();
+}
+
+void saveSet(const Set& set, const std::filesystem::path& file) {
+  std::string text = formatSet(set, file);
+  std::filesystem::path temporary = file;
+  temporary += ".saving-" + std::to_string(::getpid());
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) {
+      std::error_code ignored;
+      std::filesystem::remove(temporary, ignored);
+      throw std::runtime_error(file.string() + ": cannot write the set (" + temporary.string() + ")");
+    }
+  }
+  std::filesystem::rename(temporary, file);
+}
+
+}  // namespace afterimage::pipeline

@@ -1,0 +1,39 @@
+// Set files: sets/*.toml read into a Set with every mistake reported as
+// "file:line:column: field: what is wrong" (unknown keys included, with a
+// suggestion), and a Set written back so that it reads back equal. The
+// format is described in sets/README.md.
+#pragma once
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/pipeline/set.h"
+
+namespace afterimage::pipeline {
+
+class SetError : public std::runtime_error {
+ public:
+  explicit SetError(std::vector<std::string> messages);
+  // One line per mistake, in file order.
+  const std::vector<std::string>& messages() const { return messages_; }
+
+ private:
+  std::vector<std::string> messages_;
+};
+
+// Throws SetError (also when the file cannot be read).
+Set loadSet(const std::filesystem::path& file);
+// `text` as the content of `file` (named in messages; relative model
+// folders resolve against its folder).
+Set parseSet(std::string_view text, const std::filesystem::path& file);
+
+// The set as TOML for a file at `file` (a relative model folder is
+// rewritten to stay the same folder from there).
+std::string formatSet(const Set& set, const std::filesystem::path& file);
+// Writes formatSet to `file` through a temporary file and a rename, so a
+// failed write never leaves half a set. Throws std::runtime_error.
+void saveSet(const Set& set, const std::filesystem::path& file);
+
+}  // namespace afterimage::pipeline

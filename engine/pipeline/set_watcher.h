@@ -1,0 +1,55 @@
+// Hot reload of a set file: poll() (each frame, or from a thread) looks at
+// the file's modification time and size and re-reads it when they change.
+// A broken edit keeps the last good set and exposes the error until the file
+// is fixed. The watcher writes the file only when asked (save).
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "engine/pipeline/set.h"
+
+namespace afterimage::pipeline {
+
+class SetWatcher {
+ public:
+  // Loads the file at once; if that fails, current() is null and error() says why.
+  explicit SetWatcher(std::filesystem::path file);
+
+  // True when a new good set was loaded by this call.
+  bool poll();
+
+  // The last good set (null until one loads). Safe from any thread.
+  std::shared_ptr<const Set> current() const;
+  // Empty when the file as it is now is the current set; else the messages.
+  std::string error() const;
+  // Counts good loads and replacements, so readers can tell a new set.
+  uint64_t version() const;
+  const std::filesystem::path& file() const { return file_; }
+
+  // Adopts a set edited elsewhere (the control panel) without writing it.
+  void replace(Set set);
+  // Writes the current set to the file; the watcher does not re-read its own write.
+  void save();
+
+ private:
+  struct Stamp {
+    bool exists = false;
+    std::filesystem::file_time_type time{};
+    uintmax_t size = 0;
+    bool operator==(const Stamp&) const = default;
+  };
+  Stamp stamp() const;
+  bool load();
+
+  std::filesystem::path file_;
+  Stamp seen_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<const Set> current_;
+  std::string error_;
+  uint64_t version_ = 0;
+};
+
+}  // namespace afterimage::pipeline
