@@ -13,7 +13,7 @@ constexpr uint32_t kStartCoefficients = 2, kStepCoefficients = 3;
 }  // namespace
 
 SamplerGraph::SamplerGraph(nn::Plan& plan, const UNet& unet, const TinyAutoencoder& tae, const SamplerShape& shape,
-                           bool timestamps)
+                           bool timestamps, const SamplerTensors& given)
     : shape_(shape) {
   if (shape.steps < 1 || shape.steps > 8) throw std::invalid_argument("sampler: 1 to 8 steps");
   uint32_t channels = unet.config().inChannels;
@@ -21,10 +21,14 @@ SamplerGraph::SamplerGraph(nn::Plan& plan, const UNet& unet, const TinyAutoencod
     throw std::invalid_argument("sampler: the tiny autoencoder has " + std::to_string(tae.latentChannels()) +
                                 " latent channels, the UNet " + std::to_string(channels));
   nn::Shape latentShape{1, channels, shape.latentHeight, shape.latentWidth};
-  initLatent_ = plan.persistent(latentShape);
+  for (const auto* t : {&given.initLatent, &given.latent})
+    if (t->valid() && (t->shape() != latentShape || t->dtype() != nn::DType::F16))
+      throw std::invalid_argument("sampler: a given latent is " + nn::toString(t->shape()) + ", expected f16 " +
+                                  nn::toString(latentShape));
+  initLatent_ = given.initLatent.valid() ? given.initLatent : plan.persistent(latentShape);
   noise_ = plan.persistent(latentShape);
   context_ = plan.persistent({1, shape.contextTokens, unet.config().crossAttentionDim});
-  latent_ = plan.persistent(latentShape);
+  latent_ = given.latent.valid() ? given.latent : plan.persistent(latentShape);
   coefficients_ = plan.persistent({kStartCoefficients + kStepCoefficients * shape.steps}, nn::DType::F32);
   for (uint32_t i = 0; i < shape.steps; ++i) timesteps_.push_back(plan.persistent({1}, nn::DType::F32));
 
@@ -44,17 +48,25 @@ SamplerGraph::SamplerGraph(nn::Plan& plan, const UNet& unet, const TinyAutoencod
   if (timestamps) plan.mark("decode");
 }
 
-void SamplerGraph::setSchedule(gpu::Context& context, const diffusion::SamplingSchedule& schedule) const {
+ScheduleValues SamplerGraph::scheduleValues(const diffusion::SamplingSchedule& schedule) const {
   if (schedule.steps.size() != shape_.steps)
     throw std::invalid_argument("sampler: schedule has " + std::to_string(schedule.steps.size()) +
                                 " steps, the recorded graph " + std::to_string(shape_.steps));
-  std::vector<float> values{schedule.initScale, schedule.noiseScale};
-  for (size_t i = 0; i < schedule.steps.size(); ++i) {
-    const auto& step = schedule.steps[i];
-    values.insert(values.end(), {step.inputScale, step.nextFromSample, step.nextFromOutput});
-    nn::writeTensor(context, timesteps_[i], std::vector<float>{step.timestep});
+  ScheduleValues values;
+  values.coefficients = {schedule.initScale, schedule.noiseScale};
+  for (const auto& step : schedule.steps) {
+    values.coefficients.insert(values.coefficients.end(),
+                               {step.inputScale, step.nextFromSample, step.nextFromOutput});
+    values.timesteps.push_back(step.timestep);
   }
-  nn::writeTensor(context, coefficients_, values);
+  return values;
+}
+
+void SamplerGraph::setSchedule(gpu::Context& context, const diffusion::SamplingSchedule& schedule) const {
+  auto values = scheduleValues(schedule);
+  for (size_t i = 0; i < values.timesteps.size(); ++i)
+    nn::writeTensor(context, timesteps_[i], std::span<const float>(&values.timesteps[i], 1));
+  nn::writeTensor(context, coefficients_, values.coefficients);
 }
 
 }  // namespace afterimage::models
