@@ -38,7 +38,8 @@ class Generator {
   Generator(const Generator&) = delete;
   Generator& operator=(const Generator&) = delete;
 
-  // One frame: submit() then wait().
+  // One frame: submit() then wait(). Call from one thread at a time; the
+  // model's prompt cache is not shared safely between threads either.
   void frame(const GenParams& params);
   // Writes the frame's inputs and submits the plan (waiting first for a
   // frame still in flight); the caller may work meanwhile and wait() later.
@@ -53,7 +54,8 @@ class Generator {
 
   uint32_t width() const { return options_.width; }
   uint32_t height() const { return options_.height; }
-  // The last finished frame, RGBA8, rows top to bottom (valid after wait()).
+  // The last finished frame, RGBA8, rows top to bottom: valid after wait()
+  // until the next submit() (which overwrites it).
   std::span<const uint8_t> pixels() const;
   // The same pixels on the device (4 * width * height bytes), for a
   // presenter's copy into an image.
