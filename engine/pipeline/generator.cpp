@@ -121,7 +121,11 @@ void Generator::writeNoise(const GenParams& params) {
     noiseA_ = std::move(a), noiseB_ = std::move(b);
     double dot = 0, normA = 0, normB = 0;
     const auto &x = noiseA_->values, &y = noiseB_->values;
-    for (size_t i = 0; i < x.size(); ++i) dot += double(x[i]) * y[i], normA += double(x[i]) * x[i], normB += double(y[i]) * y[i];
+    for (size_t i = 0; i < x.size(); ++i) {
+      dot += double(x[i]) * y[i];
+      normA += double(x[i]) * x[i];
+      normB += double(y[i]) * y[i];
+    }
     noiseCos_ = normA > 0 && normB > 0 ? dot / std::sqrt(normA * normB) : 1.0;
     noiseMix_.resize(x.size());
   }
