@@ -14,7 +14,8 @@ struct Bench {
 };
 
 const Bench kBenches[] = {
-    {"gemm", benchGemm}, {"conv2d", benchConv2d}, {"attention", benchAttention}, {"tae", benchTae}, {"unet", benchUNet}};
+    {"gemm", benchGemm}, {"conv2d", benchConv2d}, {"attention", benchAttention}, {"tae", benchTae}, {"unet", benchUNet},
+    {"frame", benchFrame}};
 
 std::string benchNames() {
   std::string names;

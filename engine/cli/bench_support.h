@@ -19,5 +19,6 @@ int benchConv2d(const CommandArgs& args);
 int benchAttention(const CommandArgs& args);
 int benchTae(const CommandArgs& args);
 int benchUNet(const CommandArgs& args);
+int benchFrame(const CommandArgs& args);
 
 }  // namespace afterimage::cli

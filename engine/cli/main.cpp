@@ -21,7 +21,7 @@ struct Command {
 const Command kCommands[] = {
     {"devices", afterimage::cli::runDevices, "devices [--json]            list Vulkan devices and audio inputs"},
     {"bench", afterimage::cli::runBench,
-     "bench gemm|conv2d|attention|tae|unet [options]   GPU timings per stage and GFLOP/s (see README)"},
+     "bench gemm|conv2d|attention|tae|unet|frame [options]   GPU timings per stage and GFLOP/s (see README)"},
     {"generate", afterimage::cli::runGenerate,
      "generate --model DIR --prompt \"a:0.7, b:0.3\" [--steps 1..4] [--size WxH] [--seed N] [--init IMG.png "
      "--strength S] [--guidance S [--negative \"...\"]] [--tae DIR] -o OUT.png"},

@@ -14,7 +14,7 @@ constexpr uint32_t kStartCoefficients = 2, kStepCoefficients = 3;
 }  // namespace
 
 SamplerGraph::SamplerGraph(nn::Plan& plan, const UNet& unet, const TinyAutoencoder& tae, const SamplerShape& shape,
-                           bool timestamps)
+                           bool timestamps, const SamplerTensors& given)
     : shape_(shape) {
   if (shape.steps < 1 || shape.steps > 8) throw std::invalid_argument("sampler: 1 to 8 steps");
   uint32_t channels = unet.config().inChannels;
@@ -22,11 +22,15 @@ SamplerGraph::SamplerGraph(nn::Plan& plan, const UNet& unet, const TinyAutoencod
     throw std::invalid_argument("sampler: the tiny autoencoder has " + std::to_string(tae.latentChannels()) +
                                 " latent channels, the UNet " + std::to_string(channels));
   nn::Shape latentShape{1, channels, shape.latentHeight, shape.latentWidth};
+  for (const auto* t : {&given.initLatent, &given.latent})
+    if (t->valid() && (t->shape() != latentShape || t->dtype() != nn::DType::F16))
+      throw std::invalid_argument("sampler: a given latent is " + nn::toString(t->shape()) + ", expected f16 " +
+                                  nn::toString(latentShape));
   uint32_t batch = shape.guidance ? 2 : 1;
-  initLatent_ = plan.persistent(latentShape);
+  initLatent_ = given.initLatent.valid() ? given.initLatent : plan.persistent(latentShape);
   noise_ = plan.persistent(latentShape);
   context_ = plan.persistent({batch, shape.contextTokens, unet.config().crossAttentionDim});
-  latent_ = plan.persistent(latentShape);
+  latent_ = given.latent.valid() ? given.latent : plan.persistent(latentShape);
   uint32_t guidanceBase = kStartCoefficients + kStepCoefficients * shape.steps;
   coefficients_ = plan.persistent({guidanceBase + 2}, nn::DType::F32);
   for (uint32_t i = 0; i < shape.steps; ++i) timesteps_.push_back(plan.persistent({batch}, nn::DType::F32));
@@ -53,21 +57,29 @@ SamplerGraph::SamplerGraph(nn::Plan& plan, const UNet& unet, const TinyAutoencod
   if (timestamps) plan.mark("decode");
 }
 
-void SamplerGraph::setSchedule(gpu::Context& context, const diffusion::SamplingSchedule& schedule,
-                               float guidanceScale) const {
+ScheduleValues SamplerGraph::scheduleValues(const diffusion::SamplingSchedule& schedule, float guidanceScale) const {
   if (schedule.steps.size() != shape_.steps)
     throw std::invalid_argument("sampler: schedule has " + std::to_string(schedule.steps.size()) +
                                 " steps, the recorded graph " + std::to_string(shape_.steps));
-  std::vector<float> values{schedule.initScale, schedule.noiseScale};
-  uint32_t batch = shape_.guidance ? 2 : 1;
-  for (size_t i = 0; i < schedule.steps.size(); ++i) {
-    const auto& step = schedule.steps[i];
-    values.insert(values.end(), {step.inputScale, step.nextFromSample, step.nextFromOutput});
-    nn::writeTensor(context, timesteps_[i], std::vector<float>(batch, step.timestep));
+  ScheduleValues values;
+  values.coefficients = {schedule.initScale, schedule.noiseScale};
+  for (const auto& step : schedule.steps) {
+    values.coefficients.insert(values.coefficients.end(),
+                               {step.inputScale, step.nextFromSample, step.nextFromOutput});
+    values.timesteps.push_back(step.timestep);
   }
   auto weights = diffusion::guidanceWeights(guidanceScale);
-  values.insert(values.end(), {weights.uncond, weights.cond});
-  nn::writeTensor(context, coefficients_, values);
+  values.coefficients.insert(values.coefficients.end(), {weights.uncond, weights.cond});
+  return values;
+}
+
+void SamplerGraph::setSchedule(gpu::Context& context, const diffusion::SamplingSchedule& schedule,
+                               float guidanceScale) const {
+  auto values = scheduleValues(schedule, guidanceScale);
+  uint32_t batch = shape_.guidance ? 2 : 1;
+  for (size_t i = 0; i < values.timesteps.size(); ++i)
+    nn::writeTensor(context, timesteps_[i], std::vector<float>(batch, values.timesteps[i]));
+  nn::writeTensor(context, coefficients_, values.coefficients);
 }
 
 }  // namespace afterimage::models

@@ -22,12 +22,24 @@ struct SamplerShape {
   bool guidance = false;
 };
 
+// Tensors a caller supplies instead of the graph's own persistent ones, e.g.
+// a stream generator's moved previous latent as the init and its carried
+// state as the final latent. Empty ones are allocated by the graph.
+struct SamplerTensors {
+  nn::Tensor initLatent, latent;
+};
+
+// The schedule as the values of the graph's coefficient and timestep tensors.
+struct ScheduleValues {
+  std::vector<float> coefficients, timesteps;
+};
+
 class SamplerGraph {
  public:
   // Adds the loop to `plan` (finalize it afterwards). With timestamps, the
   // UNet's blocks and the decode are timed.
   SamplerGraph(nn::Plan& plan, const UNet& unet, const TinyAutoencoder& tae, const SamplerShape& shape,
-               bool timestamps = false);
+               bool timestamps = false, const SamplerTensors& given = {});
 
   // Inputs, written before each run: [1, C, h, w] f16, and [1, T, D] f16
   // ([2, T, D] with guidance: the unconditional context first).
@@ -45,6 +57,12 @@ class SamplerGraph {
   // is not the graph's.
   void setSchedule(gpu::Context& context, const diffusion::SamplingSchedule& schedule,
                    float guidanceScale = 1.0f) const;
+  // What setSchedule writes, for callers that upload the inputs themselves:
+  // coefficients() gets .coefficients; timesteps()[i] gets .timesteps[i],
+  // once per batch item (twice with guidance).
+  ScheduleValues scheduleValues(const diffusion::SamplingSchedule& schedule, float guidanceScale = 1.0f) const;
+  const nn::Tensor& coefficients() const { return coefficients_; }
+  const std::vector<nn::Tensor>& timesteps() const { return timesteps_; }
 
  private:
   SamplerShape shape_;

@@ -1,0 +1,107 @@
+// `afterimage bench frame --model DIR [--size WxH] [--steps N] [--frames N]`:
+// the stream generator's frame (inputs, motion, UNet steps, decode, post
+// effects, read-back) replayed with parameters that move every frame as a
+// show's do; GPU time per stage (timestamps, mean over the frames) and the
+// frames per second of Generator::frame (wall clock, submit to wait).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <set>
+
+#include "engine/cli/arguments.h"
+#include "engine/cli/bench_support.h"
+#include "engine/models/diffusion_model.h"
+#include "engine/pipeline/generator.h"
+
+namespace afterimage::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double millisecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// The generator's stage times with the UNet's per-block marks summed per
+// step ("unet 1", "unet 2", ...), in plan order.
+std::vector<gpu::StageTime> frameStages(const std::vector<gpu::StageTime>& times) {
+  static const std::set<std::string> kOwn{"inputs", "motion", "sampler", "decode", "post", "readback"};
+  std::vector<gpu::StageTime> stages;
+  int step = 1;
+  bool inUNet = false;
+  for (const auto& t : times) {
+    if (kOwn.count(t.label)) {
+      stages.push_back(t);
+      inUNet = false;
+      continue;
+    }
+    if (!inUNet) stages.push_back({"unet " + std::to_string(step++), 0.0}), inUNet = true;
+    stages.back().milliseconds += t.milliseconds;
+    if (t.label == "conv_out") inUNet = false;
+  }
+  return stages;
+}
+
+}  // namespace
+
+int benchFrame(const CommandArgs& rawArgs) {
+  Arguments args(rawArgs, {"gpu", "model", "tae", "size", "steps", "frames"}, {});
+  auto dir = args.value("model");
+  if (!dir)
+    throw UsageError("--model DIR is required: a diffusers-layout folder (SD-Turbo, tests/golden/models/tiny_pipeline, "
+                     "or one from `afterimage models random`)");
+  int steps = args.integer("steps", 1);
+  if (steps < 1 || steps > 8) throw UsageError("--steps must be 1 to 8");
+  int frames = std::max(1, args.integer("frames", 10));
+
+  gpu::Context context({.gpu = args.value("gpu", "")});
+  models::DiffusionModel model(context, models::findModelFiles(*dir, args.value("tae", "")));
+  uint32_t native = model.unet().config().sampleSize * 8;
+  ImageSize size = args.value("size") ? parseImageSize(*args.value("size"), "size") : ImageSize{native, native};
+  auto buildStart = Clock::now();
+  pipeline::Generator generator(context, model,
+                                {.width = size.width, .height = size.height, .steps = uint32_t(steps),
+                                 .timestamps = true});
+  double buildMs = millisecondsSince(buildStart);
+
+  pipeline::GenParams params;
+  params.prompts = {{"an abstract light painting", 0.6f}, {"a misty forest at dawn", 0.4f}};
+  generator.frame(params);  // encodes the prompts, compiles nothing more
+  std::printf("device: %s (%s)\nmodel: %s, %.1fM parameters\nframe: %ux%u, %d UNet step(s); plan %.0f MiB "
+              "activations, %.1f MiB state, %zu steps, recorded in %.0f ms\n",
+              context.info().name.c_str(), context.info().type.c_str(), dir->c_str(), model.parameterCount() / 1e6,
+              size.width, size.height, steps, generator.plan().activationBytes() / 1048576.0,
+              generator.plan().persistentBytes() / 1048576.0, generator.plan().stepCount(), buildMs);
+
+  std::vector<gpu::StageTime> sums;
+  double wallMs = 0, submitMs = 0, bestWallMs = 1e30;
+  for (int i = 0; i < frames; ++i) {
+    double phase = double(i) / frames;
+    params.strength = float(0.3 + 0.4 * phase);
+    params.seedMix = float(phase);
+    params.zoom = 1.02f, params.rotate = 0.01f;
+    params.strobe = i % 4 == 0 ? 0.5f : 0.0f;
+    auto start = Clock::now();
+    generator.submit(params);
+    submitMs += millisecondsSince(start);
+    generator.wait();
+    double ms = millisecondsSince(start);
+    wallMs += ms, bestWallMs = std::min(bestWallMs, ms);
+    auto stages = frameStages(generator.stageTimes());
+    if (sums.empty()) sums = stages, std::for_each(sums.begin(), sums.end(), [](auto& s) { s.milliseconds = 0; });
+    for (size_t s = 0; s < stages.size(); ++s) sums[s].milliseconds += stages[s].milliseconds;
+  }
+  double gpuMs = 0;
+  std::printf("GPU time per stage (mean of %d frames):\n", frames);
+  for (const auto& s : sums) {
+    std::printf("  %-10s %10.2f ms\n", s.label.c_str(), s.milliseconds / frames);
+    gpuMs += s.milliseconds / frames;
+  }
+  std::printf("  %-10s %10.2f ms\n", "total", gpuMs);
+  std::printf("Generator::frame: %.2f ms mean, %.2f ms best (host part of submit %.3f ms): %.2f fps\n",
+              wallMs / frames, bestWallMs, submitMs / frames, 1000.0 * frames / wallMs);
+  return 0;
+}
+
+}  // namespace afterimage::cli

@@ -1,0 +1,44 @@
+// The per-frame inputs of a recorded plan, written by the host into one
+// host-visible staging slice and copied into their device tensors by the
+// plan itself (its first step). A frame then allocates nothing and submits
+// once, on discrete GPUs too (nn::writeTensor stages each write through a
+// new slice and a submit of its own there).
+#pragma once
+#include <span>
+#include <vector>
+
+#include "engine/nn/plan.h"
+
+namespace afterimage::pipeline {
+
+class FrameUploads {
+ public:
+  explicit FrameUploads(gpu::Context& context) : context_(context) {}
+  ~FrameUploads();
+  FrameUploads(const FrameUploads&) = delete;
+  FrameUploads& operator=(const FrameUploads&) = delete;
+
+  // Adds the copy step to the plan as its next step. The copies are those
+  // of every tensor added before allocate(), which must come before the
+  // plan is finalized (so tensors the later steps create can be inputs too).
+  void addCopyStep(nn::Plan& plan);
+  // Registers a tensor the plan reads; returns its index.
+  size_t add(const nn::Tensor& tensor);
+  // Allocates the staging slice (zero-filled) once every tensor is added.
+  void allocate();
+
+  // Writes `values` (converted to the tensor's dtype) for the next run. The
+  // plan must not be running. What is not rewritten keeps its last values.
+  void write(size_t index, std::span<const float> values);
+
+ private:
+  struct Entry {
+    nn::Tensor tensor;
+    VkDeviceSize offset = 0;  // within the staging slice
+  };
+  gpu::Context& context_;
+  std::vector<Entry> entries_;
+  gpu::BufferSlice staging_;
+};
+
+}  // namespace afterimage::pipeline

@@ -1,0 +1,170 @@
+#include "engine/pipeline/generator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "engine/diffusion/sampling_schedule.h"
+#include "engine/diffusion/seeded_noise.h"
+#include "engine/pipeline/post_effects.h"
+
+namespace afterimage::pipeline {
+namespace {
+
+constexpr float kMinStrength = 1e-3f;  // one of the 1000 training timesteps
+
+float clampOr(float value, float low, float high, float fallback) {
+  return std::isfinite(value) ? std::clamp(value, low, high) : fallback;
+}
+
+bool samePrompts(const std::vector<WeightedPromptRef>& a, const std::vector<WeightedPromptRef>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](const auto& x, const auto& y) { return x.text == y.text && x.weight == y.weight; });
+}
+
+}  // namespace
+
+Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const GeneratorOptions& options)
+    : context_(context), model_(model), options_(options), plan_(std::make_unique<nn::Plan>(context)),
+      uploads_(context) {
+  const auto& unet = model.unet().config();
+  uint32_t multiple = models::TinyAutoencoder::kScale << (unet.blockOutChannels.size() - 1);
+  if (options.width == 0 || options.height == 0 || options.width % multiple || options.height % multiple)
+    throw std::invalid_argument("generator: the size " + std::to_string(options.width) + "x" +
+                                std::to_string(options.height) + " must be a positive multiple of " +
+                                std::to_string(multiple) + " for this model");
+  models::SamplerShape shape{options.steps, options.height / models::TinyAutoencoder::kScale,
+                             options.width / models::TinyAutoencoder::kScale, model.contextTokens()};
+  nn::Shape latentShape{1, unet.inChannels, shape.latentHeight, shape.latentWidth};
+  nn::Plan& plan = *plan_;
+  previous_ = plan.persistent(latentShape);
+  moved_ = plan.persistent(latentShape);
+  motion_ = plan.persistent({6}, nn::DType::F32);
+  effects_ = plan.persistent({kPostEffectValues}, nn::DType::F32);
+
+  // The copies come first in the plan but include the sampler's inputs,
+  // which exist once it is built: the step reads its list at finalize.
+  uploads_.addCopyStep(plan);
+  plan.mark("inputs");
+  nn::latentTransform(plan, previous_, motion_, 0, options.edges, moved_);
+  plan.mark("motion");
+  sampler_ = std::make_unique<models::SamplerGraph>(plan, model.unet(), model.tae(), shape, options.timestamps,
+                                                    models::SamplerTensors{moved_, previous_});
+  if (!options.timestamps) plan.mark("sampler");
+  pixels_ = context.arena().allocate(VkDeviceSize(options.width) * options.height * 4);
+  readback_ = context.arena().allocate(pixels_.size, gpu::MemoryKind::Staging);
+  postEffects(plan, sampler_->image(), effects_, 0, pixels_);
+  plan.mark("post");
+  plan.add([this](gpu::CommandSequence& sequence) { sequence.copy(pixels_, readback_, pixels_.size); });
+  plan.mark("readback");
+
+  noiseInput_ = uploads_.add(sampler_->noise());
+  contextInput_ = uploads_.add(sampler_->context());
+  coefficientsInput_ = uploads_.add(sampler_->coefficients());
+  for (const auto& t : sampler_->timesteps()) timestepInputs_.push_back(uploads_.add(t));
+  motionInput_ = uploads_.add(motion_);
+  effectsInput_ = uploads_.add(effects_);
+  uploads_.allocate();
+  plan.finalize();
+  nn::writeTensor(context, previous_, std::vector<float>(previous_.elements(), 0.0f));
+}
+
+Generator::~Generator() {
+  plan_->wait();
+  plan_.reset();
+  context_.arena().release(pixels_);
+  context_.arena().release(readback_);
+}
+
+void Generator::frame(const GenParams& params) {
+  submit(params);
+  wait();
+}
+
+void Generator::submit(const GenParams& params) {
+  if (pending_) wait();
+  writeNoise(params);
+  writeContext(params);
+  writeSchedule(params);
+  nn::Motion motion{clampOr(params.zoom, 1e-3f, 1e3f, 1.0f), clampOr(params.rotate, -1e3f, 1e3f, 0.0f),
+                    clampOr(params.translateX, -1e3f, 1e3f, 0.0f), clampOr(params.translateY, -1e3f, 1e3f, 0.0f)};
+  auto matrix = nn::motionMatrix(motion, previous_.dim(3), previous_.dim(2));
+  uploads_.write(motionInput_, matrix);
+  auto effects = postEffectValues(postEffectsOf(params));
+  uploads_.write(effectsInput_, effects);
+  plan_->submit();
+  pending_ = true;
+}
+
+void Generator::wait() {
+  if (!pending_) return;
+  plan_->wait();
+  pending_ = false;
+  hasPrevious_ = true;
+  ++frames_;
+}
+
+std::span<const uint8_t> Generator::pixels() const {
+  return {reinterpret_cast<const uint8_t*>(readback_.mapped), size_t(readback_.size)};
+}
+
+void Generator::writeNoise(const GenParams& params) {
+  // Seeds walk (A, B) -> (B, C): keep whichever noise is still wanted.
+  auto noiseOf = [&](uint64_t seed) {
+    for (auto* cached : {&noiseA_, &noiseB_})
+      if (*cached && (*cached)->seed == seed) return **cached;
+    return SeedNoise{seed, diffusion::gaussianNoise(seed, previous_.elements())};
+  };
+  bool seedsChanged = !noiseA_ || noiseA_->seed != params.seedA || noiseB_->seed != params.seedB;
+  if (seedsChanged) {
+    auto a = noiseOf(params.seedA), b = noiseOf(params.seedB);
+    noiseA_ = std::move(a), noiseB_ = std::move(b);
+    double dot = 0, normA = 0, normB = 0;
+    const auto &x = noiseA_->values, &y = noiseB_->values;
+    for (size_t i = 0; i < x.size(); ++i) {
+      dot += double(x[i]) * y[i];
+      normA += double(x[i]) * x[i];
+      normB += double(y[i]) * y[i];
+    }
+    noiseCos_ = normA > 0 && normB > 0 ? dot / std::sqrt(normA * normB) : 1.0;
+    noiseMix_.resize(x.size());
+  }
+  float mix = clampOr(params.seedMix, 0.0f, 1.0f, 0.0f);
+  if (!seedsChanged && noiseMixWritten_ == mix) return;
+  auto weights = diffusion::slerpWeights(noiseCos_, mix);
+  const auto &x = noiseA_->values, &y = noiseB_->values;
+  for (size_t i = 0; i < x.size(); ++i) noiseMix_[i] = float(weights.a * x[i] + weights.b * y[i]);
+  uploads_.write(noiseInput_, noiseMix_);
+  noiseMixWritten_ = mix;
+}
+
+void Generator::writeContext(const GenParams& params) {
+  if (promptsWritten_ && samePrompts(*promptsWritten_, params.prompts)) return;
+  std::vector<text::WeightedPrompt> mix;
+  for (const auto& p : params.prompts) mix.push_back({p.text, p.weight});
+  if (mix.empty()) mix.push_back({"", 1.0f});
+  uploads_.write(contextInput_, model_.embedMix(mix));
+  promptsWritten_ = params.prompts;
+}
+
+void Generator::writeSchedule(const GenParams& params) {
+  // Feedback f keeps a share of the previous picture: the start latent is
+  // noised to 1 - f (1 - strength), so f = 1 is the strength asked for and
+  // f = 0 a fresh picture from noise (strength 1). The first frame (and one
+  // after restart()) has no previous picture: its init scale is 0, text to
+  // image.
+  float strength = clampOr(params.strength, kMinStrength, 1.0f, 1.0f);
+  float feedback = clampOr(params.feedback, 0.0f, 1.0f, 1.0f);
+  double effective = hasPrevious_ ? 1.0 - double(feedback) * (1.0 - strength) : 1.0;
+  if (strengthWritten_ == effective && initWritten_ == hasPrevious_) return;
+  auto schedule = diffusion::streamSchedule(model_.scheduler(), int(options_.steps), effective);
+  if (!hasPrevious_) schedule.initScale = 0.0f;
+  auto values = sampler_->scheduleValues(schedule);
+  uploads_.write(coefficientsInput_, values.coefficients);
+  for (size_t i = 0; i < timestepInputs_.size(); ++i)
+    uploads_.write(timestepInputs_[i], std::span<const float>(&values.timesteps[i], 1));
+  strengthWritten_ = effective;
+  initWritten_ = hasPrevious_;
+}
+
+}  // namespace afterimage::pipeline

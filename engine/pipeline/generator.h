@@ -1,0 +1,106 @@
+// The stream image-to-image generator: one recorded plan per model, size
+// and step count, replayed every frame with the conductor's GenParams.
+//   inputs (noise, text context, schedule, motion, effects) copied from one
+//   staging slice -> the previous latent moved (zoom/rotate/translate)
+//   -> noised to the frame's strength -> `steps` UNet calls -> tiny-AE decode
+//   -> post effects -> RGBA8 pixels (on the device, and copied to the host).
+// The final latent stays on the GPU as the next frame's previous latent.
+// A frame allocates no GPU memory and creates no pipelines.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "engine/models/diffusion_model.h"
+#include "engine/models/sampler_graph.h"
+#include "engine/nn/latent_transform.h"
+#include "engine/pipeline/frame_uploads.h"
+#include "engine/pipeline/gen_params.h"
+
+namespace afterimage::pipeline {
+
+struct GeneratorOptions {
+  uint32_t width = 512, height = 512;  // output picture; a multiple of the model's latent granularity
+  uint32_t steps = 1;                  // UNet calls per frame, at any strength
+  nn::EdgeMode edges = nn::EdgeMode::Reflect;
+  bool timestamps = false;             // per-stage GPU times (UNet blocks per step, decode, ...)
+};
+
+class Generator {
+ public:
+  // Records the plan. Throws std::invalid_argument for a size or step count
+  // the model cannot take.
+  Generator(gpu::Context& context, models::DiffusionModel& model, const GeneratorOptions& options);
+  ~Generator();
+  Generator(const Generator&) = delete;
+  Generator& operator=(const Generator&) = delete;
+
+  // One frame: submit() then wait(). Call from one thread at a time; the
+  // model's prompt cache is not shared safely between threads either.
+  void frame(const GenParams& params);
+  // Writes the frame's inputs and submits the plan (waiting first for a
+  // frame still in flight); the caller may work meanwhile and wait() later.
+  // Out-of-range values are clamped (strength to [1/1000, 1], feedback and
+  // seedMix to [0, 1]); the previous latent's place in the picture comes
+  // from the motion. Throws when the prompts' weights sum to zero or less.
+  void submit(const GenParams& params);
+  void wait();
+  bool pending() const { return pending_; }
+  // The next frame starts from noise alone (as the first one does).
+  void restart() { hasPrevious_ = false; }
+
+  uint32_t width() const { return options_.width; }
+  uint32_t height() const { return options_.height; }
+  // The last finished frame, RGBA8, rows top to bottom: valid after wait()
+  // until the next submit() (which overwrites it).
+  std::span<const uint8_t> pixels() const;
+  // The same pixels on the device (4 * width * height bytes), for a
+  // presenter's copy into an image.
+  const gpu::BufferSlice& devicePixels() const { return pixels_; }
+  // The last frame's latent [1, C, h, w] (the next frame's previous latent).
+  const nn::Tensor& latent() const { return previous_; }
+  const nn::Plan& plan() const { return *plan_; }
+  // GPU time per stage of the last finished frame: "inputs", "motion", the
+  // UNet's blocks for each step (with timestamps; otherwise one "sampler"),
+  // "decode", "post", "readback".
+  std::vector<gpu::StageTime> stageTimes() const { return plan_->stageTimes(); }
+  uint64_t frameCount() const { return frames_; }
+
+ private:
+  void writeNoise(const GenParams& params);
+  void writeContext(const GenParams& params);
+  void writeSchedule(const GenParams& params);
+
+  gpu::Context& context_;
+  models::DiffusionModel& model_;
+  GeneratorOptions options_;
+  std::unique_ptr<nn::Plan> plan_;
+  FrameUploads uploads_;
+  std::unique_ptr<models::SamplerGraph> sampler_;
+  nn::Tensor previous_, moved_, motion_, effects_;
+  gpu::BufferSlice pixels_, readback_;
+  size_t noiseInput_ = 0, contextInput_ = 0, coefficientsInput_ = 0, motionInput_ = 0, effectsInput_ = 0;
+  std::vector<size_t> timestepInputs_;
+
+  // Caches: the two seeds' noise, the prompts of the context last written,
+  // the last schedule's strength.
+  struct SeedNoise {
+    uint64_t seed = 0;
+    std::vector<float> values;
+  };
+  std::optional<SeedNoise> noiseA_, noiseB_;
+  double noiseCos_ = 1.0;
+  std::vector<float> noiseMix_;
+  std::optional<float> noiseMixWritten_;
+  std::optional<std::vector<WeightedPromptRef>> promptsWritten_;
+  std::optional<double> strengthWritten_;
+  bool initWritten_ = false;
+
+  bool hasPrevious_ = false, pending_ = false;
+  uint64_t frames_ = 0;
+};
+
+}  // namespace afterimage::pipeline

@@ -1,0 +1,43 @@
+// `afterimage bench frame` on the tiny test model: per-stage times for each
+// UNet step, decode and post effects, and the frame rate; --model is required.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+#include <sys/wait.h>
+
+namespace {
+
+struct Result {
+  int exitCode;
+  std::string output;
+};
+
+Result run(const std::string& command) {
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  std::string output;
+  std::array<char, 4096> buffer;
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
+  int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+const std::string kBinary = AFTERIMAGE_BINARY;
+
+TEST(BenchFrameCli, PrintsStageTimesAndFrameRate) {
+  auto r = run(kBinary + " bench frame --model " AFTERIMAGE_SOURCE_DIR
+                         "/tests/golden/models/tiny_pipeline --size 64x64 --steps 2 --frames 2");
+  EXPECT_EQ(r.exitCode, 0) << r.output;
+  for (const char* expected : {"64x64, 2 UNet step(s)", "motion", "unet 1", "unet 2", "decode", "post", "fps"})
+    EXPECT_NE(r.output.find(expected), std::string::npos) << expected << " missing from:\n" << r.output;
+}
+
+TEST(BenchFrameCli, ModelIsRequired) {
+  auto r = run(kBinary + " bench frame --size 64x64");
+  EXPECT_EQ(r.exitCode, 64) << r.output;
+  EXPECT_NE(r.output.find("--model DIR is required"), std::string::npos) << r.output;
+}
+
+}  // namespace

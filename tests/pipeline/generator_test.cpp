@@ -1,0 +1,226 @@
+// The stream generator on the tiny test model folder (random weights) at
+// 64x64 (an 8x8 latent): determinism, strength and seed-mix behaviour
+// measured as frame-to-frame picture change, feedback motion on the
+// carried latent, post effects, and a frame loop that allocates nothing.
+#include "engine/pipeline/generator.h"
+
+#include <cmath>
+#include <numbers>
+
+#include "engine/nn/latent_transform.h"
+#include "tests/support/golden.h"
+#include "tests/support/gpu_test.h"
+
+namespace afterimage {
+namespace {
+
+using pipeline::GenParams;
+
+// Mean absolute difference of the RGB channels, in 1/255 steps.
+double pictureChange(std::span<const uint8_t> a, std::span<const uint8_t> b) {
+  double sum = 0;
+  size_t count = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (i % 4 == 3) continue;
+    sum += std::abs(int(a[i]) - int(b[i]));
+    ++count;
+  }
+  return sum / double(count);
+}
+
+double rms(const std::vector<float>& a, const std::vector<float>& b) {
+  double sum = 0;
+  for (size_t i = 0; i < a.size(); ++i) sum += (a[i] - b[i]) * (a[i] - b[i]);
+  return std::sqrt(sum / double(a.size()));
+}
+
+GenParams baseParams() {
+  GenParams p;
+  p.prompts = {{"a misty forest", 1.0f}};
+  p.strength = 0.5f;
+  p.seedA = 3, p.seedB = 4;
+  return p;
+}
+
+class GeneratorTest : public testing::GpuTest {
+ protected:
+  static std::unique_ptr<models::DiffusionModel> model_;
+  models::DiffusionModel& model() {
+    if (!model_)
+      model_ = std::make_unique<models::DiffusionModel>(
+          context(), models::findModelFiles(testing::goldenPath("models/tiny_pipeline")));
+    return *model_;
+  }
+  static void TearDownTestSuite() { model_.reset(); }
+
+  std::vector<uint8_t> frame(pipeline::Generator& generator, const GenParams& params) {
+    generator.frame(params);
+    return {generator.pixels().begin(), generator.pixels().end()};
+  }
+};
+
+std::unique_ptr<models::DiffusionModel> GeneratorTest::model_;
+
+TEST_F(GeneratorTest, SameParamsGiveTheSameFrames) {
+  pipeline::Generator generator(context(), model(), {.width = 64, .height = 64, .steps = 2});
+  GenParams a = baseParams(), b = baseParams();
+  b.zoom = 1.1f, b.seedMix = 0.3f, b.strength = 0.7f;
+  auto run = [&](pipeline::Generator& g) {
+    std::vector<std::vector<uint8_t>> frames;
+    for (const auto* p : {&a, &b, &a}) frames.push_back(frame(g, *p));
+    return frames;
+  };
+  auto first = run(generator);
+  generator.restart();
+  auto again = run(generator);
+  pipeline::Generator other(context(), model(), {.width = 64, .height = 64, .steps = 2});
+  auto fresh = run(other);
+  EXPECT_EQ(first, again);
+  EXPECT_EQ(first, fresh);
+  EXPECT_GT(pictureChange(first[0], first[1]), 0.5) << "frames with other params differ";
+  EXPECT_EQ(generator.frameCount(), 6u);
+}
+
+TEST_F(GeneratorTest, LowStrengthChangesThePictureLessThanHighStrength) {
+  pipeline::Generator generator(context(), model(), {.width = 64, .height = 64, .steps = 1});
+  std::vector<double> changes;
+  for (float strength : {0.05f, 0.3f, 0.6f, 1.0f}) {
+    generator.restart();
+    auto start = frame(generator, baseParams());
+    GenParams next = baseParams();
+    next.strength = strength;
+    next.seedA = 11;  // new noise, so even strength 1 is a new picture
+    changes.push_back(pictureChange(start, frame(generator, next)));
+    std::printf("strength %.2f: change %.2f / 255\n", strength, changes.back());
+  }
+  for (size_t i = 1; i < changes.size(); ++i) EXPECT_LT(changes[i - 1], changes[i]);
+  EXPECT_LT(changes[0], 0.25 * changes.back());
+}
+
+TEST_F(GeneratorTest, FeedbackZeroIsAFreshPicture) {
+  pipeline::Generator generator(context(), model(), {.width = 64, .height = 64, .steps = 1});
+  GenParams p = baseParams();
+  p.strength = 0.1f;
+  auto start = frame(generator, p);
+  p.seedA = 12;
+  p.feedback = 0.0f;
+  auto fresh = frame(generator, p);
+  p.feedback = 1.0f;
+  generator.restart();
+  frame(generator, baseParams());
+  auto kept = frame(generator, p);
+  double freshChange = pictureChange(start, fresh), keptChange = pictureChange(start, kept);
+  std::printf("strength 0.1: change %.2f with feedback 1, %.2f with feedback 0\n", keptChange, freshChange);
+  EXPECT_LT(keptChange, 0.5 * freshChange);
+}
+
+TEST_F(GeneratorTest, ZoomAndRotateMoveThePreviousLatent) {
+  pipeline::Generator generator(context(), model(), {.width = 64, .height = 64, .steps = 1});
+  // The motion alone, through the op (tested against PyTorch in nn_tests).
+  nn::Plan movePlan(context());
+  auto before = movePlan.persistent(generator.latent().shape());
+  auto theta = movePlan.persistent({6}, nn::DType::F32);
+  auto moved = nn::latentTransform(movePlan, before, theta, 0);
+  movePlan.finalize();
+
+  for (nn::Motion motion : {nn::Motion{.zoom = 1.4f}, nn::Motion{.rotate = 0.6f}, nn::Motion{.translateX = 0.25f}}) {
+    generator.restart();
+    frame(generator, baseParams());
+    auto previous = nn::readTensor(context(), generator.latent());
+    GenParams p = baseParams();
+    p.strength = 0.02f;  // barely re-noised: the frame is the moved previous one
+    p.zoom = motion.zoom, p.rotate = motion.rotate, p.translateX = motion.translateX;
+    frame(generator, p);
+    auto latent = nn::readTensor(context(), generator.latent());
+    nn::writeTensor(context(), before, previous);
+    nn::writeTensor(context(), theta, nn::motionMatrix(motion, 8, 8));
+    movePlan.run();
+    double toMoved = rms(latent, nn::readTensor(context(), moved)), toUnmoved = rms(latent, previous);
+    std::printf("zoom %.1f rotate %.1f translate %.2f: latent RMS distance to the moved previous %.3f, to the "
+                "unmoved %.3f\n",
+                motion.zoom, motion.rotate, motion.translateX, toMoved, toUnmoved);
+    EXPECT_LT(toMoved, 0.3 * toUnmoved);
+  }
+}
+
+TEST_F(GeneratorTest, SmallSeedMixStepsGiveSmallChanges) {
+  pipeline::Generator generator(context(), model(), {.width = 64, .height = 64, .steps = 1});
+  auto pictureAt = [&](float mix) {
+    generator.restart();  // text to image from the mixed noise alone
+    GenParams p = baseParams();
+    p.seedMix = mix;
+    return frame(generator, p);
+  };
+  auto start = pictureAt(0.0f), end = pictureAt(1.0f);
+  double whole = pictureChange(start, end), largestStep = 0;
+  auto last = start;
+  for (int i = 1; i <= 20; ++i) {
+    auto next = pictureAt(i / 20.0f);
+    largestStep = std::max(largestStep, pictureChange(last, next));
+    last = std::move(next);
+  }
+  std::printf("seed A -> B: change %.2f / 255; largest change per 0.05 of seedMix %.2f\n", whole, largestStep);
+  EXPECT_GT(whole, 2.0);
+  EXPECT_LT(largestStep, 0.25 * whole);
+  EXPECT_EQ(last, end);
+}
+
+TEST_F(GeneratorTest, BlackoutIsBlackAndStrobeBrightens) {
+  pipeline::Generator generator(context(), model(), {.width = 64, .height = 64, .steps = 1});
+  GenParams p = baseParams();
+  auto plain = frame(generator, p);
+  generator.restart();
+  p.strobe = 0.75f;
+  auto flashed = frame(generator, p);
+  double plainMean = 0, flashedMean = 0;
+  for (size_t i = 0; i < plain.size(); ++i) {
+    if (i % 4 == 3) continue;
+    // Strobe s maps v to v + (1 - v) s on every channel, before clamping
+    // (so a plain 0 may have been below 0).
+    double expected = plain[i] + (255.0 - plain[i]) * 0.75;
+    if (plain[i] > 0)
+      EXPECT_NEAR(flashed[i], expected, 1.0) << "byte " << i;
+    else
+      EXPECT_LE(flashed[i], expected + 1.0) << "byte " << i;
+    plainMean += plain[i], flashedMean += flashed[i];
+  }
+  std::printf("mean level %.1f plain, %.1f with strobe 0.75\n", plainMean / (plain.size() * 0.75),
+              flashedMean / (plain.size() * 0.75));
+  EXPECT_GT(flashedMean, plainMean);
+
+  p.strobe = 1.0f;
+  p.blackout = true;
+  auto black = frame(generator, p);
+  for (size_t i = 0; i < black.size(); ++i) ASSERT_EQ(black[i], i % 4 == 3 ? 255 : 0) << "byte " << i;
+}
+
+TEST_F(GeneratorTest, FramesAllocateNothingAndCreateNoPipelines) {
+  pipeline::Generator generator(context(), model(), {.width = 64, .height = 64, .steps = 2});
+  GenParams p = baseParams();
+  p.prompts = {{"a misty forest", 0.5f}, {"neon city", 0.5f}};
+  frame(generator, p);  // encodes the two prompts once
+  auto arena = context().arena().stats();
+  auto pipelines = context().pipelines().pipelinesCreated();
+  for (int i = 0; i < 6; ++i) {
+    p.strength = 0.2f + 0.13f * i;
+    p.seedMix = 0.17f * i;
+    p.seedA = 3 + i / 2, p.seedB = 4 + i / 2;
+    p.zoom = 1.0f + 0.05f * i, p.rotate = 0.1f * i;
+    p.prompts[0].weight = 0.1f * (i + 1);
+    p.brightness = 0.9f + 0.05f * i, p.strobe = i % 2 ? 0.5f : 0.0f;
+    generator.submit(p);
+    generator.wait();
+  }
+  EXPECT_EQ(context().arena().stats().sliceAllocations, arena.sliceAllocations);
+  EXPECT_EQ(context().arena().stats().deviceMemoryAllocations, arena.deviceMemoryAllocations);
+  EXPECT_EQ(context().pipelines().pipelinesCreated(), pipelines);
+}
+
+TEST_F(GeneratorTest, RejectsASizeTheModelCannotTake) {
+  EXPECT_THROW(pipeline::Generator(context(), model(), {.width = 60, .height = 64}), std::invalid_argument);
+  EXPECT_THROW(pipeline::Generator(context(), model(), {.width = 64, .height = 64, .steps = 0}),
+               std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace afterimage
