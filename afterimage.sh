@@ -10,7 +10,7 @@ BUILD_DIR=${AFTERIMAGE_BUILD_DIR:-build}
 
 BUILD_PACKAGES=(cmake ninja-build g++ pkg-config glslc libvulkan-dev mesa-vulkan-drivers
   portaudio19-dev libaubio-dev libsndfile1-dev libglfw3-dev libimgui-dev
-  libtomlplusplus-dev libpng-dev libstb-dev nlohmann-json3-dev libicu-dev)
+  libtomlplusplus-dev libpng-dev libstb-dev nlohmann-json3-dev libicu-dev ffmpeg)
 TEST_PACKAGES=(libgtest-dev vulkan-validationlayers aubio-tools)
 
 install_missing() {

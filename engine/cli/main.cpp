@@ -32,6 +32,10 @@ const Command kCommands[] = {
      "encode IMAGE.png -o LATENT.safetensors --tae DIR|--encoder FILE   image -> latent (tiny autoencoder)"},
     {"decode", afterimage::cli::runDecode,
      "decode LATENT.safetensors -o IMAGE.png --tae DIR|--decoder FILE   latent -> image (tiny autoencoder)"},
+    {"render", afterimage::cli::runRender,
+     "render --set FILE --audio TRACK -o OUT.mp4|FOLDER [--fps 30] [--size WxH] [--from S] [--to S] [--csv FILE]\n"
+     "                              a set over a track to video (audio muxed) or PNG frames, with a per-frame CSV"},
+    {"demo-track", afterimage::cli::runDemoTrack, "demo-track -o FILE.wav        the synthesized demo track (16 s)"},
     {"analyze", afterimage::cli::runAnalyze,
      "analyze FILE [--beats|--onsets|--features] [--lookahead MS] [--channel N] [--realtime [--output DEV]]\n"
      "                              beats, onsets or features of a file (--realtime: play it, rehearsal)"},

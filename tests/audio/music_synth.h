@@ -1,38 +1,16 @@
-// The labelled test set: short pieces of music synthesized here, at test
-// time, with exactly known beat and drum-hit times (drums, bass, chords;
-// several tempi and meters, swing, syncopation, a tempo ramp, a breakdown
-// without drums, quiet and noisy versions). No audio files are committed.
+// The labelled test set built from audio/music_synth.h, and the F-measure
+// used to score beats and onsets against it.
 #pragma once
 #include <string>
 #include <vector>
 
+#include "audio/music_synth.h"
+
 namespace afterimage::audio::testing {
 
-struct LabelledTrack {
-  std::string name;
-  int sampleRate = 44100;
-  std::vector<float> samples;  // mono
-  std::vector<double> beats;   // seconds
-  std::vector<double> hits;    // drum onsets, seconds (merged within 30 ms)
-};
-
-struct TrackSpec {
-  std::string name;
-  std::string pattern;            // "house", "rock", "dnb", "hiphop", "waltz", "funk", "dembow", "punk", "slow"
-  double bpm = 120;
-  double endBpm = 0;              // > 0: linear tempo ramp from bpm to endBpm
-  double seconds = 30;
-  bool drums = true;
-  bool tonal = true;              // bass and chords
-  double breakdownFrom = -1;      // drums silent in [breakdownFrom, breakdownTo)
-  double breakdownTo = -1;
-  double peakDbfs = -3;
-  double noiseSnrDb = 0;          // > 0: add noise at this signal-to-noise ratio
-  int sampleRate = 44100;
-  unsigned seed = 1;
-};
-
-LabelledTrack synthesize(const TrackSpec& spec);
+using audio::LabelledTrack;
+using audio::synthesize;
+using audio::TrackSpec;
 
 // The beat-tracking set (beat F-measure) and the drum-only onset set.
 std::vector<TrackSpec> beatSet();

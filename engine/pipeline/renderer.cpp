@@ -1,0 +1,127 @@
+#include "engine/pipeline/renderer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <stdexcept>
+
+#include "audio/analyzer.h"
+#include "audio/file_source.h"
+#include "audio/offline_analysis.h"
+#include "engine/models/diffusion_model.h"
+#include "engine/pipeline/conductor.h"
+#include "engine/pipeline/default_model.h"
+#include "engine/pipeline/generator.h"
+#include "engine/pipeline/set_file.h"
+#include "engine/pipeline/video_writer.h"
+
+namespace afterimage::pipeline {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Mean absolute RGB difference between two RGBA8 frames, in [0, 1].
+double visualChange(std::span<const uint8_t> a, std::span<const uint8_t> b) {
+  if (a.size() != b.size() || a.empty()) return 0;
+  uint64_t sum = 0;
+  for (size_t i = 0; i < a.size(); i += 4)
+    for (size_t c = 0; c < 3; ++c) sum += uint64_t(std::abs(int(a[i + c]) - int(b[i + c])));
+  return double(sum) / (255.0 * 3.0 * double(a.size() / 4));
+}
+
+const char* kCsvHeader =
+    "frame,time,scene,rms_dbfs,loudness,sub,low,mid,high,flux,onset_strength,onset,beat,bpm,confidence,beat_phase,"
+    "strength,zoom,rotate,seed_mix,strobe,blackout,visual_change\n";
+
+}  // namespace
+
+RenderResult render(const RenderOptions& o, const std::function<void(const RenderProgress&)>& progress) {
+  auto start = Clock::now();
+  if (o.fps <= 0 || o.fps > 240) throw std::invalid_argument("render: fps must be in (0, 240]");
+  Set set = loadSet(o.setPath);
+  std::string modelDir = !o.modelDir.empty()       ? o.modelDir
+                         : set.usesDefaultModel() ? defaultModelFolder()
+                                                  : set.modelFolder().string();
+
+  int rate = 0;
+  std::vector<float> samples = audio::readMonoFile(o.audioPath, &rate);
+  double duration = double(samples.size()) / rate;
+  double from = std::clamp(o.from, 0.0, duration);
+  double to = o.to < 0 ? duration : std::min(o.to, duration);
+  if (to <= from)
+    throw std::invalid_argument("render: nothing to render between " + std::to_string(from) + " s and " +
+                                std::to_string(to) + " s of " + o.audioPath + " (" + std::to_string(duration) +
+                                " s long)");
+  // The live mode's causal analyzer, run ahead over the track: frame n sees
+  // only the snapshots heard by its time.
+  audio::AnalyzerOptions analysis;
+  analysis.sampleRate = rate;
+  audio::Analyzer analyzer(analysis);
+  std::vector<audio::FeatureSnapshot> snapshots;
+  samples.resize(std::min(samples.size(), size_t(std::ceil(to * rate))));
+  audio::analyzeSamples(analyzer, samples, [&](const audio::FeatureSnapshot& s) { snapshots.push_back(s); });
+  if (snapshots.empty()) throw std::runtime_error(o.audioPath + ": too short to analyse");
+
+  gpu::Context context({.gpu = o.gpu});
+  models::DiffusionModel model(context, models::findModelFiles(modelDir, o.taeDir));
+  GeneratorOptions generatorOptions;
+  generatorOptions.width = o.width ? o.width : uint32_t(set.width);
+  generatorOptions.height = o.height ? o.height : uint32_t(set.height);
+  generatorOptions.steps = uint32_t(set.steps);
+  Generator generator(context, model, generatorOptions);
+  Conductor conductor(set);
+
+  VideoWriter video({o.output, generator.width(), generator.height(), o.fps, o.audioPath, from});
+  RenderResult result;
+  result.csvPath = !o.csvPath.empty()  ? o.csvPath
+                   : video.isVideo()   ? o.output + ".csv"
+                                       : (std::filesystem::path(o.output) / "frames.csv").string();
+  std::ofstream csv(result.csvPath);
+  if (!csv) throw std::runtime_error(result.csvPath + ": cannot write the per-frame CSV");
+  csv << kCsvHeader;
+
+  auto frames = uint64_t(std::floor((to - from) * o.fps));
+  std::vector<uint8_t> previous;
+  GenParams params;
+  size_t heard = 0, lastHeard = 0;
+  for (uint64_t n = 0; n < frames; ++n) {
+    double t = from + double(n) / o.fps;
+    while (heard + 1 < snapshots.size() && snapshots[heard + 1].time <= t) ++heard;
+    const audio::FeatureSnapshot& s = snapshots[heard];
+    bool onset = false, beat = false;  // since the previous frame
+    for (size_t i = n == 0 ? heard : lastHeard + 1; i <= heard; ++i) {
+      onset = onset || snapshots[i].onset;
+      beat = beat || snapshots[i].beat;
+    }
+    lastHeard = heard;
+
+    conductor.frame(s, t, params);
+    generator.frame(params);
+    auto pixels = generator.pixels();
+    double change = visualChange(pixels, previous);
+    previous.assign(pixels.begin(), pixels.end());
+    video.write(pixels);
+
+    char row[512];
+    std::snprintf(row, sizeof row,
+                  "%llu,%.4f,%d,%.2f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%d,%d,%.2f,%.3f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%d,"
+                  "%.5f\n",
+                  static_cast<unsigned long long>(n), t, params.scene, s.rmsDbfs, s.loudness, s.bands[audio::Sub],
+                  s.bands[audio::Low], s.bands[audio::Mid], s.bands[audio::High], s.flux, s.onsetStrength,
+                  onset ? 1 : 0, beat ? 1 : 0, s.bpm, s.confidence, s.beatPhase, params.strength, params.zoom,
+                  params.rotate, params.seedMix, params.strobe, params.blackout ? 1 : 0, change);
+    csv << row;
+    if (progress)
+      progress({n + 1, frames, std::chrono::duration<double>(Clock::now() - start).count()});
+  }
+  video.finish();
+  csv.close();
+  if (!csv) throw std::runtime_error(result.csvPath + ": write failed");
+  result.frames = frames;
+  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return result;
+}
+
+}  // namespace afterimage::pipeline
