@@ -65,7 +65,13 @@ RenderResult render(const RenderOptions& o, const std::function<void(const Rende
   if (snapshots.empty()) throw std::runtime_error(o.audioPath + ": too short to analyse");
 
   gpu::Context context({.gpu = o.gpu});
-  models::DiffusionModel model(context, models::findModelFiles(modelDir, o.taeDir));
+  models::ModelFiles files;
+  try {
+    files = models::findModelFiles(modelDir, o.taeDir);
+  } catch (const models::ModelFolderError& e) {
+    throw std::runtime_error(o.setPath + ": model \"" + set.model + "\": " + e.what());
+  }
+  models::DiffusionModel model(context, files);
   GeneratorOptions generatorOptions;
   generatorOptions.width = o.width ? o.width : uint32_t(set.width);
   generatorOptions.height = o.height ? o.height : uint32_t(set.height);

@@ -83,8 +83,8 @@ TEST(ExampleSets, DefaultUsesTheDefaultModelAndSdTurboItsFolder) {
         EXPECT_NE(std::find(styles.begin(), styles.end(), p.text), styles.end()) << name << ": style " << p.text;
   }
   Set turbo = loadSet(setsFolder() / "sd_turbo.toml");
-  EXPECT_EQ(turbo.model, "models/sd-turbo");
-  EXPECT_EQ(turbo.modelFolder(), (setsFolder() / "models/sd-turbo").lexically_normal());
+  EXPECT_EQ(turbo.model, "../models/sd-turbo");
+  EXPECT_EQ(turbo.modelFolder(), (setsFolder() / "../models/sd-turbo").lexically_normal());
   EXPECT_EQ(turbo.steps, 1);
   EXPECT_EQ(turbo.width, 512);
   EXPECT_EQ(turbo.height, 512);
