@@ -15,5 +15,6 @@ int runDecode(const CommandArgs& args);
 int runGenerate(const CommandArgs& args);
 int runModels(const CommandArgs& args);
 int runAnalyze(const CommandArgs& args);
+int runWindowTest(const CommandArgs& args);
 
 }  // namespace afterimage::cli

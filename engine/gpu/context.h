@@ -1,10 +1,12 @@
 // One Vulkan device ready for compute: the instance, the chosen physical
 // device, a logical device with the features Afterimage uses, its compute
-// queue, a memory arena and the pipeline registry.
+// queue, a memory arena and the pipeline registry. Created for presentation,
+// the same device and queue also draw and present to windows (ui/).
 #pragma once
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "engine/gpu/device_info.h"
 #include "engine/gpu/instance.h"
@@ -19,6 +21,11 @@ struct ContextOptions {
   // Directory of the on-disk pipeline cache; empty = $AFTERIMAGE_CACHE_DIR,
   // then $XDG_CACHE_HOME/afterimage, then ~/.cache/afterimage. "-" = none.
   std::string cacheDir;
+  // Instance extensions a window system needs to present (the ui asks GLFW's
+  // glfwGetRequiredInstanceExtensions). Non-empty turns presentation on: the
+  // device must have VK_KHR_swapchain and a queue that does graphics and
+  // compute; empty keeps a compute-only context (tests, CLI).
+  std::vector<std::string> windowExtensions;
 };
 
 class Context {
@@ -34,9 +41,15 @@ class Context {
   MemoryArena& arena() { return *arena_; }
   PipelineRegistry& pipelines() { return *pipelines_; }
   uint32_t queueFamily() const { return info_.computeQueueFamily; }
+  VkQueue queue() const { return queue_; }
+  bool presentation() const { return presentation_; }
 
   // Submits and waits (guarded: one queue, many threads).
   void submit(VkCommandBuffer commands, VkFence fence);
+  void submit(const VkSubmitInfo& info, VkFence fence);
+  // vkQueuePresentKHR under the queue's guard. The result is the caller's to
+  // judge (out of date, suboptimal and surface lost are not exceptions).
+  VkResult present(const VkPresentInfoKHR& info);
   void submitAndWait(VkCommandBuffer commands);
 
   // Copies between host memory and a slice; staged when not mapped. For
@@ -54,6 +67,7 @@ class Context {
   DeviceInfo info_;
   VkDevice device_ = VK_NULL_HANDLE;
   VkQueue queue_ = VK_NULL_HANDLE;
+  bool presentation_ = false;
   VkCommandPool pool_ = VK_NULL_HANDLE;
   std::unique_ptr<MemoryArena> arena_;
   std::unique_ptr<PipelineRegistry> pipelines_;

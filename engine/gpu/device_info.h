@@ -24,6 +24,8 @@ struct DeviceInfo {
   bool cooperativeMatrix = false;
   bool pushDescriptors = false;
   bool timestamps = false;
+  bool swapchain = false;      // VK_KHR_swapchain: can present to windows
+  bool graphicsQueue = false;  // computeQueueFamily also does graphics
   uint32_t computeQueueFamily = 0;
   float timestampPeriodNs = 1.0f;
   uint64_t maxStorageBufferRange = 0;
