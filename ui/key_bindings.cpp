@@ -16,6 +16,10 @@ bool applyShortcut(int key, double time, ControlState& state) {
     state.cue(key - GLFW_KEY_1, time);
     return true;
   }
+  if (key >= GLFW_KEY_KP_1 && key <= GLFW_KEY_KP_9) {
+    state.cue(key - GLFW_KEY_KP_1, time);
+    return true;
+  }
   return false;
 }
 

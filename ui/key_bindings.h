@@ -1,5 +1,6 @@
 // The keyboard shortcuts of both windows: space taps the tempo, B toggles
-// blackout, F toggles freeze, 1-9 cue scenes 1-9, Esc leaves fullscreen.
+// blackout, F toggles freeze, 1-9 (either row) cue scenes 1-9, Esc leaves
+// fullscreen.
 #pragma once
 #include "ui/control_state.h"
 
