@@ -21,8 +21,9 @@ void meter(const char* label, float value, float full = 2.0f) {
 
 void drawOutput(const PanelModel& model, ControlState& state) {
   const PresenterStats& p = model.presenter;
-  ImGui::Text("output %.1f fps   new frames %.1f/s   generated %.1f fps   panel %.0f fps", p.presentedFps,
-              p.newFramesFps, model.generatedFps, p.panelFps);
+  ImGui::Text("output %.1f fps   new frames %.1f/s", p.presentedFps, p.newFramesFps);
+  ImGui::Text("generated %.1f fps   upload %.2f ms   panel %.0f fps", model.generatedFps, p.uploadMilliseconds,
+              p.panelFps);
   ImGui::Checkbox("Freeze [F]", &state.freeze);
   ImGui::SameLine();
   ImGui::Checkbox("Blackout [B]", &state.blackout);
@@ -31,8 +32,8 @@ void drawOutput(const PanelModel& model, ControlState& state) {
   std::string current = "windowed";
   for (const auto& m : model.monitors)
     if (m.index == state.outputMonitor) current = describeMonitor(m);
-  if (ImGui::BeginCombo("output [Esc: windowed]", current.c_str())) {
-    if (ImGui::Selectable("windowed", state.outputMonitor < 0)) state.outputMonitor = -1;
+  if (ImGui::BeginCombo("output", current.c_str())) {
+    if (ImGui::Selectable("windowed [Esc]", state.outputMonitor < 0)) state.outputMonitor = -1;
     for (const auto& m : model.monitors) {
       std::string label = "fullscreen on " + describeMonitor(m);
       if (ImGui::Selectable(label.c_str(), state.outputMonitor == m.index)) state.outputMonitor = m.index;

@@ -45,7 +45,7 @@ struct PresenterStats {
   double panelFps = 0;
   uint64_t framesPresented = 0;
   uint64_t framesTaken = 0;
-  double uploadMilliseconds = 0;  // CPU time to stage the last new frame
+  double uploadMilliseconds = 0;  // CPU time to stage and record the last new frame's upload
   std::string message;            // e.g. a monitor that could not be used
 };
 

@@ -1,6 +1,7 @@
 #include "ui/output_window.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "ui/monitors.h"
 #include "ui/window_error.h"
@@ -69,7 +70,9 @@ bool OutputWindow::render(const HostFrame* newFrame, double now, float crossfade
   if (pending_) {
     // The texture written now may still be read by the frame before.
     swapchain_->waitForEarlierFrames(*frame);
+    auto start = std::chrono::steady_clock::now();
     renderer_->upload(frame->commands, *pending_, now);
+    uploadMilliseconds_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     pending_ = nullptr;
   }
   float mix = crossfadeSeconds > 0 ? float((now - renderer_->lastUploadTime()) / crossfadeSeconds) : 1.0f;

@@ -41,6 +41,8 @@ class OutputWindow {
               const std::string& capturePath = "");
 
   const WindowSwapchain& swapchain() const { return *swapchain_; }
+  // CPU time of the last new frame's staging copy and upload recording.
+  double lastUploadMilliseconds() const { return uploadMilliseconds_; }
 
  private:
   gpu::Context& context_;
@@ -51,6 +53,7 @@ class OutputWindow {
   int windowedX_ = 0, windowedY_ = 0, windowedWidth_, windowedHeight_;
   const HostFrame* pending_ = nullptr;  // taken but not yet uploaded (window could not draw)
   float brightness_ = 1.0f;
+  double uploadMilliseconds_ = 0;
   double lastRender_ = -1;
 };
 

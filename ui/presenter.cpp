@@ -1,7 +1,5 @@
 #include "ui/presenter.h"
 
-#include <chrono>
-
 #include "ui/key_bindings.h"
 #include "ui/window_error.h"
 
@@ -53,20 +51,13 @@ bool Presenter::step(PanelModel& model, ControlState& state) {
   applyOutputMonitor(state);
 
   double now = glfwGetTime();
-  const HostFrame* frame = nullptr;
-  if (!state.freeze) {
-    auto start = std::chrono::steady_clock::now();
-    frame = frames_.takeNewest();
-    if (frame) {
-      ++stats_.framesTaken;
-      stats_.uploadMilliseconds =
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    }
-  }
+  const HostFrame* frame = state.freeze ? nullptr : frames_.takeNewest();
+  if (frame) ++stats_.framesTaken;
   if (output_->render(frame, now, state.crossfadeSeconds, state.blackout, captures_.output)) {
     ++stats_.framesPresented;
     captures_.output.clear();
   }
+  stats_.uploadMilliseconds = output_->lastUploadMilliseconds();
 
   // GLFW reports connected monitors only through events; listing them every
   // two seconds keeps the choice current without a callback.

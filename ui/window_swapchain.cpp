@@ -252,6 +252,11 @@ void WindowSwapchain::waitForEarlierFrames(const SwapchainFrame& frame) {
 
 std::optional<SwapchainFrame> WindowSwapchain::begin() {
   VkDevice device = context_.device();
+  // Some window systems (X11 with a software device) never report a resized
+  // window as out of date: compare sizes here too.
+  int width = 0, height = 0;
+  glfwGetFramebufferSize(window_, &width, &height);
+  if (swapchain_ && (uint32_t(width) != extent_.width || uint32_t(height) != extent_.height)) stale_ = true;
   if (stale_) {
     try {
       if (!surface_) createSurface();

@@ -37,7 +37,7 @@ const Command kCommands[] = {
      "                              beats, onsets or features of a file (--realtime: play it, rehearsal)"},
     {"window-test", afterimage::cli::runWindowTest,
      "window-test [--monitor N] [--fullscreen] [--seconds S] [--rate FPS] [--size WxH] [--crossfade S]\n"
-     "            [--screenshots DIR] [--validation] [--list-monitors]   output window and control panel fed a\n"
+     "            [--screenshots DIR] [--resize WxH] [--validation] [--list-monitors]   output window and control panel fed a\n"
      "                              CPU test pattern (not the show); prints the presented fps"},
 };
 

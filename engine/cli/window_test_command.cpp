@@ -13,6 +13,7 @@
 #include "engine/cli/arguments.h"
 #include "engine/cli/commands.h"
 #include "engine/gpu/context.h"
+#include "ui/glfw.h"
 #include "ui/presenter.h"
 #include "ui/test_pattern.h"
 #include "ui/window_system.h"
@@ -81,7 +82,7 @@ audio::FeatureSnapshot syntheticFeatures(double seconds) {
 }  // namespace
 
 int runWindowTest(const CommandArgs& rawArgs) {
-  Arguments args(rawArgs, {"monitor", "seconds", "rate", "size", "crossfade", "screenshots"},
+  Arguments args(rawArgs, {"monitor", "seconds", "rate", "size", "crossfade", "screenshots", "resize"},
                  {"fullscreen", "validation", "list-monitors"});
   int monitor = args.integer("monitor", 0);
   double seconds = args.number("seconds", 0);  // 0: until a window is closed
@@ -89,6 +90,9 @@ int runWindowTest(const CommandArgs& rawArgs) {
   if (rate <= 0 || rate > 1000) throw UsageError("--rate must be in (0, 1000] frames per second");
   ImageSize size = parseImageSize(args.value("size", "640x360"), "--size");
   std::string screenshots = args.value("screenshots", "");
+  // Resizes the output window halfway through: exercises swapchain rebuilds.
+  ImageSize resize;  // 0x0: no resize
+  if (auto text = args.value("resize")) resize = parseImageSize(*text, "--resize");
 
   ui::WindowSystem windows;
   auto monitors = windows.monitors();
@@ -142,7 +146,11 @@ int runWindowTest(const CommandArgs& rawArgs) {
     model.features = syntheticFeatures(elapsed);
     model.generatedFps = rate;
     model.stages = {{"test pattern (CPU)", source.lastMilliseconds()},
-                    {"stage new frame (CPU)", presenter.stats().uploadMilliseconds}};
+                    {"upload to the GPU (CPU)", presenter.stats().uploadMilliseconds}};
+    if (resize.width && elapsed >= seconds / 2) {
+      glfwSetWindowSize(presenter.output().window(), int(resize.width), int(resize.height));
+      resize = {};
+    }
     for (const auto& event : state.events)
       if (event.kind == ui::ControlEvent::Kind::Cue && event.scene < int(model.sceneNames.size()))
         model.activeScene = event.scene;
@@ -162,6 +170,8 @@ int runWindowTest(const CommandArgs& rawArgs) {
               static_cast<unsigned long long>(stats.framesPresented), elapsed, stats.framesPresented / elapsed,
               static_cast<unsigned long long>(stats.framesTaken), static_cast<unsigned long long>(source.frames()),
               rate);
+  std::printf("output swapchain rebuilds: %llu\n",
+              static_cast<unsigned long long>(presenter.output().swapchain().rebuilds()));
   if (!screenshots.empty() && (capturesTaken < 2 || presenter.capturing()))
     throw std::runtime_error("window-test: the screenshots were not all taken (run for longer with --seconds)");
   if (options.validation && context.instance().validationErrorCount()) {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
@@ -66,6 +67,13 @@ VirtualDisplay::VirtualDisplay(const std::string& screen) {
     throw std::runtime_error("Xvfb did not start within ten seconds");
   }
   number_ = std::stoi(text);
+}
+
+// snprintf, not ":" + to_string: GCC 12 warns falsely (-Wrestrict) on that.
+std::string VirtualDisplay::name() const {
+  char text[16];
+  std::snprintf(text, sizeof text, ":%d", number_);
+  return text;
 }
 
 VirtualDisplay::~VirtualDisplay() {

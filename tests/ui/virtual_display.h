@@ -17,7 +17,7 @@ class VirtualDisplay {
   VirtualDisplay(const VirtualDisplay&) = delete;
   VirtualDisplay& operator=(const VirtualDisplay&) = delete;
 
-  std::string name() const { return ":" + std::to_string(number_); }  // for $DISPLAY
+  std::string name() const;  // ":N", for $DISPLAY
 
  private:
   pid_t pid_ = -1;

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <regex>
 
 #include "engine/image/png_image.h"
@@ -71,19 +72,40 @@ double changedFraction(const image::Image& a, const image::Image& b) {
   return double(changed) / plane;
 }
 
-TEST(WindowTestCli, BothWindowsPresentMovingPicturesUnderXvfb) {
-  if (!testing::VirtualDisplay::available())
-    GTEST_SKIP() << "Xvfb is not installed (apt-get install xvfb; ./afterimage.sh test installs it)";
-  testing::VirtualDisplay display;
-  auto dir = std::filesystem::temp_directory_path() / ("afterimage_window_test_" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
-  // lavapipe: a hardware driver cannot present to Xvfb.
-  const char* gpu = std::getenv("AFTERIMAGE_GPU");
-  std::string command = "DISPLAY=" + display.name() + " AFTERIMAGE_GPU='" + (gpu && *gpu ? gpu : "llvmpipe") + "' " +
-                        AFTERIMAGE_BINARY + " window-test --seconds 3 --size 360x360 --rate 20 --validation" +
-                        " --screenshots " + dir.string();
-  auto result = run(command);
-  std::printf("%s", result.output.c_str());
+// Runs window-test on its own Xvfb with the validation layer, screenshots
+// into a fresh folder; lavapipe unless AFTERIMAGE_GPU says otherwise (a
+// hardware driver cannot present to Xvfb).
+class WindowTestCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!testing::VirtualDisplay::available())
+      GTEST_SKIP() << "Xvfb is not installed (apt-get install xvfb; ./afterimage.sh test installs it)";
+    display_ = std::make_unique<testing::VirtualDisplay>();
+    dir_ = std::filesystem::temp_directory_path() /
+           ("afterimage_window_test_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override {
+    if (!HasFailure()) std::filesystem::remove_all(dir_);
+  }
+  Result windowTest(const std::string& options) {
+    const char* gpu = std::getenv("AFTERIMAGE_GPU");
+    std::string command = "DISPLAY=" + display_->name() + " AFTERIMAGE_GPU='" + (gpu && *gpu ? gpu : "llvmpipe") +
+                          "' " + AFTERIMAGE_BINARY + " window-test --validation --screenshots " + dir_.string() + " " +
+                          options;
+    auto result = run(command);
+    std::printf("%s", result.output.c_str());
+    return result;
+  }
+  image::Image screenshot(const std::string& name) { return image::readPng((dir_ / name).string()); }
+
+  std::unique_ptr<testing::VirtualDisplay> display_;
+  std::filesystem::path dir_;
+};
+
+TEST_F(WindowTestCli, BothWindowsPresentMovingPicturesUnderXvfb) {
+  auto result = windowTest("--seconds 3 --size 360x360 --rate 20");
   ASSERT_EQ(result.exitCode, 0) << result.output;
 
   std::smatch m;
@@ -93,10 +115,10 @@ TEST(WindowTestCli, BothWindowsPresentMovingPicturesUnderXvfb) {
   EXPECT_GE(presented, 6) << "the output window presented too few frames";
   EXPECT_GE(shown, 3) << "too few generated frames reached the output window";
 
-  auto output1 = image::readPng((dir / "output-1.png").string());
-  auto output2 = image::readPng((dir / "output-2.png").string());
-  auto panel1 = image::readPng((dir / "panel-1.png").string());
-  auto panel2 = image::readPng((dir / "panel-2.png").string());
+  auto output1 = screenshot("output-1.png");
+  auto output2 = screenshot("output-2.png");
+  auto panel1 = screenshot("panel-1.png");
+  auto panel2 = screenshot("panel-2.png");
   EXPECT_EQ(output1.width, 960u);
   EXPECT_EQ(output1.height, 540u);
   EXPECT_EQ(panel1.width, 460u);
@@ -116,7 +138,25 @@ TEST(WindowTestCli, BothWindowsPresentMovingPicturesUnderXvfb) {
   EXPECT_GT(outputMoved, 0.2) << "the output did not change over time";
   EXPECT_GT(panelDeviation, 0.03) << "the control panel is blank";
   EXPECT_GT(panelMoved, 0.0005) << "the control panel's meters did not move";
-  std::filesystem::remove_all(dir);
+}
+
+// Halfway through, the output window becomes 800x600: its swapchain is
+// rebuilt and the square frame lands in the middle 600x600.
+TEST_F(WindowTestCli, AResizedOutputWindowIsRebuiltAndLetterboxed) {
+  auto result = windowTest("--seconds 2 --size 360x360 --rate 20 --resize 800x600");
+  ASSERT_EQ(result.exitCode, 0) << result.output;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(result.output, m, std::regex(R"(output swapchain rebuilds: (\d+))"))) << result.output;
+  EXPECT_GE(std::stoi(m[1]), 1);
+  auto after = screenshot("output-2.png");
+  ASSERT_EQ(after.width, 800u);
+  ASSERT_EQ(after.height, 600u);
+  double centre = lumaDeviation(after, 120, 680);
+  double leftBar = brightest(after, 0, 90), rightBar = brightest(after, 710, 800);
+  std::printf("after resize: centre luma deviation %.3f, bars peak %.3f/%.3f\n", centre, leftBar, rightBar);
+  EXPECT_GT(centre, 0.05);
+  EXPECT_LT(leftBar, 0.02);
+  EXPECT_LT(rightBar, 0.02);
 }
 
 }  // namespace
