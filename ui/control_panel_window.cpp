@@ -57,7 +57,7 @@ ControlPanelWindow::ControlPanelWindow(gpu::Context& context, int width, int hei
     info.PhysicalDevice = context.info().handle;
     info.Device = context.device();
     info.QueueFamily = context.queueFamily();
-    info.Queue = context.queue();
+    info.Queue = context.presentationQueue();
     info.DescriptorPool = descriptors_;
     imguiMinImages_ = std::max(2u, swapchain_->minImageCount());
     info.MinImageCount = imguiMinImages_;

@@ -35,9 +35,9 @@ void Presenter::applyOutputMonitor(ControlState& state) {
   if (state.outputMonitor == output_->monitor()) return;
   try {
     output_->setMonitor(state.outputMonitor);
-    stats_.message.clear();
+    monitorMessage_.clear();
   } catch (const WindowError& e) {
-    stats_.message = e.what();
+    monitorMessage_ = e.what();
     state.outputMonitor = output_->monitor();
   }
 }
@@ -58,6 +58,8 @@ bool Presenter::step(PanelModel& model, ControlState& state) {
     captures_.output.clear();
   }
   stats_.uploadMilliseconds = output_->lastUploadMilliseconds();
+  const std::string& problem = output_->swapchain().problem();
+  stats_.message = problem.empty() ? monitorMessage_ : "output: " + problem;
 
   // GLFW reports connected monitors only through events; listing them every
   // two seconds keeps the choice current without a callback.

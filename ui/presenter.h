@@ -55,6 +55,7 @@ class Presenter {
   ControlState* keyTarget_ = nullptr;  // the state being edited during step()
   Captures captures_;
   PresenterStats stats_;
+  std::string monitorMessage_;  // why the last monitor choice failed
   std::vector<MonitorInfo> monitors_;
   double monitorsListed_ = -1;
   // Rates over about one second.

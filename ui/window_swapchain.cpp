@@ -102,7 +102,7 @@ WindowSwapchain::~WindowSwapchain() {
   waitIdle();
   // Presentation is a queue operation no fence covers: let the queue drain
   // before the semaphores it waits on go away.
-  vkDeviceWaitIdle(device);
+  context_.waitPresentationIdle();
   destroySwapchain();
   for (VkSemaphore s : rendered_) vkDestroySemaphore(device, s, nullptr);
   for (auto& slot : slots_) {
@@ -263,9 +263,11 @@ std::optional<SwapchainFrame> WindowSwapchain::begin() {
       waitIdle();
       if (!createSwapchain()) return std::nullopt;
       ++rebuilds_;
-    } catch (const std::exception&) {
+      problem_.clear();
+    } catch (const std::exception& e) {
       // A surface can refuse a swapchain for a moment (mid-resize, mode
       // switch); keep the window alive and try again next frame.
+      problem_ = e.what();
       stale_ = true;
       return std::nullopt;
     }
@@ -359,7 +361,7 @@ void WindowSwapchain::finish(const SwapchainFrame& frame, const std::string& cap
   submit.pCommandBuffers = &frame.commands;
   submit.signalSemaphoreCount = 1;
   submit.pSignalSemaphores = &rendered_[frame.image];
-  context_.submit(submit, slot.done);
+  context_.submitPresentation(submit, slot.done);
   nextSlot_ = (nextSlot_ + 1) % kFramesInFlight;
 
   VkPresentInfoKHR present{VK_STRUCTURE_TYPE_PRESENT_INFO_KHR};

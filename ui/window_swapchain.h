@@ -55,6 +55,9 @@ class WindowSwapchain {
   VkPresentModeKHR presentMode() const { return presentMode_; }
   uint64_t rebuilds() const { return rebuilds_; }  // swapchain recreations after the first
   uint64_t surfaceLosses() const { return surfaceLosses_; }
+  // Why the last rebuild failed (it is retried every frame); empty when
+  // the swapchain is fine.
+  const std::string& problem() const { return problem_; }
 
   static constexpr uint32_t kFramesInFlight = 2;
 
@@ -92,6 +95,7 @@ class WindowSwapchain {
   bool stale_ = true;  // rebuild before the next frame
   uint64_t rebuilds_ = 0, surfaceLosses_ = 0;
   gpu::BufferSlice captureBuffer_;
+  std::string problem_;
 };
 
 }  // namespace afterimage::ui

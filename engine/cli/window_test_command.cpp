@@ -115,6 +115,13 @@ int runWindowTest(const CommandArgs& rawArgs) {
   presenterOptions.output.monitor = args.flag("fullscreen") ? monitor : -1;
   presenterOptions.output.title = "Afterimage: test pattern";
   ui::Presenter presenter(context, mailbox, presenterOptions);
+  if (!args.flag("fullscreen") && args.value("monitor")) {
+    // Windowed on the chosen monitor: near its top left corner.
+    if (monitor < 0 || monitor >= int(monitors.size()))
+      throw UsageError("--monitor " + std::to_string(monitor) + ": there are " + std::to_string(monitors.size()) +
+                       " monitors");
+    glfwSetWindowPos(presenter.output().window(), monitors[monitor].x + 40, monitors[monitor].y + 40);
+  }
   ui::ControlState state;
   state.outputMonitor = presenterOptions.output.monitor;
   state.crossfadeSeconds = float(args.number("crossfade", 0.1));

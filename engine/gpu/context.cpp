@@ -39,11 +39,11 @@ Context::Context(const ContextOptions& options) {
   v11.storageBuffer16BitAccess = VK_TRUE;
   VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2, &v11};
 
-  float priority = 1.0f;
+  const float priorities[2] = {1.0f, 1.0f};
   VkDeviceQueueCreateInfo queueInfo{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
   queueInfo.queueFamilyIndex = info_.computeQueueFamily;
-  queueInfo.queueCount = 1;
-  queueInfo.pQueuePriorities = &priority;
+  queueInfo.queueCount = presentation_ && info_.computeQueueCount >= 2 ? 2 : 1;
+  queueInfo.pQueuePriorities = priorities;
   std::vector<const char*> extensions = {VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME};
   if (presentation_) extensions.push_back(VK_KHR_SWAPCHAIN_EXTENSION_NAME);
   VkDeviceCreateInfo deviceInfo{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO, &features};
@@ -54,6 +54,8 @@ Context::Context(const ContextOptions& options) {
   check(vkCreateDevice(info_.handle, &deviceInfo, nullptr, &device_), ("creating a device on " + info_.name).c_str());
   loadDeviceFunctions(device_);
   vkGetDeviceQueue(device_, info_.computeQueueFamily, 0, &queue_);
+  presentationQueue_ = queue_;
+  if (queueInfo.queueCount == 2) vkGetDeviceQueue(device_, info_.computeQueueFamily, 1, &presentationQueue_);
 
   VkCommandPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
   poolInfo.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
@@ -89,10 +91,20 @@ void Context::submit(const VkSubmitInfo& info, VkFence fence) {
   check(vkQueueSubmit(queue_, 1, &info, fence), "vkQueueSubmit");
 }
 
+void Context::submitPresentation(const VkSubmitInfo& info, VkFence fence) {
+  std::lock_guard lock(separatePresentationQueue() ? presentationQueueMutex_ : queueMutex_);
+  check(vkQueueSubmit(presentationQueue_, 1, &info, fence), "vkQueueSubmit (presentation)");
+}
+
 VkResult Context::present(const VkPresentInfoKHR& info) {
   if (!presentation_) throw GpuError("present on a context created without windowExtensions");
-  std::lock_guard lock(queueMutex_);
-  return vkQueuePresentKHR(queue_, &info);
+  std::lock_guard lock(separatePresentationQueue() ? presentationQueueMutex_ : queueMutex_);
+  return vkQueuePresentKHR(presentationQueue_, &info);
+}
+
+void Context::waitPresentationIdle() {
+  std::lock_guard lock(separatePresentationQueue() ? presentationQueueMutex_ : queueMutex_);
+  check(vkQueueWaitIdle(presentationQueue_), "vkQueueWaitIdle (presentation)");
 }
 
 void Context::submitAndWait(VkCommandBuffer commands) {

@@ -92,6 +92,7 @@ DeviceInfo describePhysicalDevice(VkPhysicalDevice device, uint32_t index) {
     info.computeQueueFamily = static_cast<uint32_t>(best);
     info.timestamps = families[best].timestampValidBits > 0;
     info.graphicsQueue = families[best].queueFlags & VK_QUEUE_GRAPHICS_BIT;
+    info.computeQueueCount = families[best].queueCount;
   }
   return info;
 }
