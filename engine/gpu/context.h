@@ -1,7 +1,8 @@
 // One Vulkan device ready for compute: the instance, the chosen physical
 // device, a logical device with the features Afterimage uses, its compute
 // queue, a memory arena and the pipeline registry. Created for presentation,
-// the same device and queue also draw and present to windows (ui/).
+// the same device also draws and presents to windows (ui/), on a second
+// queue of the same family where there is one.
 #pragma once
 #include <memory>
 #include <mutex>
