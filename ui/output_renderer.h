@@ -1,7 +1,9 @@
 // Draws the output picture into a window's render pass: the current frame
 // scaled to fill the window keeping its aspect (black bars), crossfaded from
 // the frame shown before it, dimmed for blackout. New frames come as host
-// RGBA8 pixels and are staged into one of two textures.
+// RGBA8 pixels and are staged into one of two textures. A frame arriving
+// mid-fade starts its fade from the frame that was fading in (a small jump):
+// fades are clean when they are shorter than the generator's frame interval.
 #pragma once
 #include <memory>
 
