@@ -39,6 +39,10 @@ const Command kCommands[] = {
     {"analyze", afterimage::cli::runAnalyze,
      "analyze FILE [--beats|--onsets|--features] [--lookahead MS] [--channel N] [--realtime [--output DEV]]\n"
      "                              beats, onsets or features of a file (--realtime: play it, rehearsal)"},
+    {"window-test", afterimage::cli::runWindowTest,
+     "window-test [--monitor N] [--fullscreen] [--seconds S] [--rate FPS] [--size WxH] [--crossfade S]\n"
+     "            [--screenshots DIR] [--resize WxH] [--validation] [--list-monitors]   output window and control panel fed a\n"
+     "                              CPU test pattern (not the show); prints the presented fps"},
 };
 
 void printUsage(FILE* out) {

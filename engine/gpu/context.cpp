@@ -15,7 +15,8 @@ std::string defaultCacheDir() {
 }
 
 Context::Context(const ContextOptions& options) {
-  instance_ = std::make_unique<Instance>(options.validation);
+  presentation_ = !options.windowExtensions.empty();
+  instance_ = std::make_unique<Instance>(options.validation, options.windowExtensions);
   std::string request = options.gpu;
   if (request.empty())
     if (const char* env = std::getenv("AFTERIMAGE_GPU")) request = env;
@@ -25,6 +26,10 @@ Context::Context(const ContextOptions& options) {
     throw GpuUnavailable("the Vulkan device '" + info_.name + "' lacks 16-bit storage or fp16 arithmetic");
   if (!info_.pushDescriptors)
     throw GpuUnavailable("the Vulkan device '" + info_.name + "' lacks VK_KHR_push_descriptor");
+  if (presentation_ && (!info_.swapchain || !info_.graphicsQueue))
+    throw GpuUnavailable("the Vulkan device '" + info_.name + "' cannot present to windows (" +
+                         (info_.swapchain ? "no queue does both graphics and compute" : "no VK_KHR_swapchain") +
+                         "): choose another with --gpu");
 
   VkPhysicalDeviceVulkan12Features v12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
   v12.shaderFloat16 = VK_TRUE;
@@ -34,20 +39,23 @@ Context::Context(const ContextOptions& options) {
   v11.storageBuffer16BitAccess = VK_TRUE;
   VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2, &v11};
 
-  float priority = 1.0f;
+  const float priorities[2] = {1.0f, 1.0f};
   VkDeviceQueueCreateInfo queueInfo{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
   queueInfo.queueFamilyIndex = info_.computeQueueFamily;
-  queueInfo.queueCount = 1;
-  queueInfo.pQueuePriorities = &priority;
-  const char* extensions[] = {VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME};
+  queueInfo.queueCount = presentation_ && info_.computeQueueCount >= 2 ? 2 : 1;
+  queueInfo.pQueuePriorities = priorities;
+  std::vector<const char*> extensions = {VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME};
+  if (presentation_) extensions.push_back(VK_KHR_SWAPCHAIN_EXTENSION_NAME);
   VkDeviceCreateInfo deviceInfo{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO, &features};
   deviceInfo.queueCreateInfoCount = 1;
   deviceInfo.pQueueCreateInfos = &queueInfo;
-  deviceInfo.enabledExtensionCount = 1;
-  deviceInfo.ppEnabledExtensionNames = extensions;
+  deviceInfo.enabledExtensionCount = static_cast<uint32_t>(extensions.size());
+  deviceInfo.ppEnabledExtensionNames = extensions.data();
   check(vkCreateDevice(info_.handle, &deviceInfo, nullptr, &device_), ("creating a device on " + info_.name).c_str());
   loadDeviceFunctions(device_);
   vkGetDeviceQueue(device_, info_.computeQueueFamily, 0, &queue_);
+  presentationQueue_ = queue_;
+  if (queueInfo.queueCount == 2) vkGetDeviceQueue(device_, info_.computeQueueFamily, 1, &presentationQueue_);
 
   VkCommandPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
   poolInfo.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
@@ -75,8 +83,28 @@ void Context::submit(VkCommandBuffer commands, VkFence fence) {
   VkSubmitInfo info{VK_STRUCTURE_TYPE_SUBMIT_INFO};
   info.commandBufferCount = 1;
   info.pCommandBuffers = &commands;
+  submit(info, fence);
+}
+
+void Context::submit(const VkSubmitInfo& info, VkFence fence) {
   std::lock_guard lock(queueMutex_);
   check(vkQueueSubmit(queue_, 1, &info, fence), "vkQueueSubmit");
+}
+
+void Context::submitPresentation(const VkSubmitInfo& info, VkFence fence) {
+  std::lock_guard lock(separatePresentationQueue() ? presentationQueueMutex_ : queueMutex_);
+  check(vkQueueSubmit(presentationQueue_, 1, &info, fence), "vkQueueSubmit (presentation)");
+}
+
+VkResult Context::present(const VkPresentInfoKHR& info) {
+  if (!presentation_) throw GpuError("present on a context created without windowExtensions");
+  std::lock_guard lock(separatePresentationQueue() ? presentationQueueMutex_ : queueMutex_);
+  return vkQueuePresentKHR(presentationQueue_, &info);
+}
+
+void Context::waitPresentationIdle() {
+  std::lock_guard lock(separatePresentationQueue() ? presentationQueueMutex_ : queueMutex_);
+  check(vkQueueWaitIdle(presentationQueue_), "vkQueueWaitIdle (presentation)");
 }
 
 void Context::submitAndWait(VkCommandBuffer commands) {

@@ -65,6 +65,7 @@ DeviceInfo describePhysicalDevice(VkPhysicalDevice device, uint32_t index) {
   vkEnumerateDeviceExtensionProperties(device, nullptr, &extensionCount, extensions.data());
   for (const auto& e : extensions) {
     if (!strcmp(e.extensionName, VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME)) info.pushDescriptors = true;
+    if (!strcmp(e.extensionName, VK_KHR_SWAPCHAIN_EXTENSION_NAME)) info.swapchain = true;
     if (!strcmp(e.extensionName, "VK_KHR_cooperative_matrix") || !strcmp(e.extensionName, "VK_NV_cooperative_matrix"))
       info.cooperativeMatrix = true;
   }
@@ -90,6 +91,8 @@ DeviceInfo describePhysicalDevice(VkPhysicalDevice device, uint32_t index) {
   if (best >= 0) {
     info.computeQueueFamily = static_cast<uint32_t>(best);
     info.timestamps = families[best].timestampValidBits > 0;
+    info.graphicsQueue = families[best].queueFlags & VK_QUEUE_GRAPHICS_BIT;
+    info.computeQueueCount = families[best].queueCount;
   }
   return info;
 }

@@ -24,7 +24,10 @@ struct DeviceInfo {
   bool cooperativeMatrix = false;
   bool pushDescriptors = false;
   bool timestamps = false;
+  bool swapchain = false;      // VK_KHR_swapchain: can present to windows
+  bool graphicsQueue = false;  // computeQueueFamily also does graphics
   uint32_t computeQueueFamily = 0;
+  uint32_t computeQueueCount = 1;  // queues in that family
   float timestampPeriodNs = 1.0f;
   uint64_t maxStorageBufferRange = 0;
   uint32_t maxComputeSharedMemory = 0;

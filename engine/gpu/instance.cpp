@@ -22,7 +22,7 @@ bool hasLayer(const char* name) {
 
 }  // namespace
 
-Instance::Instance(bool validation) {
+Instance::Instance(bool validation, const std::vector<std::string>& requested) {
   loadVulkanLoader();
   if (validation && !hasLayer(kValidationLayer)) {
     throw GpuUnavailable("the Vulkan validation layer is not installed: apt-get install vulkan-validationlayers");
@@ -37,6 +37,7 @@ Instance::Instance(bool validation) {
     layers.push_back(kValidationLayer);
     extensions.push_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
   }
+  for (const auto& name : requested) extensions.push_back(name.c_str());
   VkInstanceCreateInfo info{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
   info.pApplicationInfo = &app;
   info.enabledLayerCount = static_cast<uint32_t>(layers.size());
@@ -47,6 +48,11 @@ Instance::Instance(bool validation) {
   if (result == VK_ERROR_INCOMPATIBLE_DRIVER) {
     throw GpuUnavailable(
         "no Vulkan driver found: apt-get install mesa-vulkan-drivers (CPU device lavapipe) or your GPU's Vulkan driver");
+  }
+  if (result == VK_ERROR_EXTENSION_NOT_PRESENT) {
+    std::string names;
+    for (const auto& name : requested) names += (names.empty() ? "" : ", ") + name;
+    throw GpuUnavailable("the Vulkan driver lacks an instance extension the window system needs (" + names + ")");
   }
   check(result, "vkCreateInstance");
   loadInstanceFunctions(instance_);

@@ -12,9 +12,11 @@ namespace afterimage::gpu {
 
 class Instance {
  public:
-  // Throws GpuUnavailable when the loader is missing or validation was asked
-  // for and the layer is not installed.
-  explicit Instance(bool validation);
+  // Throws GpuUnavailable when the loader is missing, validation was asked
+  // for and the layer is not installed, or an extension is missing.
+  // `extensions`: instance extensions to enable besides debug utils (the
+  // window system's surface extensions when presenting).
+  explicit Instance(bool validation, const std::vector<std::string>& extensions = {});
   ~Instance();
   Instance(const Instance&) = delete;
   Instance& operator=(const Instance&) = delete;

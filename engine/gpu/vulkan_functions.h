@@ -23,7 +23,48 @@
   X(vkCreateDevice)                             \
   X(vkGetDeviceProcAddr)                        \
   X(vkCreateDebugUtilsMessengerEXT)             \
-  X(vkDestroyDebugUtilsMessengerEXT)
+  X(vkDestroyDebugUtilsMessengerEXT)            \
+  X(vkGetPhysicalDeviceFormatProperties)        \
+  X(vkDestroySurfaceKHR)                        \
+  X(vkGetPhysicalDeviceSurfaceSupportKHR)       \
+  X(vkGetPhysicalDeviceSurfaceCapabilitiesKHR)  \
+  X(vkGetPhysicalDeviceSurfaceFormatsKHR)       \
+  X(vkGetPhysicalDeviceSurfacePresentModesKHR)
+
+// Images, graphics pipelines and swapchains: used by the presenter (ui/).
+// The swapchain entry points stay null unless the context was created for
+// presentation.
+#define AFTERIMAGE_VK_PRESENTATION_FUNCTIONS(X) \
+  X(vkCreateImage)                           \
+  X(vkDestroyImage)                          \
+  X(vkGetImageMemoryRequirements)            \
+  X(vkBindImageMemory)                       \
+  X(vkCreateImageView)                       \
+  X(vkDestroyImageView)                      \
+  X(vkCreateSampler)                         \
+  X(vkDestroySampler)                        \
+  X(vkCreateRenderPass)                      \
+  X(vkDestroyRenderPass)                     \
+  X(vkCreateFramebuffer)                     \
+  X(vkDestroyFramebuffer)                    \
+  X(vkCreateGraphicsPipelines)               \
+  X(vkCreateSemaphore)                       \
+  X(vkDestroySemaphore)                      \
+  X(vkCreateDescriptorPool)                  \
+  X(vkDestroyDescriptorPool)                 \
+  X(vkResetCommandBuffer)                    \
+  X(vkCmdBeginRenderPass)                    \
+  X(vkCmdEndRenderPass)                      \
+  X(vkCmdDraw)                               \
+  X(vkCmdSetViewport)                        \
+  X(vkCmdSetScissor)                         \
+  X(vkCmdCopyBufferToImage)                  \
+  X(vkCmdCopyImageToBuffer)                  \
+  X(vkCreateSwapchainKHR)                    \
+  X(vkDestroySwapchainKHR)                   \
+  X(vkGetSwapchainImagesKHR)                 \
+  X(vkAcquireNextImageKHR)                   \
+  X(vkQueuePresentKHR)
 
 #define AFTERIMAGE_VK_DEVICE_FUNCTIONS(X)    \
   X(vkDestroyDevice)                         \
@@ -72,7 +113,8 @@
   X(vkDestroyFence)                          \
   X(vkResetFences)                           \
   X(vkWaitForFences)                         \
-  X(vkGetFenceStatus)
+  X(vkGetFenceStatus)                        \
+  AFTERIMAGE_VK_PRESENTATION_FUNCTIONS(X)
 
 #define AFTERIMAGE_VK_DECLARE(name) extern PFN_##name name;
 AFTERIMAGE_VK_DECLARE(vkGetInstanceProcAddr)

@@ -1,0 +1,167 @@
+// `afterimage window-test` under Xvfb on lavapipe: the output window and the
+// control panel open, frames are presented (validation layer on) more often
+// than the test pattern makes them, and what each window presented, read
+// back from its swapchain, is a picture (not blank) that moves between two
+// moments; a square frame in the wide output window is letterboxed with
+// black bars, also after the window is resized.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <regex>
+
+#include "engine/image/png_image.h"
+#include "virtual_display.h"
+
+namespace afterimage::ui {
+namespace {
+
+struct Result {
+  int exitCode;
+  std::string output;
+};
+
+Result run(const std::string& command) {
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  std::string output;
+  std::array<char, 4096> buffer;
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
+  int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+// Standard deviation of the luma of a region (columns x0..x1).
+double lumaDeviation(const image::Image& image, uint32_t x0, uint32_t x1) {
+  size_t plane = size_t(image.width) * image.height;
+  double sum = 0, squares = 0;
+  size_t count = 0;
+  for (uint32_t y = 0; y < image.height; ++y) {
+    for (uint32_t x = x0; x < x1; ++x) {
+      size_t i = size_t(y) * image.width + x;
+      double l = 0.299 * image.planar[i] + 0.587 * image.planar[plane + i] + 0.114 * image.planar[2 * plane + i];
+      sum += l;
+      squares += l * l;
+      ++count;
+    }
+  }
+  double mean = sum / count;
+  return std::sqrt(std::max(0.0, squares / count - mean * mean));
+}
+
+double brightest(const image::Image& image, uint32_t x0, uint32_t x1) {
+  size_t plane = size_t(image.width) * image.height;
+  float peak = 0;
+  for (int c = 0; c < 3; ++c)
+    for (uint32_t y = 0; y < image.height; ++y)
+      for (uint32_t x = x0; x < x1; ++x) peak = std::max(peak, image.planar[c * plane + size_t(y) * image.width + x]);
+  return peak;
+}
+
+// Fraction of pixels whose colour moved by more than 0.1 in some channel.
+double changedFraction(const image::Image& a, const image::Image& b) {
+  size_t plane = size_t(a.width) * a.height, changed = 0;
+  for (size_t i = 0; i < plane; ++i) {
+    bool moved = false;
+    for (int c = 0; c < 3; ++c) moved |= std::fabs(a.planar[c * plane + i] - b.planar[c * plane + i]) > 0.1f;
+    changed += moved;
+  }
+  return double(changed) / plane;
+}
+
+// Runs window-test on its own Xvfb with the validation layer, screenshots
+// into a fresh folder; lavapipe unless AFTERIMAGE_GPU says otherwise (a
+// hardware driver cannot present to Xvfb).
+class WindowTestCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!testing::VirtualDisplay::available())
+      GTEST_SKIP() << "Xvfb is not installed (apt-get install xvfb; ./afterimage.sh test installs it)";
+    display_ = std::make_unique<testing::VirtualDisplay>();
+    dir_ = std::filesystem::temp_directory_path() /
+           ("afterimage_window_test_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override {
+    if (!HasFailure()) std::filesystem::remove_all(dir_);
+  }
+  Result windowTest(const std::string& options) {
+    const char* gpu = std::getenv("AFTERIMAGE_GPU");
+    std::string command = "DISPLAY=" + display_->name() + " AFTERIMAGE_GPU='" + (gpu && *gpu ? gpu : "llvmpipe") +
+                          "' " + AFTERIMAGE_BINARY + " window-test --validation --screenshots " + dir_.string() + " " +
+                          options;
+    auto result = run(command);
+    std::printf("%s", result.output.c_str());
+    return result;
+  }
+  image::Image screenshot(const std::string& name) { return image::readPng((dir_ / name).string()); }
+
+  std::unique_ptr<testing::VirtualDisplay> display_;
+  std::filesystem::path dir_;
+};
+
+TEST_F(WindowTestCli, BothWindowsPresentMovingPicturesUnderXvfb) {
+  auto result = windowTest("--seconds 3 --size 360x360 --rate 10");
+  ASSERT_EQ(result.exitCode, 0) << result.output;
+
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(result.output, m, std::regex(R"(presented (\d+) frames in ([\d.]+) s: ([\d.]+) fps; (\d+) new frames shown)")))
+      << result.output;
+  int presented = std::stoi(m[1]), shown = std::stoi(m[4]);
+  EXPECT_GE(presented, 6) << "the output window presented too few frames";
+  EXPECT_GE(shown, 3) << "too few generated frames reached the output window";
+  // The output presents at the display's pace (Xvfb: 60 Hz), holding the
+  // last frame between the test pattern's 10 a second.
+  EXPECT_GT(presented, shown) << "the output presented no more often than frames came";
+
+  auto output1 = screenshot("output-1.png");
+  auto output2 = screenshot("output-2.png");
+  auto panel1 = screenshot("panel-1.png");
+  auto panel2 = screenshot("panel-2.png");
+  EXPECT_EQ(output1.width, 960u);
+  EXPECT_EQ(output1.height, 540u);
+  EXPECT_EQ(panel1.width, 460u);
+
+  // The 360x360 frame fills 540x540 in the middle of the 960x540 window.
+  double centre = lumaDeviation(output1, 220, 740);
+  double leftBar = brightest(output1, 0, 200), rightBar = brightest(output1, 760, 960);
+  double outputMoved = changedFraction(output1, output2);
+  double panelDeviation = lumaDeviation(panel1, 0, panel1.width);
+  double panelMoved = changedFraction(panel1, panel2);
+  std::printf("output: centre luma deviation %.3f, bars peak %.3f/%.3f, changed %.1f%%; panel: deviation %.3f, "
+              "changed %.2f%%\n",
+              centre, leftBar, rightBar, 100 * outputMoved, panelDeviation, 100 * panelMoved);
+  EXPECT_GT(centre, 0.05) << "the output picture is blank";
+  EXPECT_LT(leftBar, 0.02) << "the letterbox bars are not black";
+  EXPECT_LT(rightBar, 0.02) << "the letterbox bars are not black";
+  EXPECT_GT(outputMoved, 0.2) << "the output did not change over time";
+  EXPECT_GT(panelDeviation, 0.03) << "the control panel is blank";
+  EXPECT_GT(panelMoved, 0.0005) << "the control panel's meters did not move";
+}
+
+// Halfway through, the output window becomes 800x600: its swapchain is
+// rebuilt and the square frame lands in the middle 600x600.
+TEST_F(WindowTestCli, AResizedOutputWindowIsRebuiltAndLetterboxed) {
+  auto result = windowTest("--seconds 2 --size 360x360 --rate 20 --resize 800x600");
+  ASSERT_EQ(result.exitCode, 0) << result.output;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(result.output, m, std::regex(R"(output swapchain rebuilds: (\d+))"))) << result.output;
+  EXPECT_GE(std::stoi(m[1]), 1);
+  auto after = screenshot("output-2.png");
+  ASSERT_EQ(after.width, 800u);
+  ASSERT_EQ(after.height, 600u);
+  double centre = lumaDeviation(after, 120, 680);
+  double leftBar = brightest(after, 0, 90), rightBar = brightest(after, 710, 800);
+  std::printf("after resize: centre luma deviation %.3f, bars peak %.3f/%.3f\n", centre, leftBar, rightBar);
+  EXPECT_GT(centre, 0.05);
+  EXPECT_LT(leftBar, 0.02);
+  EXPECT_LT(rightBar, 0.02);
+}
+
+}  // namespace
+}  // namespace afterimage::ui

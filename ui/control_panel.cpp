@@ -1,0 +1,127 @@
+#include "ui/control_panel.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace afterimage::ui {
+namespace {
+
+const char* kBandNames[audio::BandCount] = {"sub", "low", "mid", "high"};
+
+// Band energies and loudness sit around 1 at the running level (automatic
+// gain); the meters show 0..2 so peaks above the average still move them.
+void meter(const char* label, float value, float full = 2.0f) {
+  char overlay[32];
+  std::snprintf(overlay, sizeof overlay, "%s %.2f", label, value);
+  ImGui::ProgressBar(std::clamp(value / full, 0.0f, 1.0f), ImVec2(-1, 0), overlay);
+}
+
+void drawOutput(const PanelModel& model, ControlState& state) {
+  const PresenterStats& p = model.presenter;
+  ImGui::Text("output %.1f fps   new frames %.1f/s", p.presentedFps, p.newFramesFps);
+  ImGui::Text("generated %.1f fps   upload %.2f ms   panel %.0f fps", model.generatedFps, p.uploadMilliseconds,
+              p.panelFps);
+  ImGui::Checkbox("Freeze [F]", &state.freeze);
+  ImGui::SameLine();
+  ImGui::Checkbox("Blackout [B]", &state.blackout);
+  ImGui::SliderFloat("crossfade s", &state.crossfadeSeconds, 0.0f, 2.0f, "%.2f");
+
+  std::string current = "windowed";
+  for (const auto& m : model.monitors)
+    if (m.index == state.outputMonitor) current = describeMonitor(m);
+  if (ImGui::BeginCombo("output", current.c_str())) {
+    if (ImGui::Selectable("windowed [Esc]", state.outputMonitor < 0)) state.outputMonitor = -1;
+    for (const auto& m : model.monitors) {
+      std::string label = "fullscreen on " + describeMonitor(m);
+      if (ImGui::Selectable(label.c_str(), state.outputMonitor == m.index)) state.outputMonitor = m.index;
+    }
+    ImGui::EndCombo();
+  }
+  if (!p.message.empty()) ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "%s", p.message.c_str());
+
+  if (!model.stages.empty() && ImGui::BeginTable("stages", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
+    ImGui::TableSetupColumn("stage");
+    ImGui::TableSetupColumn("ms");
+    ImGui::TableHeadersRow();
+    for (const auto& stage : model.stages) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(stage.label.c_str());
+      ImGui::TableNextColumn();
+      ImGui::Text("%.2f", stage.milliseconds);
+    }
+    ImGui::EndTable();
+  }
+}
+
+void drawAudio(const PanelModel& model, ControlState& state, double now) {
+  const audio::FeatureSnapshot& f = model.features;
+  ImGui::Text("audio: %s%s", model.audioSource.empty() ? "none" : model.audioSource.c_str(),
+              model.audioLive ? "" : " (silent: features at rest)");
+  for (int b = 0; b < audio::BandCount; ++b) meter(kBandNames[b], f.bands[b]);
+  meter("loudness", f.loudness);
+
+  // The flash follows the beat clock's phase, so it keeps time between
+  // detected beats too.
+  float flash = f.bpm > 0 ? std::clamp(1.0f - f.beatPhase * 4.0f, 0.0f, 1.0f) : 0.0f;
+  ImVec2 corner = ImGui::GetCursorScreenPos();
+  float size = ImGui::GetTextLineHeight() * 2;
+  ImGui::GetWindowDrawList()->AddRectFilled(
+      corner, ImVec2(corner.x + size, corner.y + size),
+      ImGui::GetColorU32(ImVec4(0.2f + 0.8f * flash, 0.2f + 0.6f * flash, 0.1f, 1.0f)), 4.0f);
+  ImGui::Dummy(ImVec2(size, size));
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  ImGui::Text("%.1f BPM  beat %d/%d%s", f.bpm, f.beatInBar + 1, f.beatsPerBar, f.onset ? "  onset" : "");
+  char confidence[32];
+  std::snprintf(confidence, sizeof confidence, "confidence %.0f%%", f.confidence * 100);
+  ImGui::ProgressBar(std::clamp(f.confidence, 0.0f, 1.0f), ImVec2(-1, 0), confidence);
+  ImGui::EndGroup();
+
+  if (ImGui::Button("Tap [Space]")) state.tap(now);
+  ImGui::SameLine();
+  if (state.tapTempo.bpm() > 0)
+    ImGui::Text("tapped %.1f BPM (%zu taps)", state.tapTempo.bpm(), state.tapTempo.count());
+  else
+    ImGui::TextUnformatted("tap four times or more");
+}
+
+void drawScenes(const PanelModel& model, ControlState& state, double now) {
+  if (model.sceneNames.empty()) {
+    ImGui::TextUnformatted("no scenes");
+    return;
+  }
+  for (int i = 0; i < int(model.sceneNames.size()); ++i) {
+    ImGui::PushID(i);
+    bool active = i == model.activeScene;
+    if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.8f, 0.45f, 0.1f, 1));
+    char label[16];
+    std::snprintf(label, sizeof label, i < 9 ? "Cue %d" : "Cue", i + 1);
+    if (ImGui::Button(label)) state.cue(i, now);
+    if (active) ImGui::PopStyleColor();
+    ImGui::SameLine();
+    ImGui::Text("%s%s%s", model.sceneNames[i].c_str(), active ? "  (on)" : "",
+                i == model.pendingScene ? "  (next bar)" : "");
+    ImGui::PopID();
+  }
+}
+
+}  // namespace
+
+void drawControlPanel(const PanelModel& model, ControlState& state, double now) {
+  const ImGuiViewport* viewport = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(viewport->WorkPos);
+  ImGui::SetNextWindowSize(viewport->WorkSize);
+  ImGui::Begin("Afterimage", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+  if (!model.status.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", model.status.c_str());
+  if (ImGui::CollapsingHeader("Output", ImGuiTreeNodeFlags_DefaultOpen)) drawOutput(model, state);
+  if (ImGui::CollapsingHeader("Audio", ImGuiTreeNodeFlags_DefaultOpen)) drawAudio(model, state, now);
+  if (ImGui::CollapsingHeader("Scenes [1-9]", ImGuiTreeNodeFlags_DefaultOpen)) drawScenes(model, state, now);
+  ImGui::End();
+}
+
+}  // namespace afterimage::ui

@@ -1,0 +1,68 @@
+// What the operator controls (ControlState, edited by the panel and the
+// keyboard) and what the panel shows (PanelModel, filled by whoever runs the
+// show). Plain data: the ui never reaches into the conductor or generator;
+// the owner of the frame loop reads the state and drains its events each
+// frame and passes them on.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "audio/feature_snapshot.h"
+#include "ui/monitors.h"
+#include "ui/tap_tempo.h"
+
+namespace afterimage::ui {
+
+struct ControlEvent {
+  enum class Kind { Tap, Cue };
+  Kind kind = Kind::Tap;
+  double time = 0;  // seconds on the presenter's clock (glfwGetTime)
+  int scene = -1;   // Cue: the scene index
+};
+
+struct ControlState {
+  bool freeze = false;    // the output holds its frame
+  bool blackout = false;  // the output fades to black
+  float crossfadeSeconds = 0.25f;
+  int outputMonitor = -1;  // fullscreen on this monitor; -1 windowed
+  bool quit = false;
+  TapTempo tapTempo;
+  std::vector<ControlEvent> events;  // since the owner last cleared them
+
+  void tap(double time);
+  void cue(int scene, double time);
+};
+
+struct StageTiming {
+  std::string label;
+  double milliseconds = 0;
+};
+
+struct PresenterStats {
+  double presentedFps = 0;  // output window presents per second (the display's rate)
+  double newFramesFps = 0;  // new frames taken from the mailbox per second
+  double panelFps = 0;
+  uint64_t framesPresented = 0;
+  uint64_t framesTaken = 0;
+  double uploadMilliseconds = 0;  // CPU time to stage and record the last new frame's upload
+  std::string message;            // e.g. a monitor that could not be used
+};
+
+struct PanelModel {
+  audio::FeatureSnapshot features;
+  bool audioLive = false;        // features are coming from a source now
+  std::string audioSource;       // device or file name
+  std::vector<std::string> sceneNames;
+  int activeScene = -1;
+  int pendingScene = -1;         // cued, waiting for its bar
+  double generatedFps = 0;
+  std::vector<StageTiming> stages;  // per-stage times of the generator (GPU ms)
+  std::string status;            // one line, e.g. the last set error
+
+  // Filled by the Presenter before drawing.
+  PresenterStats presenter;
+  std::vector<MonitorInfo> monitors;
+};
+
+}  // namespace afterimage::ui

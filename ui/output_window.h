@@ -1,0 +1,60 @@
+// The output: a GLFW window, windowed or fullscreen on a chosen monitor
+// (the projector), presenting with FIFO at the display's rate. Each present
+// shows the newest frame it was given, crossfaded in from the one before,
+// with blackout fading to black.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "engine/gpu/context.h"
+#include "ui/frame_mailbox.h"
+#include "ui/glfw.h"
+#include "ui/output_renderer.h"
+#include "ui/window_swapchain.h"
+
+namespace afterimage::ui {
+
+struct OutputWindowOptions {
+  int width = 960, height = 540;  // windowed size
+  int monitor = -1;               // fullscreen on this monitor; -1 windowed
+  std::string title = "Afterimage";
+};
+
+class OutputWindow {
+ public:
+  OutputWindow(gpu::Context& context, const OutputWindowOptions& options);
+  ~OutputWindow();
+  OutputWindow(const OutputWindow&) = delete;
+  OutputWindow& operator=(const OutputWindow&) = delete;
+
+  GLFWwindow* window() const { return window_; }
+  int monitor() const { return monitor_; }
+  // Fullscreen on monitor `index` at its current mode, or windowed (-1) at
+  // the size and place it had before. Throws WindowError for a monitor that
+  // is not there.
+  void setMonitor(int index);
+
+  // Draws and presents one frame. newFrame (may be null) replaces the
+  // current picture, fading in over crossfadeSeconds. Returns whether a
+  // frame was presented (false while minimised or rebuilding).
+  bool render(const HostFrame* newFrame, double now, float crossfadeSeconds, bool blackout,
+              const std::string& capturePath = "");
+
+  const WindowSwapchain& swapchain() const { return *swapchain_; }
+  // CPU time of the last new frame's staging copy and upload recording.
+  double lastUploadMilliseconds() const { return uploadMilliseconds_; }
+
+ private:
+  gpu::Context& context_;
+  GLFWwindow* window_ = nullptr;
+  std::unique_ptr<WindowSwapchain> swapchain_;
+  std::unique_ptr<OutputRenderer> renderer_;
+  int monitor_ = -1;
+  int windowedX_ = 0, windowedY_ = 0, windowedWidth_, windowedHeight_;
+  const HostFrame* pending_ = nullptr;  // taken but not yet uploaded (window could not draw)
+  float brightness_ = 1.0f;
+  double uploadMilliseconds_ = 0;
+  double lastRender_ = -1;
+};
+
+}  // namespace afterimage::ui
