@@ -38,9 +38,15 @@ case "$command" in
   demo)
     install_missing "${BUILD_PACKAGES[@]}"
     build
-    echo "== The live show is not built yet; the demo lists the devices and checks GPU compute. =="
+    echo "== The default model is not shipped yet, so the demo cannot render the show: it lists the"
+    echo "== devices, checks GPU compute, and runs the live analyzer over the synthesized demo track."
     "$BUILD_DIR/afterimage" devices
     "$BUILD_DIR/afterimage" bench gemm --quick
+    mkdir -p out
+    "$BUILD_DIR/afterimage" demo-track -o out/demo.wav
+    echo "Beats the causal analyzer found in out/demo.wav (seconds):"
+    "$BUILD_DIR/afterimage" analyze out/demo.wav --beats | tr '\n' ' '
+    echo
     ;;
   test)
     install_missing "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
