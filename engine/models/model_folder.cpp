@@ -31,16 +31,19 @@ std::string requireFile(const fs::path& path, std::vector<std::string>& problems
   return "";
 }
 
-std::string className(const fs::path& config) {
-  std::ifstream in(config);
+// A string field of a JSON file, "" when the file, the field or its value is not there.
+std::string stringField(const fs::path& path, const char* field) {
+  std::ifstream in(path);
   if (!in) return "";
   try {
     auto j = nlohmann::json::parse(in);
-    return j.value("_class_name", "");
+    return j.contains(field) && j[field].is_string() ? j[field].get<std::string>() : "";
   } catch (const nlohmann::json::exception&) {
     return "";
   }
 }
+
+std::string className(const fs::path& config) { return stringField(config, "_class_name"); }
 
 }  // namespace
 
@@ -76,11 +79,21 @@ ModelFiles findModelFiles(const std::string& dir, const std::string& taeDir) {
   std::vector<std::string> problems;
   files.unetConfig = requireFile(root / "unet" / "config.json", problems);
   files.unetWeights = findWeights(root / "unet", "diffusion_pytorch_model", problems);
-  files.textEncoderConfig = requireFile(root / "text_encoder" / "config.json", problems);
-  files.textEncoderWeights = findWeights(root / "text_encoder", "model", problems);
-  files.tokenizerDir = (root / "tokenizer").string();
-  requireFile(root / "tokenizer" / "vocab.json", problems);
-  requireFile(root / "tokenizer" / "merges.txt", problems);
+  std::string conditioning = stringField(root / "model_index.json", "afterimage_conditioning");
+  if (conditioning == "style_tokens") {
+    files.conditioning = Conditioning::StyleTokens;
+    files.stylesWeights = requireFile(root / "styles" / "styles.safetensors", problems);
+    files.stylesNames = requireFile(root / "styles" / "styles.json", problems);
+  } else {
+    if (!conditioning.empty())
+      problems.push_back((root / "model_index.json").string() + ": field 'afterimage_conditioning' is '" +
+                         conditioning + "'; expected \"style_tokens\" (or no field: a CLIP text encoder)");
+    files.textEncoderConfig = requireFile(root / "text_encoder" / "config.json", problems);
+    files.textEncoderWeights = findWeights(root / "text_encoder", "model", problems);
+    files.tokenizerDir = (root / "tokenizer").string();
+    requireFile(root / "tokenizer" / "vocab.json", problems);
+    requireFile(root / "tokenizer" / "merges.txt", problems);
+  }
   files.schedulerConfig = requireFile(root / "scheduler" / "scheduler_config.json", problems);
 
   if (!taeDir.empty()) {
