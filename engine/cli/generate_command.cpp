@@ -1,7 +1,8 @@
 // afterimage generate --model DIR --prompt "..." [--steps 1..4] [--size WxH]
-//   [--seed N] [--init IMAGE.png --strength S] [--tae DIR] -o OUT.png
+//   [--seed N] [--init IMAGE.png --strength S] [--tae DIR] [--repeats N] -o OUT.png
 // One picture from a diffusers-layout model folder: text to image, or image
-// to image from --init with diffusers' strength semantics.
+// to image from --init with diffusers' strength semantics. --repeats replays
+// the frame N more times and prints the mean time per frame (frames/s).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -43,7 +44,7 @@ std::vector<float> encodeInit(gpu::Context& context, const models::DiffusionMode
 }  // namespace
 
 int runGenerate(const CommandArgs& rawArgs) {
-  Arguments args(rawArgs, {"gpu", "model", "prompt", "steps", "size", "seed", "init", "strength", "tae", "o"}, {});
+  Arguments args(rawArgs, {"gpu", "model", "prompt", "steps", "size", "seed", "init", "strength", "tae", "repeats", "o"}, {});
   if (!args.positionals().empty()) throw UsageError("unexpected argument '" + args.positionals()[0] + "'");
   auto modelDir = args.value("model");
   auto output = args.value("o");
@@ -55,6 +56,8 @@ int runGenerate(const CommandArgs& rawArgs) {
   auto init = args.value("init");
   if (!init && args.value("strength")) throw UsageError("--strength needs --init IMAGE.png");
   auto seed = static_cast<uint64_t>(args.integer("seed", 0));
+  int repeats = args.integer("repeats", 0);
+  if (repeats < 0) throw UsageError("--repeats must be 0 or more");
 
   auto start = Clock::now();
   gpu::Context context({.gpu = args.value("gpu", "")});
@@ -94,6 +97,17 @@ int runGenerate(const CommandArgs& rawArgs) {
   for (const auto& step : schedule.steps) std::printf("%g ", step.timestep);
   std::printf("seed %llu on %s\n  load %.2f s, generate %.3f s (GPU %.1f ms)\n",
               static_cast<unsigned long long>(seed), context.info().name.c_str(), loadSeconds, runSeconds, gpuMs);
+  if (repeats > 0) {
+    auto replayStart = Clock::now();
+    double replayGpuMs = 0;
+    for (int i = 0; i < repeats; ++i) {
+      plan.run();
+      for (const auto& stage : plan.stageTimes()) replayGpuMs += stage.milliseconds;
+    }
+    double perFrame = secondsSince(replayStart) / repeats;
+    std::printf("  %d replays: %.1f ms per frame (GPU %.1f ms), %.2f frames/s\n", repeats, perFrame * 1000,
+                replayGpuMs / repeats, 1.0 / perFrame);
+  }
   return 0;
 }
 
