@@ -124,6 +124,13 @@ def main():
     def classify(f):
         return (((f[:, None] - centroids[None]) / spread) ** 2).sum(-1).argmin(1)
 
+    # The autoencoder alone: held-out pictures through encode + decode (the ceiling for any sample's detail).
+    with torch.no_grad():
+        psnr = {}
+        for s in STYLES:
+            rec = (vae.decode(vae.encode(held[s] * 2 - 1).latents).sample / 2 + 0.5).clamp(0, 1)
+            mse = ((rec - held[s]) ** 2).mean((1, 2, 3))
+            psnr[s] = float((10 * torch.log10(1 / mse)).mean())
     held_accuracy = np.mean([float((classify(held_features[s]) == i).float().mean()) for i, s in enumerate(STYLES)])
     rows = {}
     for steps in STEPS:
@@ -169,6 +176,8 @@ def main():
            "- sampler: DDIM, v-prediction, trailing timesteps (1 step: 999; 2: 999, 499; 4: 999, 749, 499, 249)", ""]
     if args.timings:
         out += ["## Engine timings", "", "```", Path(args.timings).read_text().rstrip(), "```", ""]
+    out += ["## Autoencoder", "", "PSNR (dB) of held-out pictures through encode + decode: "
+            + ", ".join(f"{s} {psnr[s]:.1f}" for s in STYLES) + f"; mean {np.mean(list(psnr.values())):.1f}.", ""]
     out += ["## Quality", "",
             f"Per style: {SAMPLES} samples (seeds 0-{SAMPLES - 1}) against {args.held_out} held-out procedural "
             "pictures. colour = L2 distance of the mean (RGB mean, RGB std) vector; spectrum = L2 distance of the "
