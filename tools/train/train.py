@@ -152,14 +152,18 @@ def stage_ae(args):
         grad = F.l1_loss(out.diff(dim=-1), x.diff(dim=-1)) + F.l1_loss(out.diff(dim=-2), x.diff(dim=-2))
         mean, var = lat.mean(dim=(0, 2, 3)), lat.var(dim=(0, 2, 3))
         moments = (mean ** 2).mean() + ((var - 1) ** 2).mean()
-        loss = rec + grad + 0.02 * moments
+        # Colour is a smaller share of the variance than luminance detail; without
+        # this extra weight on chroma (RGB minus its mean) the narrow autoencoder
+        # sits for thousands of steps at greyscale reconstructions.
+        chroma = F.mse_loss(out - out.mean(1, keepdim=True), x - x.mean(1, keepdim=True))
+        loss = rec + grad + 4 * chroma + 0.02 * moments
         opt.zero_grad()
         loss.backward()
         opt.step()
         state["step"] += 1
         state["losses"].append((state["step"], rec.item(), moments.item()))
         if state["step"] % 50 == 0:
-            log(args.work, f"ae step {state['step']}: rec {rec:.4f} grad {grad:.4f} latent mean {mean.abs().mean():.2f} "
+            log(args.work, f"ae step {state['step']}: rec {rec:.4f} grad {grad:.4f} chroma {chroma:.4f} latent mean {mean.abs().mean():.2f} "
                            f"var {var.mean():.2f} ({time.time() - start:.0f} s)")
         if time.time() - last_save > 120:
             state["seconds"] = time.time() - start
