@@ -1,9 +1,10 @@
 // afterimage generate --model DIR --prompt "..." [--steps 1..4] [--size WxH]
 //   [--seed N] [--init IMAGE.png --strength S] [--guidance S [--negative "..."]]
-//   [--tae DIR] -o OUT.png
+//   [--tae DIR] [--repeats N] -o OUT.png
 // One picture from a diffusers-layout model folder: text to image, or image
 // to image from --init with diffusers' strength semantics. Guidance is off
-// (turbo models) unless --guidance is above 1, as in diffusers.
+// (turbo models) unless --guidance is above 1, as in diffusers. --repeats
+// replays the frame N more times and prints the mean time per frame.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -46,7 +47,9 @@ std::vector<float> encodeInit(gpu::Context& context, const models::DiffusionMode
 }  // namespace
 
 int runGenerate(const CommandArgs& rawArgs) {
-  Arguments args(rawArgs, {"gpu", "model", "prompt", "steps", "size", "seed", "init", "strength", "guidance", "negative", "tae", "o"}, {});
+  Arguments args(rawArgs, {"gpu", "model", "prompt", "steps", "size", "seed", "init", "strength", "guidance", "negative",
+                           "tae", "repeats", "o"},
+                 {});
   if (!args.positionals().empty()) throw UsageError("unexpected argument '" + args.positionals()[0] + "'");
   auto modelDir = args.value("model");
   auto output = args.value("o");
@@ -61,6 +64,8 @@ int runGenerate(const CommandArgs& rawArgs) {
   auto guidanceScale = static_cast<float>(args.number("guidance", 0.0));
   bool guidance = diffusion::guidanceEnabled(guidanceScale);
   if (args.value("negative") && !guidance) throw UsageError("--negative needs --guidance above 1");
+  int repeats = args.integer("repeats", 0);
+  if (repeats < 0) throw UsageError("--repeats must be 0 or more");
 
   auto start = Clock::now();
   gpu::Context context({.gpu = args.value("gpu", "")});
@@ -105,6 +110,17 @@ int runGenerate(const CommandArgs& rawArgs) {
   for (const auto& step : schedule.steps) std::printf("%g ", step.timestep);
   std::printf("seed %llu on %s\n  load %.2f s, generate %.3f s (GPU %.1f ms)\n",
               static_cast<unsigned long long>(seed), context.info().name.c_str(), loadSeconds, runSeconds, gpuMs);
+  if (repeats > 0) {
+    auto replayStart = Clock::now();
+    double replayGpuMs = 0;
+    for (int i = 0; i < repeats; ++i) {
+      plan.run();
+      for (const auto& stage : plan.stageTimes()) replayGpuMs += stage.milliseconds;
+    }
+    double perFrame = secondsSince(replayStart) / repeats;
+    std::printf("  %d replays: %.1f ms per frame (GPU %.1f ms), %.2f frames/s\n", repeats, perFrame * 1000,
+                replayGpuMs / repeats, 1.0 / perFrame);
+  }
   return 0;
 }
 

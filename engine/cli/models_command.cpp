@@ -29,16 +29,24 @@ int checkModel(const Arguments& args) {
   gpu::Context context({.gpu = args.value("gpu", "")});
   models::DiffusionModel model(context, models::findModelFiles(dir, args.value("tae", "")));
   const auto& u = model.unet().config();
-  const auto& t = model.textEncoder().config();
   std::printf("%s: SD-family UNet model\n", dir.c_str());
   std::printf("  unet          %s\n                %.1fM parameters; channels %s, %u layers per block, heads %s, "
               "cross-attention %u, %s projections\n",
               model.files().unetWeights.c_str(), model.unet().parameterCount() / 1e6, list(u.blockOutChannels).c_str(),
               u.layersPerBlock, list(u.heads).c_str(), u.crossAttentionDim, u.linearProjection ? "linear" : "1x1-conv");
-  std::printf("  text encoder  %s\n                %.1fM parameters; %u layers, hidden %u, %u heads, %s\n",
-              model.files().textEncoderWeights.c_str(), model.textEncoder().parameterCount() / 1e6, t.layers,
-              t.hiddenSize, t.heads, t.activation == nn::Activation::GELU ? "GELU" : "QuickGELU");
-  std::printf("  tokenizer     %s (%u tokens)\n", model.files().tokenizerDir.c_str(), model.contextTokens());
+  if (const auto* encoder = model.textEncoder()) {
+    const auto& t = encoder->config();
+    std::printf("  text encoder  %s\n                %.1fM parameters; %u layers, hidden %u, %u heads, %s\n",
+                model.files().textEncoderWeights.c_str(), encoder->parameterCount() / 1e6, t.layers, t.hiddenSize,
+                t.heads, t.activation == nn::Activation::GELU ? "GELU" : "QuickGELU");
+    std::printf("  tokenizer     %s (%u tokens)\n", model.files().tokenizerDir.c_str(), model.contextTokens());
+  } else {
+    std::string names;
+    for (const auto& n : model.styles()->names()) names += (names.empty() ? "" : ", ") + n;
+    std::printf("  styles        %s\n                %zu styles of %u tokens x %u: %s\n",
+                model.files().stylesWeights.c_str(), model.styles()->names().size(), model.contextTokens(),
+                model.contextDim(), names.c_str());
+  }
   std::printf("  autoencoder   %s\n                %.2fM parameters; %u latent channels\n",
               model.files().taeDecoder.c_str(), model.tae().parameterCount() / 1e6, model.tae().latentChannels());
   const auto& s = model.scheduler();

@@ -1,6 +1,7 @@
 // An SD-family model loaded from its folder: tokenizer, text encoder, UNet,
-// tiny autoencoder and scheduler config. Prompts are encoded once and
-// cached; a mix of prompts is the weighted sum of their embeddings, the
+// tiny autoencoder and scheduler config; or, for a style-token folder, the
+// style table in place of tokenizer and text encoder (a prompt is then a
+// style name). Prompts are encoded once and cached; a mix of prompts is the weighted sum of their embeddings, the
 // weights normalised to sum 1 ("a:0.7, b:0.3" interpolates; "a:2" alone is a).
 #pragma once
 #include <map>
@@ -11,6 +12,7 @@
 #include "engine/diffusion/scheduler_config.h"
 #include "engine/models/clip_text_encoder.h"
 #include "engine/models/model_folder.h"
+#include "engine/models/style_table.h"
 #include "engine/models/tiny_autoencoder.h"
 #include "engine/models/unet.h"
 #include "engine/text/clip_tokenizer.h"
@@ -28,13 +30,16 @@ class DiffusionModel {
   const ModelFiles& files() const { return files_; }
   const UNet& unet() const { return *unet_; }
   const TinyAutoencoder& tae() const { return *tae_; }
-  const ClipTextEncoder& textEncoder() const { return *textEncoder_; }
+  // Null for a style-token model, whose styles() is set instead.
+  const ClipTextEncoder* textEncoder() const { return textEncoder_.get(); }
+  const StyleTable* styles() const { return styles_.get(); }
   const diffusion::SchedulerConfig& scheduler() const { return scheduler_; }
-  uint32_t contextTokens() const { return uint32_t(tokenizer_->maxLength()); }
-  uint32_t contextDim() const { return textEncoder_->config().hiddenSize; }
+  uint32_t contextTokens() const { return styles_ ? styles_->tokens() : uint32_t(tokenizer_->maxLength()); }
+  uint32_t contextDim() const { return styles_ ? styles_->dim() : textEncoder_->config().hiddenSize; }
   uint64_t parameterCount() const;
 
-  // [contextTokens, contextDim] values of one prompt (cached).
+  // [contextTokens, contextDim] values of one prompt (cached). Style-token
+  // models throw StyleTableError for an unknown style, listing the known ones.
   const std::vector<float>& embedPrompt(const std::string& prompt);
   // The normalised weighted sum of the parts' embeddings. Throws for a mix
   // whose weights sum to zero or less.
@@ -46,6 +51,7 @@ class DiffusionModel {
   diffusion::SchedulerConfig scheduler_;
   std::unique_ptr<text::ClipTokenizer> tokenizer_;
   std::unique_ptr<ClipTextEncoder> textEncoder_;
+  std::unique_ptr<StyleTable> styles_;
   std::unique_ptr<UNet> unet_;
   std::unique_ptr<TinyAutoencoder> tae_;
   std::unique_ptr<nn::Plan> textPlan_;

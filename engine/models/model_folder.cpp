@@ -31,16 +31,19 @@ std::string requireFile(const fs::path& path, std::vector<std::string>& problems
   return "";
 }
 
-std::string className(const fs::path& config) {
-  std::ifstream in(config);
+// A string field of a JSON file, "" when the file, the field or its value is not there.
+std::string stringField(const fs::path& path, const char* field) {
+  std::ifstream in(path);
   if (!in) return "";
   try {
     auto j = nlohmann::json::parse(in);
-    return j.value("_class_name", "");
+    return j.contains(field) && j[field].is_string() ? j[field].get<std::string>() : "";
   } catch (const nlohmann::json::exception&) {
     return "";
   }
 }
+
+std::string className(const fs::path& config) { return stringField(config, "_class_name"); }
 
 }  // namespace
 
@@ -75,21 +78,33 @@ ModelFiles findModelFiles(const std::string& dir, const std::string& taeDir) {
   files.root = dir;
   std::vector<std::string> problems;
   if (requireFile(root / "model_index.json", problems).size()) {
+    // Pipelines known to need other architectures are refused up front; the
+    // project's own (style tokens) and unnamed ones are judged by their configs.
     std::string pipeline = className(root / "model_index.json");
     bool sdFamily = pipeline.starts_with("StableDiffusion") && pipeline.find("XL") == std::string::npos &&
                     pipeline.find("3") == std::string::npos;
-    if (!sdFamily)
+    if (!sdFamily && !pipeline.empty() && !pipeline.starts_with("Afterimage"))
       problems.push_back((root / "model_index.json").string() + ": _class_name '" + pipeline +
                          "' is not an SD 1.x/2.x-family pipeline (StableDiffusionPipeline and its img2img form "
                          "are; SDXL, SD3 and FLUX are not supported)");
   }
   files.unetConfig = requireFile(root / "unet" / "config.json", problems);
   files.unetWeights = findWeights(root / "unet", "diffusion_pytorch_model", problems);
-  files.textEncoderConfig = requireFile(root / "text_encoder" / "config.json", problems);
-  files.textEncoderWeights = findWeights(root / "text_encoder", "model", problems);
-  files.tokenizerDir = (root / "tokenizer").string();
-  requireFile(root / "tokenizer" / "vocab.json", problems);
-  requireFile(root / "tokenizer" / "merges.txt", problems);
+  std::string conditioning = stringField(root / "model_index.json", "afterimage_conditioning");
+  if (conditioning == "style_tokens") {
+    files.conditioning = Conditioning::StyleTokens;
+    files.stylesWeights = requireFile(root / "styles" / "styles.safetensors", problems);
+    files.stylesNames = requireFile(root / "styles" / "styles.json", problems);
+  } else {
+    if (!conditioning.empty())
+      problems.push_back((root / "model_index.json").string() + ": field 'afterimage_conditioning' is '" +
+                         conditioning + "'; expected \"style_tokens\" (or no field: a CLIP text encoder)");
+    files.textEncoderConfig = requireFile(root / "text_encoder" / "config.json", problems);
+    files.textEncoderWeights = findWeights(root / "text_encoder", "model", problems);
+    files.tokenizerDir = (root / "tokenizer").string();
+    requireFile(root / "tokenizer" / "vocab.json", problems);
+    requireFile(root / "tokenizer" / "merges.txt", problems);
+  }
   files.schedulerConfig = requireFile(root / "scheduler" / "scheduler_config.json", problems);
 
   if (!taeDir.empty()) {

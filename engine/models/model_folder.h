@@ -3,6 +3,10 @@
 // tokenizer/, scheduler/, and a tiny autoencoder (madebyollin/taesd) in
 // taesd/ or as vae/ when that is an AutoencoderTiny. Only .safetensors
 // weights are read; an fp16 variant is preferred when both are present.
+// A folder whose model_index.json says "afterimage_conditioning":
+// "style_tokens" (the project's default model) has no text encoder or
+// tokenizer: its context comes from styles/styles.safetensors and
+// styles/styles.json (see style_table.h).
 #pragma once
 #include <stdexcept>
 #include <string>
@@ -15,11 +19,15 @@ class ModelFolderError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+enum class Conditioning { TextEncoder, StyleTokens };
+
 struct ModelFiles {
   std::string root;
+  Conditioning conditioning = Conditioning::TextEncoder;
+  std::string stylesWeights, stylesNames;  // StyleTokens only
   std::string unetConfig, unetWeights;
-  std::string textEncoderConfig, textEncoderWeights;
-  std::string tokenizerDir;
+  std::string textEncoderConfig, textEncoderWeights;  // TextEncoder only
+  std::string tokenizerDir;                           // TextEncoder only
   std::string schedulerConfig;
   std::string taeEncoder, taeDecoder;
 };

@@ -1,0 +1,204 @@
+"""Measures the exported default model and writes its REPORT.md and sample
+grids (sets/models/default/):
+
+    /work/venv/bin/python tools/train/report.py --model sets/models/default \
+        --work /tmp/afterimage_train [--timings timings.txt]
+
+- size: parameters and fp16 bytes per part; GFLOP per 256x256 frame (UNet
+  steps + decode, counted by torch.utils.flop_counter) at 1, 2 and 4 steps;
+- samples_<n>step.jpg: per trained style (rows) a held-out procedural picture
+  then generated samples (seeds 0..5), at 1, 2 and 4 DDIM steps;
+- quality: per-style statistics of generated vs held-out procedural pictures
+  (seeds from 1,000,000 on, never trained on): mean/std colour distance,
+  distance of the log power spectrum in 6 radial bands, and the share of
+  generated pictures a nearest-centroid classifier (fit on held-out
+  pictures, same features) assigns to the intended style;
+- training: steps, time and loss curve numbers from the checkpoints.
+"""
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "reference"))
+from data import STYLES, make_image  # noqa: E402
+
+HELD_OUT_SEED = 1_000_000
+SAMPLES = int(__import__("os").environ.get("REPORT_SAMPLES", 6))
+STEPS = (1, 2, 4)
+
+
+def load(folder):
+    from diffusers import AutoencoderTiny, DDIMScheduler, UNet2DConditionModel
+    from safetensors.torch import load_file
+    unet = UNet2DConditionModel.from_pretrained(str(folder / "unet"), torch_dtype=torch.float32).eval()
+    vae = AutoencoderTiny.from_pretrained(str(folder / "vae"), torch_dtype=torch.float32).eval()
+    scheduler = DDIMScheduler.from_pretrained(str(folder / "scheduler"))
+    names = json.loads((folder / "styles" / "styles.json").read_text())["styles"]
+    table = load_file(str(folder / "styles" / "styles.safetensors"))["embeddings"].float()
+    return unet, vae, scheduler, names, table
+
+
+def generate(unet, vae, scheduler, context, seeds, steps, size=256):
+    from model_scheduler import seeded_noise
+    shape = (4, size // 8, size // 8)
+    latent = torch.stack([seeded_noise(s, int(np.prod(shape))).reshape(shape) for s in seeds])
+    scheduler.set_timesteps(steps)
+    ctx = context.expand(len(seeds), -1, -1)
+    with torch.no_grad():
+        for t in scheduler.timesteps:
+            latent = scheduler.step(unet(latent, t, encoder_hidden_states=ctx).sample, t, latent).prev_sample
+        return (vae.decode(latent).sample / 2 + 0.5).clamp(0, 1)
+
+
+def features(images):
+    """[N, 3, H, W] -> [N, 12]: mean and std of RGB, log power of luminance in 6 radial bands."""
+    n, _, h, w = images.shape
+    mean, std = images.mean((2, 3)), images.std((2, 3))
+    lum = images.mean(1)
+    power = torch.fft.fftshift(torch.fft.fft2(lum - lum.mean((1, 2), keepdim=True)).abs() ** 2, dim=(-2, -1))
+    fy, fx = torch.meshgrid(torch.arange(h) - h // 2, torch.arange(w) - w // 2, indexing="ij")
+    radius = torch.sqrt(fx.float() ** 2 + fy.float() ** 2) / (h // 2)
+    edges = [0.0, 0.03, 0.06, 0.12, 0.25, 0.5, 1.0]
+    bands = [torch.log10(power[:, (radius > lo) & (radius <= hi)].mean(1) + 1e-3)
+             for lo, hi in zip(edges[:-1], edges[1:])]
+    return torch.cat([mean, std, torch.stack(bands, 1) / 4], 1)
+
+
+def flops(unet, vae, steps):
+    from torch.utils.flop_counter import FlopCounterMode
+    with torch.no_grad(), FlopCounterMode(display=False) as counter:
+        unet(torch.randn(1, 4, 32, 32), torch.tensor([999]), encoder_hidden_states=torch.randn(1, 4, 64))
+    per_step = counter.get_total_flops()
+    with torch.no_grad(), FlopCounterMode(display=False) as counter:
+        vae.decode(torch.randn(1, 4, 32, 32))
+    return per_step / 1e9, counter.get_total_flops() / 1e9
+
+
+def thumbnails(images, size=96):
+    return [Image.fromarray((im.permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)).resize((size, size),
+                                                                                                 Image.BILINEAR)
+            for im in images]
+
+
+def training_summary(work):
+    lines = []
+    ae = torch.load(Path(work) / "ae.pt", weights_only=False)["state"]
+    unet = torch.load(Path(work) / "unet.pt", weights_only=False)["state"]
+    lines.append(f"- autoencoder: {ae['step']} steps (batch 16 crops of 64x64) in {ae['seconds'] / 60:.0f} min")
+    lines.append(f"- UNet: {unet['step']} steps (batch 32 latent crops of 16x16, every fourth step 8 whole 32x32 "
+                 f"latents) in {unet['seconds'] / 60:.0f} min")
+    for name, losses, col in (("autoencoder reconstruction (L1 + MSE)", ae["losses"], 1),
+                              ("UNet v-prediction MSE", unet["losses"], 1)):
+        arr = np.array([l[col] for l in losses])
+        marks = sorted(set(int(x) for x in np.linspace(0, len(arr) - 1, 9)))
+        window = max(len(arr) // 20, 1)
+        points = [f"{i + 1}: {arr[max(0, i - window + 1):i + 1].mean():.4f}" for i in marks]
+        lines.append(f"- {name}, mean of the last {window} steps at step: " + ", ".join(points))
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", default="sets/models/default")
+    parser.add_argument("--work", default="/tmp/afterimage_train")
+    parser.add_argument("--timings", help="a text file of engine timings to include verbatim")
+    parser.add_argument("--held-out", type=int, default=12)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    folder = Path(args.model)
+    unet, vae, scheduler, names, table = load(folder)
+
+    held = {s: torch.stack([make_image(s, HELD_OUT_SEED + i) for i in range(args.held_out)]) for s in STYLES}
+    held_features = {s: features(v) for s, v in held.items()}
+    centroids = torch.stack([held_features[s].mean(0) for s in STYLES])
+    spread = torch.stack([held_features[s].std(0) for s in STYLES]).mean(0) + 1e-3
+
+    def classify(f):
+        return (((f[:, None] - centroids[None]) / spread) ** 2).sum(-1).argmin(1)
+
+    # The autoencoder alone: held-out pictures through encode + decode (the ceiling for any sample's detail).
+    with torch.no_grad():
+        psnr = {}
+        for s in STYLES:
+            rec = (vae.decode(vae.encode(held[s] * 2 - 1).latents).sample / 2 + 0.5).clamp(0, 1)
+            mse = ((rec - held[s]) ** 2).mean((1, 2, 3))
+            psnr[s] = float((10 * torch.log10(1 / mse)).mean())
+    held_accuracy = np.mean([float((classify(held_features[s]) == i).float().mean()) for i, s in enumerate(STYLES)])
+    rows = {}
+    for steps in STEPS:
+        grid = Image.new("RGB", (96 * (SAMPLES + 1) + 8, 96 * len(STYLES)))
+        for i, style in enumerate(STYLES):
+            images = generate(unet, vae, scheduler, table[names.index(style)][None], range(SAMPLES), steps)
+            f = features(images)
+            colour = float((f[:, :6].mean(0) - held_features[style][:, :6].mean(0)).norm())
+            spectrum = float(((f[:, 6:].mean(0) - held_features[style][:, 6:].mean(0)) * 4).norm())
+            hits = float((classify(f) == i).float().mean())
+            rows.setdefault(style, []).append((colour, spectrum, hits))
+            for j, thumb in enumerate(thumbnails(held[style][:1]) + thumbnails(images)):
+                grid.paste(thumb, (96 * j + (8 if j else 0), 96 * i))
+        grid.save(folder / f"samples_{steps}step.jpg", quality=88)
+        print(f"{steps} step(s) done", flush=True)
+
+    # the floor: a second held-out set against the first
+    floor = []
+    for i, style in enumerate(STYLES):
+        f = features(torch.stack([make_image(style, HELD_OUT_SEED + 500 + k) for k in range(SAMPLES)]))
+        floor.append((float((f[:, :6].mean(0) - held_features[style][:, :6].mean(0)).norm()),
+                      float(((f[:, 6:].mean(0) - held_features[style][:, 6:].mean(0)) * 4).norm())))
+
+    params = {n: sum(p.numel() for p in m.parameters()) for n, m in (("unet", unet), ("vae", vae))}
+    params["vae decoder"] = sum(p.numel() for p in vae.decoder.parameters())
+    params["styles"] = table.numel()
+    unet_gflop, decode_gflop = flops(unet, vae, 1)
+    files = sorted(folder.rglob("*.safetensors"))
+    weight_bytes = sum(f.stat().st_size for f in files)
+
+    out = ["# The default model: report", "",
+           "Trained from procedural pictures only (tools/train/data.py; see SOURCES.md) by",
+           "`/work/venv/bin/python tools/train/train.py all --work /tmp/afterimage_train --out sets/models/default`;",
+           "this file and the sample grids by `tools/train/report.py`.", "",
+           "## Size and compute", "",
+           f"- UNet {params['unet'] / 1e6:.2f} M parameters, autoencoder {params['vae'] / 1e6:.3f} M "
+           f"(decoder {params['vae decoder'] / 1e6:.3f} M), style table {params['styles']} values "
+           f"({len(names)} styles x {table.shape[1]} tokens x {table.shape[2]})",
+           f"- weights on disk (fp16 safetensors): {weight_bytes / 2 ** 20:.1f} MiB (budget 20 MB)",
+           f"- one 256x256 frame: UNet {unet_gflop:.2f} GFLOP per step, decode {decode_gflop:.2f} GFLOP: "
+           + ", ".join(f"{s} step{'s' if s > 1 else ''} {s * unet_gflop + decode_gflop:.2f} GFLOP" for s in STEPS)
+           + " (budget 10; multiply-add = 2 FLOP)",
+           "- sampler: DDIM, v-prediction, trailing timesteps (1 step: 999; 2: 999, 499; 4: 999, 749, 499, 249)", ""]
+    if args.timings:
+        out += ["## Engine timings", "", "```", Path(args.timings).read_text().rstrip(), "```", ""]
+    out += ["## Autoencoder", "", "PSNR (dB) of held-out pictures through encode + decode: "
+            + ", ".join(f"{s} {psnr[s]:.1f}" for s in STYLES) + f"; mean {np.mean(list(psnr.values())):.1f}.", ""]
+    out += ["## Quality", "",
+            f"Per style: {SAMPLES} samples (seeds 0-{SAMPLES - 1}) against {args.held_out} held-out procedural "
+            "pictures. colour = L2 distance of the mean (RGB mean, RGB std) vector; spectrum = L2 distance of the "
+            "mean log10 power in 6 radial frequency bands of the luminance; style = share of samples a "
+            "nearest-centroid classifier on these 12 features (fit on the held-out pictures; it scores "
+            f"{held_accuracy:.0%} on them) assigns to the intended style (chance {1 / len(STYLES):.0%}). "
+            "floor = a second held-out set of the same size against the first.", "",
+            "| style | " + " | ".join(f"{s} step colour / spectrum / style" for s in STEPS) + " | floor colour / spectrum |",
+            "|---|" + "---|" * (len(STEPS) + 1)]
+    for i, style in enumerate(STYLES):
+        cells = [f"{c:.3f} / {sp:.2f} / {h:.0%}" for c, sp, h in rows[style]]
+        out.append(f"| {style} | " + " | ".join(cells) + f" | {floor[i][0]:.3f} / {floor[i][1]:.2f} |")
+    means = [np.mean([rows[s][k] for s in STYLES], 0) for k in range(len(STEPS))]
+    out.append("| **mean** | " + " | ".join(f"{m[0]:.3f} / {m[1]:.2f} / {m[2]:.0%}" for m in means)
+               + f" | {np.mean([f[0] for f in floor]):.3f} / {np.mean([f[1] for f in floor]):.2f} |")
+    out += ["", "Sample grids (first column: a held-out procedural picture of the style; then seeds 0-5): "
+            + ", ".join(f"[{s} step](samples_{s}step.jpg)" for s in STEPS) + ".", "",
+            "![2 steps](samples_2step.jpg)", "", "## Training", "", training_summary(args.work), ""]
+    (folder / "REPORT.md").write_text("\n".join(out))
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
