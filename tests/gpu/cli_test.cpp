@@ -3,31 +3,20 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <array>
 #include <filesystem>
 #include <cstdio>
 #include <string>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tests/support/temp_path.h"
+#include "tests/support/run_command.h"
 
 namespace {
 
-struct Result {
-  int exitCode;
-  std::string output;
-};
+using afterimage::testing::CommandResult;
 
-Result run(const std::string& command, bool withStderr = true) {
-  std::string full = command + (withStderr ? " 2>&1" : " 2>/dev/null");
-  FILE* pipe = popen(full.c_str(), "r");
-  std::string output;
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
-  int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+CommandResult run(const std::string& command, bool withStderr = true) {
+  return afterimage::testing::runCommand(command, withStderr);
 }
 
 const std::string kBinary = AFTERIMAGE_BINARY;

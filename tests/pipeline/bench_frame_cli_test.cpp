@@ -2,27 +2,15 @@
 // UNet step, decode and post effects, and the frame rate; --model is required.
 #include <gtest/gtest.h>
 
-#include <array>
 #include <cstdio>
 #include <string>
-#include <sys/wait.h>
+#include "tests/support/run_command.h"
 
 namespace {
 
-struct Result {
-  int exitCode;
-  std::string output;
-};
+using afterimage::testing::CommandResult;
 
-Result run(const std::string& command) {
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  std::string output;
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
-  int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
+CommandResult run(const std::string& command) { return afterimage::testing::runCommand(command); }
 
 const std::string kBinary = AFTERIMAGE_BINARY;
 

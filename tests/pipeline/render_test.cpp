@@ -3,33 +3,21 @@
 // ffprobe) and PNG frames, the per-frame CSV, and clear errors with exit 1.
 #include <gtest/gtest.h>
 
-#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sys/wait.h>
 
 #include "tests/support/temp_path.h"
+#include "tests/support/run_command.h"
 
 namespace afterimage {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int exitCode;
-  std::string output;
-};
+using afterimage::testing::CommandResult;
 
-Result run(const std::string& command) {
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  std::string output;
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
-  int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
+CommandResult run(const std::string& command) { return afterimage::testing::runCommand(command); }
 
 const std::string kBinary = AFTERIMAGE_BINARY;
 

@@ -5,9 +5,7 @@
 // moments; a square frame in the wide output window is letterboxed with
 // black bars, also after the window is resized.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -16,24 +14,14 @@
 
 #include "engine/image/png_image.h"
 #include "virtual_display.h"
+#include "tests/support/run_command.h"
 
 namespace afterimage::ui {
 namespace {
 
-struct Result {
-  int exitCode;
-  std::string output;
-};
+using afterimage::testing::CommandResult;
 
-Result run(const std::string& command) {
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  std::string output;
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
-  int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
+CommandResult run(const std::string& command) { return afterimage::testing::runCommand(command); }
 
 // Standard deviation of the luma of a region (columns x0..x1).
 double lumaDeviation(const image::Image& image, uint32_t x0, uint32_t x1) {
@@ -90,7 +78,7 @@ class WindowTestCli : public ::testing::Test {
   void TearDown() override {
     if (!HasFailure()) std::filesystem::remove_all(dir_);
   }
-  Result windowTest(const std::string& options) {
+  CommandResult windowTest(const std::string& options) {
     const char* gpu = std::getenv("AFTERIMAGE_GPU");
     std::string command = "DISPLAY=" + display_->name() + " AFTERIMAGE_GPU='" + (gpu && *gpu ? gpu : "llvmpipe") +
                           "' " + AFTERIMAGE_BINARY + " window-test --validation --screenshots " + dir_.string() + " " +
