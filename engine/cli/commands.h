@@ -17,6 +17,7 @@ int runModels(const CommandArgs& args);
 int runAnalyze(const CommandArgs& args);
 int runRender(const CommandArgs& args);
 int runDemoTrack(const CommandArgs& args);
+int runReaction(const CommandArgs& args);
 int runWindowTest(const CommandArgs& args);
 
 }  // namespace afterimage::cli

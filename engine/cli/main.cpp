@@ -36,6 +36,9 @@ const Command kCommands[] = {
      "render --set FILE --audio TRACK -o OUT.mp4|FOLDER [--fps 30] [--size WxH] [--from S] [--to S] [--csv FILE]\n"
      "                              a set over a track to video (audio muxed) or PNG frames, with a per-frame CSV"},
     {"demo-track", afterimage::cli::runDemoTrack, "demo-track -o FILE.wav        the synthesized demo track (16 s)"},
+    {"reaction", afterimage::cli::runReaction,
+     "reaction CSV                  how a render of the demo track follows it: visual change vs onset strength,\n"
+     "                              silence vs beats (from the render's per-frame CSV)"},
     {"analyze", afterimage::cli::runAnalyze,
      "analyze FILE [--beats|--onsets|--features] [--lookahead MS] [--channel N] [--realtime [--output DEV]]\n"
      "                              beats, onsets or features of a file (--realtime: play it, rehearsal)"},

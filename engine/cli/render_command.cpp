@@ -5,6 +5,10 @@
 // afterimage demo-track -o FILE.wav
 //   Writes the project's synthesized demo track (16 s, 124 BPM, a breakdown
 //   and a silent passage).
+// afterimage reaction CSV
+//   How a render of the demo track follows it, from the render's per-frame
+//   CSV: visual change against onset strength, and in the silent passage
+//   against the beats (engine/pipeline/reaction.h).
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +18,7 @@
 #include "audio/music_synth.h"
 #include "engine/cli/arguments.h"
 #include "engine/cli/commands.h"
+#include "engine/pipeline/reaction.h"
 #include "engine/pipeline/renderer.h"
 
 namespace afterimage::cli {
@@ -68,6 +73,22 @@ int runDemoTrack(const CommandArgs& rawArgs) {
   audio::writeMonoWav(*output, track.samples, track.sampleRate);
   std::printf("%s: %.1f s at %d Hz, %zu beats\n", output->c_str(), double(track.samples.size()) / track.sampleRate,
               track.sampleRate, track.beats.size());
+  return 0;
+}
+
+int runReaction(const CommandArgs& rawArgs) {
+  Arguments args(rawArgs, {}, {});
+  if (args.positionals().size() != 1) throw UsageError("expected the CSV of a render of the demo track");
+  const std::string& csv = args.positionals()[0];
+  auto spec = audio::demoTrack();
+  auto beats = audio::synthesize(spec).beats;
+  auto r = pipeline::measureReaction(pipeline::readRenderCsv(csv), beats, spec.silenceFrom, spec.silenceTo);
+  std::printf("%s: %zu frames\n", csv.c_str(), r.frames + 1);
+  std::printf("  correlation of visual change with onset strength: %.3f (the demo asks > 0.5)\n", r.correlation);
+  std::printf("  mean visual change: %.4f on %zu beats, %.4f in the silence (%.0f-%.0f s, %zu frames): %.1f%% of "
+              "the beats' (the demo asks < 20%%)\n",
+              r.onBeats, r.beatFrames, r.inSilence, spec.silenceFrom, spec.silenceTo, r.silentFrames,
+              100 * r.silenceShare());
   return 0;
 }
 

@@ -13,6 +13,7 @@
 #include "engine/models/diffusion_model.h"
 #include "engine/pipeline/conductor.h"
 #include "engine/pipeline/default_model.h"
+#include "engine/pipeline/frame_features.h"
 #include "engine/pipeline/generator.h"
 #include "engine/pipeline/set_file.h"
 #include "engine/pipeline/video_writer.h"
@@ -95,12 +96,12 @@ RenderResult render(const RenderOptions& o, const std::function<void(const Rende
   for (uint64_t n = 0; n < frames; ++n) {
     double t = from + double(n) / o.fps;
     while (heard + 1 < snapshots.size() && snapshots[heard + 1].time <= t) ++heard;
-    const audio::FeatureSnapshot& s = snapshots[heard];
-    bool onset = false, beat = false;  // since the previous frame
-    for (size_t i = n == 0 ? heard : lastHeard + 1; i <= heard; ++i) {
-      onset = onset || snapshots[i].onset;
-      beat = beat || snapshots[i].beat;
-    }
+    // The hops since the previous frame (none new above the hop rate: the
+    // latest again, its events already shown).
+    size_t first = n == 0 || heard == lastHeard ? heard : lastHeard + 1;
+    audio::FeatureSnapshot s =
+        frameFeatures(std::span<const audio::FeatureSnapshot>(snapshots).subspan(first, heard + 1 - first));
+    if (n > 0 && heard == lastHeard) s.onset = s.beat = false;
     lastHeard = heard;
 
     conductor.frame(s, t, params);
@@ -116,7 +117,7 @@ RenderResult render(const RenderOptions& o, const std::function<void(const Rende
                   "%.5f\n",
                   static_cast<unsigned long long>(n), t, params.scene, s.rmsDbfs, s.loudness, s.bands[audio::Sub],
                   s.bands[audio::Low], s.bands[audio::Mid], s.bands[audio::High], s.flux, s.onsetStrength,
-                  onset ? 1 : 0, beat ? 1 : 0, s.bpm, s.confidence, s.beatPhase, params.strength, params.zoom,
+                  s.onset ? 1 : 0, s.beat ? 1 : 0, s.bpm, s.confidence, s.beatPhase, params.strength, params.zoom,
                   params.rotate, params.seedMix, params.strobe, params.blackout ? 1 : 0, change);
     csv << row;
     if (progress)

@@ -1,0 +1,92 @@
+#include "engine/pipeline/reaction.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+
+namespace afterimage::pipeline {
+namespace {
+
+std::vector<std::string> splitCommas(const std::string& line) {
+  std::vector<std::string> fields;
+  std::stringstream in(line);
+  std::string field;
+  while (std::getline(in, field, ',')) fields.push_back(field);
+  return fields;
+}
+
+}  // namespace
+
+std::vector<RenderedFrame> readRenderCsv(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(path + ": cannot read the render's CSV");
+  std::string line;
+  if (!std::getline(in, line)) throw std::runtime_error(path + ": empty, expected a header line");
+  auto header = splitCommas(line);
+  auto column = [&](const std::string& name) {
+    auto it = std::find(header.begin(), header.end(), name);
+    if (it == header.end()) throw std::runtime_error(path + ":1: no column '" + name + "'");
+    return size_t(it - header.begin());
+  };
+  size_t time = column("time"), onset = column("onset_strength"), change = column("visual_change");
+  std::vector<RenderedFrame> frames;
+  for (int number = 2; std::getline(in, line); ++number) {
+    if (line.empty()) continue;
+    auto fields = splitCommas(line);
+    auto value = [&](size_t i) {
+      try {
+        if (i < fields.size()) return std::stod(fields[i]);
+      } catch (const std::exception&) {
+      }
+      throw std::runtime_error(path + ":" + std::to_string(number) + ": column '" + header[i] +
+                               "': expected a number, found '" + (i < fields.size() ? fields[i] : "") + "'");
+    };
+    frames.push_back({value(time), value(onset), value(change)});
+  }
+  return frames;
+}
+
+double Reaction::silenceShare() const {
+  return onBeats > 0 ? inSilence / onBeats : std::numeric_limits<double>::infinity();
+}
+
+Reaction measureReaction(std::span<const RenderedFrame> frames, std::span<const double> beats, double silenceFrom,
+                         double silenceTo) {
+  if (frames.size() < 3) throw std::invalid_argument("measureReaction: fewer than three frames");
+  std::span<const RenderedFrame> measured = frames.subspan(1);
+  Reaction r;
+  r.frames = measured.size();
+
+  double meanX = 0, meanY = 0;
+  for (const auto& f : measured) meanX += f.visualChange, meanY += f.onsetStrength;
+  meanX /= double(r.frames), meanY /= double(r.frames);
+  double xy = 0, xx = 0, yy = 0;
+  for (const auto& f : measured) {
+    double x = f.visualChange - meanX, y = f.onsetStrength - meanY;
+    xy += x * y, xx += x * x, yy += y * y;
+  }
+  r.correlation = xx > 0 && yy > 0 ? xy / std::sqrt(xx * yy) : 0.0;
+
+  for (double beat : beats) {
+    // The frame shown at the beat: frames before the first measured one
+    // (and beats after the last frame) do not count.
+    auto at = std::lower_bound(frames.begin(), frames.end(), beat,
+                               [](const RenderedFrame& f, double t) { return f.time < t; });
+    if (at == frames.begin() || at == frames.end()) continue;
+    r.onBeats += at->visualChange;
+    r.beatFrames++;
+  }
+  for (const auto& f : measured) {
+    if (f.time >= silenceFrom && f.time < silenceTo) r.inSilence += f.visualChange, r.silentFrames++;
+  }
+  if (r.beatFrames == 0) throw std::invalid_argument("measureReaction: no beat among the frames");
+  if (r.silentFrames == 0) throw std::invalid_argument("measureReaction: no frame in the silent passage");
+  r.onBeats /= double(r.beatFrames);
+  r.inSilence /= double(r.silentFrames);
+  return r;
+}
+
+}  // namespace afterimage::pipeline

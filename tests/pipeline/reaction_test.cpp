@@ -1,0 +1,97 @@
+// The demo's done-criterion: sets/default.toml on the default model, rendered
+// through the CLI over a piece of the synthesized demo track (drums, then
+// its silent passage), changes with the attacks and rests in the silence.
+// Also the measures themselves, on frames whose answers are known.
+#include "engine/pipeline/reaction.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "audio/music_synth.h"
+#include "tests/support/run_command.h"
+#include "tests/support/temp_path.h"
+
+namespace afterimage::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(Reaction, CorrelationAndBeatAndSilenceMeans) {
+  // 10 fps; change = 2 * onset strength except one frame; beats at 0.25 and
+  // 0.5 land on the frames at 0.3 and 0.5.
+  std::vector<RenderedFrame> frames;
+  for (int i = 0; i < 10; ++i) {
+    double onset = i % 3 == 0 ? 0.4 : 0.05;
+    frames.push_back({0.1 * i, onset, 2 * onset});
+  }
+  frames[0].visualChange = 0;  // the first frame: not measured
+  Reaction r = measureReaction(frames, std::vector<double>{0.25, 0.5, 5.0}, 0.7, 0.9);
+  EXPECT_EQ(r.frames, 9u);
+  EXPECT_NEAR(r.correlation, 1.0, 1e-12);
+  EXPECT_EQ(r.beatFrames, 2u);
+  EXPECT_NEAR(r.onBeats, (0.8 + 0.1) / 2, 1e-12);
+  EXPECT_EQ(r.silentFrames, 2u);  // 0.7 and 0.8
+  EXPECT_NEAR(r.inSilence, (0.1 + 0.1) / 2, 1e-12);
+  EXPECT_NEAR(r.silenceShare(), 0.1 / 0.45, 1e-12);
+
+  for (auto& f : frames) f.visualChange = 1 - f.onsetStrength;  // against the music
+  EXPECT_NEAR(measureReaction(frames, std::vector<double>{0.25}, 0.7, 0.9).correlation, -1.0, 1e-12);
+  EXPECT_THROW(measureReaction(frames, std::vector<double>{0.0}, 0.7, 0.9), std::invalid_argument);  // only frame 0
+  EXPECT_THROW(measureReaction(frames, std::vector<double>{0.25}, 2, 3), std::invalid_argument);
+}
+
+TEST(Reaction, ReadsTheRenderCsvByColumnNameAndNamesTheBadLine) {
+  fs::path file = testing::uniqueTempPath("reaction.csv");
+  std::ofstream(file) << "frame,time,onset_strength,x,visual_change\n0,0.0,0.1,7,0\n1,0.0333,0.3,7,0.25\n";
+  auto frames = readRenderCsv(file.string());
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_DOUBLE_EQ(frames[1].time, 0.0333);
+  EXPECT_DOUBLE_EQ(frames[1].onsetStrength, 0.3);
+  EXPECT_DOUBLE_EQ(frames[1].visualChange, 0.25);
+  std::ofstream(file, std::ios::app) << "2,0.0667,oops,7,0.1\n";
+  try {
+    readRenderCsv(file.string());
+    ADD_FAILURE() << "a malformed row was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find(":4: column 'onset_strength'"), std::string::npos) << e.what();
+  }
+  std::ofstream(file) << "frame,time,visual_change\n";
+  EXPECT_THROW(readRenderCsv(file.string()), std::runtime_error);
+  fs::remove(file);
+}
+
+// The render starts in the breakdown's last half second (the first frames
+// settle from noise while the music is calm), then drums from 8 s and the
+// silence from 11 s to 13 s. 64x64 at 30 fps keeps it short on lavapipe.
+TEST(Reaction, DefaultSetOnTheDemoTrackChangesOnBeatsAndRestsInSilence) {
+  fs::path dir = testing::uniqueTempPath("reaction");
+  fs::create_directories(dir);
+  const std::string binary = AFTERIMAGE_BINARY, track = (dir / "demo.wav").string(),
+                    csv = (dir / "demo.csv").string();
+  auto made = testing::runCommand(binary + " demo-track -o " + track);
+  ASSERT_EQ(made.exitCode, 0) << made.output;
+  auto rendered = testing::runCommand(binary + " render --set " AFTERIMAGE_SOURCE_DIR "/sets/default.toml --audio " +
+                                      track + " -o " + (dir / "demo.mp4").string() + " --csv " + csv +
+                                      " --size 64x64 --fps 30 --from 7.5 --to 13 --quiet");
+  ASSERT_EQ(rendered.exitCode, 0) << rendered.output;
+  std::printf("%s", rendered.output.c_str());
+
+  auto spec = audio::demoTrack();
+  auto beats = audio::synthesize(spec).beats;
+  Reaction r = measureReaction(readRenderCsv(csv), beats, spec.silenceFrom, spec.silenceTo);
+  std::printf("correlation of visual change with onset strength over %zu frames: %.3f (must be > 0.5)\n", r.frames,
+              r.correlation);
+  std::printf("mean visual change: %.4f on %zu beats, %.4f in %zu silent frames: %.1f%% (must be < 20%%)\n",
+              r.onBeats, r.beatFrames, r.inSilence, r.silentFrames, 100 * r.silenceShare());
+  EXPECT_GE(r.beatFrames, 10u);
+  EXPECT_GE(r.silentFrames, 59u);
+  EXPECT_GT(r.correlation, 0.5);
+  EXPECT_LT(r.silenceShare(), 0.2);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace afterimage::pipeline
