@@ -85,9 +85,9 @@ int runReaction(const CommandArgs& rawArgs) {
   auto r = pipeline::measureReaction(pipeline::readRenderCsv(csv), beats, spec.silenceFrom, spec.silenceTo);
   std::printf("%s: %zu frames\n", csv.c_str(), r.frames + 1);
   std::printf("  correlation of visual change with onset strength: %.3f (the demo asks > 0.5)\n", r.correlation);
-  std::printf("  mean visual change: %.4f on %zu beats, %.4f in the silence (%.0f-%.0f s, %zu frames): %.1f%% of "
-              "the beats' (the demo asks < 20%%)\n",
-              r.onBeats, r.beatFrames, r.inSilence, spec.silenceFrom, spec.silenceTo, r.silentFrames,
+  std::printf("  mean visual change: %.4f in the %zu frames on beats (%.0f ms from each), %.4f in the silence "
+              "(%.0f-%.0f s, %zu frames): %.1f%% of the beats' (the demo asks < 20%%)\n",
+              r.onBeats, r.beatFrames, 1000 * pipeline::kBeatWindow, r.inSilence, spec.silenceFrom, spec.silenceTo, r.silentFrames,
               100 * r.silenceShare());
   return 0;
 }

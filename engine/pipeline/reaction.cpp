@@ -54,7 +54,7 @@ double Reaction::silenceShare() const {
 }
 
 Reaction measureReaction(std::span<const RenderedFrame> frames, std::span<const double> beats, double silenceFrom,
-                         double silenceTo) {
+                         double silenceTo, double beatWindow) {
   if (frames.size() < 3) throw std::invalid_argument("measureReaction: fewer than three frames");
   std::span<const RenderedFrame> measured = frames.subspan(1);
   Reaction r;
@@ -70,19 +70,12 @@ Reaction measureReaction(std::span<const RenderedFrame> frames, std::span<const 
   }
   r.correlation = xx > 0 && yy > 0 ? xy / std::sqrt(xx * yy) : 0.0;
 
-  for (double beat : beats) {
-    // The frame shown at the beat: frames before the first measured one
-    // (and beats after the last frame) do not count.
-    auto at = std::lower_bound(frames.begin(), frames.end(), beat,
-                               [](const RenderedFrame& f, double t) { return f.time < t; });
-    if (at == frames.begin() || at == frames.end()) continue;
-    r.onBeats += at->visualChange;
-    r.beatFrames++;
-  }
   for (const auto& f : measured) {
+    bool onBeat = std::any_of(beats.begin(), beats.end(), [&](double b) { return f.time >= b && f.time < b + beatWindow; });
+    if (onBeat) r.onBeats += f.visualChange, r.beatFrames++;
     if (f.time >= silenceFrom && f.time < silenceTo) r.inSilence += f.visualChange, r.silentFrames++;
   }
-  if (r.beatFrames == 0) throw std::invalid_argument("measureReaction: no beat among the frames");
+  if (r.beatFrames == 0) throw std::invalid_argument("measureReaction: no frame on a beat");
   if (r.silentFrames == 0) throw std::invalid_argument("measureReaction: no frame in the silent passage");
   r.onBeats /= double(r.beatFrames);
   r.inSilence /= double(r.silentFrames);

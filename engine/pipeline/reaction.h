@@ -21,19 +21,24 @@ struct RenderedFrame {
 // for a missing column or a malformed row.
 std::vector<RenderedFrame> readRenderCsv(const std::string& path);
 
+constexpr double kBeatWindow = 0.07;  // seconds
+
 struct Reaction {
   double correlation = 0;            // Pearson, visual change against onset strength
   double onBeats = 0, inSilence = 0; // mean visual change
-  size_t frames = 0, beatFrames = 0, silentFrames = 0;
+  size_t frames = 0, beatFrames = 0, silentFrames = 0;  // frames measured, on beats, silent
 
   double silenceShare() const;       // inSilence / onBeats (infinite without change on beats)
 };
 
-// The render's first frame (nothing to change from) is left out. A frame is
-// on a beat when it is the first shown at or after one of `beats`; silent
-// when its time is in [silenceFrom, silenceTo). Throws when the frames hold
-// fewer than three frames, no beat or no silent frame.
+// The render's first frame (nothing to change from) is left out. Frames on
+// a beat: those shown in the `beatWindow` seconds from one of `beats` (the
+// analyzer hears an attack a few milliseconds into it, so the picture
+// answers in the frame at the beat or the next; 70 ms is the usual tolerance
+// of beat tracking). Silent frames: those in [silenceFrom, silenceTo).
+// Throws when there are fewer than three frames, no frame on a beat or no
+// silent frame.
 Reaction measureReaction(std::span<const RenderedFrame> frames, std::span<const double> beats, double silenceFrom,
-                         double silenceTo);
+                         double silenceTo, double beatWindow = kBeatWindow);
 
 }  // namespace afterimage::pipeline

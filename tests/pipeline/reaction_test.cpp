@@ -20,8 +20,8 @@ namespace {
 namespace fs = std::filesystem;
 
 TEST(Reaction, CorrelationAndBeatAndSilenceMeans) {
-  // 10 fps; change = 2 * onset strength except one frame; beats at 0.25 and
-  // 0.5 land on the frames at 0.3 and 0.5.
+  // 10 fps; change = 2 * onset strength; beats at 0.25 and 0.5 catch the
+  // frames at 0.3 and 0.5 in their 70 ms.
   std::vector<RenderedFrame> frames;
   for (int i = 0; i < 10; ++i) {
     double onset = i % 3 == 0 ? 0.4 : 0.05;
@@ -36,6 +36,9 @@ TEST(Reaction, CorrelationAndBeatAndSilenceMeans) {
   EXPECT_EQ(r.silentFrames, 2u);  // 0.7 and 0.8
   EXPECT_NEAR(r.inSilence, (0.1 + 0.1) / 2, 1e-12);
   EXPECT_NEAR(r.silenceShare(), 0.1 / 0.45, 1e-12);
+  Reaction wide = measureReaction(frames, std::vector<double>{0.2}, 0.7, 0.9, 0.15);  // frames 0.2 and 0.3
+  EXPECT_EQ(wide.beatFrames, 2u);
+  EXPECT_NEAR(wide.onBeats, (0.1 + 0.8) / 2, 1e-12);
 
   for (auto& f : frames) f.visualChange = 1 - f.onsetStrength;  // against the music
   EXPECT_NEAR(measureReaction(frames, std::vector<double>{0.25}, 0.7, 0.9).correlation, -1.0, 1e-12);
@@ -84,7 +87,7 @@ TEST(Reaction, DefaultSetOnTheDemoTrackChangesOnBeatsAndRestsInSilence) {
   Reaction r = measureReaction(readRenderCsv(csv), beats, spec.silenceFrom, spec.silenceTo);
   std::printf("correlation of visual change with onset strength over %zu frames: %.3f (must be > 0.5)\n", r.frames,
               r.correlation);
-  std::printf("mean visual change: %.4f on %zu beats, %.4f in %zu silent frames: %.1f%% (must be < 20%%)\n",
+  std::printf("mean visual change: %.4f in %zu frames on beats, %.4f in %zu silent frames: %.1f%% (must be < 20%%)\n",
               r.onBeats, r.beatFrames, r.inSilence, r.silentFrames, 100 * r.silenceShare());
   EXPECT_GE(r.beatFrames, 10u);
   EXPECT_GE(r.silentFrames, 59u);
