@@ -104,6 +104,18 @@ int runLive(const CommandArgs& rawArgs) {
   gpu::Context context(options);
   std::printf("device: %s (%s)\n", context.info().name.c_str(), context.info().type.c_str());
 
+  pipeline::ShowOptions showOptions;
+  showOptions.modelDir = args.value("model", "");
+  showOptions.taeDir = args.value("tae", "");
+  showOptions.width = size.width, showOptions.height = size.height;
+  std::shared_ptr<const pipeline::Set> firstSet = watcher.current();
+  const pipeline::Set& first = *firstSet;
+  pipeline::Show show(context, firstSet, showOptions);
+  std::printf("set: %s (%s), model %s, %ux%u, %d step%s\n", first.name.c_str(), setPath.c_str(),
+              show.modelFolder().c_str(), show.generator().width(), show.generator().height(), first.steps,
+              first.steps == 1 ? "" : "s");
+
+  // After the model has loaded, so that the sound starts with the show.
   LiveAudioOptions audioOptions;
   audioOptions.input = args.value("input", "");
   audioOptions.file = args.value("audio-file", "");
@@ -114,20 +126,11 @@ int runLive(const CommandArgs& rawArgs) {
   analysis.sampleRate = sound.sampleRate();
   audio::LiveAnalysis analyzer([&sound](float* out, size_t n) { return sound.read(out, n); }, analysis);
 
-  pipeline::ShowOptions showOptions;
-  showOptions.modelDir = args.value("model", "");
-  showOptions.taeDir = args.value("tae", "");
-  showOptions.width = size.width, showOptions.height = size.height;
-  pipeline::Show show(context, watcher.current(), showOptions);
-  const pipeline::Set& first = *watcher.current();
-  std::printf("set: %s (%s), model %s, %ux%u, %d step%s\n", first.name.c_str(), setPath.c_str(),
-              show.modelFolder().c_str(), show.generator().width(), show.generator().height(), first.steps,
-              first.steps == 1 ? "" : "s");
-
   ui::FrameMailbox mailbox;
   ui::PresenterOptions presenterOptions;
   presenterOptions.output.monitor = args.flag("fullscreen") ? monitor : -1;
   presenterOptions.output.title = "Afterimage: " + first.name;
+  presenterOptions.panelHeight = 800;  // room for the set's prompts and gains
   ui::Presenter presenter(context, mailbox, presenterOptions);
   if (!args.flag("fullscreen") && args.value("monitor"))
     glfwSetWindowPos(presenter.output().window(), monitors[size_t(monitor)].x + 40, monitors[size_t(monitor)].y + 40);
@@ -137,7 +140,9 @@ int runLive(const CommandArgs& rawArgs) {
   ui::PanelModel model;
 
   auto start = Clock::now();
-  LiveGenerator generator(show, analyzer, watcher, mailbox, first.fps);
+  // One queue for both (lavapipe): the generator leaves it idle half the time.
+  double idle = context.separatePresentationQueue() ? 0.0 : 0.5;
+  LiveGenerator generator(show, analyzer, watcher, mailbox, first.fps, idle);
   EventLog log(presenter, generator, start);
   if (!screenshots.empty()) std::filesystem::create_directories(screenshots);
 

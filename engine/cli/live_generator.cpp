@@ -16,8 +16,13 @@ constexpr double kPresentDelaySeconds = 1.0 / 60;
 }  // namespace
 
 LiveGenerator::LiveGenerator(pipeline::Show& show, audio::LiveAnalysis& analysis, pipeline::SetWatcher& watcher,
-                             ui::FrameMailbox& mailbox, double maxFps)
-    : show_(show), analysis_(analysis), watcher_(watcher), mailbox_(mailbox), maxFps_(maxFps) {
+                             ui::FrameMailbox& mailbox, double maxFps, double idleFraction)
+    : show_(show),
+      analysis_(analysis),
+      watcher_(watcher),
+      mailbox_(mailbox),
+      maxFps_(maxFps),
+      idleFraction_(std::clamp(idleFraction, 0.0, 0.9)) {
   setVersion_ = watcher.version();
   cues_.reserve(16);
   cuesTaken_.reserve(16);
@@ -126,6 +131,9 @@ void LiveGenerator::run() {
     }
     next += period;
     if (next < now) next = now;  // too slow: no catching up
+    auto rest = std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(frameSeconds_ * idleFraction_ / (1 - idleFraction_)));
+    if (next < now + rest) next = now + rest;
     std::this_thread::sleep_until(next);
   }
 }
