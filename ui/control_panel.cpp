@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <string>
 
 namespace afterimage::ui {
 namespace {
@@ -132,9 +131,8 @@ void drawSet(const PanelModel& model, ControlState& state, double now) {
     ImGui::PushID(m.scene * 1000 + m.index + 1000);
     double gain = m.gain;
     double speed = std::max(std::fabs(gain) * 0.01, 0.0005);
-    std::string label = (m.scene < 0 ? "" : "scene: ") + m.label;
     ImGui::SetNextItemWidth(-200);
-    if (ImGui::DragScalar(label.c_str(), ImGuiDataType_Double, &gain, float(speed), nullptr, nullptr, "gain %.4g"))
+    if (ImGui::DragScalar(m.label.c_str(), ImGuiDataType_Double, &gain, float(speed), nullptr, nullptr, "gain %.4g"))
       state.editMappingGain(m.scene, m.index, gain, now);
     ImGui::PopID();
   }

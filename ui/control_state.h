@@ -58,7 +58,7 @@ struct PresenterStats {
 
 // What the panel shows of the set, to edit.
 struct MappingView {
-  std::string label;  // "low -> zoom"
+  std::string label;  // "low -> zoom", "tunnel: mid -> prompt.1.weight"
   int scene = -1;     // -1: the set's own mapping
   int index = 0;      // in that list
   double gain = 1;

@@ -43,8 +43,8 @@ size_t LiveAudio::read(float* out, size_t count) {
   if (unplugged()) {
     // Drain what arrives so nothing is heard, as if the cable were out.
     float sink[256];
-    if (capture_) while (capture_->read(sink, 256) > 0) {}
-    if (player_) while (player_->read(sink, 256) > 0) {}
+    while ((capture_ ? capture_->read(sink, 256) : player_->read(sink, 256)) > 0) {
+    }
     return 0;
   }
   return capture_ ? capture_->read(out, count) : player_->read(out, count);

@@ -68,7 +68,7 @@ void LiveGenerator::frame() {
   audio::FeatureSnapshot latest = analysis_.latest();
   double showTime = std::max(lastShowTime_, latest.time + frameSeconds_ + kPresentDelaySeconds);
   lastShowTime_ = showTime;
-  const pipeline::GenParams& params = show_.frame(latest, showTime);
+  show_.frame(latest, showTime);
 
   auto pixels = show_.pixels();
   ui::HostFrame& slot = mailbox_.writeSlot();
@@ -77,7 +77,6 @@ void LiveGenerator::frame() {
   slot.time = showTime;
   mailbox_.publish();
   frames_++;
-  (void)params;
 }
 
 void LiveGenerator::run() {
@@ -91,7 +90,7 @@ void LiveGenerator::run() {
     try {
       frame();
       double seconds = std::chrono::duration<double>(Clock::now() - begin).count();
-      frameSeconds_ = 0.9 * frameSeconds_ + 0.1 * seconds;
+      frameSeconds_ = frames_.load() == 1 ? seconds : 0.9 * frameSeconds_ + 0.1 * seconds;
       std::lock_guard lock(mutex_);
       stats_.frames = frames_.load();
       stats_.error.clear();
