@@ -18,5 +18,6 @@ int runAnalyze(const CommandArgs& args);
 int runRender(const CommandArgs& args);
 int runDemoTrack(const CommandArgs& args);
 int runWindowTest(const CommandArgs& args);
+int runLive(const CommandArgs& args);
 
 }  // namespace afterimage::cli

@@ -1,7 +1,7 @@
 // Offline render of a set over a track: a fixed frame clock, the live
-// mode's analyzer, conductor and generator, frames and audio into a video
-// (or PNG frames), and a CSV row per frame of the features and of how much
-// the picture changed.
+// mode's analyzer and its Show (conductor and generator, show.h), frames
+// and audio into a video (or PNG frames), and a CSV row per frame of the
+// features and of how much the picture changed.
 #pragma once
 #include <cstdint>
 #include <functional>
