@@ -3,6 +3,7 @@
 # packages it is missing, builds with CMake (Release), then runs.
 #   ./afterimage.sh demo    run the main job on the embedded defaults
 #   ./afterimage.sh test    build and run the whole test suite (ctest)
+#   ./afterimage.sh live [ARGS]  the show: output window and control panel (afterimage live ARGS)
 #   ./afterimage.sh build   only build; ./afterimage.sh run ARGS... runs build/afterimage ARGS
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -62,13 +63,18 @@ case "$command" in
     install_missing "${BUILD_PACKAGES[@]}"
     build
     ;;
+  live)
+    install_missing "${BUILD_PACKAGES[@]}"
+    build
+    exec "$BUILD_DIR/afterimage" live "$@"
+    ;;
   run)
     install_missing "${BUILD_PACKAGES[@]}"
     build
     exec "$BUILD_DIR/afterimage" "$@"
     ;;
   *)
-    sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
     [ "$command" = help ] || exit 1
     ;;
 esac

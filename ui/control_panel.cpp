@@ -109,6 +109,40 @@ void drawScenes(const PanelModel& model, ControlState& state, double now) {
   }
 }
 
+// The set's prompts and mapping gains, edited in place: each change becomes
+// an event for the show, which applies it to its set; "Save set" writes it.
+void drawSet(const PanelModel& model, ControlState& state, double now) {
+  const SetView& set = model.set;
+  ImGui::TextWrapped("%s%s", set.file.c_str(), set.unsaved ? "  (edited, not saved)" : "");
+  for (int i = 0; i < int(set.scenePrompts.size()); ++i) {
+    ImGui::PushID(i);
+    // ImGui keeps its own copy of the text while the field is active, so a
+    // buffer filled from the model each frame does not fight the typing.
+    char buffer[512];
+    std::snprintf(buffer, sizeof buffer, "%s", set.scenePrompts[size_t(i)].c_str());
+    const char* name = i < int(model.sceneNames.size()) ? model.sceneNames[size_t(i)].c_str() : "scene";
+    ImGui::SetNextItemWidth(-120);
+    if (ImGui::InputText(name, buffer, sizeof buffer, ImGuiInputTextFlags_EnterReturnsTrue))
+      state.editScenePrompts(i, buffer, now);
+    ImGui::PopID();
+  }
+  if (!set.scenePrompts.empty()) ImGui::TextDisabled("prompts or styles as \"a:0.7, b:0.3\"; Enter applies");
+  for (const MappingView& m : set.mappings) {
+    ImGui::PushID(m.scene * 1000 + m.index + 1000);
+    double gain = m.gain;
+    double speed = std::max(std::fabs(gain) * 0.01, 0.0005);
+    ImGui::SetNextItemWidth(-200);
+    if (ImGui::DragScalar(m.label.c_str(), ImGuiDataType_Double, &gain, float(speed), nullptr, nullptr, "gain %.4g"))
+      state.editMappingGain(m.scene, m.index, gain, now);
+    ImGui::PopID();
+  }
+  if (ImGui::Button("Save set [Ctrl+S]")) state.saveSet(now);
+  if (!set.message.empty()) {
+    ImGui::SameLine();
+    ImGui::TextWrapped("%s", set.message.c_str());
+  }
+}
+
 }  // namespace
 
 void drawControlPanel(const PanelModel& model, ControlState& state, double now) {
@@ -121,6 +155,8 @@ void drawControlPanel(const PanelModel& model, ControlState& state, double now) 
   if (ImGui::CollapsingHeader("Output", ImGuiTreeNodeFlags_DefaultOpen)) drawOutput(model, state);
   if (ImGui::CollapsingHeader("Audio", ImGuiTreeNodeFlags_DefaultOpen)) drawAudio(model, state, now);
   if (ImGui::CollapsingHeader("Scenes [1-9]", ImGuiTreeNodeFlags_DefaultOpen)) drawScenes(model, state, now);
+  if (!model.set.file.empty() && ImGui::CollapsingHeader("Set", ImGuiTreeNodeFlags_DefaultOpen))
+    drawSet(model, state, now);
   ImGui::End();
 }
 

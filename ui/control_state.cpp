@@ -9,4 +9,14 @@ void ControlState::tap(double time) {
 
 void ControlState::cue(int scene, double time) { events.push_back({ControlEvent::Kind::Cue, time, scene}); }
 
+void ControlState::editMappingGain(int scene, int mapping, double gain, double time) {
+  events.push_back({ControlEvent::Kind::MappingGain, time, scene, mapping, gain});
+}
+
+void ControlState::editScenePrompts(int scene, std::string text, double time) {
+  events.push_back({ControlEvent::Kind::ScenePrompts, time, scene, -1, 0, std::move(text)});
+}
+
+void ControlState::saveSet(double time) { events.push_back({ControlEvent::Kind::SaveSet, time}); }
+
 }  // namespace afterimage::ui

@@ -15,10 +15,13 @@
 namespace afterimage::ui {
 
 struct ControlEvent {
-  enum class Kind { Tap, Cue };
+  enum class Kind { Tap, Cue, MappingGain, ScenePrompts, SaveSet };
   Kind kind = Kind::Tap;
   double time = 0;  // seconds on the presenter's clock (glfwGetTime)
-  int scene = -1;   // Cue: the scene index
+  int scene = -1;   // Cue, ScenePrompts: the scene index; MappingGain: the mapping's scene, -1 the set's own
+  int mapping = -1; // MappingGain: its index in that list
+  double value = 0; // MappingGain: the new gain
+  std::string text; // ScenePrompts: the new mix, "plasma:0.7, tunnel:0.3"
 };
 
 struct ControlState {
@@ -32,6 +35,10 @@ struct ControlState {
 
   void tap(double time);
   void cue(int scene, double time);
+  // Edits of the set (the show applies them to its set) and saving it.
+  void editMappingGain(int scene, int mapping, double gain, double time);
+  void editScenePrompts(int scene, std::string text, double time);
+  void saveSet(double time);
 };
 
 struct StageTiming {
@@ -49,6 +56,22 @@ struct PresenterStats {
   std::string message;            // e.g. a monitor that could not be used
 };
 
+// What the panel shows of the set, to edit.
+struct MappingView {
+  std::string label;  // "low -> zoom", "tunnel: mid -> prompt.1.weight"
+  int scene = -1;     // -1: the set's own mapping
+  int index = 0;      // in that list
+  double gain = 1;
+};
+
+struct SetView {
+  std::string file;                      // where "Save set" writes
+  std::vector<std::string> scenePrompts; // per scene, as a mix
+  std::vector<MappingView> mappings;     // the set's own, then the active scene's
+  bool unsaved = false;                  // edited in the panel since the last load or save
+  std::string message;                   // the last edit's or save's outcome
+};
+
 struct PanelModel {
   audio::FeatureSnapshot features;
   bool audioLive = false;        // features are coming from a source now
@@ -59,6 +82,7 @@ struct PanelModel {
   double generatedFps = 0;
   std::vector<StageTiming> stages;  // per-stage times of the generator (GPU ms)
   std::string status;            // one line, e.g. the last set error
+  SetView set;                   // empty when the show has no editable set
 
   // Filled by the Presenter before drawing.
   PresenterStats presenter;

@@ -4,7 +4,12 @@
 
 namespace afterimage::ui {
 
-bool applyShortcut(int key, double time, ControlState& state) {
+bool applyShortcut(int key, double time, ControlState& state, int mods) {
+  if (mods & GLFW_MOD_CONTROL) {
+    if (key != GLFW_KEY_S) return false;
+    state.saveSet(time);
+    return true;
+  }
   switch (key) {
     case GLFW_KEY_SPACE: state.tap(time); return true;
     case GLFW_KEY_B: state.blackout = !state.blackout; return true;

@@ -24,11 +24,11 @@ Presenter::~Presenter() {
   output_.reset();
 }
 
-void Presenter::onKey(GLFWwindow* window, int key, int, int action, int) {
+void Presenter::onKey(GLFWwindow* window, int key, int, int action, int mods) {
   auto* self = static_cast<Presenter*>(glfwGetWindowUserPointer(window));
   if (!self || !self->keyTarget_ || action != GLFW_PRESS) return;
   if (window == self->panel_->window() && self->panel_->typing()) return;
-  applyShortcut(key, glfwGetTime(), *self->keyTarget_);
+  applyShortcut(key, glfwGetTime(), *self->keyTarget_, mods);
 }
 
 void Presenter::applyOutputMonitor(ControlState& state) {

@@ -13,6 +13,7 @@
 #include "engine/cli/bench_support.h"
 #include "engine/models/diffusion_model.h"
 #include "engine/pipeline/generator.h"
+#include "engine/text/prompt_mix.h"
 
 namespace afterimage::cli {
 namespace {
@@ -46,7 +47,7 @@ std::vector<gpu::StageTime> frameStages(const std::vector<gpu::StageTime>& times
 }  // namespace
 
 int benchFrame(const CommandArgs& rawArgs) {
-  Arguments args(rawArgs, {"gpu", "model", "tae", "size", "steps", "frames"}, {});
+  Arguments args(rawArgs, {"gpu", "model", "tae", "size", "steps", "frames", "prompt"}, {});
   auto dir = args.value("model");
   if (!dir)
     throw UsageError("--model DIR is required: a diffusers-layout folder (SD-Turbo, tests/golden/models/tiny_pipeline, "
@@ -66,7 +67,12 @@ int benchFrame(const CommandArgs& rawArgs) {
   double buildMs = millisecondsSince(buildStart);
 
   pipeline::GenParams params;
-  params.prompts = {{"an abstract light painting", 0.6f}, {"a misty forest at dawn", 0.4f}};
+  // A style-token model (the default) takes style names; a text model any prompt.
+  const models::StyleTable* styles = model.styles();
+  std::string fallback = "an abstract light painting:0.6, a misty forest at dawn:0.4";
+  if (styles) fallback = styles->names().front() + ":0.6, " + styles->names()[std::min<size_t>(1, styles->names().size() - 1)] + ":0.4";
+  std::string mix = args.value("prompt", fallback);
+  for (const auto& part : text::parsePromptMix(mix)) params.prompts.push_back({part.text, part.weight});
   generator.frame(params);  // encodes the prompts, compiles nothing more
   std::printf("device: %s (%s)\nmodel: %s, %.1fM parameters\nframe: %ux%u, %d UNet step(s); plan %.0f MiB "
               "activations, %.1f MiB state, %zu steps, recorded in %.0f ms\n",

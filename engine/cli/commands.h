@@ -19,5 +19,6 @@ int runRender(const CommandArgs& args);
 int runDemoTrack(const CommandArgs& args);
 int runReaction(const CommandArgs& args);
 int runWindowTest(const CommandArgs& args);
+int runLive(const CommandArgs& args);
 
 }  // namespace afterimage::cli

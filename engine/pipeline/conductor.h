@@ -42,6 +42,8 @@ class Conductor {
   }
 
   int scene() const { return scene_; }
+  // The scene cued and waiting for its bar; -1 when none.
+  int cuedScene() const { return cue_ ? *cue_ : -1; }
   const MusicalTime& musicalTime() const { return time_; }
   // The noise walk's position in seeds (its whole part picks the seeds).
   double seedPosition() const { return seedPosition_; }

@@ -26,4 +26,19 @@ std::string defaultModelFolder() {
                            "; set AFTERIMAGE_DEFAULT_MODEL or give the set a model folder)");
 }
 
+std::string defaultSetFile() {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> candidates;
+  std::error_code ec;
+  fs::path executable = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) candidates.push_back(executable.parent_path().parent_path() / "sets" / "default.toml");
+  candidates.push_back(fs::path(AFTERIMAGE_SOURCE_DIR) / "sets" / "default.toml");
+  std::string looked;
+  for (const auto& c : candidates) {
+    if (fs::is_regular_file(c)) return c.string();
+    looked += (looked.empty() ? "" : ", ") + c.string();
+  }
+  throw std::runtime_error("the default set is not there (looked at " + looked + "; give one with --set FILE)");
+}
+
 }  // namespace afterimage::pipeline

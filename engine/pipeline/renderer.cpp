@@ -10,12 +10,9 @@
 #include "audio/analyzer.h"
 #include "audio/file_source.h"
 #include "audio/offline_analysis.h"
-#include "engine/models/diffusion_model.h"
-#include "engine/pipeline/conductor.h"
-#include "engine/pipeline/default_model.h"
 #include "engine/pipeline/frame_features.h"
-#include "engine/pipeline/generator.h"
 #include "engine/pipeline/set_file.h"
+#include "engine/pipeline/show.h"
 #include "engine/pipeline/video_writer.h"
 
 namespace afterimage::pipeline {
@@ -41,10 +38,7 @@ const char* kCsvHeader =
 RenderResult render(const RenderOptions& o, const std::function<void(const RenderProgress&)>& progress) {
   auto start = Clock::now();
   if (o.fps <= 0 || o.fps > 240) throw std::invalid_argument("render: fps must be in (0, 240]");
-  Set set = loadSet(o.setPath);
-  std::string modelDir = !o.modelDir.empty()       ? o.modelDir
-                         : set.usesDefaultModel() ? defaultModelFolder()
-                                                  : set.modelFolder().string();
+  auto set = std::make_shared<const Set>(loadSet(o.setPath));
 
   int rate = 0;
   std::vector<float> samples = audio::readMonoFile(o.audioPath, &rate);
@@ -66,19 +60,12 @@ RenderResult render(const RenderOptions& o, const std::function<void(const Rende
   if (snapshots.empty()) throw std::runtime_error(o.audioPath + ": too short to analyse");
 
   gpu::Context context({.gpu = o.gpu});
-  models::ModelFiles files;
-  try {
-    files = models::findModelFiles(modelDir, o.taeDir);
-  } catch (const models::ModelFolderError& e) {
-    throw std::runtime_error(o.setPath + ": model \"" + set.model + "\": " + e.what());
-  }
-  models::DiffusionModel model(context, files);
-  GeneratorOptions generatorOptions;
-  generatorOptions.width = o.width ? o.width : uint32_t(set.width);
-  generatorOptions.height = o.height ? o.height : uint32_t(set.height);
-  generatorOptions.steps = uint32_t(set.steps);
-  Generator generator(context, model, generatorOptions);
-  Conductor conductor(set);
+  ShowOptions showOptions;
+  showOptions.modelDir = o.modelDir;
+  showOptions.taeDir = o.taeDir;
+  showOptions.width = o.width, showOptions.height = o.height;
+  Show show(context, set, showOptions);
+  const Generator& generator = show.generator();
 
   VideoWriter video({o.output, generator.width(), generator.height(), o.fps, o.audioPath, from});
   RenderResult result;
@@ -91,7 +78,6 @@ RenderResult render(const RenderOptions& o, const std::function<void(const Rende
 
   auto frames = uint64_t(std::floor((to - from) * o.fps));
   std::vector<uint8_t> previous;
-  GenParams params;
   size_t heard = 0, lastHeard = 0;
   for (uint64_t n = 0; n < frames; ++n) {
     double t = from + double(n) / o.fps;
@@ -104,9 +90,8 @@ RenderResult render(const RenderOptions& o, const std::function<void(const Rende
     if (n > 0 && heard == lastHeard) s.onset = s.beat = false;
     lastHeard = heard;
 
-    conductor.frame(s, t, params);
-    generator.frame(params);
-    auto pixels = generator.pixels();
+    const GenParams& params = show.frame(s, t);
+    auto pixels = show.pixels();
     double change = visualChange(pixels, previous);
     previous.assign(pixels.begin(), pixels.end());
     video.write(pixels);

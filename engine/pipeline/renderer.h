@@ -1,8 +1,8 @@
 // Offline render of a set over a track: a fixed frame clock, the live
-// mode's analyzer, conductor and generator, frames and audio into a video
-// (or PNG frames), and a CSV row per frame of the features (the frame's:
-// frame_features.h) and of how much the picture changed (reaction.h reads
-// it back).
+// mode's analyzer and its Show (conductor and generator, show.h), frames
+// and audio into a video (or PNG frames), and a CSV row per frame of the
+// features (the frame's: frame_features.h) and of how much the picture
+// changed (reaction.h reads it back).
 #pragma once
 #include <cstdint>
 #include <functional>

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <imgui.h>
 
+#include <memory>
+
 #include "ui/control_panel.h"
 
 namespace afterimage::ui {
@@ -54,6 +56,22 @@ TEST_F(ControlPanel, DrawsAFullModelAndLeavesTheStateAlone) {
   EXPECT_TRUE(state.events.empty());
   EXPECT_FALSE(state.blackout);
   EXPECT_EQ(state.outputMonitor, 1);
+}
+
+TEST_F(ControlPanel, DrawsTheSetSectionOnlyWithASet) {
+  PanelModel model;
+  model.sceneNames = {"intro", "drop"};
+  int without = drawFrame(model, *std::make_unique<ControlState>());
+  model.set.file = "sets/default.toml";
+  model.set.scenePrompts = {"plasma:0.7, tunnel:0.3", "smoke"};
+  model.set.mappings = {{"low -> zoom", -1, 0, 0.03}, {"mid -> prompt.1.weight", 1, 0, 0.6}};
+  model.set.unsaved = true;
+  model.set.message = "saved";
+  ControlState state;
+  int with = drawFrame(model, state);
+  std::printf("vertices: without a set %d, with one %d\n", without, with);
+  EXPECT_GT(with, without + 200);  // two prompt fields, two gains, the save button
+  EXPECT_TRUE(state.events.empty());  // drawing edits nothing
 }
 
 }  // namespace

@@ -83,6 +83,17 @@ TEST(Shortcuts, EscapeLeavesFullscreen) {
   EXPECT_EQ(state.outputMonitor, -1);
 }
 
+TEST(Shortcuts, CtrlSSavesTheSetAndCtrlLeavesTheOthersAlone) {
+  ControlState state;
+  EXPECT_TRUE(applyShortcut(GLFW_KEY_S, 4.0, state, GLFW_MOD_CONTROL));
+  ASSERT_EQ(state.events.size(), 1u);
+  EXPECT_EQ(state.events[0].kind, ControlEvent::Kind::SaveSet);
+  EXPECT_FALSE(applyShortcut(GLFW_KEY_B, 4.1, state, GLFW_MOD_CONTROL));
+  EXPECT_FALSE(state.blackout);
+  EXPECT_FALSE(applyShortcut(GLFW_KEY_S, 4.2, state));  // S alone is nothing
+  EXPECT_EQ(state.events.size(), 1u);
+}
+
 TEST(Letterbox, WiderWindowGetsBarsLeftAndRight) {
   PixelRect r = letterbox(512, 512, 1920, 1080);
   EXPECT_EQ(r.x, 420);

@@ -13,6 +13,7 @@
 #include <regex>
 
 #include "engine/image/png_image.h"
+#include "screenshot_checks.h"
 #include "virtual_display.h"
 #include "tests/support/run_command.h"
 
@@ -23,43 +24,9 @@ using afterimage::testing::CommandResult;
 
 CommandResult run(const std::string& command) { return afterimage::testing::runCommand(command); }
 
-// Standard deviation of the luma of a region (columns x0..x1).
-double lumaDeviation(const image::Image& image, uint32_t x0, uint32_t x1) {
-  size_t plane = size_t(image.width) * image.height;
-  double sum = 0, squares = 0;
-  size_t count = 0;
-  for (uint32_t y = 0; y < image.height; ++y) {
-    for (uint32_t x = x0; x < x1; ++x) {
-      size_t i = size_t(y) * image.width + x;
-      double l = 0.299 * image.planar[i] + 0.587 * image.planar[plane + i] + 0.114 * image.planar[2 * plane + i];
-      sum += l;
-      squares += l * l;
-      ++count;
-    }
-  }
-  double mean = sum / count;
-  return std::sqrt(std::max(0.0, squares / count - mean * mean));
-}
-
-double brightest(const image::Image& image, uint32_t x0, uint32_t x1) {
-  size_t plane = size_t(image.width) * image.height;
-  float peak = 0;
-  for (int c = 0; c < 3; ++c)
-    for (uint32_t y = 0; y < image.height; ++y)
-      for (uint32_t x = x0; x < x1; ++x) peak = std::max(peak, image.planar[c * plane + size_t(y) * image.width + x]);
-  return peak;
-}
-
-// Fraction of pixels whose colour moved by more than 0.1 in some channel.
-double changedFraction(const image::Image& a, const image::Image& b) {
-  size_t plane = size_t(a.width) * a.height, changed = 0;
-  for (size_t i = 0; i < plane; ++i) {
-    bool moved = false;
-    for (int c = 0; c < 3; ++c) moved |= std::fabs(a.planar[c * plane + i] - b.planar[c * plane + i]) > 0.1f;
-    changed += moved;
-  }
-  return double(changed) / plane;
-}
+using testing::brightest;
+using testing::changedFraction;
+using testing::lumaDeviation;
 
 // Runs window-test on its own Xvfb with the validation layer, screenshots
 // into a fresh folder; lavapipe unless AFTERIMAGE_GPU says otherwise (a

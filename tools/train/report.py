@@ -88,19 +88,23 @@ def thumbnails(images, size=96):
 
 
 def training_summary(work):
-    lines = []
-    ae = torch.load(Path(work) / "ae.pt", weights_only=False)["state"]
-    unet = torch.load(Path(work) / "unet.pt", weights_only=False)["state"]
-    lines.append(f"- autoencoder: {ae['step']} steps (batch 16 crops of 64x64) in {ae['seconds'] / 60:.0f} min")
-    lines.append(f"- UNet: {unet['step']} steps (batch 32 latent crops of 16x16, every fourth step 8 whole 32x32 "
-                 f"latents) in {unet['seconds'] / 60:.0f} min")
-    for name, losses, col in (("autoencoder reconstruction (L1 + MSE)", ae["losses"], 1),
-                              ("UNet v-prediction MSE", unet["losses"], 1)):
-        arr = np.array([l[col] for l in losses])
-        marks = sorted(set(int(x) for x in np.linspace(0, len(arr) - 1, 9)))
-        window = max(len(arr) // 20, 1)
-        points = [f"{i + 1}: {arr[max(0, i - window + 1):i + 1].mean():.4f}" for i in marks]
-        lines.append(f"- {name}, mean of the last {window} steps at step: " + ", ".join(points))
+    """From summary.json, which train.py's export writes into --work."""
+    summary = json.loads((Path(work) / "summary.json").read_text())
+    lines = [f"- trained on: {summary['device']}"]
+    ae = summary["ae"]
+    lines.append(f"- autoencoder: {ae['step']} steps (batch {ae.get('batch', 16)} crops of {ae.get('crop', 64)}x"
+                 f"{ae.get('crop', 64)}) in {ae['seconds'] / 60:.1f} min")
+    for name, what in (("unet", "teacher UNet (v-prediction)"), ("distill", "few-step student (distillation)")):
+        if name in summary:
+            st = summary[name]
+            lines.append(f"- {what}: {st['step']} steps (batch {st.get('batch', 32)}) in {st['seconds'] / 60:.1f} min")
+    curves = [("autoencoder reconstruction (L1 + MSE)", ae["losses"]), ("teacher v-prediction MSE", summary["unet"]["losses"])]
+    if "distill" in summary:
+        curves.append(("student x0 error against the teacher's 8-step DDIM (weighted)", summary["distill"]["losses"]))
+    for name, losses in curves:
+        steps, values = np.array([l[0] for l in losses]), np.array([l[1] for l in losses])
+        marks = sorted(set(int(x) for x in np.linspace(0, len(values) - 1, 7)))
+        lines.append(f"- {name}, logged mean at step: " + ", ".join(f"{steps[i]}: {values[i]:.4f}" for i in marks))
     return "\n".join(lines)
 
 

@@ -2,7 +2,7 @@
 only (tools/train/data.py), on CPU or CUDA, seeded and resumable:
 
     /work/venv/bin/python tools/train/train.py all --work /tmp/afterimage_train \
-        --ae-minutes 20 --unet-minutes 45 --out sets/models/default
+        --ae-minutes 20 --unet-minutes 45 --distill-minutes 20 --out sets/models/default
 
 Stages (each resumes from its checkpoint in --work; `all` runs those not done):
   data     pictures per style, 256x256, cached as uint8 shards
@@ -15,12 +15,20 @@ Stages (each resumes from its checkpoint in --work; `all` runs those not done):
            style tokens (cross-attention context [T, D] per style); the
            v-prediction objective with a DDIM schedule whose trailing
            timesteps 999/749/499/249 (the 1-, 2- and 4-step schedules) get
-           half of the samples; EMA weights are exported
-  export   fp16 safetensors in diffusers layout + styles/ + model_index.json
+           half of the samples; this is the many-step teacher
+  distill  the few-step student (starts as the teacher): for the engine's own
+           schedules (trailing txt2img and the live stream img2img schedule
+           at any strength, 1, 2 or 4 steps) one student DDIM step from t to
+           the next timestep is trained to land where the teacher's DDIM
+           sampler lands in many small steps (progressive-distillation style,
+           in one stage); its EMA weights are exported
+  export   fp16 safetensors in diffusers layout + styles/ + model_index.json,
+           and summary.json (steps, times, loss curves) in --work for report.py
 """
 import argparse
 import json
 import math
+import multiprocessing
 import os
 import shutil
 import sys
@@ -101,20 +109,45 @@ def log(work, line):
         f.write(line + "\n")
 
 
+def autocast(args):
+    """bf16 autocast on CUDA (the small convolutions are launch- and bandwidth-bound; bf16 halves the traffic),
+    plain f32 on CPU."""
+    return torch.autocast("cuda", dtype=torch.bfloat16, enabled=args.device == "cuda")
+
+
+def cosine_lr(base, step, elapsed, budget, warmup=200):
+    """Warm-up over the first steps, then a cosine decay over the stage's time budget to 10% of base."""
+    progress = min(1.0, elapsed / max(budget, 1e-9))
+    return base * min(1.0, (step + 1) / warmup) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
+def ema_update(model, ema, decay):
+    with torch.no_grad():
+        torch._foreach_lerp_(list(ema.parameters()), list(model.parameters()), 1 - decay)
+
+
 # ---------------------------------------------------------------- data
+def _pictures(job):
+    style, first, end = job
+    torch.set_num_threads(1)
+    return np.stack([(make_image(style, seed).numpy() * 255).round().astype(np.uint8) for seed in range(first, end)])
+
+
 def stage_data(args):
     shards = Path(args.work) / "data"
     shards.mkdir(parents=True, exist_ok=True)
-    for s, style in enumerate(STYLES):
-        path = shards / f"{style}.npy"
-        if path.exists() and np.load(path, mmap_mode="r").shape[0] >= args.per_style:
-            continue
-        start = time.time()
-        # seeds 0..per_style-1 train; held-out pictures use seeds from 1_000_000 (report.py)
-        pics = np.stack([(make_image(style, seed).numpy() * 255).round().astype(np.uint8)
-                         for seed in range(args.per_style)])
-        np.save(path, pics)
-        log(args.work, f"data: {style}: {len(pics)} pictures in {time.time() - start:.0f} s")
+    todo = [style for style in STYLES if not ((shards / f"{style}.npy").exists()
+                                              and np.load(shards / f"{style}.npy", mmap_mode="r").shape[0] >= args.per_style)]
+    start = time.time()
+    # seeds 0..per_style-1 train; held-out pictures use seeds from 1_000_000 (report.py). Every picture depends
+    # only on (style, seed), so the worker count changes nothing but the time.
+    chunk = 40
+    with multiprocessing.get_context("spawn").Pool(max(1, args.workers)) as pool:
+        for style in todo:
+            jobs = [(style, a, min(a + chunk, args.per_style)) for a in range(0, args.per_style, chunk)]
+            pics = np.concatenate(pool.map(_pictures, jobs))
+            np.save(shards / f"{style}.npy", pics)
+            log(args.work, f"data: {style}: {len(pics)} pictures ({time.time() - start:.0f} s)")
 
 
 def load_pictures(work):
@@ -129,25 +162,46 @@ def load_pictures(work):
 # ---------------------------------------------------------------- autoencoder
 def stage_ae(args):
     ckpt = Path(args.work) / "ae.pt"
+    dev = args.device
     torch.manual_seed(args.seed)
-    vae = init_ae(ae_model())
+    vae = init_ae(ae_model()).to(dev)
     opt = torch.optim.AdamW(vae.parameters(), lr=1e-3, weight_decay=0.0)
-    state = {"step": 0, "seconds": 0.0, "losses": []}
+    state = {"step": 0, "seconds": 0.0, "losses": [], "batch": args.ae_batch, "crop": args.ae_crop}
     if ckpt.exists():
-        saved = torch.load(ckpt, weights_only=False)
+        saved = torch.load(ckpt, weights_only=False, map_location=dev)
         vae.load_state_dict(saved["model"]), opt.load_state_dict(saved["opt"]), state.update(saved["state"])
+    budget = args.ae_minutes * 60
+    if state["seconds"] >= budget:
+        return
     pics, _ = load_pictures(args.work)
-    rng = np.random.default_rng(args.seed + state["step"])
-    crop, batch = 64, 16
+    pics = torch.from_numpy(pics).to(dev)
+    gen = torch.Generator(device=dev).manual_seed(args.seed + state["step"])
+    crop, batch = args.ae_crop, args.ae_batch
     start, last_save = time.time() - state["seconds"], time.time()
-    while time.time() - start < args.ae_minutes * 60:
-        idx = rng.integers(0, len(pics), batch)
-        ys, xs = rng.integers(0, SIZE - crop + 1, batch) // 8 * 8, rng.integers(0, SIZE - crop + 1, batch) // 8 * 8
-        x = torch.from_numpy(np.stack([pics[i, :, y:y + crop, x_:x_ + crop] for i, y, x_ in zip(idx, ys, xs)]))
+
+    def save():
+        state["seconds"] = time.time() - start
+        torch.save({"model": vae.state_dict(), "opt": opt.state_dict(), "state": state}, ckpt)
+
+    def randint(high, n):
+        return torch.randint(0, high, (n,), generator=gen, device=dev)
+
+    while time.time() - start < budget:
+        # per-sample crops at multiples of 8 (the latent grid), half of them mirrored
+        idx = randint(len(pics), batch)
+        ys, xs = randint((SIZE - crop) // 8 + 1, batch) * 8, randint((SIZE - crop) // 8 + 1, batch) * 8
+        r = torch.arange(crop, device=dev)
+        rows, cols = (ys[:, None] + r)[:, None, :, None], (xs[:, None] + r)[:, None, None, :]
+        x = pics[idx[:, None, None, None], torch.arange(3, device=dev)[None, :, None, None], rows, cols]
         x = x.float() / 255
-        lat = encode(vae, x)
-        noisy = lat + 0.1 * torch.randn_like(lat) * (torch.rand(batch, 1, 1, 1) < 0.5)  # robust to imperfect latents
-        out = decode(vae, noisy)
+        flip = torch.rand(batch, generator=gen, device=dev) < 0.5
+        x = torch.where(flip[:, None, None, None], x.flip(-1), x)
+        with autocast(args):
+            lat = encode(vae, x)
+            noisy = lat + 0.1 * torch.randn(lat.shape, generator=gen, device=dev) * (
+                torch.rand(batch, 1, 1, 1, generator=gen, device=dev) < 0.5)  # robust to imperfect latents
+            out = decode(vae, noisy)
+        out, lat = out.float(), lat.float()
         rec = F.l1_loss(out, x) + F.mse_loss(out, x)
         grad = F.l1_loss(out.diff(dim=-1), x.diff(dim=-1)) + F.l1_loss(out.diff(dim=-2), x.diff(dim=-2))
         mean, var = lat.mean(dim=(0, 2, 3)), lat.var(dim=(0, 2, 3))
@@ -157,27 +211,28 @@ def stage_ae(args):
         # sits for thousands of steps at greyscale reconstructions.
         chroma = F.mse_loss(out - out.mean(1, keepdim=True), x - x.mean(1, keepdim=True))
         loss = rec + grad + 4 * chroma + 0.02 * moments
-        opt.zero_grad()
+        for g in opt.param_groups:
+            g["lr"] = cosine_lr(args.ae_lr, state["step"], time.time() - start, budget)
+        opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
         state["step"] += 1
-        state["losses"].append((state["step"], rec.item(), moments.item()))
         if state["step"] % 50 == 0:
-            log(args.work, f"ae step {state['step']}: rec {rec:.4f} grad {grad:.4f} chroma {chroma:.4f} latent mean {mean.abs().mean():.2f} "
-                           f"var {var.mean():.2f} ({time.time() - start:.0f} s)")
+            state["losses"].append((state["step"], rec.item(), moments.item()))
+            if state["step"] % args.log_every == 0:
+                log(args.work, f"ae step {state['step']}: rec {rec:.4f} grad {grad:.4f} chroma {chroma:.4f} "
+                               f"latent mean {mean.abs().mean():.2f} var {var.mean():.2f} ({time.time() - start:.0f} s)")
         if time.time() - last_save > 120:
-            state["seconds"] = time.time() - start
-            torch.save({"model": vae.state_dict(), "opt": opt.state_dict(), "state": state}, ckpt)
+            save()
             last_save = time.time()
-    state["seconds"] = time.time() - start
-    torch.save({"model": vae.state_dict(), "opt": opt.state_dict(), "state": state}, ckpt)
+    save()
     log(args.work, f"ae: {state['step']} steps in {state['seconds']:.0f} s")
 
 
-def load_ae(work):
+def load_ae(work, device="cpu"):
     vae = ae_model()
-    vae.load_state_dict(torch.load(Path(work) / "ae.pt", weights_only=False)["model"])
-    return vae.eval()
+    vae.load_state_dict(torch.load(Path(work) / "ae.pt", weights_only=False, map_location="cpu")["model"])
+    return vae.to(device).eval()
 
 
 # ---------------------------------------------------------------- latents
@@ -185,14 +240,15 @@ def stage_latents(args):
     path = Path(args.work) / "latents.pt"
     if path.exists():
         return
-    vae = load_ae(args.work)
+    vae = load_ae(args.work, args.device)
     pics, labels = load_pictures(args.work)
-    out = []
+    plain, mirrored = [], []
     with torch.no_grad():
-        for i in range(0, len(pics), 32):
-            x = torch.from_numpy(pics[i:i + 32]).float() / 255
-            out.append(torch.cat([encode(vae, x), encode(vae, x.flip(-1))]).half())
-    lat = torch.cat([torch.cat([o[:len(o) // 2] for o in out]), torch.cat([o[len(o) // 2:] for o in out])])
+        for i in range(0, len(pics), 64):
+            x = torch.from_numpy(pics[i:i + 64]).to(args.device).float() / 255
+            plain.append(encode(vae, x).half().cpu())
+            mirrored.append(encode(vae, x.flip(-1)).half().cpu())
+    lat = torch.cat(plain + mirrored)
     lab = torch.from_numpy(np.concatenate([labels, labels]))
     torch.save({"latents": lat, "labels": lab}, path)
     log(args.work, f"latents: {tuple(lat.shape)}, mean {lat.float().mean():.3f} std {lat.float().std():.3f}")
@@ -208,74 +264,182 @@ class StyleTable(torch.nn.Module):
         return self.embeddings[labels]
 
 
-def stage_unet(args):
-    ckpt = Path(args.work) / "unet.pt"
-    torch.manual_seed(args.seed + 1)
-    unet, table = unet_model(), StyleTable()
-    ema_unet, ema_table = unet_model(), StyleTable()
-    ema_unet.load_state_dict(unet.state_dict()), ema_table.load_state_dict(table.state_dict())
-    params = list(unet.parameters()) + list(table.parameters())
-    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.0)
-    state = {"step": 0, "seconds": 0.0, "losses": []}
-    if ckpt.exists():
-        saved = torch.load(ckpt, weights_only=False)
-        unet.load_state_dict(saved["unet"]), table.load_state_dict(saved["table"])
-        ema_unet.load_state_dict(saved["ema_unet"]), ema_table.load_state_dict(saved["ema_table"])
-        opt.load_state_dict(saved["opt"]), state.update(saved["state"])
-    data = torch.load(Path(args.work) / "latents.pt")
-    lat, labels = data["latents"], data["labels"]
-    ab = alphas_cumprod()
-    any_index = len(STYLES)
-    gen = torch.Generator().manual_seed(args.seed + 2 + state["step"])
-    batch = args.batch
-    start, last_save = time.time() - state["seconds"], time.time()
+def v_target(ab, t, x0, eps):
+    a, s = ab[t].sqrt()[:, None, None, None], (1 - ab[t]).sqrt()[:, None, None, None]
+    return a * x0 + s * eps, a * eps - s * x0
 
-    def save():
-        state["seconds"] = time.time() - start
-        torch.save({"unet": unet.state_dict(), "table": table.state_dict(), "ema_unet": ema_unet.state_dict(),
-                    "ema_table": ema_table.state_dict(), "opt": opt.state_dict(), "state": state}, ckpt)
 
-    while time.time() - start < args.unet_minutes * 60:
-        # Mostly 16x16 latent crops (4x cheaper on a CPU; the UNet is
-        # convolutional), every fourth step whole 32x32 latents for layout.
-        full = state["step"] % 4 == 3
-        n, crop = (max(batch // 4, 1), lat.shape[-1]) if full else (batch, lat.shape[-1] // 2)
-        idx = torch.randint(0, len(lat), (n,), generator=gen)
-        oy, ox = torch.randint(0, lat.shape[-2] - crop + 1, (2,), generator=gen).tolist()
-        x0, lab = lat[idx, :, oy:oy + crop, ox:ox + crop].float(), labels[idx].clone()
-        lab[torch.rand(n, generator=gen) < 0.1] = any_index
-        t = torch.randint(0, 1000, (n,), generator=gen)
-        pick = torch.rand(n, generator=gen) < 0.5
-        t[pick] = torch.tensor(TRAILING)[torch.randint(0, 4, (int(pick.sum()),), generator=gen)]
-        eps = torch.randn(x0.shape, generator=gen)
-        a = ab[t].sqrt()[:, None, None, None]
-        s = (1 - ab[t]).sqrt()[:, None, None, None]
-        xt = a * x0 + s * eps
-        v = a * eps - s * x0
-        pred = unet(xt, t, encoder_hidden_states=table(lab)).sample
-        loss = F.mse_loss(pred, v)
-        warm = min(1.0, (state["step"] + 1) / 200)
-        for g in opt.param_groups:
-            g["lr"] = args.lr * warm
-        opt.zero_grad()
+def training_batch(args, lat, labels, gen, step):
+    """Clean latents and style labels (10% 'any'). On CPU mostly 16x16 latent crops (4x cheaper; the UNet is
+    convolutional) with whole 32x32 latents every fourth step for layout; on CUDA always whole latents."""
+    dev = args.device
+    full = dev == "cuda" or step % 4 == 3
+    n, crop = (args.batch if dev == "cuda" else max(args.batch // 4, 1), lat.shape[-1]) if full else (
+        args.batch, lat.shape[-1] // 2)
+    idx = torch.randint(0, len(lat), (n,), generator=gen, device=dev)
+    oy, ox = torch.randint(0, lat.shape[-2] - crop + 1, (2,), generator=gen, device=dev).tolist()
+    x0, lab = lat[idx, :, oy:oy + crop, ox:ox + crop].float(), labels[idx].clone()
+    lab[torch.rand(n, generator=gen, device=dev) < 0.1] = len(STYLES)  # "any"
+    return x0, lab
+
+
+class Stage:
+    """A resumable training stage: a model and its style table, their EMA copies, AdamW and a state dict
+    (step, seconds, losses) saved to one checkpoint."""
+
+    def __init__(self, args, ckpt, init=None):
+        self.args, self.ckpt = args, ckpt
+        self.unet, self.table = unet_model().to(args.device), StyleTable().to(args.device)
+        self.ema_unet, self.ema_table = unet_model().to(args.device), StyleTable().to(args.device)
+        if init is not None:
+            self.unet.load_state_dict(init["ema_unet"]), self.table.load_state_dict(init["ema_table"])
+        self.ema_unet.load_state_dict(self.unet.state_dict()), self.ema_table.load_state_dict(self.table.state_dict())
+        self.params = list(self.unet.parameters()) + list(self.table.parameters())
+        self.opt = torch.optim.AdamW(self.params, lr=args.lr, weight_decay=0.0)
+        self.state = {"step": 0, "seconds": 0.0, "losses": [], "batch": args.batch}
+        if ckpt.exists():
+            saved = torch.load(ckpt, weights_only=False, map_location=args.device)
+            self.unet.load_state_dict(saved["unet"]), self.table.load_state_dict(saved["table"])
+            self.ema_unet.load_state_dict(saved["ema_unet"]), self.ema_table.load_state_dict(saved["ema_table"])
+            self.opt.load_state_dict(saved["opt"]), self.state.update(saved["state"])
+
+    def save(self, seconds):
+        self.state["seconds"] = seconds
+        torch.save({"unet": self.unet.state_dict(), "table": self.table.state_dict(),
+                    "ema_unet": self.ema_unet.state_dict(), "ema_table": self.ema_table.state_dict(),
+                    "opt": self.opt.state_dict(), "state": self.state}, self.ckpt)
+
+    def step(self, loss, lr, ema):
+        for g in self.opt.param_groups:
+            g["lr"] = lr
+        self.opt.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
-        state["step"] += 1
-        decay = min(args.ema, (1 + state["step"]) / (10 + state["step"]))
-        with torch.no_grad():
-            for m, e in ((unet, ema_unet), (table, ema_table)):
-                for p, q in zip(m.parameters(), e.parameters()):
-                    q.lerp_(p, 1 - decay)
-        state["losses"].append((state["step"], loss.item()))
-        if state["step"] % 25 == 0:
-            recent = np.mean([l for _, l in state["losses"][-25:]])
-            log(args.work, f"unet step {state['step']}: loss {recent:.4f} ({time.time() - start:.0f} s)")
+        torch.nn.utils.clip_grad_norm_(self.params, 1.0)
+        self.opt.step()
+        self.state["step"] += 1
+        decay = min(ema, (1 + self.state["step"]) / (10 + self.state["step"]))
+        ema_update(self.unet, self.ema_unet, decay)
+        ema_update(self.table, self.ema_table, decay)
+
+
+def run_stage(args, stage, name, minutes, lr, ema, loss_fn):
+    budget = minutes * 60
+    if stage.state["seconds"] >= budget:
+        return
+    data = torch.load(Path(args.work) / "latents.pt")
+    lat, labels = data["latents"].to(args.device), data["labels"].to(args.device)
+    gen = torch.Generator(device=args.device).manual_seed(args.seed + 2 + stage.state["step"] + (7 if name == "distill" else 0))
+    start, last_save, recent = time.time() - stage.state["seconds"], time.time(), []
+    while time.time() - start < budget:
+        x0, lab = training_batch(args, lat, labels, gen, stage.state["step"])
+        loss = loss_fn(x0, lab, gen)
+        stage.step(loss, cosine_lr(lr, stage.state["step"], time.time() - start, budget), ema)
+        recent.append(loss.detach())
+        if stage.state["step"] % 25 == 0:
+            mean = torch.stack(recent).mean().item()
+            recent = []
+            stage.state["losses"].append((stage.state["step"], mean))
+            if stage.state["step"] % args.log_every == 0:
+                log(args.work, f"{name} step {stage.state['step']}: loss {mean:.4f} ({time.time() - start:.0f} s)")
         if time.time() - last_save > 120:
-            save()
+            stage.save(time.time() - start)
             last_save = time.time()
-    save()
-    log(args.work, f"unet: {state['step']} steps in {state['seconds']:.0f} s")
+    stage.save(time.time() - start)
+    log(args.work, f"{name}: {stage.state['step']} steps in {stage.state['seconds']:.0f} s")
+
+
+def stage_unet(args):
+    """The teacher: v-prediction at every timestep, half of the samples at the trailing 1/2/4-step timesteps."""
+    torch.manual_seed(args.seed + 1)
+    stage = Stage(args, Path(args.work) / "unet.pt")
+    ab = alphas_cumprod().to(args.device)
+    trailing = torch.tensor(TRAILING, device=args.device)
+
+    def loss_fn(x0, lab, gen):
+        n, dev = len(x0), args.device
+        t = torch.randint(0, 1000, (n,), generator=gen, device=dev)
+        pick = torch.rand(n, generator=gen, device=dev) < 0.5
+        t = torch.where(pick, trailing[torch.randint(0, 4, (n,), generator=gen, device=dev)], t)
+        xt, v = v_target(ab, t, x0, torch.randn(x0.shape, generator=gen, device=dev))
+        with autocast(args):
+            pred = stage.unet(xt, t, encoder_hidden_states=stage.table(lab)).sample
+        return F.mse_loss(pred.float(), v)
+
+    run_stage(args, stage, "unet", args.unet_minutes, args.lr, args.ema, loss_fn)
+
+
+# ---------------------------------------------------------------- few-step distillation
+def stream_timesteps(strength, steps):
+    """The engine's stream schedule (engine/diffusion/sampling_schedule.cpp streamSchedule): at strength 1 the
+    trailing txt2img timesteps."""
+    return [max(0, round(strength * 1000 * (steps - i) / steps) - 1) for i in range(steps)]
+
+
+def ddim(ab, x, v, t, t_next):
+    """One deterministic DDIM step of a v-prediction from t to t_next (t_next < 0: to the clean image)."""
+    a, s = ab[t].sqrt()[:, None, None, None], (1 - ab[t]).sqrt()[:, None, None, None]
+    x0, eps = a * x - s * v, s * x + a * v
+    an = torch.where(t_next >= 0, ab[t_next.clamp(min=0)], torch.ones_like(ab[t]))
+    return an.sqrt()[:, None, None, None] * x0 + (1 - an).sqrt()[:, None, None, None] * eps
+
+
+def distill_pairs(n, gen, dev):
+    """(t, t_next) pairs the engine's samplers take: 1, 2 or 4 steps, strength 1 (txt2img) half of the time, else
+    uniform in [0.05, 1] (live img2img); t_next = -1 is the last step (to the clean image)."""
+    rng = np.random.default_rng(int(torch.randint(0, 2 ** 31, (1,), generator=gen, device=dev)))
+    steps = rng.choice([1, 2, 4], n)
+    strength = np.where(rng.random(n) < 0.5, 1.0, 0.05 + 0.95 * rng.random(n))
+    i = np.minimum((rng.random(n) * steps).astype(int), steps - 1)
+
+    def timestep(k):  # stream_timesteps, vectorised
+        return np.maximum(0, np.round(strength * 1000 * (steps - k) / steps) - 1).astype(np.int64)
+
+    t, t_next = timestep(i), np.where(i + 1 == steps, -1, timestep(i + 1))
+    return torch.from_numpy(t).to(dev), torch.from_numpy(t_next).to(dev)
+
+
+def stage_distill(args):
+    """The student starts as the teacher's EMA weights. For a (t, t_next) pair of the engine's schedules, x_t
+    from a training latent, the teacher walks DDIM from t to t_next in up to --teacher-steps small steps; the
+    student's single DDIM step must land on the same point. Its target is the clean latent x0* that makes
+    DDIM(t -> t_next) land there; the loss is the x0 error, weighted like v-prediction (SNR + 1, capped)."""
+    if args.distill_minutes <= 0:
+        return
+    torch.manual_seed(args.seed + 3)
+    teacher_ckpt = torch.load(Path(args.work) / "unet.pt", weights_only=False, map_location=args.device)
+    teacher, teacher_table = unet_model().to(args.device).eval(), StyleTable().to(args.device)
+    teacher.load_state_dict(teacher_ckpt["ema_unet"]), teacher_table.load_state_dict(teacher_ckpt["ema_table"])
+    teacher.requires_grad_(False), teacher_table.requires_grad_(False)
+    stage = Stage(args, Path(args.work) / "distill.pt", init=teacher_ckpt)
+    ab = alphas_cumprod().to(args.device)
+
+    def loss_fn(x0, lab, gen):
+        n, dev = len(x0), args.device
+        t, t_next = distill_pairs(n, gen, dev)
+        x_t, _ = v_target(ab, t, x0, torch.randn(x0.shape, generator=gen, device=dev))
+        with torch.no_grad(), autocast(args):
+            ctx = teacher_table(lab)
+            # teacher substeps: evenly spaced from t to t_next (the last one to the clean image)
+            end = t_next.clamp(min=0).float()
+            x = x_t
+            sub = args.teacher_steps
+            for j in range(sub):
+                tj = (t.float() + (end - t.float()) * j / sub).round().long()
+                tn = (t.float() + (end - t.float()) * (j + 1) / sub).round().long()
+                tn = torch.where((j + 1 == sub) & (t_next < 0), torch.full_like(tn, -1), tn)
+                x = ddim(ab, x, teacher(x, tj, encoder_hidden_states=ctx).sample.float(), tj, tn)
+        a, s = ab[t].sqrt()[:, None, None, None], (1 - ab[t]).sqrt()[:, None, None, None]
+        an = torch.where(t_next >= 0, ab[t_next.clamp(min=0)], torch.ones_like(ab[t]))[:, None, None, None]
+        an, sn = an.sqrt(), (1 - an).sqrt()
+        # x_next = an x0 + sn (x_t - a x0) / s  =>  x0 = (x_next - sn / s x_t) / (an - sn a / s)
+        x0_target = (x - sn / s * x_t) / (an - sn * a / s)
+        with autocast(args):
+            v = stage.unet(x_t, t, encoder_hidden_states=stage.table(lab)).sample.float()
+        x0_student = a * x_t - s * v
+        weight = (a ** 2 / s ** 2 + 1).clamp(max=5)
+        return (weight * (x0_student - x0_target) ** 2).mean()
+
+    run_stage(args, stage, "distill", args.distill_minutes, args.distill_lr, args.ema, loss_fn)
 
 
 # ---------------------------------------------------------------- export
@@ -287,7 +451,9 @@ def stage_export(args):
             shutil.rmtree(out / sub)
     vae = load_ae(args.work).half()
     vae.save_pretrained(str(out / "vae"), safe_serialization=True)
-    saved = torch.load(Path(args.work) / "unet.pt", weights_only=False)
+    distilled = (Path(args.work) / "distill.pt").exists()
+    saved = torch.load(Path(args.work) / ("distill.pt" if distilled else "unet.pt"), weights_only=False,
+                       map_location="cpu")
     unet = unet_model()
     unet.load_state_dict(saved["ema_unet"])
     unet.half().save_pretrained(str(out / "unet"), safe_serialization=True)
@@ -301,33 +467,50 @@ def stage_export(args):
         "trained": STYLES + ["any"],
         "note": "'any' is the unconditional style (10% of training); free1..3 are untrained random tokens"},
         indent=2) + "\n")
+    summary = {"device": torch.cuda.get_device_name() if args.device == "cuda" else "cpu"}
+    for name in ("ae", "unet", "distill"):
+        if (Path(args.work) / f"{name}.pt").exists():
+            summary[name] = torch.load(Path(args.work) / f"{name}.pt", weights_only=False, map_location="cpu")["state"]
     (out / "model_index.json").write_text(json.dumps({
         "_class_name": "AfterimageStyleDiffusion", "afterimage_conditioning": "style_tokens",
         "unet": ["diffusers", "UNet2DConditionModel"], "vae": ["diffusers", "AutoencoderTiny"],
         "scheduler": ["diffusers", "DDIMScheduler"], "styles": "styles/styles.safetensors",
-        "training": {"ae_steps": torch.load(Path(args.work) / "ae.pt", weights_only=False)["state"]["step"],
-                     "unet_steps": saved["state"]["step"], "unet_seconds": round(saved["state"]["seconds"])}},
-        indent=2) + "\n")
-    log(args.work, f"export: {out}")
+        "training": {name: {"steps": st["step"], "seconds": round(st["seconds"])} for name, st in summary.items()
+                     if name != "device"}}, indent=2) + "\n")
+    (Path(args.work) / "summary.json").write_text(json.dumps(summary) + "\n")
+    log(args.work, f"export: {out} ({'distilled student' if distilled else 'teacher'})")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("stage", choices=["data", "ae", "latents", "unet", "export", "all"])
+    parser.add_argument("stage", choices=["data", "ae", "latents", "unet", "distill", "export", "all"])
     parser.add_argument("--work", default="/tmp/afterimage_train")
     parser.add_argument("--out", default="sets/models/default")
     parser.add_argument("--per-style", type=int, default=120)
     parser.add_argument("--ae-minutes", type=float, default=20)
     parser.add_argument("--unet-minutes", type=float, default=45)
+    parser.add_argument("--distill-minutes", type=float, default=20)
+    parser.add_argument("--ae-batch", type=int, default=16)
+    parser.add_argument("--ae-crop", type=int, default=64)
+    parser.add_argument("--ae-lr", type=float, default=1e-3)
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--lr", type=float, default=4e-4)
-    parser.add_argument("--ema", type=float, default=0.995)
+    parser.add_argument("--distill-lr", type=float, default=1e-4)
+    parser.add_argument("--teacher-steps", type=int, default=8, help="teacher DDIM steps per student step")
+    parser.add_argument("--ema", type=float, default=0.999)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=os.cpu_count(), help="processes drawing the pictures")
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    parser.add_argument("--log-every", type=int, default=100)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    if args.device == "cuda":
+        torch.backends.cudnn.benchmark = True
+        torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
     Path(args.work).mkdir(parents=True, exist_ok=True)
-    stages = {"data": stage_data, "ae": stage_ae, "latents": stage_latents, "unet": stage_unet, "export": stage_export}
+    stages = {"data": stage_data, "ae": stage_ae, "latents": stage_latents, "unet": stage_unet,
+              "distill": stage_distill, "export": stage_export}
     for name in (list(stages) if args.stage == "all" else [args.stage]):
         stages[name](args)
 

@@ -1,0 +1,145 @@
+#include "engine/cli/live_generator.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include "engine/pipeline/frame_features.h"
+
+namespace afterimage::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A frame reaches the screen about one display refresh after it is
+// published (the presenter takes it at its next vsync).
+constexpr double kPresentDelaySeconds = 1.0 / 60;
+
+}  // namespace
+
+LiveGenerator::LiveGenerator(pipeline::Show& show, audio::LiveAnalysis& analysis, pipeline::SetWatcher& watcher,
+                             ui::FrameMailbox& mailbox, double maxFps, double idleFraction)
+    : show_(show),
+      analysis_(analysis),
+      watcher_(watcher),
+      mailbox_(mailbox),
+      maxFps_(maxFps),
+      idleFraction_(std::clamp(idleFraction, 0.0, 0.9)) {
+  setVersion_ = watcher.version();
+  cues_.reserve(16);
+  cuesTaken_.reserve(16);
+  thread_ = std::thread([this] { run(); });
+}
+
+LiveGenerator::~LiveGenerator() {
+  stop_ = true;
+  thread_.join();
+}
+
+void LiveGenerator::cue(int scene) {
+  std::lock_guard lock(mutex_);
+  cues_.push_back(scene);
+}
+
+LiveGeneratorStats LiveGenerator::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+void LiveGenerator::frame() {
+  {
+    std::lock_guard lock(mutex_);
+    cuesTaken_.swap(cues_);
+  }
+  for (int scene : cuesTaken_)
+    if (scene >= 0 && scene < int(show_.set().scenes.size())) show_.conductor().cue(scene, true);
+  cuesTaken_.clear();
+
+  uint64_t version = watcher_.version();
+  if (version != setVersion_) {
+    setVersion_ = version;
+    if (auto set = watcher_.current()) {
+      std::string note = show_.setSet(set);
+      std::lock_guard lock(mutex_);
+      stats_.note = note;
+    }
+  }
+
+  // The frame will be on screen after it is made and presented: the
+  // conductor evaluates the set at that moment of the music.
+  // From the hops heard since the previous frame, so that an attack
+  // between two frames still moves this one (frame_features.h, as render).
+  auto heard = analysis_.drain();
+  audio::FeatureSnapshot latest = heard.empty() ? analysis_.latest() : pipeline::frameFeatures(heard);
+  double showTime = std::max(lastShowTime_, latest.time + frameSeconds_ + kPresentDelaySeconds);
+  lastShowTime_ = showTime;
+  show_.frame(latest, showTime);
+
+  auto pixels = show_.pixels();
+  ui::HostFrame& slot = mailbox_.writeSlot();
+  slot.resize(show_.generator().width(), show_.generator().height());
+  std::copy(pixels.begin(), pixels.end(), slot.rgba.begin());
+  slot.time = showTime;
+  mailbox_.publish();
+  frames_++;
+}
+
+void LiveGenerator::run() {
+  auto rateStart = Clock::now();
+  uint64_t framesAtRateStart = 0;
+  auto next = Clock::now();
+  const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / maxFps_));
+  std::string lastError;
+  while (!stop_) {
+    auto begin = Clock::now();
+    try {
+      frame();
+      double seconds = std::chrono::duration<double>(Clock::now() - begin).count();
+      frameSeconds_ = frames_.load() == 1 ? seconds : 0.9 * frameSeconds_ + 0.1 * seconds;
+      std::lock_guard lock(mutex_);
+      stats_.frames = frames_.load();
+      stats_.error.clear();
+      lastError.clear();
+    } catch (const std::exception& e) {
+      // Hold the last picture (nothing is published) and try again shortly:
+      // a panel edit or a set fix may cure it.
+      std::string message = e.what();
+      if (message != lastError) std::fprintf(stderr, "afterimage live: frame failed: %s\n", message.c_str());
+      lastError = message;
+      {
+        std::lock_guard lock(mutex_);
+        stats_.failures++;
+        stats_.error = "generator: " + message;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      next = Clock::now();
+      continue;
+    }
+    auto now = Clock::now();
+    double sinceRateStart = std::chrono::duration<double>(now - rateStart).count();
+    if (sinceRateStart >= 1.0) {
+      // Stage times allocate: once a second, not every frame.
+      std::vector<ui::StageTiming> stages;
+      for (const auto& s : show_.generator().stageTimes()) stages.push_back({s.label, s.milliseconds});
+      stages.push_back({"frame (CPU wall)", frameSeconds_ * 1000});
+      std::lock_guard lock(mutex_);
+      stats_.fps = double(frames_.load() - framesAtRateStart) / sinceRateStart;
+      stats_.stages = std::move(stages);
+      framesAtRateStart = frames_.load();
+      rateStart = now;
+    }
+    {
+      std::lock_guard lock(mutex_);
+      stats_.scene = show_.conductor().scene();
+      stats_.pendingScene = show_.conductor().cuedScene();
+    }
+    next += period;
+    if (next < now) next = now;  // too slow: no catching up
+    auto rest = std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(frameSeconds_ * idleFraction_ / (1 - idleFraction_)));
+    if (next < now + rest) next = now + rest;
+    std::this_thread::sleep_until(next);
+  }
+}
+
+}  // namespace afterimage::cli

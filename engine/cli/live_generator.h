@@ -1,0 +1,76 @@
+// Live mode's generator thread: frame after frame it takes the latest
+// feature snapshot, has the Show's conductor and generator make the frame
+// to be shown a moment later, and publishes it into the FrameMailbox. It
+// never waits for the presenter. Set changes (hot reload, panel edits) are
+// picked up between frames; a frame that fails (a GPU error, a prompt the
+// model does not know) is reported and the next one tried, while the
+// presenter holds the last good picture.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "audio/live_analysis.h"
+#include "engine/pipeline/set_watcher.h"
+#include "engine/pipeline/show.h"
+#include "ui/control_state.h"
+#include "ui/frame_mailbox.h"
+
+namespace afterimage::cli {
+
+struct LiveGeneratorStats {
+  uint64_t frames = 0;       // published
+  uint64_t failures = 0;     // frames that threw
+  double fps = 0;            // over about the last second
+  int scene = 0, pendingScene = -1;
+  std::vector<ui::StageTiming> stages;  // GPU ms of the last frame's stages, then its CPU total
+  std::string error;         // the last failure; cleared by the next good frame
+  std::string note;          // e.g. a set change that needs a restart
+};
+
+class LiveGenerator {
+ public:
+  // Starts the thread. The show, analysis, watcher and mailbox outlive it.
+  // At most maxFps frames a second; with idleFraction f > 0 the thread
+  // also rests f / (1 - f) of each frame's time after it, so that a queue
+  // shared with the presenter (one queue in order, as on lavapipe) is not
+  // kept busy by back-to-back frames while the output waits behind them.
+  LiveGenerator(pipeline::Show& show, audio::LiveAnalysis& analysis, pipeline::SetWatcher& watcher,
+                ui::FrameMailbox& mailbox, double maxFps, double idleFraction = 0);
+  ~LiveGenerator();
+  LiveGenerator(const LiveGenerator&) = delete;
+  LiveGenerator& operator=(const LiveGenerator&) = delete;
+
+  // Switches scene at the next bar (queued for the generator thread).
+  void cue(int scene);
+  LiveGeneratorStats stats() const;
+  uint64_t frames() const { return frames_.load(); }
+
+ private:
+  void run();
+  void frame();
+
+  pipeline::Show& show_;
+  audio::LiveAnalysis& analysis_;
+  pipeline::SetWatcher& watcher_;
+  ui::FrameMailbox& mailbox_;
+  double maxFps_, idleFraction_;
+  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> frames_{0};
+
+  mutable std::mutex mutex_;  // guards what follows
+  std::vector<int> cues_;
+  LiveGeneratorStats stats_;
+
+  // The generator thread's own.
+  uint64_t setVersion_ = 0;
+  double lastShowTime_ = 0;
+  double frameSeconds_ = 0.05;  // a running mean of a frame's wall time
+  std::vector<int> cuesTaken_;
+  std::thread thread_;
+};
+
+}  // namespace afterimage::cli

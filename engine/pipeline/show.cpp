@@ -1,0 +1,49 @@
+#include "engine/pipeline/show.h"
+
+#include <stdexcept>
+
+#include "engine/models/model_folder.h"
+#include "engine/pipeline/default_model.h"
+
+namespace afterimage::pipeline {
+
+std::string showModelFolder(const Set& set, const std::string& modelDirOverride) {
+  if (!modelDirOverride.empty()) return modelDirOverride;
+  return set.usesDefaultModel() ? defaultModelFolder() : set.modelFolder().string();
+}
+
+Show::Show(gpu::Context& context, std::shared_ptr<const Set> set, const ShowOptions& options)
+    : modelFolder_(showModelFolder(*set, options.modelDir)), options_(options), built_(set) {
+  models::ModelFiles files;
+  try {
+    files = models::findModelFiles(modelFolder_, options.taeDir);
+  } catch (const models::ModelFolderError& e) {
+    throw std::runtime_error(set->file.string() + ": model \"" + set->model + "\": " + e.what());
+  }
+  model_ = std::make_unique<models::DiffusionModel>(context, files);
+  GeneratorOptions generatorOptions;
+  generatorOptions.width = options.width ? options.width : uint32_t(set->width);
+  generatorOptions.height = options.height ? options.height : uint32_t(set->height);
+  generatorOptions.steps = uint32_t(set->steps);
+  generatorOptions.timestamps = options.timestamps;
+  generator_ = std::make_unique<Generator>(context, *model_, generatorOptions);
+  conductor_ = std::make_unique<Conductor>(std::move(set));
+}
+
+const GenParams& Show::frame(const audio::FeatureSnapshot& latest, double showTime) {
+  conductor_->frame(latest, showTime, params_);
+  generator_->frame(params_);
+  return params_;
+}
+
+std::string Show::setSet(std::shared_ptr<const Set> set) {
+  std::string note;
+  bool sizeFromSet = options_.width == 0 && options_.height == 0;
+  if (set->modelFolder() != built_->modelFolder() || set->steps != built_->steps ||
+      (sizeFromSet && (set->width != built_->width || set->height != built_->height)))
+    note = set->file.string() + ": the model, size and steps stay as they were until the show restarts";
+  conductor_->setSet(std::move(set));
+  return note;
+}
+
+}  // namespace afterimage::pipeline
