@@ -166,9 +166,9 @@ def main():
     weight_bytes = sum(f.stat().st_size for f in files)
 
     out = ["# The default model: report", "",
-           "Trained from procedural pictures only (tools/train/data.py; see SOURCES.md) by",
-           "`/work/venv/bin/python tools/train/train.py all --work /tmp/afterimage_train --out sets/models/default`;",
-           "this file and the sample grids by `tools/train/report.py`.", "",
+           "Trained from procedural pictures only (tools/train/data.py; see SOURCES.md) by `tools/train/train.py`",
+           "(the exact command is in tools/train/README.md); this file and the sample grids by `tools/train/report.py`.",
+           "",
            "## Size and compute", "",
            f"- UNet {params['unet'] / 1e6:.2f} M parameters, autoencoder {params['vae'] / 1e6:.3f} M "
            f"(decoder {params['vae decoder'] / 1e6:.3f} M), style table {params['styles']} values "
@@ -177,7 +177,8 @@ def main():
            f"- one 256x256 frame: UNet {unet_gflop:.2f} GFLOP per step, decode {decode_gflop:.2f} GFLOP: "
            + ", ".join(f"{s} step{'s' if s > 1 else ''} {s * unet_gflop + decode_gflop:.2f} GFLOP" for s in STEPS)
            + " (budget 10; multiply-add = 2 FLOP)",
-           "- sampler: DDIM, v-prediction, trailing timesteps (1 step: 999; 2: 999, 499; 4: 999, 749, 499, 249)", ""]
+           "- sampler: DDIM, v-prediction, trailing timesteps (1 step: 999; 2: 999, 499; 4: 999, 749, 499, 249); the "
+           "UNet is a student distilled for these schedules and the live img2img ones (train.py distill)", ""]
     if args.timings:
         out += ["## Engine timings", "", "```", Path(args.timings).read_text().rstrip(), "```", ""]
     out += ["## Autoencoder", "", "PSNR (dB) of held-out pictures through encode + decode: "
