@@ -47,11 +47,17 @@ const uint SPAN = (TILE_PIXELS - 1) * STRIDE + KSIZE;  // input columns one kern
 const uint GROUPS = TILE_CHANNELS / LANES;
 
 void main() {
+  // Invocations run over (channel tile, pixel tile) pairs, pixel tiles fastest, so a small layer
+  // still fills whole workgroups. The pixel tiles are padded to a multiple of LANES, so the lanes
+  // of a subgroup share one channel tile (and its weight loads).
   uint tilesPerRow = (p.outWidth + TILE_PIXELS - 1) / TILE_PIXELS;
-  uint tile = gl_GlobalInvocationID.x;
-  bool inside = tile < tilesPerRow * p.outHeight;  // no early return: the subgroup must stay whole
+  uint tiles = tilesPerRow * p.outHeight;
+  uint paddedTiles = (tiles + LANES - 1) / LANES * LANES;
+  uint channelTile = gl_GlobalInvocationID.x / paddedTiles;
+  uint tile = gl_GlobalInvocationID.x % paddedTiles;
+  uint channel0 = channelTile * TILE_CHANNELS;
+  bool inside = tile < tiles && channel0 < p.outChannels;  // no early return: the subgroup must stay whole
   uint oy = tile / tilesPerRow, ox0 = (tile % tilesPerRow) * TILE_PIXELS;
-  uint channel0 = gl_WorkGroupID.y * TILE_CHANNELS;
   uint image = gl_WorkGroupID.z;
   uint planeIn = p.height * p.width;
   uint K = p.inChannels * TAPS;

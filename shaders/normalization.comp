@@ -8,7 +8,9 @@
 #extension GL_EXT_shader_16bit_storage : require
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
 
-layout(local_size_x = 256) in;
+// The workgroup size is chosen per device (normalization.cpp): on CPU
+// devices every barrier of the reduction is a pass over all invocations.
+layout(local_size_x_id = 1) in;
 layout(constant_id = 0) const uint ACTIVATION = 0;
 #include "activation.glsl"
 
@@ -26,7 +28,7 @@ layout(push_constant) uniform Params {
   float eps;
 } p;
 
-const uint THREADS = 256;
+const uint THREADS = gl_WorkGroupSize.x;  // a power of two
 shared float partial[THREADS];
 
 float workgroupSum(float value) {

@@ -6,6 +6,7 @@
 
 #include "engine/cli/arguments.h"
 #include "engine/cli/commands.h"
+#include "engine/gpu/command_sequence.h"
 
 namespace afterimage::cli {
 
@@ -13,6 +14,11 @@ namespace afterimage::cli {
 std::vector<uint32_t> parseSizes(const std::string& text, const std::string& option = "--sizes");
 // Uniform values in [-1, 1) (f16 rounding happens on upload).
 std::vector<float> randomHalfValues(size_t count, std::mt19937& rng);
+
+// --per-shader: the GPU time of a replay summed per shader (needs
+// CommandSequence::profileEachDispatch on while the plan is recorded), the
+// `top` largest first, with dispatch counts and shares.
+void printShaderProfile(const std::vector<gpu::StageTime>& times, size_t top = 20);
 
 int benchGemm(const CommandArgs& args);
 int benchConv2d(const CommandArgs& args);

@@ -15,7 +15,9 @@
 namespace afterimage::cli {
 
 int benchUNet(const CommandArgs& rawArgs) {
-  Arguments args(rawArgs, {"gpu", "model", "size", "repeats", "tokens"}, {});
+  Arguments args(rawArgs, {"gpu", "model", "size", "repeats", "tokens"}, {"per-shader"});
+  bool perShader = args.flag("per-shader");
+  gpu::CommandSequence::profileEachDispatch(perShader);
   gpu::Context context({.gpu = args.value("gpu", "")});
   std::unique_ptr<models::UNet> unet;
   std::string source = "SD-Turbo configuration, random weights";
@@ -54,7 +56,11 @@ int benchUNet(const CommandArgs& rawArgs) {
     for (const auto& t : times) total += t.milliseconds;
     if (total < bestTotal) bestTotal = total, best = times;
   }
-  for (const auto& t : best) std::printf("  %-14s %10.2f ms\n", t.label.c_str(), t.milliseconds);
+  if (perShader) {
+    printShaderProfile(best);
+  } else {
+    for (const auto& t : best) std::printf("  %-14s %10.2f ms\n", t.label.c_str(), t.milliseconds);
+  }
   std::printf("UNet total %.2f ms (best of %d): %.2f evaluations/s\n", bestTotal, repeats, 1000.0 / bestTotal);
   return 0;
 }

@@ -1,11 +1,18 @@
 #include "engine/gpu/command_sequence.h"
 
+#include <algorithm>
+
 #include "engine/gpu/gpu_error.h"
 
 namespace afterimage::gpu {
 
+bool CommandSequence::profileEachDispatch_ = false;
+
+void CommandSequence::profileEachDispatch(bool on) { profileEachDispatch_ = on; }
+
 CommandSequence::CommandSequence(Context& context, uint32_t maxTimestamps)
-    : context_(context), maxTimestamps_(maxTimestamps) {
+    : context_(context), maxTimestamps_(profileEachDispatch_ && maxTimestamps ? std::max(maxTimestamps, 16384u)
+                                                                              : maxTimestamps) {
   VkCommandBufferAllocateInfo allocInfo{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
   allocInfo.commandPool = context_.commandPool();
   allocInfo.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
@@ -79,6 +86,7 @@ void CommandSequence::dispatch(const ComputePipeline& pipeline, std::span<const 
   vkCmdDispatch(commands_, groupsX, groupsY, groupsZ);
   dispatches_++;
   needBarrier_ = true;
+  if (profileEachDispatch_) timestamp(kDispatchLabelPrefix + pipeline.shader);
 }
 
 void CommandSequence::copy(const BufferSlice& source, const BufferSlice& destination, VkDeviceSize bytes) {

@@ -51,10 +51,16 @@ class CommandSequence {
 
   // GPU time of each stage between marks of the last completed replay.
   std::vector<StageTime> stageTimes() const;
+  // Benchmarks only: every dispatch recorded afterwards is followed by a
+  // timestamp labelled kDispatchLabelPrefix + its shader, so stageTimes()
+  // holds each dispatch (between the marks, which then measure nothing).
+  static void profileEachDispatch(bool on);
+  static constexpr const char* kDispatchLabelPrefix = "#";
   double totalMilliseconds() const;
 
  private:
   void barrier();
+  static bool profileEachDispatch_;
 
   Context& context_;
   VkCommandBuffer commands_ = VK_NULL_HANDLE;

@@ -86,13 +86,16 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
   Tensor output = plan.allocate(outShape);
   Conv2dPush push{inChannels, height, width, outChannels, outHeight, outWidth, options.padding};
   uint32_t tiles = ceilDiv(outWidth, tiling.pixels) * outHeight;
+  uint32_t invocations = ceilDiv(tiles, tiling.lanes) * tiling.lanes * ceilDiv(outChannels, tiling.channels);
+  require(ceilDiv(invocations, kWorkgroupSize) <= 65535,
+          "output " + toString(outShape) + " needs more workgroups than a dispatch holds (65535)");
   Tensor bias = weights.bias;
   plan.add([=](gpu::CommandSequence& sequence) {
     gpu::BufferSlice in = input.slice();
     sequence.dispatch(*pipeline,
                       {in, weight.slice(), hasBias ? bias.slice() : in, hasResidual ? residual.slice() : in,
                        output.slice()},
-                      push, ceilDiv(tiles, kWorkgroupSize), ceilDiv(outChannels, tiling.channels), batch);
+                      push, ceilDiv(invocations, kWorkgroupSize), 1, batch);
   });
   return output;
 }

@@ -13,11 +13,13 @@ namespace {
 
 constexpr double kTolerance = 2e-3;
 
-class NormalizationTest : public testing::GpuTest, public ::testing::WithParamInterface<std::string> {};
+// Each case with both kernels (the device's choice depends on the size).
+class NormalizationTest : public testing::GpuTest,
+                          public ::testing::WithParamInterface<std::tuple<std::string, nn::NormKernel>> {};
 
 TEST_P(NormalizationTest, MatchesPyTorch) {
   testing::Golden golden("ops/norm.safetensors");
-  const std::string& name = GetParam();
+  const auto& [name, kernel] = GetParam();
   auto params = golden.params(name);
   nn::Plan plan(context());
   auto input = testing::goldenInput(plan, golden, name, "input");
@@ -26,19 +28,23 @@ TEST_P(NormalizationTest, MatchesPyTorch) {
   float eps = params["eps"].get<float>();
   nn::Tensor output = params["op"] == "group_norm"
                           ? nn::groupNorm(plan, input.tensor, gamma.tensor, beta.tensor,
-                                          params["groups"].get<uint32_t>(), eps, nn::activationNamed(params["activation"].get<std::string>()))
-                          : nn::layerNorm(plan, input.tensor, gamma.tensor, beta.tensor, eps);
+                                          params["groups"].get<uint32_t>(), eps,
+                                          nn::activationNamed(params["activation"].get<std::string>()), kernel)
+                          : nn::layerNorm(plan, input.tensor, gamma.tensor, beta.tensor, eps, kernel);
   plan.finalize();
   testing::writeGoldenInputs(context(), {&input, &gamma, &beta});
   plan.run();
   EXPECT_LT(testing::goldenError(context(), output, golden, name, "output", kTolerance), kTolerance);
 }
 
-INSTANTIATE_TEST_SUITE_P(Golden, NormalizationTest,
-                         ::testing::Values("gn_c40_g5", "gn_c64_g32_silu", "gn_c96_g32_gelu", "gn_large_mean",
-                                           "gn_c4_g4_1x1", "ln_t37_c40", "ln_c320_large_mean", "ln_c33",
-                                           "ln_rank2_c1024"),
-                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(
+    Golden, NormalizationTest,
+    ::testing::Combine(::testing::Values("gn_c40_g5", "gn_c64_g32_silu", "gn_c96_g32_gelu", "gn_large_mean",
+                                         "gn_c4_g4_1x1", "ln_t37_c40", "ln_c320_large_mean", "ln_c33", "ln_rank2_c1024"),
+                       ::testing::Values(nn::NormKernel::Workgroup, nn::NormKernel::Serial)),
+    [](const auto& info) {
+      return std::get<0>(info.param) + (std::get<1>(info.param) == nn::NormKernel::Serial ? "_serial" : "_workgroup");
+    });
 
 class NormalizationErrors : public testing::GpuTest {};
 
