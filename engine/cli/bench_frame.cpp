@@ -47,7 +47,10 @@ std::vector<gpu::StageTime> frameStages(const std::vector<gpu::StageTime>& times
 }  // namespace
 
 int benchFrame(const CommandArgs& rawArgs) {
-  Arguments args(rawArgs, {"gpu", "model", "tae", "size", "steps", "frames", "prompt"}, {});
+  Arguments args(rawArgs, {"gpu", "model", "tae", "size", "steps", "frames", "prompt"},
+                 {"per-shader"});
+  bool perShader = args.flag("per-shader");
+  gpu::CommandSequence::profileEachDispatch(perShader);
   auto dir = args.value("model");
   if (!dir)
     throw UsageError("--model DIR is required: a diffusers-layout folder (SD-Turbo, tests/golden/models/tiny_pipeline, "
@@ -94,17 +97,21 @@ int benchFrame(const CommandArgs& rawArgs) {
     generator.wait();
     double ms = millisecondsSince(start);
     wallMs += ms, bestWallMs = std::min(bestWallMs, ms);
+    if (perShader) {
+      if (i + 1 == frames) printShaderProfile(generator.stageTimes());
+      continue;
+    }
     auto stages = frameStages(generator.stageTimes());
     if (sums.empty()) sums = stages, std::for_each(sums.begin(), sums.end(), [](auto& s) { s.milliseconds = 0; });
     for (size_t s = 0; s < stages.size(); ++s) sums[s].milliseconds += stages[s].milliseconds;
   }
   double gpuMs = 0;
-  std::printf("GPU time per stage (mean of %d frames):\n", frames);
+  if (!perShader) std::printf("GPU time per stage (mean of %d frames):\n", frames);
   for (const auto& s : sums) {
     std::printf("  %-10s %10.2f ms\n", s.label.c_str(), s.milliseconds / frames);
     gpuMs += s.milliseconds / frames;
   }
-  std::printf("  %-10s %10.2f ms\n", "total", gpuMs);
+  if (!perShader) std::printf("  %-10s %10.2f ms\n", "total", gpuMs);
   std::printf("Generator::frame: %.2f ms mean, %.2f ms best (host part of submit %.3f ms): %.2f fps\n",
               wallMs / frames, bestWallMs, submitMs / frames, 1000.0 * frames / wallMs);
   return 0;
