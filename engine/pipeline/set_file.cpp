@@ -771,8 +771,36 @@ std::string formatSet(const Set& set, const std::filesystem::path& file) {
   return w.str();
 }
 
+namespace {
+
+// True when `file` holds text saveSet did not write: comments, its own
+// layout, or a set that does not parse.
+bool writtenByHand(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream existing;
+  existing << in.rdbuf();
+  try {
+    return formatSet(parseSet(existing.str(), file), file) != existing.str();
+  } catch (const SetError&) {
+    return true;
+  }
+}
+
+}  // namespace
+
 void saveSet(const Set& set, const std::filesystem::path& file) {
   std::string text = formatSet(set, file);
+  // Saving rewrites the file in the set format; a hand-written one (its
+  // comments) is kept beside it first.
+  std::error_code missing;
+  if (std::filesystem::is_regular_file(file, missing) && writtenByHand(file)) {
+    std::filesystem::path backup = file;
+    backup += ".bak";
+    std::error_code failed;
+    std::filesystem::copy_file(file, backup, std::filesystem::copy_options::overwrite_existing, failed);
+    if (failed) throw std::runtime_error(file.string() + ": cannot keep the hand-written set as " + backup.string() +
+                                         " (" + failed.message() + "), so it is not overwritten");
+  }
   std::filesystem::path temporary = file;
   temporary += ".saving-" + std::to_string(::getpid());
   {

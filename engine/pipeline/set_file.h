@@ -33,7 +33,9 @@ Set parseSet(std::string_view text, const std::filesystem::path& file);
 // rewritten to stay the same folder from there).
 std::string formatSet(const Set& set, const std::filesystem::path& file);
 // Writes formatSet to `file` through a temporary file and a rename, so a
-// failed write never leaves half a set. Throws std::runtime_error.
+// failed write never leaves half a set. A file there that saveSet did not
+// write (a hand-written set with comments) is copied to FILE.bak first.
+// Throws std::runtime_error.
 void saveSet(const Set& set, const std::filesystem::path& file);
 
 }  // namespace afterimage::pipeline

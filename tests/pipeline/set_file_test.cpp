@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "engine/pipeline/set_file.h"
 
@@ -297,6 +298,31 @@ TEST(SetFile, SavedElsewhereTheModelFolderStaysTheSame) {
   EXPECT_EQ(copy.model, "../models/mine");
   EXPECT_EQ(copy.modelFolder(), set.modelFolder());
   EXPECT_TRUE(copy == set);
+  std::filesystem::remove_all(folder);
+}
+
+std::string fileText(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Saving from the panel rewrites the file in the set format: the user's
+// hand-written file (with its comments) is kept as FILE.bak, and later saves
+// of the formatted file leave that backup alone.
+TEST(SetFile, SavingOverAHandWrittenSetKeepsItAsBak) {
+  auto folder = temporaryFolder("backup");
+  std::string handWritten = std::string("# my show: do not lose this comment\n") + kFull;
+  { std::ofstream(folder / "show.toml") << handWritten; }
+  Set set = loadSet(folder / "show.toml");
+  set.mappings[0].gain = 0.5;
+  saveSet(set, folder / "show.toml");
+  EXPECT_EQ(fileText(folder / "show.toml.bak"), handWritten);
+  EXPECT_TRUE(loadSet(folder / "show.toml") == set);
+  set.mappings[0].gain = 0.25;
+  saveSet(set, folder / "show.toml");
+  EXPECT_EQ(fileText(folder / "show.toml.bak"), handWritten);
   std::filesystem::remove_all(folder);
 }
 
