@@ -305,6 +305,7 @@ void Conductor::frame(const audio::FeatureSnapshot& s, double showTime, GenParam
   out.seedA = seedAt(scene.seeds, whole);
   out.seedB = seedAt(scene.seeds, whole + 1);
   out.seedMix = float(seedPosition_ - double(whole));
+  out.noiseRefresh = value(Parameter::NoiseRefresh);
   out.zoom = value(Parameter::Zoom);
   out.rotate = value(Parameter::Rotate);
   out.translateX = value(Parameter::TranslateX);

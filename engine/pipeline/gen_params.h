@@ -26,6 +26,12 @@ struct GenParams {
   // Noise walk: slerp between the noise of seedA and seedB by seedMix in [0, 1].
   uint64_t seedA = 0, seedB = 1;
   float seedMix = 0.0f;
+  // Share (of the variance) of the re-noising drawn fresh every frame, in
+  // [0, 1]. With 0 the same noise re-noises frame after frame while the
+  // walk stands still, and what the denoiser leaves of it adds up: the
+  // picture drifts to saturated colours within seconds. 1 keeps the
+  // statistics steady but the picture keeps moving.
+  float noiseRefresh = 0.0f;
 
   // Latent motion applied to the previous latent before re-noising
   // (a VJ's "feedback" zoom/rotate/translate). Translation in fractions of

@@ -12,6 +12,7 @@ namespace afterimage::pipeline {
 namespace {
 
 constexpr float kMinStrength = 1e-3f;  // one of the 1000 training timesteps
+constexpr uint64_t kFreshNoiseSeed = 0x5eedf5e5u;  // + frame number: GenParams::noiseRefresh
 
 float clampOr(float value, float low, float high, float fallback) {
   return std::isfinite(value) ? std::clamp(value, low, high) : fallback;
@@ -59,6 +60,7 @@ Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const
   plan.mark("readback");
 
   noiseInput_ = uploads_.add(sampler_->noise());
+  noiseFresh_.resize(previous_.elements());
   contextInput_ = uploads_.add(sampler_->context());
   coefficientsInput_ = uploads_.add(sampler_->coefficients());
   for (const auto& t : sampler_->timesteps()) timestepInputs_.push_back(uploads_.add(t));
@@ -130,12 +132,21 @@ void Generator::writeNoise(const GenParams& params) {
     noiseMix_.resize(x.size());
   }
   float mix = clampOr(params.seedMix, 0.0f, 1.0f, 0.0f);
-  if (!seedsChanged && noiseMixWritten_ == mix) return;
+  float refresh = clampOr(params.noiseRefresh, 0.0f, 1.0f, 0.0f);
+  if (!seedsChanged && noiseMixWritten_ == mix && refresh == 0.0f && noiseRefreshWritten_ == 0.0f) return;
   auto weights = diffusion::slerpWeights(noiseCos_, mix);
   const auto &x = noiseA_->values, &y = noiseB_->values;
   for (size_t i = 0; i < x.size(); ++i) noiseMix_[i] = float(weights.a * x[i] + weights.b * y[i]);
+  if (refresh > 0.0f) {
+    // Independent of the walk, one draw per frame, counted from restart() (renders stay reproducible);
+    // variances add, so the mix stays unit-variance noise.
+    diffusion::fillGaussianNoise(kFreshNoiseSeed + freshDraws_++, noiseFresh_);
+    float keep = std::sqrt(1.0f - refresh), fresh = std::sqrt(refresh);
+    for (size_t i = 0; i < x.size(); ++i) noiseMix_[i] = keep * noiseMix_[i] + fresh * noiseFresh_[i];
+  }
   uploads_.write(noiseInput_, noiseMix_);
   noiseMixWritten_ = mix;
+  noiseRefreshWritten_ = refresh;
 }
 
 void Generator::writeContext(const GenParams& params) {

@@ -50,7 +50,7 @@ class Generator {
   void wait();
   bool pending() const { return pending_; }
   // The next frame starts from noise alone (as the first one does).
-  void restart() { hasPrevious_ = false; }
+  void restart() { hasPrevious_ = false, freshDraws_ = 0; }
 
   uint32_t width() const { return options_.width; }
   uint32_t height() const { return options_.height; }
@@ -93,8 +93,10 @@ class Generator {
   };
   std::optional<SeedNoise> noiseA_, noiseB_;
   double noiseCos_ = 1.0;
-  std::vector<float> noiseMix_;
+  std::vector<float> noiseMix_, noiseFresh_;
   std::optional<float> noiseMixWritten_;
+  float noiseRefreshWritten_ = 0.0f;
+  uint64_t freshDraws_ = 0;  // fresh noise drawn since restart()
   std::optional<std::vector<WeightedPromptRef>> promptsWritten_;
   std::optional<double> strengthWritten_;
   bool initWritten_ = false;

@@ -21,6 +21,7 @@ constexpr std::array<ParameterInfo, kParameterCount> kParameters{{
     {"strobe", 0.0, 0.0, 1.0},
     {"blackout", 0.0, 0.0, 1.0},
     {"seed_speed", 0.0, 0.0, 16.0},
+    {"noise_refresh", 0.0, 0.0, 1.0},
     {"prompt.N.weight", 1.0, -4.0, 4.0},
 }};
 
