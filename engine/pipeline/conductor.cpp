@@ -306,6 +306,7 @@ void Conductor::frame(const audio::FeatureSnapshot& s, double showTime, GenParam
   out.seedB = seedAt(scene.seeds, whole + 1);
   out.seedMix = float(seedPosition_ - double(whole));
   out.noiseRefresh = value(Parameter::NoiseRefresh);
+  out.anchor = value(Parameter::Anchor);
   out.zoom = value(Parameter::Zoom);
   out.rotate = value(Parameter::Rotate);
   out.translateX = value(Parameter::TranslateX);

@@ -32,6 +32,11 @@ struct GenParams {
   // picture drifts to saturated colours within seconds. 1 keeps the
   // statistics steady but the picture keeps moving.
   float noiseRefresh = 0.0f;
+  // Colour anchor, 0..1: before re-noising, how far each latent channel's
+  // mean and deviation move back to those of the last fresh frame (one
+  // re-noised to strength 0.5 or more). 1 holds the colours through quiet
+  // passages; 0 lets the feedback drift (see LatentAnchor).
+  float anchor = 0.0f;
 
   // Latent motion applied to the previous latent before re-noising
   // (a VJ's "feedback" zoom/rotate/translate). Translation in fractions of

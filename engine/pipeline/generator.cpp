@@ -6,12 +6,16 @@
 
 #include "engine/diffusion/sampling_schedule.h"
 #include "engine/diffusion/seeded_noise.h"
+#include "engine/nn/elementwise.h"
+#include "engine/nn/half.h"
 #include "engine/pipeline/post_effects.h"
 
 namespace afterimage::pipeline {
 namespace {
 
 constexpr float kMinStrength = 1e-3f;  // one of the 1000 training timesteps
+// A frame re-noised at least this far is a new picture: its colours become the anchor's reference.
+constexpr double kAnchorFreshStrength = 0.5;
 constexpr uint64_t kFreshNoiseSeed = 0x5eedf5e5u;  // + frame number: GenParams::noiseRefresh
 
 float clampOr(float value, float low, float high, float fallback) {
@@ -27,7 +31,7 @@ bool samePrompts(const std::vector<WeightedPromptRef>& a, const std::vector<Weig
 
 Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const GeneratorOptions& options)
     : context_(context), model_(model), options_(options), plan_(std::make_unique<nn::Plan>(context)),
-      uploads_(context) {
+      uploads_(context), anchor_(model.unet().config().inChannels) {
   const auto& unet = model.unet().config();
   uint32_t multiple = models::TinyAutoencoder::kScale << (unet.blockOutChannels.size() - 1);
   if (options.width == 0 || options.height == 0 || options.width % multiple || options.height % multiple)
@@ -48,15 +52,22 @@ Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const
   uploads_.addCopyStep(plan);
   plan.mark("inputs");
   nn::latentTransform(plan, previous_, motion_, 0, options.edges, moved_);
+  anchorScale_ = plan.persistent({1, unet.inChannels, 1, 1});
+  anchorOffset_ = plan.persistent({1, unet.inChannels, 1, 1});
+  nn::Tensor anchored = nn::add(plan, nn::multiply(plan, moved_, anchorScale_), anchorOffset_);
   plan.mark("motion");
   sampler_ = std::make_unique<models::SamplerGraph>(plan, model.unet(), model.tae(), shape, options.timestamps,
-                                                    models::SamplerTensors{moved_, previous_});
+                                                    models::SamplerTensors{anchored, previous_});
   if (!options.timestamps) plan.mark("sampler");
   pixels_ = context.arena().allocate(VkDeviceSize(options.width) * options.height * 4);
   readback_ = context.arena().allocate(pixels_.size, gpu::MemoryKind::Staging);
   postEffects(plan, sampler_->image(), effects_, 0, pixels_);
   plan.mark("post");
-  plan.add([this](gpu::CommandSequence& sequence) { sequence.copy(pixels_, readback_, pixels_.size); });
+  latentReadback_ = context.arena().allocate(previous_.bytes(), gpu::MemoryKind::Staging);
+  plan.add([this](gpu::CommandSequence& sequence) {
+    sequence.copy(pixels_, readback_, pixels_.size);
+    sequence.copy(previous_.slice(), latentReadback_, latentReadback_.size);
+  });
   plan.mark("readback");
 
   noiseInput_ = uploads_.add(sampler_->noise());
@@ -65,6 +76,10 @@ Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const
   coefficientsInput_ = uploads_.add(sampler_->coefficients());
   for (const auto& t : sampler_->timesteps()) timestepInputs_.push_back(uploads_.add(t));
   motionInput_ = uploads_.add(motion_);
+  anchorScaleInput_ = uploads_.add(anchorScale_);
+  anchorOffsetInput_ = uploads_.add(anchorOffset_);
+  latentValues_.resize(previous_.elements());
+  anchorScaleValues_.resize(unet.inChannels), anchorOffsetValues_.resize(unet.inChannels);
   effectsInput_ = uploads_.add(effects_);
   uploads_.allocate();
   plan.finalize();
@@ -76,6 +91,7 @@ Generator::~Generator() {
   plan_.reset();
   context_.arena().release(pixels_);
   context_.arena().release(readback_);
+  context_.arena().release(latentReadback_);
 }
 
 void Generator::frame(const GenParams& params) {
@@ -94,6 +110,10 @@ void Generator::submit(const GenParams& params) {
   uploads_.write(motionInput_, matrix);
   auto effects = postEffectValues(postEffectsOf(params));
   uploads_.write(effectsInput_, effects);
+  anchor_.coefficients(hasPrevious_ ? clampOr(params.anchor, 0.0f, 1.0f, 0.0f) : 0.0f, anchorScaleValues_,
+                       anchorOffsetValues_);
+  uploads_.write(anchorScaleInput_, anchorScaleValues_);
+  uploads_.write(anchorOffsetInput_, anchorOffsetValues_);
   plan_->submit();
   pending_ = true;
 }
@@ -102,6 +122,9 @@ void Generator::wait() {
   if (!pending_) return;
   plan_->wait();
   pending_ = false;
+  const auto* half = reinterpret_cast<const uint16_t*>(latentReadback_.mapped);
+  for (size_t i = 0; i < latentValues_.size(); ++i) latentValues_[i] = nn::halfToFloat(half[i]);
+  anchor_.observe(latentValues_, effective_ >= kAnchorFreshStrength);
   hasPrevious_ = true;
   ++frames_;
 }
@@ -167,6 +190,7 @@ void Generator::writeSchedule(const GenParams& params) {
   float strength = clampOr(params.strength, kMinStrength, 1.0f, 1.0f);
   float feedback = clampOr(params.feedback, 0.0f, 1.0f, 1.0f);
   double effective = hasPrevious_ ? 1.0 - double(feedback) * (1.0 - strength) : 1.0;
+  effective_ = effective;
   if (strengthWritten_ == effective && initWritten_ == hasPrevious_) return;
   auto schedule = diffusion::streamSchedule(model_.scheduler(), int(options_.steps), effective);
   if (!hasPrevious_) schedule.initScale = 0.0f;

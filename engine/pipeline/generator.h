@@ -19,6 +19,7 @@
 #include "engine/nn/latent_transform.h"
 #include "engine/pipeline/frame_uploads.h"
 #include "engine/pipeline/gen_params.h"
+#include "engine/pipeline/latent_anchor.h"
 
 namespace afterimage::pipeline {
 
@@ -50,7 +51,7 @@ class Generator {
   void wait();
   bool pending() const { return pending_; }
   // The next frame starts from noise alone (as the first one does).
-  void restart() { hasPrevious_ = false, freshDraws_ = 0; }
+  void restart() { hasPrevious_ = false, freshDraws_ = 0, anchor_.reset(); }
 
   uint32_t width() const { return options_.width; }
   uint32_t height() const { return options_.height; }
@@ -80,9 +81,13 @@ class Generator {
   std::unique_ptr<nn::Plan> plan_;
   FrameUploads uploads_;
   std::unique_ptr<models::SamplerGraph> sampler_;
-  nn::Tensor previous_, moved_, motion_, effects_;
-  gpu::BufferSlice pixels_, readback_;
+  nn::Tensor previous_, moved_, motion_, effects_, anchorScale_, anchorOffset_;
+  gpu::BufferSlice pixels_, readback_, latentReadback_;
   size_t noiseInput_ = 0, contextInput_ = 0, coefficientsInput_ = 0, motionInput_ = 0, effectsInput_ = 0;
+  size_t anchorScaleInput_ = 0, anchorOffsetInput_ = 0;
+  LatentAnchor anchor_;
+  std::vector<float> latentValues_, anchorScaleValues_, anchorOffsetValues_;
+  double effective_ = 1.0;  // the strength the frame in flight was re-noised to
   std::vector<size_t> timestepInputs_;
 
   // Caches: the two seeds' noise, the prompts of the context last written,

@@ -22,6 +22,7 @@ constexpr std::array<ParameterInfo, kParameterCount> kParameters{{
     {"blackout", 0.0, 0.0, 1.0},
     {"seed_speed", 0.0, 0.0, 16.0},
     {"noise_refresh", 0.0, 0.0, 1.0},
+    {"anchor", 0.0, 0.0, 1.0},
     {"prompt.N.weight", 1.0, -4.0, 4.0},
 }};
 

@@ -26,6 +26,7 @@ enum class Parameter {
   Blackout,   // on when > 0.5
   SeedSpeed,  // seeds walked per beat (the noise drifts continuously)
   NoiseRefresh,  // share of the re-noising drawn fresh each frame (GenParams::noiseRefresh)
+  Anchor,        // colour anchor (GenParams::anchor)
   PromptWeight,  // prompt.N.weight: the weight of the scene's prompt N (0-based)
   Count
 };
