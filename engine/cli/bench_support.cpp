@@ -34,29 +34,28 @@ std::vector<float> randomHalfValues(size_t count, std::mt19937& rng) {
 
 void printShaderProfile(const std::vector<gpu::StageTime>& times, size_t top) {
   struct Sum {
-    std::string shader;
     double milliseconds = 0;
     int dispatches = 0;
   };
-  std::map<std::string, Sum> sums;
-  double total = 0;
-  size_t dispatches = 0;
+  std::map<std::string, Sum> sums;  // by shader
+  Sum all;
   const std::string prefix = gpu::CommandSequence::kDispatchLabelPrefix;
   for (const auto& t : times) {
     if (!t.label.starts_with(prefix)) continue;  // a stage mark
-    auto& sum = sums[t.label];
-    sum.shader = t.label.substr(prefix.size()), sum.milliseconds += t.milliseconds, sum.dispatches++;
-    total += t.milliseconds, dispatches++;
+    auto& sum = sums[t.label.substr(prefix.size())];
+    sum.milliseconds += t.milliseconds, sum.dispatches++;
+    all.milliseconds += t.milliseconds, all.dispatches++;
   }
-  std::vector<Sum> sorted;
-  for (const auto& [name, sum] : sums) sorted.push_back(sum);
-  std::sort(sorted.begin(), sorted.end(), [](const Sum& a, const Sum& b) { return a.milliseconds > b.milliseconds; });
-  std::printf("GPU time per shader (%zu dispatches, %.2f ms):\n", dispatches, total);
-  for (size_t i = 0; i < sorted.size() && i < top; ++i)
-    std::printf("  %-32s %9.2f ms %5.1f%%  %4d dispatches, %.3f ms each\n", sorted[i].shader.c_str(),
-                sorted[i].milliseconds, 100.0 * sorted[i].milliseconds / std::max(total, 1e-9), sorted[i].dispatches,
-                sorted[i].milliseconds / sorted[i].dispatches);
+  std::vector<std::pair<std::string, Sum>> sorted(sums.begin(), sums.end());
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto& a, const auto& b) { return a.second.milliseconds > b.second.milliseconds; });
+  std::printf("GPU time per shader (%d dispatches, %.2f ms):\n", all.dispatches, all.milliseconds);
+  for (size_t i = 0; i < sorted.size() && i < top; ++i) {
+    const auto& [shader, sum] = sorted[i];
+    std::printf("  %-32s %9.2f ms %5.1f%%  %4d dispatches, %.3f ms each\n", shader.c_str(), sum.milliseconds,
+                100.0 * sum.milliseconds / std::max(all.milliseconds, 1e-9), sum.dispatches,
+                sum.milliseconds / sum.dispatches);
+  }
 }
-
 
 }  // namespace afterimage::cli

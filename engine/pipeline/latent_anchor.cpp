@@ -6,25 +6,28 @@
 
 namespace afterimage::pipeline {
 
-LatentAnchor::Statistics LatentAnchor::measure(std::span<const float> latent) const {
+LatentAnchor::LatentAnchor(uint32_t channels)
+    : channels_(channels),
+      last_{std::vector<double>(channels), std::vector<double>(channels)},
+      reference_(last_) {}
+
+void LatentAnchor::measure(std::span<const float> latent) {
   if (channels_ == 0 || latent.size() % channels_ != 0)
     throw std::invalid_argument("LatentAnchor: " + std::to_string(latent.size()) + " values are not " +
                                 std::to_string(channels_) + " channels");
   size_t plane = latent.size() / channels_;
-  Statistics s{std::vector<double>(channels_), std::vector<double>(channels_)};
   for (uint32_t c = 0; c < channels_; ++c) {
     auto values = latent.subspan(c * plane, plane);
     double sum = 0, squares = 0;
     for (float v : values) sum += v;
     double mean = sum / double(plane);
     for (float v : values) squares += (v - mean) * (v - mean);
-    s.mean[c] = mean, s.deviation[c] = std::sqrt(squares / double(plane));
+    last_.mean[c] = mean, last_.deviation[c] = std::sqrt(squares / double(plane));
   }
-  return s;
 }
 
 void LatentAnchor::observe(std::span<const float> latent, bool fresh) {
-  last_ = measure(latent);
+  measure(latent);
   observed_ = true;
   if (fresh || !hasReference_) reference_ = last_, hasReference_ = true;
 }

@@ -13,7 +13,7 @@ namespace afterimage::pipeline {
 
 class LatentAnchor {
  public:
-  explicit LatentAnchor(uint32_t channels) : channels_(channels) {}
+  explicit LatentAnchor(uint32_t channels);
 
   // The latent just generated ([C, H, W] values); `fresh` makes its
   // statistics the reference.
@@ -28,7 +28,8 @@ class LatentAnchor {
   struct Statistics {
     std::vector<double> mean, deviation;
   };
-  Statistics measure(std::span<const float> latent) const;
+  // Into last_; sized once, so observing each frame allocates nothing.
+  void measure(std::span<const float> latent);
 
   uint32_t channels_;
   Statistics last_, reference_;
