@@ -67,6 +67,9 @@ void main() {
 
   // The weights this lane loads for the subgroup: channel channel0 + g * LANES + lane.
   uint lane = gl_SubgroupInvocationID % LANES;
+  // The first lane of this lane's group: a subgroup wider than the pixel
+  // tiles of one channel tile (32 lanes on NVIDIA) holds several groups.
+  uint groupLane = gl_SubgroupInvocationID - lane;
   uint weightRow[GROUPS];
   bool weightValid[GROUPS];
   [[unroll]] for (uint g = 0; g < GROUPS; ++g) {
@@ -101,7 +104,7 @@ void main() {
       [[unroll]] for (uint kx = 0; kx < KSIZE; ++kx) {
         [[unroll]] for (uint g = 0; g < GROUPS; ++g) {
           [[unroll]] for (uint i = 0; i < LANES; ++i) {
-            float weight = LANES == 1 ? mine[kx][g] : subgroupShuffle(mine[kx][g], i);
+            float weight = LANES == 1 ? mine[kx][g] : subgroupShuffle(mine[kx][g], groupLane + i);
             [[unroll]] for (uint j = 0; j < TILE_PIXELS; ++j) acc[g * LANES + i][j] += weight * span[j * STRIDE + kx];
           }
         }

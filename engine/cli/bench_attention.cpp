@@ -1,9 +1,12 @@
 // `afterimage bench attention`: self-attention over N tokens (SD's first
-// stage: 5 heads of 64), time and GFLOP/s; the first rows are checked on the CPU.
+// stage: 5 heads of 64), or cross-attention to --keys tokens (77: the text),
+// time and GFLOP/s with each kernel in --kernel (plain, coopmat, auto);
+// three rows per head are checked on the CPU.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <random>
+#include <sstream>
 
 #include "engine/cli/arguments.h"
 #include "engine/cli/bench_support.h"
@@ -37,25 +40,40 @@ std::vector<double> attentionRow(const std::vector<float>& q, const std::vector<
 }  // namespace
 
 int benchAttention(const CommandArgs& rawArgs) {
-  Arguments args(rawArgs, {"gpu", "sizes", "repeats", "heads", "head-dim"}, {"quick"});
+  Arguments args(rawArgs, {"gpu", "sizes", "repeats", "heads", "head-dim", "keys", "kernel"}, {"quick"});
   gpu::Context context({.gpu = args.value("gpu", "")});
   std::vector<uint32_t> sizes =
       args.flag("quick") ? std::vector<uint32_t>{256, 1024} : std::vector<uint32_t>{1024, 4096};
   if (auto s = args.value("sizes")) sizes = parseSizes(*s);
   const uint32_t heads = static_cast<uint32_t>(args.integer("heads", 5));
   const uint32_t headDim = static_cast<uint32_t>(args.integer("head-dim", 64));
+  const uint32_t crossKeys = static_cast<uint32_t>(args.integer("keys", 0));  // 0: self-attention
   int repeats = args.integer("repeats", 3);
+  std::vector<nn::AttentionKernel> kernels;
+  {
+    std::stringstream stream(args.value("kernel", "auto"));
+    std::string item;
+    while (std::getline(stream, item, ',')) {
+      if (item == "auto") kernels.push_back(nn::AttentionKernel::Auto);
+      else if (item == "plain") kernels.push_back(nn::AttentionKernel::Plain);
+      else if (item == "coopmat") kernels.push_back(nn::AttentionKernel::Coopmat);
+      else throw UsageError("--kernel expects plain, coopmat or auto (comma-separated), got '" + item + "'");
+    }
+  }
   std::printf("device: %s (%s)\n", context.info().name.c_str(), context.info().type.c_str());
 
   std::mt19937 rng(1234);
-  for (uint32_t tokens : sizes) {
+  for (uint32_t tokens : sizes)
+  for (auto kernel : kernels) {
     const uint32_t channels = heads * headDim;
-    const size_t elements = size_t(tokens) * channels;
-    auto q = randomHalfValues(elements, rng), k = randomHalfValues(elements, rng), v = randomHalfValues(elements, rng);
+    const uint32_t keys = crossKeys ? crossKeys : tokens;
+    const size_t elements = size_t(tokens) * channels, keyElements = size_t(keys) * channels;
+    auto q = randomHalfValues(elements, rng), k = randomHalfValues(keyElements, rng),
+         v = randomHalfValues(keyElements, rng);
     nn::Plan plan(context);
-    auto tq = plan.persistent({1, tokens, channels}), tk = plan.persistent({1, tokens, channels});
-    auto tv = plan.persistent({1, tokens, channels});
-    nn::Tensor output = nn::attention(plan, tq, tk, tv, heads);
+    auto tq = plan.persistent({1, tokens, channels}), tk = plan.persistent({1, keys, channels});
+    auto tv = plan.persistent({1, keys, channels});
+    nn::Tensor output = nn::attention(plan, tq, tk, tv, heads, false, kernel);
     plan.mark("attention");
     plan.finalize();
     nn::writeTensor(context, tq, q), nn::writeTensor(context, tk, k), nn::writeTensor(context, tv, v);
@@ -64,15 +82,19 @@ int benchAttention(const CommandArgs& rawArgs) {
       plan.run();
       best = std::min(best, plan.stageTimes().at(0).milliseconds);
     }
-    double flops = 4.0 * tokens * double(tokens) * channels;  // q k^T and p v, all heads
-    std::printf("attention %5u tokens x %u heads x %u: %9.3f ms  %8.1f GFLOP/s  (activations %.1f MiB)\n", tokens,
-                heads, headDim, best, flops / (best * 1e6), plan.activationBytes() / 1048576.0);
+    double flops = 4.0 * tokens * double(keys) * channels;  // q k^T and p v, all heads
+    bool coopmat = kernel == nn::AttentionKernel::Coopmat ||
+                   (kernel == nn::AttentionKernel::Auto &&
+                    nn::attentionCoopmatFits(context.info(), tokens, headDim, false));
+    std::printf("attention %5u tokens x %5u keys x %u heads x %u %-7s: %9.3f ms  %8.1f GFLOP/s  (activations %.1f MiB)\n",
+                tokens, keys, heads, headDim, coopmat ? "coopmat" : "plain", best, flops / (best * 1e6),
+                plan.activationBytes() / 1048576.0);
 
     auto got = nn::readTensor(context, output);
     double error = 0, norm = 0;
     for (uint32_t head = 0; head < heads; ++head) {
       for (uint32_t row : {0u, tokens / 2, tokens - 1}) {
-        auto expected = attentionRow(q, k, v, tokens, channels, headDim, head, row);
+        auto expected = attentionRow(q, k, v, keys, channels, headDim, head, row);
         for (uint32_t d = 0; d < headDim; ++d) {
           double diff = got[size_t(row) * channels + head * headDim + d] - expected[d];
           error += diff * diff, norm += expected[d] * expected[d];

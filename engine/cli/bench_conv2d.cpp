@@ -1,10 +1,13 @@
 // `afterimage bench conv2d`: f16 3x3 and 1x1 convolution GFLOP/s at a few
-// layer shapes of the tiny autoencoder / UNet, or 64 -> 64 channel 3x3 at
-// --sizes (correctness is the golden tests' job).
+// layer shapes of the tiny autoencoder / UNet, at SD-Turbo's UNet layers
+// (--shapes sd), or 64 -> 64 channel 3x3 at --sizes; each kernel named in
+// --kernel (plain, coopmat, auto) runs, and every kernel's output is checked
+// against the first one's.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <random>
+#include <sstream>
 
 #include "engine/cli/arguments.h"
 #include "engine/cli/bench_support.h"
@@ -12,46 +15,104 @@
 #include "engine/nn/conv2d.h"
 
 namespace afterimage::cli {
+namespace {
 
 struct ConvCase {
-  uint32_t channels, size, kernel, stride;
+  uint32_t inChannels, outChannels, size, kernel, stride;
 };
 
+// SD-Turbo's UNet at 512x512 (64x64 latents): 3x3 convolutions of each level,
+// the stride-2 down-sampling convs, the up blocks' widened inputs and a 1x1 skip.
+const std::vector<ConvCase> kSdCases = {
+    {320, 320, 64, 3, 1},   {640, 640, 32, 3, 1},  {1280, 1280, 16, 3, 1}, {1280, 1280, 8, 3, 1},
+    {320, 320, 64, 3, 2},   {640, 640, 32, 3, 2},  {2560, 1280, 8, 3, 1},  {960, 320, 64, 3, 1},
+    {960, 320, 64, 1, 1},
+};
+
+const char* kernelName(nn::Conv2dKernel kernel) {
+  switch (kernel) {
+    case nn::Conv2dKernel::Auto: return "auto";
+    case nn::Conv2dKernel::Plain: return "plain";
+    case nn::Conv2dKernel::Coopmat: return "coopmat";
+  }
+  return "?";
+}
+
+std::vector<nn::Conv2dKernel> parseKernels(const std::string& text) {
+  std::vector<nn::Conv2dKernel> kernels;
+  std::stringstream stream(text);
+  std::string item;
+  while (std::getline(stream, item, ',')) {
+    bool known = false;
+    for (auto k : {nn::Conv2dKernel::Auto, nn::Conv2dKernel::Plain, nn::Conv2dKernel::Coopmat})
+      if (item == kernelName(k)) kernels.push_back(k), known = true;
+    if (!known) throw UsageError("--kernel expects plain, coopmat or auto (comma-separated), got '" + item + "'");
+  }
+  return kernels;
+}
+
+}  // namespace
+
 int benchConv2d(const CommandArgs& rawArgs) {
-  Arguments args(rawArgs, {"gpu", "sizes", "repeats"}, {"quick"});
-  gpu::Context context({.gpu = args.value("gpu", "")});
-  std::vector<ConvCase> cases = {{64, 128, 3, 1}, {64, 64, 3, 1}, {128, 32, 3, 1}, {64, 128, 3, 2}, {64, 64, 1, 1}};
-  if (args.flag("quick")) cases = {{64, 64, 3, 1}, {64, 32, 1, 1}};
+  Arguments args(rawArgs, {"gpu", "sizes", "repeats", "shapes", "kernel"}, {"quick"});
+  std::vector<ConvCase> cases = {
+      {64, 64, 128, 3, 1}, {64, 64, 64, 3, 1}, {128, 128, 32, 3, 1}, {64, 64, 128, 3, 2}, {64, 64, 64, 1, 1}};
+  if (args.flag("quick")) cases = {{64, 64, 64, 3, 1}, {64, 64, 32, 1, 1}};
   if (auto s = args.value("sizes")) {
     cases.clear();
-    for (uint32_t size : parseSizes(*s)) cases.push_back({64, size, 3, 1});
+    for (uint32_t size : parseSizes(*s)) cases.push_back({64, 64, size, 3, 1});
   }
+  if (auto s = args.value("shapes")) {
+    if (*s != "sd") throw UsageError("--shapes takes 'sd' (SD-Turbo's UNet layers at 512x512), got '" + *s + "'");
+    cases = kSdCases;
+  }
+  std::vector<nn::Conv2dKernel> kernels = parseKernels(args.value("kernel", "auto"));
   int repeats = args.integer("repeats", 3);
+  gpu::Context context({.gpu = args.value("gpu", "")});
   std::printf("device: %s (%s)\n", context.info().name.c_str(), context.info().type.c_str());
   std::mt19937 rng(1234);
   for (const auto& c : cases) {
-    nn::Plan plan(context);
-    auto input = plan.persistent({1, c.channels, c.size, c.size});
-    auto weight = plan.persistent({c.channels, c.channels, c.kernel, c.kernel});
-    auto bias = plan.persistent({c.channels});
-    auto output = nn::conv2d(plan, input, {weight, bias}, {c.stride, c.kernel / 2, nn::Activation::ReLU});
-    plan.mark("conv2d");
-    plan.finalize();
-    nn::writeTensor(context, input, randomHalfValues(input.elements(), rng));
-    nn::writeTensor(context, weight, randomHalfValues(weight.elements(), rng));
-    nn::writeTensor(context, bias, randomHalfValues(bias.elements(), rng));
-    double best = 1e30;
-    plan.run();  // warm-up
-    for (int r = 0; r < std::max(1, repeats); ++r) {
-      plan.run();
-      best = std::min(best, plan.stageTimes().at(0).milliseconds);
+    std::vector<float> first;
+    for (auto kernel : kernels) {
+      nn::Plan plan(context);
+      auto input = plan.persistent({1, c.inChannels, c.size, c.size});
+      auto weight = plan.persistent({c.outChannels, c.inChannels, c.kernel, c.kernel});
+      auto bias = plan.persistent({c.outChannels});
+      nn::Conv2dOptions options{c.stride, c.kernel / 2, nn::Activation::ReLU};
+      options.kernel = kernel;
+      auto output = nn::conv2d(plan, input, {weight, bias}, options);
+      plan.mark("conv2d");
+      plan.finalize();
+      std::mt19937 data(1234);  // the same inputs for every kernel
+      nn::writeTensor(context, input, randomHalfValues(input.elements(), data));
+      nn::writeTensor(context, weight, randomHalfValues(weight.elements(), data));
+      nn::writeTensor(context, bias, randomHalfValues(bias.elements(), data));
+      double best = 1e30;
+      plan.run();  // warm-up
+      for (int r = 0; r < std::max(1, repeats); ++r) {
+        plan.run();
+        best = std::min(best, plan.stageTimes().at(0).milliseconds);
+      }
+      uint32_t outWidth = output.dim(3);
+      bool coopmat = kernel == nn::Conv2dKernel::Coopmat ||
+                     (kernel == nn::Conv2dKernel::Auto &&
+                      nn::conv2dCoopmatFits(context.info(), c.inChannels, c.kernel, c.outChannels, outWidth));
+      double flops = 2.0 * output.elements() * c.inChannels * c.kernel * c.kernel;
+      std::printf("conv2d %ux%u %3u->%-3u ch %4ux%-4u stride %u %-7s: %9.3f ms  %8.1f GFLOP/s\n", c.kernel,
+                  c.kernel, c.inChannels, c.outChannels, c.size, c.size, c.stride, coopmat ? "coopmat" : "plain",
+                  best, flops / (best * 1e6));
+      auto result = nn::readTensor(context, output);
+      if (first.empty()) {
+        first = std::move(result);
+        continue;
+      }
+      double relative = relativeL2(result, first);
+      std::printf("  self-check against the first kernel: relative L2 error %.2e (%s, limit 2e-3)\n", relative,
+                  relative < 2e-3 ? "ok" : "FAILED");
+      if (!(relative < 2e-3)) return 1;
     }
-    double flops = 2.0 * output.elements() * c.channels * c.kernel * c.kernel;
-    std::printf("conv2d %ux%u %3u->%-3u ch %4ux%-4u stride %u: %9.3f ms  %8.1f GFLOP/s\n", c.kernel, c.kernel,
-                c.channels, c.channels, c.size, c.size, c.stride, best, flops / (best * 1e6));
   }
   return 0;
 }
-
 
 }  // namespace afterimage::cli

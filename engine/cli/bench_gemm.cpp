@@ -1,10 +1,12 @@
 // `afterimage bench gemm`: f16 matrix multiply GFLOP/s, square sizes (--sizes)
 // or MxNxK[xBATCH] shapes (--shapes, or "sd" for the SD-Turbo UNet's linear
-// and conv-as-GEMM shapes), with each kernel named in --kernel; the first
-// shape is also checked against the CPU reference.
+// and conv-as-GEMM shapes), with each kernel named in --kernel (and the
+// tensor-core tiles named in --tile); the first shape is also checked against
+// the CPU reference, and every kernel's result against the first kernel's.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <sys/resource.h>
@@ -103,14 +105,21 @@ std::string describe(const nn::MatmulShape& s) {
 }  // namespace
 
 int benchGemm(const CommandArgs& rawArgs) {
-  Arguments args(rawArgs, {"gpu", "sizes", "shapes", "kernel", "repeats"}, {"quick", "transposed"});
+  Arguments args(rawArgs, {"gpu", "sizes", "shapes", "kernel", "repeats", "tile"}, {"quick", "transposed"});
   std::vector<nn::MatmulShape> shapes = args.flag("quick") ? parseSquareSizes("128,256,512") : parseSquareSizes("256,512,1024,2048");
   if (auto s = args.value("sizes")) shapes = parseSquareSizes(*s);
   if (auto s = args.value("shapes")) shapes = parseShapes(*s);
   std::vector<nn::MatmulKernel> kernels = parseKernels(args.value("kernel", "auto"));
+  // Each --tile runs the tensor-core kernel once more with that tile ("auto": chosen per shape).
+  std::vector<std::optional<nn::CoopmatTile>> tiles;
+  for (const auto& item : splitList(args.value("tile", "auto"), ',')) {
+    try {
+      tiles.push_back(item == "auto" ? std::nullopt : std::optional(nn::parseCoopmatTile(item)));
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--tile: ") + e.what());
+    }
+  }
   gpu::Context context({.gpu = args.value("gpu", "")});
-  for (auto& kernel : kernels)
-    if (kernel == nn::MatmulKernel::Auto) kernel = nn::chooseMatmulKernel(context.info());
   bool transposed = args.flag("transposed");
   int repeats = args.integer("repeats", 3);
   std::printf("device: %s (%s)\n", context.info().name.c_str(), context.info().type.c_str());
@@ -127,13 +136,21 @@ int benchGemm(const CommandArgs& rawArgs) {
          sliceC = arena.allocate(elementsC * 2);
     context.upload(sliceA, nn::toHalf(a).data(), elementsA * 2);
     context.upload(sliceB, nn::toHalf(b).data(), elementsB * 2);
-    std::vector<float> expected;
+    std::vector<float> expected, first;
     if (index == 0) expected = nn::matmulReference(shape, a, b, {});
 
+    std::vector<std::pair<nn::MatmulKernel, std::optional<nn::CoopmatTile>>> runs;
     for (auto kernel : kernels) {
+      bool coopmat = kernel == nn::MatmulKernel::Coopmat ||
+                     (kernel == nn::MatmulKernel::Auto && nn::coopmatMatmulFits(context.info(), shape));
+      if (!coopmat) runs.push_back({kernel, std::nullopt});
+      for (size_t t = 0; coopmat && t < tiles.size(); ++t) runs.push_back({kernel, tiles[t]});
+    }
+    for (auto [requested, tile] : runs) {
       gpu::CommandSequence sequence(context);
       sequence.begin();
-      nn::recordMatmul(context, sequence, shape, sliceA, sliceB, {}, sliceC, kernel);
+      nn::MatmulKernel kernel =
+          nn::recordMatmul(context, sequence, shape, sliceA, sliceB, {}, sliceC, requested, tile ? &*tile : nullptr);
       sequence.timestamp("gemm");
       sequence.end();
       sequence.run();  // warm-up: drivers may compile the pipeline on first use
@@ -144,23 +161,37 @@ int benchGemm(const CommandArgs& rawArgs) {
         best = std::min(best, sequence.totalMilliseconds());
       }
       cpuSeconds = processCpuSeconds() - cpuSeconds;
-      std::printf("gemm %-16s%s %-8s f16->f32 acc: %9.3f ms  %8.1f GFLOP/s", describe(shape).c_str(),
-                  transposed ? " B^T" : "", nn::matmulKernelName(kernel), best, shape.flops() / (best * 1e6));
+      std::string name = nn::matmulKernelName(kernel);
+      if (kernel == nn::MatmulKernel::Coopmat)
+        name += " " + (tile ? *tile : nn::chooseCoopmatTile(context.info(), shape.M, shape.N, shape.batch,
+                                                          shape.bTransposed)).name();
+      std::printf("gemm %-16s%s %-24s f16->f32 acc: %9.3f ms  %8.1f GFLOP/s", describe(shape).c_str(),
+                  transposed ? " B^T" : "", name.c_str(), best, shape.flops() / (best * 1e6));
       if (context.info().type == "cpu")
         std::printf("  %8.1f GFLOP per CPU-second", shape.flops() * runs / (cpuSeconds * 1e9));
       std::printf("\n");
 
+      std::vector<uint16_t> c(elementsC);
+      context.download(sliceC, c.data(), elementsC * 2);
+      std::vector<float> result(elementsC);
+      for (size_t i = 0; i < elementsC; ++i) result[i] = nn::halfToFloat(c[i]);
+      if (first.empty()) {
+        first = result;
+      } else {
+        double relative = relativeL2(result, first);
+        std::printf("self-check %s %s against the first kernel: relative L2 error %.2e (%s, limit 2e-3)\n",
+                    describe(shape).c_str(), name.c_str(), relative, relative < 2e-3 ? "ok" : "FAILED");
+        if (!(relative < 2e-3)) return 1;
+      }
       if (index == 0) {
-        std::vector<uint16_t> c(elementsC);
-        context.download(sliceC, c.data(), elementsC * 2);
         double error = 0, norm = 0;
         for (size_t i = 0; i < elementsC; ++i) {
-          double d = nn::halfToFloat(c[i]) - expected[i];
+          double d = result[i] - expected[i];
           error += d * d, norm += double(expected[i]) * expected[i];
         }
         double relative = std::sqrt(error / norm);
         std::printf("self-check %s %s against the CPU reference: relative L2 error %.2e (%s, limit 2e-3)\n",
-                    describe(shape).c_str(), nn::matmulKernelName(kernel), relative,
+                    describe(shape).c_str(), name.c_str(), relative,
                     relative < 2e-3 ? "ok" : "FAILED");
         if (!(relative < 2e-3)) return 1;
       }

@@ -1,6 +1,7 @@
 #include "engine/cli/bench_support.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <sstream>
@@ -23,6 +24,15 @@ std::vector<uint32_t> parseSizes(const std::string& text, const std::string& opt
     }
   }
   return sizes;
+}
+
+double relativeL2(const std::vector<float>& got, const std::vector<float>& expected) {
+  double error = 0, norm = 0;
+  for (size_t i = 0; i < expected.size() && i < got.size(); ++i) {
+    double d = double(got[i]) - expected[i];
+    error += d * d, norm += double(expected[i]) * expected[i];
+  }
+  return got.size() == expected.size() ? std::sqrt(error / norm) : INFINITY;
 }
 
 std::vector<float> randomHalfValues(size_t count, std::mt19937& rng) {

@@ -15,6 +15,9 @@ std::vector<uint32_t> parseSizes(const std::string& text, const std::string& opt
 // Uniform values in [-1, 1) (f16 rounding happens on upload).
 std::vector<float> randomHalfValues(size_t count, std::mt19937& rng);
 
+// sqrt(sum (got - expected)^2 / sum expected^2).
+double relativeL2(const std::vector<float>& got, const std::vector<float>& expected);
+
 // --per-shader: the GPU time of a replay summed per shader (needs
 // CommandSequence::profileEachDispatch on while the plan is recorded), the
 // `top` largest first, with dispatch counts and shares.

@@ -27,6 +27,8 @@ nlohmann::json toJson(const gpu::DeviceInfo& d, bool chosen) {
           {"storage_8bit", d.storage8Bit},
           {"subgroup_size", d.subgroupSize},
           {"cooperative_matrix", d.cooperativeMatrix},
+          {"tensor_core_kernels", d.tensorCores},
+          {"cooperative_matrix_shapes", d.cooperativeMatrixShapes},
           {"push_descriptors", d.pushDescriptors},
           {"timestamps", d.timestamps},
           {"chosen", chosen}};
@@ -68,6 +70,13 @@ int runDevices(const CommandArgs& rawArgs) {
     std::printf("      fp16 math %s, 16-bit storage %s, int8 math %s, subgroup %u, cooperative matrix %s\n",
                 yesNo(d.fp16Arithmetic), yesNo(d.storage16Bit), yesNo(d.int8Arithmetic), d.subgroupSize,
                 yesNo(d.cooperativeMatrix));
+    std::printf("      tensor-core kernels %s%s\n", yesNo(d.tensorCores),
+                d.tensorCores ? " (VK_NV_cooperative_matrix 16x16x16 f16 -> f32; AFTERIMAGE_COOPMAT=0 turns them off)" : "");
+    if (!d.cooperativeMatrixShapes.empty()) {
+      std::string shapes;
+      for (const auto& shape : d.cooperativeMatrixShapes) shapes += (shapes.empty() ? "" : ", ") + shape;
+      std::printf("      cooperative matrices: %s\n", shapes.c_str());
+    }
   }
   std::printf("  (* = used; choose with --gpu NAME|INDEX or AFTERIMAGE_GPU)\n\nAudio inputs:\n");
   if (!audio.error.empty()) std::printf("  PortAudio could not start: %s\n", audio.error.c_str());

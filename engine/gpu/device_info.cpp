@@ -24,6 +24,38 @@ std::string versionString(uint32_t v) {
          std::to_string(VK_API_VERSION_PATCH(v));
 }
 
+const char* componentName(VkComponentTypeNV type) {
+  switch (type) {
+    case VK_COMPONENT_TYPE_FLOAT16_NV: return "f16";
+    case VK_COMPONENT_TYPE_FLOAT32_NV: return "f32";
+    case VK_COMPONENT_TYPE_SINT8_NV: return "s8";
+    case VK_COMPONENT_TYPE_UINT8_NV: return "u8";
+    case VK_COMPONENT_TYPE_SINT32_NV: return "s32";
+    case VK_COMPONENT_TYPE_UINT32_NV: return "u32";
+    default: return "other";
+  }
+}
+
+// The matrix shapes VK_NV_cooperative_matrix offers; true when the one the
+// tensor-core kernels are written for (16x16x16, f16 inputs, f32 sums) is among them.
+bool describeCooperativeMatrices(VkPhysicalDevice device, std::vector<std::string>& shapes) {
+  if (!vkGetPhysicalDeviceCooperativeMatrixPropertiesNV) return false;
+  uint32_t count = 0;
+  if (vkGetPhysicalDeviceCooperativeMatrixPropertiesNV(device, &count, nullptr) != VK_SUCCESS) return false;
+  std::vector<VkCooperativeMatrixPropertiesNV> properties(count, {VK_STRUCTURE_TYPE_COOPERATIVE_MATRIX_PROPERTIES_NV});
+  if (vkGetPhysicalDeviceCooperativeMatrixPropertiesNV(device, &count, properties.data()) != VK_SUCCESS) return false;
+  bool wanted = false;
+  for (const auto& p : properties) {
+    shapes.push_back(std::to_string(p.MSize) + "x" + std::to_string(p.NSize) + "x" + std::to_string(p.KSize) + " " +
+                     componentName(p.AType) + "*" + componentName(p.BType) + "+" + componentName(p.CType) + "->" +
+                     componentName(p.DType) + (p.scope == VK_SCOPE_SUBGROUP_NV ? " subgroup" : " other scope"));
+    wanted |= p.MSize == 16 && p.NSize == 16 && p.KSize == 16 && p.AType == VK_COMPONENT_TYPE_FLOAT16_NV &&
+              p.BType == VK_COMPONENT_TYPE_FLOAT16_NV && p.CType == VK_COMPONENT_TYPE_FLOAT32_NV &&
+              p.DType == VK_COMPONENT_TYPE_FLOAT32_NV && p.scope == VK_SCOPE_SUBGROUP_NV;
+  }
+  return wanted;
+}
+
 std::string lowercase(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;
@@ -58,16 +90,24 @@ DeviceInfo describePhysicalDevice(VkPhysicalDevice device, uint32_t index) {
   info.int8Arithmetic = v12.shaderInt8;
   info.storage16Bit = v11.storageBuffer16BitAccess;
   info.storage8Bit = v12.storageBuffer8BitAccess;
+  info.vulkanMemoryModel = v12.vulkanMemoryModel;
 
   uint32_t extensionCount = 0;
   vkEnumerateDeviceExtensionProperties(device, nullptr, &extensionCount, nullptr);
   std::vector<VkExtensionProperties> extensions(extensionCount);
   vkEnumerateDeviceExtensionProperties(device, nullptr, &extensionCount, extensions.data());
+  bool cooperativeMatrixNV = false;
   for (const auto& e : extensions) {
+    if (!strcmp(e.extensionName, VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME)) cooperativeMatrixNV = true;
     if (!strcmp(e.extensionName, VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME)) info.pushDescriptors = true;
     if (!strcmp(e.extensionName, VK_KHR_SWAPCHAIN_EXTENSION_NAME)) info.swapchain = true;
     if (!strcmp(e.extensionName, "VK_KHR_cooperative_matrix") || !strcmp(e.extensionName, "VK_NV_cooperative_matrix"))
       info.cooperativeMatrix = true;
+  }
+
+  if (cooperativeMatrixNV) {
+    bool shape = describeCooperativeMatrices(device, info.cooperativeMatrixShapes);
+    info.tensorCores = shape && info.vulkanMemoryModel && info.subgroupSize == 32;
   }
 
   VkPhysicalDeviceMemoryProperties memory;

@@ -21,7 +21,13 @@ struct DeviceInfo {
   bool int8Arithmetic = false;
   bool storage8Bit = false;
   uint32_t subgroupSize = 0;
-  bool cooperativeMatrix = false;
+  bool cooperativeMatrix = false;  // VK_KHR_ or VK_NV_cooperative_matrix is offered
+  // The tensor-core kernels' needs: VK_NV_cooperative_matrix with 16x16x16
+  // f16 x f16 + f32 subgroup matrices, the Vulkan memory model and 32-wide
+  // subgroups. Context clears it when AFTERIMAGE_COOPMAT=0.
+  bool tensorCores = false;
+  bool vulkanMemoryModel = false;
+  std::vector<std::string> cooperativeMatrixShapes;  // "MxNxK A*B+C->D scope", as the driver reports them
   bool pushDescriptors = false;
   bool timestamps = false;
   bool swapchain = false;      // VK_KHR_swapchain: can present to windows

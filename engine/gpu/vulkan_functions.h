@@ -25,6 +25,7 @@
   X(vkCreateDebugUtilsMessengerEXT)             \
   X(vkDestroyDebugUtilsMessengerEXT)            \
   X(vkGetPhysicalDeviceFormatProperties)        \
+  X(vkGetPhysicalDeviceCooperativeMatrixPropertiesNV) \
   X(vkDestroySurfaceKHR)                        \
   X(vkGetPhysicalDeviceSurfaceSupportKHR)       \
   X(vkGetPhysicalDeviceSurfaceCapabilitiesKHR)  \

@@ -19,9 +19,16 @@ constexpr uint32_t kMaxHeadDim = 256;
 // Key and value blocks together take 16 KiB of shared memory at any head size.
 uint32_t keysPerBlock(uint32_t headDim) { return std::clamp(2048u / headDim, 8u, 64u); }
 
+constexpr uint32_t kCoopmatQueriesPerWorkgroup = 64;  // shaders/attention_coopmat.comp
+
 }  // namespace
 
-Tensor attention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, uint32_t heads, bool causal) {
+bool attentionCoopmatFits(const gpu::DeviceInfo& device, uint32_t queries, uint32_t headDim, bool causal) {
+  return device.tensorCores && headDim % 16 == 0 && headDim <= 64 && queries % 16 == 0 && !causal;
+}
+
+Tensor attention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, uint32_t heads, bool causal,
+                 AttentionKernel kernel) {
   for (auto [name, t] : {std::pair<const char*, const Tensor*>{"q", &q}, {"k", &k}, {"v", &v}}) {
     if (!t->valid() || t->dtype() != DType::F16 || t->rank() != 3)
       throw gpu::GpuError(std::string("attention: ") + name + " must be f16 [B, T, H*D], found " +
@@ -43,10 +50,23 @@ Tensor attention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, 
     throw gpu::GpuError("attention: causal attention needs as many keys as queries, got " + std::to_string(keys) +
                         " keys for " + std::to_string(queries) + " queries");
 
-  const auto& pipeline =
-      plan.context().pipelines().get({"attention", 4, sizeof(AttentionPush), {headDim / 4, keysPerBlock(headDim), causal ? 1u : 0u}});
   AttentionPush push{queries, keys, channels / 4, float(1.4426950408889634 / std::sqrt(double(headDim)))};
   Tensor output = plan.allocate(q.shape());
+  bool fits = attentionCoopmatFits(plan.context().info(), queries, headDim, causal);
+  if (kernel == AttentionKernel::Coopmat && !fits)
+    throw gpu::GpuError("attention: the tensor-core kernel needs a device with them, a head size of 16 to 64 in "
+                        "steps of 16 and a multiple of 16 queries without a causal mask (have " +
+                        std::to_string(headDim) + ", " + std::to_string(queries) + (causal ? ", causal)" : ")"));
+  if (kernel != AttentionKernel::Plain && fits) {
+    const auto& pipeline = plan.context().pipelines().get({"attention_coopmat", 4, sizeof(AttentionPush), {headDim}});
+    uint32_t queryBlocks = (queries + kCoopmatQueriesPerWorkgroup - 1) / kCoopmatQueriesPerWorkgroup;
+    plan.add([&pipeline, q, k, v, output, push, queryBlocks, heads, batch](gpu::CommandSequence& sequence) {
+      sequence.dispatch(pipeline, {q.slice(), k.slice(), v.slice(), output.slice()}, push, queryBlocks, heads, batch);
+    });
+    return output;
+  }
+  const auto& pipeline = plan.context().pipelines().get(
+      {"attention", 4, sizeof(AttentionPush), {headDim / 4, keysPerBlock(headDim), causal ? 1u : 0u}});
   uint32_t queryBlocks = (queries + kQueriesPerWorkgroup - 1) / kQueriesPerWorkgroup;
   plan.add([&pipeline, q, k, v, output, push, queryBlocks, heads, batch](gpu::CommandSequence& sequence) {
     sequence.dispatch(pipeline, {q.slice(), k.slice(), v.slice(), output.slice()}, push, queryBlocks, heads, batch);

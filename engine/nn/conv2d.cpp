@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/gpu/gpu_error.h"
+#include "engine/nn/coopmat_tile.h"
 
 namespace afterimage::nn {
 namespace {
@@ -41,6 +42,11 @@ Conv2dTiling layerTiling(const gpu::DeviceInfo& device, Conv2dTiling tiling, uin
 
 }  // namespace
 
+bool conv2dCoopmatFits(const gpu::DeviceInfo& device, uint32_t inChannels, uint32_t kernel, uint32_t outChannels,
+                       uint32_t outWidth) {
+  return device.tensorCores && inChannels * kernel * kernel % 8 == 0 && outWidth % 8 == 0 && outChannels >= 16;
+}
+
 Conv2dTiling conv2dTilingFor(const gpu::DeviceInfo& device) {
   // On lavapipe larger tiles (32 x 8, 16 x 16) ran no faster in our measurements but compile 2-3x slower.
   if (device.type == "cpu") return {16, 8, std::clamp(device.subgroupSize, 1u, 8u)};
@@ -75,8 +81,37 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
     require(residual.shape() == outShape && residual.dtype() == DType::F16,
             "residual must be f16 " + toString(outShape) + ", found " + toString(residual.shape()));
 
-  Conv2dTiling tiling = layerTiling(plan.context().info(), options.tiling, outChannels, outWidth);
   bool hasBias = weights.bias.valid(), hasResidual = residual.valid();
+  const gpu::DeviceInfo& device = plan.context().info();
+  bool coopmat = options.kernel == Conv2dKernel::Coopmat ||
+                 (options.kernel == Conv2dKernel::Auto &&
+                  conv2dCoopmatFits(device, inChannels, kernel, outChannels, outWidth));
+  Conv2dPush push{inChannels, height, width, outChannels, outHeight, outWidth, options.padding};
+  Tensor bias = weights.bias;
+  if (coopmat) {
+    require(conv2dCoopmatFits(device, inChannels, kernel, outChannels, outWidth),
+            "the tensor-core kernel needs a device with them and Cin*k*k, output width multiples of 8, at least 16 "
+            "output channels (layer " + toString(weight.shape()) + " -> width " + std::to_string(outWidth) + ")");
+    uint32_t pixels = outHeight * outWidth;
+    CoopmatTile tile = chooseCoopmatTile(device, outChannels, pixels, batch, false);
+    const gpu::ComputePipeline* pipeline = &plan.context().pipelines().get(
+        {"conv2d_coopmat", 5, sizeof(Conv2dPush),
+         coopmatSpecialization({kernel, hasBias ? 1u : 0u, hasResidual ? 1u : 0u,
+                                static_cast<uint32_t>(options.activation), options.stride},
+                               tile)});
+    Tensor output = plan.allocate(outShape);
+    uint32_t groupsX = ceilDiv(pixels, tile.columns), groupsY = ceilDiv(outChannels, tile.rows);
+    plan.add([=](gpu::CommandSequence& sequence) {
+      gpu::BufferSlice in = input.slice();
+      sequence.dispatch(*pipeline,
+                        {in, weight.slice(), hasBias ? bias.slice() : in, hasResidual ? residual.slice() : in,
+                         output.slice()},
+                        push, groupsX, groupsY, batch);
+    });
+    return output;
+  }
+
+  Conv2dTiling tiling = layerTiling(device, options.tiling, outChannels, outWidth);
   const gpu::ComputePipeline* pipeline = &plan.context().pipelines().get(
       {"conv2d",
        5,
@@ -84,12 +119,10 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
        {kernel, hasBias ? 1u : 0u, hasResidual ? 1u : 0u, static_cast<uint32_t>(options.activation), options.stride,
         tiling.channels, tiling.pixels, tiling.lanes}});
   Tensor output = plan.allocate(outShape);
-  Conv2dPush push{inChannels, height, width, outChannels, outHeight, outWidth, options.padding};
   uint32_t tiles = ceilDiv(outWidth, tiling.pixels) * outHeight;
   uint32_t invocations = ceilDiv(tiles, tiling.lanes) * tiling.lanes * ceilDiv(outChannels, tiling.channels);
   require(ceilDiv(invocations, kWorkgroupSize) <= 65535,
           "output " + toString(outShape) + " needs more workgroups than a dispatch holds (65535)");
-  Tensor bias = weights.bias;
   plan.add([=](gpu::CommandSequence& sequence) {
     gpu::BufferSlice in = input.slice();
     sequence.dispatch(*pipeline,

@@ -21,12 +21,25 @@ struct Conv2dTiling {
   uint32_t lanes = 0;     // subgroup lanes sharing weight loads (1: none), a power of two <= the subgroup size
 };
 
+enum class Conv2dKernel {
+  Auto,     // tensor cores where conv2dCoopmatFits, else Plain
+  Plain,    // shaders/conv2d.comp with the tiling
+  Coopmat,  // shaders/conv2d_coopmat.comp: implicit GEMM on tensor cores
+};
+
 struct Conv2dOptions {
   uint32_t stride = 1;
   uint32_t padding = 1;
   Activation activation = Activation::None;
   Conv2dTiling tiling = {};
+  Conv2dKernel kernel = Conv2dKernel::Auto;
 };
+
+// Whether the tensor-core kernel takes a layer: the device has the kernels,
+// weight rows (Cin * k * k) and output rows are whole 16-byte words, and
+// there are enough output channels to fill a 16-row matrix.
+bool conv2dCoopmatFits(const gpu::DeviceInfo& device, uint32_t inChannels, uint32_t kernel, uint32_t outChannels,
+                       uint32_t outWidth);
 
 // The device's default tiling: weights shared across the subgroup on CPU
 // devices (lavapipe), where every memory load is a per-lane loop; plain

@@ -33,30 +33,46 @@ const char* matmulKernelName(MatmulKernel kernel) {
     case MatmulKernel::Auto: return "auto";
     case MatmulKernel::Tiled: return "tiled";
     case MatmulKernel::Register: return "register";
+    case MatmulKernel::Coopmat: return "coopmat";
   }
   return "?";
 }
 
 MatmulKernel parseMatmulKernel(const std::string& name) {
-  for (auto kernel : {MatmulKernel::Auto, MatmulKernel::Tiled, MatmulKernel::Register})
+  for (auto kernel : {MatmulKernel::Auto, MatmulKernel::Tiled, MatmulKernel::Register, MatmulKernel::Coopmat})
     if (name == matmulKernelName(kernel)) return kernel;
-  throw std::invalid_argument("unknown matmul kernel '" + name + "' (have: auto, tiled, register)");
+  throw std::invalid_argument("unknown matmul kernel '" + name + "' (have: auto, tiled, register, coopmat)");
 }
 
-void recordMatmul(gpu::Context& context, gpu::CommandSequence& sequence, const MatmulShape& s,
-                  const gpu::BufferSlice& a, const gpu::BufferSlice& b, const gpu::BufferSlice& bias,
-                  const gpu::BufferSlice& c, MatmulKernel kernel) {
+bool coopmatMatmulFits(const gpu::DeviceInfo& device, const MatmulShape& s) {
+  return device.tensorCores && s.K % 8 == 0 && s.N % 8 == 0;
+}
+
+MatmulKernel recordMatmul(gpu::Context& context, gpu::CommandSequence& sequence, const MatmulShape& s,
+                          const gpu::BufferSlice& a, const gpu::BufferSlice& b, const gpu::BufferSlice& bias,
+                          const gpu::BufferSlice& c, MatmulKernel kernel, const CoopmatTile* tile) {
   const uint64_t half = 2;
   if (a.size < half * s.batch * s.M * s.K || b.size < half * s.batch * s.K * s.N ||
       c.size < half * s.batch * s.M * s.N || (bias && bias.size < half * s.N)) {
     throw gpu::GpuError("recordMatmul: a buffer is smaller than the shape needs");
   }
   if (s.M == 0 || s.N == 0 || s.K == 0 || s.batch == 0) throw gpu::GpuError("recordMatmul: a dimension is zero");
-  if (kernel == MatmulKernel::Auto) kernel = chooseMatmulKernel(context.info());
+  if (kernel == MatmulKernel::Auto)
+    kernel = coopmatMatmulFits(context.info(), s) ? MatmulKernel::Coopmat : chooseMatmulKernel(context.info());
   bool hasBias = static_cast<bool>(bias);
   MatmulPush push{s.M, s.N, s.K, s.K, s.bTransposed ? s.K : s.N, s.N, s.M * s.K, s.K * s.N, s.M * s.N, s.alpha};
   uint32_t transposed = s.bTransposed ? 1u : 0u, withBias = hasBias ? 1u : 0u;
-  if (kernel == MatmulKernel::Tiled) {
+  if (kernel == MatmulKernel::Coopmat) {
+    if (!coopmatMatmulFits(context.info(), s))
+      throw gpu::GpuError("recordMatmul: the tensor-core kernel needs a device with them ('" + context.info().name +
+                          "': " + (context.info().tensorCores ? "yes" : "no") + ") and K, N multiples of 8 (" +
+                          std::to_string(s.K) + ", " + std::to_string(s.N) + ")");
+    CoopmatTile chosen = tile ? *tile : chooseCoopmatTile(context.info(), s.M, s.N, s.batch, s.bTransposed);
+    const auto& pipeline = context.pipelines().get(
+        {"matmul_coopmat", 4, sizeof(MatmulPush), coopmatSpecialization({transposed, withBias}, chosen)});
+    sequence.dispatch(pipeline, {a, b, hasBias ? bias : a, c}, push, ceilDiv(s.N, chosen.columns),
+                      ceilDiv(s.M, chosen.rows), s.batch);
+  } else if (kernel == MatmulKernel::Tiled) {
     const auto& pipeline = context.pipelines().get({"matmul", 4, sizeof(MatmulPush), {transposed, withBias}});
     sequence.dispatch(pipeline, {a, b, hasBias ? bias : a, c}, push, ceilDiv(s.N, kTile), ceilDiv(s.M, kTile),
                       s.batch);
@@ -71,6 +87,7 @@ void recordMatmul(gpu::Context& context, gpu::CommandSequence& sequence, const M
     sequence.dispatch(pipeline, {a, b, hasBias ? bias : a, c}, push, ceilDiv(s.N, kRegisterColumns),
                       ceilDiv(s.M, kRegisterRows), s.batch);
   }
+  return kernel;
 }
 
 std::vector<float> matmulReference(const MatmulShape& s, const std::vector<float>& a, const std::vector<float>& b,

@@ -1,14 +1,17 @@
 // Matrix multiply: C = alpha * A * B (+ bias), batched, f16 storage with f32
 // accumulation. Linear layers call it with B the PyTorch weight [out, in],
-// i.e. transposed. Two kernels compute the same thing: a shared-memory tiled
-// one for GPUs (shaders/matmul.comp) and a register-tiled one for CPU Vulkan
-// devices such as lavapipe (shaders/matmul_register.comp).
+// i.e. transposed. Three kernels compute the same thing: a shared-memory
+// tiled one for GPUs (shaders/matmul.comp), a register-tiled one for CPU
+// Vulkan devices such as lavapipe (shaders/matmul_register.comp), and one on
+// tensor cores (cooperative matrices, shaders/matmul_coopmat.comp) where the
+// device has them and the shape's rows are whole 16-byte words.
 #pragma once
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "engine/gpu/command_sequence.h"
+#include "engine/nn/coopmat_tile.h"
 
 namespace afterimage::nn {
 
@@ -24,18 +27,27 @@ enum class MatmulKernel {
   Auto,      // chosen from the device type (chooseMatmulKernel)
   Tiled,     // 64x64 shared-memory tiles: discrete and integrated GPUs
   Register,  // 16x16 blocks per invocation, no shared memory: CPU devices (llvmpipe)
+  Coopmat,   // tensor cores (VK_NV_cooperative_matrix), tile from chooseCoopmatTile
 };
 
 MatmulKernel chooseMatmulKernel(const gpu::DeviceInfo& device);
 const char* matmulKernelName(MatmulKernel kernel);
-// "auto", "tiled" or "register"; throws std::invalid_argument otherwise.
+// "auto", "tiled", "register" or "coopmat"; throws std::invalid_argument otherwise.
 MatmulKernel parseMatmulKernel(const std::string& name);
 
+// Whether the tensor-core kernel takes this shape: K and N multiples of 8
+// (rows of whole 16-byte words) and the device has the kernels.
+bool coopmatMatmulFits(const gpu::DeviceInfo& device, const MatmulShape& shape);
+
 // Records one matmul into `sequence`. a, b, c are f16 buffers holding the
-// whole batch, densely packed; bias (f16 [N]) may be an empty slice.
-void recordMatmul(gpu::Context& context, gpu::CommandSequence& sequence, const MatmulShape& shape,
-                  const gpu::BufferSlice& a, const gpu::BufferSlice& b, const gpu::BufferSlice& bias,
-                  const gpu::BufferSlice& c, MatmulKernel kernel = MatmulKernel::Auto);
+// whole batch, densely packed; bias (f16 [N]) may be an empty slice. Auto
+// takes the tensor cores where coopmatMatmulFits, else the device type's
+// kernel; `tile` (coopmat only) overrides chooseCoopmatTile. Returns the
+// kernel recorded.
+MatmulKernel recordMatmul(gpu::Context& context, gpu::CommandSequence& sequence, const MatmulShape& shape,
+                          const gpu::BufferSlice& a, const gpu::BufferSlice& b, const gpu::BufferSlice& bias,
+                          const gpu::BufferSlice& c, MatmulKernel kernel = MatmulKernel::Auto,
+                          const CoopmatTile* tile = nullptr);
 
 // Plain CPU reference on f32 values (tests).
 std::vector<float> matmulReference(const MatmulShape& shape, const std::vector<float>& a, const std::vector<float>& b,

@@ -1,0 +1,41 @@
+// Tile shapes of the tensor-core GEMM core (shaders/gemm_coopmat.glsl), used
+// by the cooperative-matrix matmul and conv2d kernels: how many rows and
+// columns of C a workgroup computes, how they split over 32-wide subgroups,
+// and how deep the shared-memory tiles are. Chosen per layer from its shape;
+// the 16x16x16 matrices inside are what the driver reports (DeviceInfo).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/gpu/device_info.h"
+
+namespace afterimage::nn {
+
+struct CoopmatTile {
+  uint32_t rows = 128, columns = 128;            // BM x BN of C per workgroup
+  uint32_t warpRows = 64, warpColumns = 32;      // WM x WN per subgroup, multiples of 16
+  uint32_t depth = 32;                           // BK, a multiple of 16
+  uint32_t threads() const { return rows / warpRows * (columns / warpColumns) * 32; }
+  uint32_t sharedBytes(bool bColumnMajor) const;
+  std::string name() const;  // "128x128/64x32/32"
+  bool operator==(const CoopmatTile&) const = default;
+};
+
+// The tiles the kernels are built and benchmarked with, largest first.
+const std::vector<CoopmatTile>& coopmatTiles();
+// "BMxBN/WMxWN/BK"; throws std::invalid_argument when malformed or not one a
+// workgroup can run (subgroup blocks that do not divide the tile, loads that
+// do not divide over the invocations).
+CoopmatTile parseCoopmatTile(const std::string& text);
+
+// The largest tile that still gives the GPU enough workgroups for an M x N
+// (x batch) product and fits the device's shared memory.
+CoopmatTile chooseCoopmatTile(const gpu::DeviceInfo& device, uint32_t M, uint32_t N, uint32_t batch,
+                              bool bColumnMajor);
+
+// Specialization constants: the including kernel's own `constants` at ids
+// 0.., then the tile at ids 16..21 (gemm_coopmat.glsl).
+std::vector<uint32_t> coopmatSpecialization(std::vector<uint32_t> constants, const CoopmatTile& tile);
+
+}  // namespace afterimage::nn

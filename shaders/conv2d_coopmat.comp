@@ -1,0 +1,80 @@
+#version 450
+// 2-D convolution on tensor cores: an implicit GEMM, C[Cout, pixels] =
+// W[Cout, Cin*k*k] * im2col(x)[Cin*k*k, pixels], for one image per
+// workgroup layer z. The same contract as conv2d.comp (NCHW, f16 storage,
+// f32 accumulation, + bias, + residual, then the activation) for layers whose
+// Cin*k*k and output width are multiples of 8. The im2col tile is gathered
+// from the input while the previous tile is multiplied; it is never stored.
+#extension GL_GOOGLE_include_directive : require
+layout(constant_id = 0) const uint KSIZE = 3;
+layout(constant_id = 1) const uint HAS_BIAS = 0;
+layout(constant_id = 2) const uint HAS_RESIDUAL = 0;
+layout(constant_id = 3) const uint ACTIVATION = 0;
+layout(constant_id = 4) const uint STRIDE = 1;
+#define B_COLUMN_MAJOR 0
+#include "gemm_coopmat.glsl"
+#include "activation.glsl"
+
+layout(std430, binding = 0) readonly buffer Input { float16_t x[]; };
+layout(std430, binding = 1) readonly buffer Weight { uvec4 w[]; };  // [Cout, Cin * KSIZE * KSIZE]
+layout(std430, binding = 2) readonly buffer Bias { float16_t bias[]; };
+layout(std430, binding = 3) readonly buffer Residual { uvec4 residual[]; };
+layout(std430, binding = 4) writeonly buffer Output { uvec4 y[]; };
+
+layout(push_constant) uniform Params {
+  uint inChannels, height, width;
+  uint outChannels, outHeight, outWidth;
+  uint padding;
+} p;
+
+const uint TAPS = KSIZE * KSIZE;
+
+uvec4 loadA(uint channel, uint k) {
+  uint K = p.inChannels * TAPS;
+  if (channel >= p.outChannels || k >= K) return uvec4(0);
+  return w[(channel * K + k) / 8];
+}
+
+// Eight consecutive output pixels of one row (the output width is a multiple
+// of 8) read input channel k / TAPS at tap k % TAPS.
+uvec4 loadB(uint k, uint pixel) {
+  uint pixels = p.outHeight * p.outWidth;
+  if (k >= p.inChannels * TAPS || pixel >= pixels) return uvec4(0);
+  uint channel = k / TAPS, tap = k % TAPS;
+  uint oy = pixel / p.outWidth, ox = pixel % p.outWidth;
+  int iy = int(oy * STRIDE + tap / KSIZE) - int(p.padding);
+  if (iy < 0 || iy >= int(p.height)) return uvec4(0);
+  int ix0 = int(ox * STRIDE + tap % KSIZE) - int(p.padding);
+  uint row = (gl_WorkGroupID.z * p.inChannels + channel) * p.height * p.width + uint(iy) * p.width;
+  float16_t v[8];
+  [[unroll]] for (uint j = 0; j < 8; ++j) {
+    int ix = ix0 + int(j * STRIDE);
+    v[j] = ix >= 0 && ix < int(p.width) ? x[row + uint(ix)] : float16_t(0.0);
+  }
+  return uvec4(packFloat2x16(f16vec2(v[0], v[1])), packFloat2x16(f16vec2(v[2], v[3])),
+               packFloat2x16(f16vec2(v[4], v[5])), packFloat2x16(f16vec2(v[6], v[7])));
+}
+
+void writeOutput(uint channel, uint pixel, vec4 low, vec4 high) {
+  uint pixels = p.outHeight * p.outWidth;
+  if (channel >= p.outChannels || pixel >= pixels) return;
+  uint at = ((gl_WorkGroupID.z * p.outChannels + channel) * pixels + pixel) / 8;
+  if (HAS_BIAS != 0) {
+    float b = float(bias[channel]);
+    low += b;
+    high += b;
+  }
+  if (HAS_RESIDUAL != 0) {
+    vec4 rLow, rHigh;
+    unpackHalves(residual[at], rLow, rHigh);
+    low += rLow;
+    high += rHigh;
+  }
+  [[unroll]] for (uint j = 0; j < 4; ++j) {
+    low[j] = applyActivation(ACTIVATION, low[j]);
+    high[j] = applyActivation(ACTIVATION, high[j]);
+  }
+  y[at] = packHalves(low, high);
+}
+
+void main() { gemmTile(gl_WorkGroupID.y * BM, gl_WorkGroupID.x * BN, p.inChannels * TAPS); }

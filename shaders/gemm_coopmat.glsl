@@ -1,0 +1,132 @@
+// The tensor-core GEMM core shared by the cooperative-matrix kernels
+// (matmul_coopmat.comp, conv2d_coopmat.comp): C[BM x BN tile] = A * B over K
+// with f16 operands and f32 accumulation on 16x16x16 subgroup matrices
+// (VK_NV_cooperative_matrix). The workgroup stages BK-deep tiles of A and B
+// in shared memory as 16-byte words (8 halves), each subgroup multiplies a
+// WM x WN block of the tile, and the next tiles are fetched into registers
+// while the current ones are multiplied.
+//
+// The including shader defines B_COLUMN_MAJOR (a constant: 1 when B is held
+// [N, K], a PyTorch Linear weight) before including this file, and after it:
+//   uvec4 loadA(uint row, uint k)       8 halves A[row, k..k+7], zeros outside
+//   uvec4 loadB(uint i, uint j)         row-major B: 8 halves B[i=k, j..j+7];
+//                                       column-major B: 8 halves B[j..j+7, i=n]
+//   void writeOutput(uint row, uint col, vec4 low, vec4 high)   C[row, col..col+7]
+// and calls gemmTile(rowStart, colStart, K).
+#extension GL_NV_cooperative_matrix : require
+#extension GL_KHR_memory_scope_semantics : require
+#extension GL_KHR_shader_subgroup_basic : require
+#extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
+#extension GL_EXT_shader_16bit_storage : require
+#extension GL_EXT_control_flow_attributes : require
+
+// Tile shape (specialization constants 16..21, set by engine/nn/coopmat_tiles.cpp).
+layout(local_size_x_id = 20) in;
+layout(constant_id = 16) const uint BM = 128;  // rows of C per workgroup
+layout(constant_id = 17) const uint BN = 128;  // columns of C per workgroup
+layout(constant_id = 18) const uint WM = 64;   // rows per subgroup, a multiple of 16
+layout(constant_id = 19) const uint WN = 32;   // columns per subgroup, a multiple of 16
+layout(constant_id = 20) const uint THREADS = 256;  // (BM / WM) * (BN / WN) subgroups of 32
+layout(constant_id = 21) const uint BK = 32;   // depth of a shared-memory tile, a multiple of 16
+
+const uint TM = WM / 16, TN = WN / 16;
+// Row strides of the shared tiles in 16-byte words, padded by one word so
+// that the eight rows a matrix load reads fall in different banks.
+const uint A_STRIDE = BK / 8 + 1;
+const uint B_STRIDE = B_COLUMN_MAJOR != 0 ? BK / 8 + 1 : BN / 8 + 1;
+const uint B_WORDS = B_COLUMN_MAJOR != 0 ? BN * B_STRIDE : BK * B_STRIDE;
+const uint A_LOADS = BM * BK / 8 / THREADS;  // 16-byte words each invocation moves per tile
+const uint B_LOADS = BK * BN / 8 / THREADS;
+
+shared uvec4 tileA[BM * A_STRIDE];
+shared uvec4 tileB[B_WORDS];
+shared float staging[THREADS / 32 * 256];  // one 16x16 f32 block per subgroup, for the epilogue
+
+uvec4 nextA[A_LOADS], nextB[B_LOADS];
+
+uvec4 loadA(uint row, uint k);
+uvec4 loadB(uint i, uint j);
+void writeOutput(uint row, uint col, vec4 low, vec4 high);
+
+void fetchTiles(uint rowStart, uint colStart, uint k0) {
+  [[unroll]] for (uint i = 0; i < A_LOADS; ++i) {
+    uint word = gl_LocalInvocationID.x + i * THREADS;
+    nextA[i] = loadA(rowStart + word / (BK / 8), k0 + word % (BK / 8) * 8);
+  }
+  [[unroll]] for (uint i = 0; i < B_LOADS; ++i) {
+    uint word = gl_LocalInvocationID.x + i * THREADS;
+    if (B_COLUMN_MAJOR != 0)
+      nextB[i] = loadB(colStart + word / (BK / 8), k0 + word % (BK / 8) * 8);
+    else
+      nextB[i] = loadB(k0 + word / (BN / 8), colStart + word % (BN / 8) * 8);
+  }
+}
+
+void storeTiles() {
+  [[unroll]] for (uint i = 0; i < A_LOADS; ++i) {
+    uint word = gl_LocalInvocationID.x + i * THREADS;
+    tileA[word / (BK / 8) * A_STRIDE + word % (BK / 8)] = nextA[i];
+  }
+  [[unroll]] for (uint i = 0; i < B_LOADS; ++i) {
+    uint word = gl_LocalInvocationID.x + i * THREADS;
+    uint perRow = B_COLUMN_MAJOR != 0 ? BK / 8 : BN / 8;
+    tileB[word / perRow * B_STRIDE + word % perRow] = nextB[i];
+  }
+}
+
+void gemmTile(uint rowStart, uint colStart, uint K) {
+  uint subgroup = gl_SubgroupID;
+  uint warpRow = subgroup / (BN / WN) * WM, warpCol = subgroup % (BN / WN) * WN;
+
+  fcoopmatNV<32, gl_ScopeSubgroup, 16, 16> acc[TM][TN];
+  [[unroll]] for (uint i = 0; i < TM; ++i)
+    [[unroll]] for (uint j = 0; j < TN; ++j) acc[i][j] = fcoopmatNV<32, gl_ScopeSubgroup, 16, 16>(0.0);
+
+  fetchTiles(rowStart, colStart, 0);
+  for (uint k0 = 0; k0 < K; k0 += BK) {
+    barrier();  // every subgroup is done reading the previous tiles
+    storeTiles();
+    barrier();
+    if (k0 + BK < K) fetchTiles(rowStart, colStart, k0 + BK);  // in flight while the tensor cores work
+    [[unroll]] for (uint kk = 0; kk < BK; kk += 16) {
+      fcoopmatNV<16, gl_ScopeSubgroup, 16, 16> a[TM], b[TN];
+      [[unroll]] for (uint i = 0; i < TM; ++i)
+        coopMatLoadNV(a[i], tileA, (warpRow + i * 16) * A_STRIDE + kk / 8, A_STRIDE, false);
+      [[unroll]] for (uint j = 0; j < TN; ++j) {
+        if (B_COLUMN_MAJOR != 0)
+          coopMatLoadNV(b[j], tileB, (warpCol + j * 16) * B_STRIDE + kk / 8, B_STRIDE, true);
+        else
+          coopMatLoadNV(b[j], tileB, kk * B_STRIDE + (warpCol + j * 16) / 8, B_STRIDE, false);
+      }
+      [[unroll]] for (uint i = 0; i < TM; ++i)
+        [[unroll]] for (uint j = 0; j < TN; ++j) acc[i][j] = coopMatMulAddNV(a[i], b[j], acc[i][j]);
+    }
+  }
+
+  // Epilogue: each 16x16 block goes through the subgroup's staging area so
+  // that every lane writes 8 consecutive outputs of one row.
+  uint base = subgroup * 256, lane = gl_SubgroupInvocationID;
+  uint row = lane / 2, col = lane % 2 * 8;
+  [[unroll]] for (uint i = 0; i < TM; ++i) {
+    [[unroll]] for (uint j = 0; j < TN; ++j) {
+      coopMatStoreNV(acc[i][j], staging, base, 16, false);
+      subgroupMemoryBarrierShared();
+      subgroupBarrier();
+      uint at = base + row * 16 + col;
+      vec4 low = vec4(staging[at], staging[at + 1], staging[at + 2], staging[at + 3]);
+      vec4 high = vec4(staging[at + 4], staging[at + 5], staging[at + 6], staging[at + 7]);
+      writeOutput(rowStart + warpRow + i * 16 + row, colStart + warpCol + j * 16 + col, low, high);
+      subgroupBarrier();  // the block is read before the next one overwrites it
+    }
+  }
+}
+
+uvec4 packHalves(vec4 low, vec4 high) {
+  return uvec4(packFloat2x16(f16vec2(low.xy)), packFloat2x16(f16vec2(low.zw)), packFloat2x16(f16vec2(high.xy)),
+               packFloat2x16(f16vec2(high.zw)));
+}
+
+void unpackHalves(uvec4 words, out vec4 low, out vec4 high) {
+  low = vec4(vec2(unpackFloat2x16(words.x)), vec2(unpackFloat2x16(words.y)));
+  high = vec4(vec2(unpackFloat2x16(words.z)), vec2(unpackFloat2x16(words.w)));
+}

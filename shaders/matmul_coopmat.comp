@@ -1,0 +1,50 @@
+#version 450
+// Batched matrix multiply C = alpha * A * B (+ bias) on tensor cores
+// (cooperative matrices), f16 storage, f32 accumulation: the same contract as
+// matmul.comp, for shapes whose K and N are multiples of 8 (16-byte rows).
+// A is [M, K] row-major; B is [K, N], or [N, K] when B_TRANSPOSED.
+layout(constant_id = 0) const uint B_TRANSPOSED = 0;
+layout(constant_id = 1) const uint HAS_BIAS = 0;
+#define B_COLUMN_MAJOR B_TRANSPOSED
+#extension GL_GOOGLE_include_directive : require
+#include "gemm_coopmat.glsl"
+
+layout(std430, binding = 0) readonly buffer MatrixA { uvec4 a[]; };
+layout(std430, binding = 1) readonly buffer MatrixB { uvec4 b[]; };
+layout(std430, binding = 2) readonly buffer Bias { float16_t bias[]; };
+layout(std430, binding = 3) writeonly buffer MatrixC { uvec4 c[]; };
+
+layout(push_constant) uniform Params {
+  uint M, N, K;
+  uint lda, ldb, ldc;
+  uint batchStrideA, batchStrideB, batchStrideC;
+  float alpha;
+} p;
+
+uvec4 loadA(uint row, uint k) {
+  if (row >= p.M || k >= p.K) return uvec4(0);
+  return a[(gl_WorkGroupID.z * p.batchStrideA + row * p.lda + k) / 8];
+}
+
+uvec4 loadB(uint i, uint j) {
+  uint base = gl_WorkGroupID.z * p.batchStrideB;
+  if (B_TRANSPOSED != 0) {  // i = n, j = k
+    if (i >= p.N || j >= p.K) return uvec4(0);
+    return b[(base + i * p.ldb + j) / 8];
+  }
+  if (i >= p.K || j >= p.N) return uvec4(0);  // i = k, j = n
+  return b[(base + i * p.ldb + j) / 8];
+}
+
+void writeOutput(uint row, uint col, vec4 low, vec4 high) {
+  if (row >= p.M || col >= p.N) return;
+  low *= p.alpha;
+  high *= p.alpha;
+  if (HAS_BIAS != 0) {
+    low += vec4(bias[col], bias[col + 1], bias[col + 2], bias[col + 3]);
+    high += vec4(bias[col + 4], bias[col + 5], bias[col + 6], bias[col + 7]);
+  }
+  c[(gl_WorkGroupID.z * p.batchStrideC + row * p.ldc + col) / 8] = packHalves(low, high);
+}
+
+void main() { gemmTile(gl_WorkGroupID.y * BM, gl_WorkGroupID.x * BN, p.K); }
