@@ -56,7 +56,8 @@ int benchFrame(const CommandArgs& rawArgs) {
     throw UsageError("--model DIR is required: a diffusers-layout folder (SD-Turbo, tests/golden/models/tiny_pipeline, "
                      "or one from `afterimage models random`)");
   int steps = args.integer("steps", 1);
-  if (steps < 1 || steps > 8) throw UsageError("--steps must be 1 to 8");
+  if (steps < 1 || steps > int(models::kMaxSamplerSteps))
+    throw UsageError("--steps must be 1 to " + std::to_string(models::kMaxSamplerSteps));
   int frames = std::max(1, args.integer("frames", 10));
 
   gpu::Context context({.gpu = args.value("gpu", "")});

@@ -16,6 +16,7 @@
 #include "engine/image/png_image.h"
 #include "engine/models/diffusion_model.h"
 #include "engine/models/sampler_graph.h"
+#include "engine/pipeline/model_limits.h"
 
 namespace afterimage::cli {
 namespace {
@@ -56,7 +57,8 @@ int runGenerate(const CommandArgs& rawArgs) {
   if (!modelDir) throw UsageError("--model DIR is required");
   if (!output) throw UsageError("-o OUT.png is required");
   int steps = args.integer("steps", 1);
-  if (steps < 1 || steps > 8) throw UsageError("--steps must be 1 to 8 (few-step models use 1 to 4)");
+  if (steps < 1 || steps > int(models::kMaxSamplerSteps))
+    throw UsageError("--steps must be 1 to " + std::to_string(models::kMaxSamplerSteps) + " (few-step models use 1 to 4)");
   double strength = args.number("strength", 0.5);
   auto init = args.value("init");
   if (!init && args.value("strength")) throw UsageError("--strength needs --init IMAGE.png");
@@ -67,11 +69,21 @@ int runGenerate(const CommandArgs& rawArgs) {
   int repeats = args.integer("repeats", 0);
   if (repeats < 0) throw UsageError("--repeats must be 0 or more");
 
+  // A style the model lacks is named (with the closest one) before the model loads.
+  auto mix = text::parsePromptMix(args.value("prompt", ""));
+  auto limits = pipeline::readModelLimits(*modelDir, args.value("tae", ""));
+  if (limits.styles) {
+    std::vector<pipeline::ScenePrompt> prompts;
+    for (const auto& part : mix) prompts.push_back({part.text, part.weight});
+    auto problems = pipeline::checkPromptsOnModel(prompts, limits);
+    if (!problems.empty()) throw UsageError("--prompt: " + problems.front());
+  }
+
   auto start = Clock::now();
   gpu::Context context({.gpu = args.value("gpu", "")});
   models::DiffusionModel model(context, models::findModelFiles(*modelDir, args.value("tae", "")));
   const auto& unet = model.unet().config();
-  uint32_t multiple = models::TinyAutoencoder::kScale << (unet.blockOutChannels.size() - 1);
+  uint32_t multiple = models::imageSizeMultiple(unet);
   ImageSize size = args.value("size") ? parseImageSize(*args.value("size"), "size")
                                       : ImageSize{unet.sampleSize * 8, unet.sampleSize * 8};
   if (size.width % multiple || size.height % multiple)
@@ -93,7 +105,7 @@ int runGenerate(const CommandArgs& rawArgs) {
   nn::writeTensor(context, graph.noise(), diffusion::gaussianNoise(seed, graph.noise().elements()));
   std::vector<float> text;
   if (guidance) text = model.embedPrompt(args.value("negative", ""));  // the unconditional context first
-  auto cond = model.embedMix(text::parsePromptMix(args.value("prompt", "")));
+  auto cond = model.embedMix(mix);
   text.insert(text.end(), cond.begin(), cond.end());
   nn::writeTensor(context, graph.context(), text);
   graph.setSchedule(context, schedule, guidance ? guidanceScale : 1.0f);

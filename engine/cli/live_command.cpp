@@ -90,7 +90,8 @@ int runLive(const CommandArgs& rawArgs) {
   int monitor = args.integer("monitor", 0);
 
   std::string setPath = args.value("set") ? *args.value("set") : pipeline::defaultSetFile();
-  pipeline::SetWatcher watcher(setPath);
+  // Every reload is checked against the model the show starts with (it keeps it until a restart).
+  pipeline::SetWatcher watcher(setPath, pipeline::limitsOfFirstSetModel(args.value("model", ""), args.value("tae", "")));
   if (!watcher.current()) throw std::runtime_error(watcher.error());
 
   ui::WindowSystem windows;

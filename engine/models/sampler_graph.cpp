@@ -13,10 +13,15 @@ constexpr uint32_t kStartCoefficients = 2, kStepCoefficients = 3;
 
 }  // namespace
 
+uint32_t imageSizeMultiple(const UNetConfig& unet) {
+  return TinyAutoencoder::kScale << (unet.blockOutChannels.empty() ? 0 : unet.blockOutChannels.size() - 1);
+}
+
 SamplerGraph::SamplerGraph(nn::Plan& plan, const UNet& unet, const TinyAutoencoder& tae, const SamplerShape& shape,
                            bool timestamps, const SamplerTensors& given)
     : shape_(shape) {
-  if (shape.steps < 1 || shape.steps > 8) throw std::invalid_argument("sampler: 1 to 8 steps");
+  if (shape.steps < 1 || shape.steps > kMaxSamplerSteps)
+    throw std::invalid_argument("sampler: 1 to " + std::to_string(kMaxSamplerSteps) + " steps");
   uint32_t channels = unet.config().inChannels;
   if (tae.latentChannels() != channels)
     throw std::invalid_argument("sampler: the tiny autoencoder has " + std::to_string(tae.latentChannels()) +

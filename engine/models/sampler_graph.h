@@ -12,6 +12,15 @@
 
 namespace afterimage::models {
 
+// UNet calls a recorded sampler can make per frame: few-step models use 1
+// to 4; more only adds latency. Sets and commands check against this.
+constexpr uint32_t kMaxSamplerSteps = 8;
+
+// Picture sides must be multiples of this: the tiny autoencoder's scale
+// times the UNet's downsampling (each block after the first halves the
+// latent, and the skip connections need the halves to come back equal).
+uint32_t imageSizeMultiple(const UNetConfig& unet);
+
 struct SamplerShape {
   uint32_t steps = 1;
   uint32_t latentHeight = 64, latentWidth = 64;

@@ -17,7 +17,9 @@ std::string trimmed(const std::string& s) {
   return s.substr(begin, s.find_last_not_of(" \t\r\n") - begin + 1);
 }
 
-std::vector<std::string> readNames(const std::string& path) {
+}  // namespace
+
+std::vector<std::string> readStyleNames(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw StyleTableError(path + ": cannot open");
   nlohmann::json json;
@@ -40,12 +42,10 @@ std::vector<std::string> readNames(const std::string& path) {
   return names;
 }
 
-}  // namespace
-
 StyleTable StyleTable::load(const std::string& weightsPath, const std::string& namesPath) {
   StyleTable table;
   table.source_ = weightsPath;
-  table.names_ = readNames(namesPath);
+  table.names_ = readStyleNames(namesPath);
   nn::SafetensorsFile file(weightsPath);
   const auto& record = file.require("embeddings");
   if (record.shape.size() != 3 || record.shape[0] < 1 || record.shape[1] < 1 || record.shape[2] < 1)

@@ -15,6 +15,10 @@ class StyleTableError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The names in a styles.json, in table order, without reading the weights
+// (what a set may ask for). Throws StyleTableError naming the file and field.
+std::vector<std::string> readStyleNames(const std::string& namesPath);
+
 class StyleTable {
  public:
   // Throws StyleTableError (or nn::WeightError) naming the file and field:

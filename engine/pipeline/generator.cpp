@@ -33,7 +33,7 @@ Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const
     : context_(context), model_(model), options_(options), plan_(std::make_unique<nn::Plan>(context)),
       uploads_(context), anchor_(model.unet().config().inChannels) {
   const auto& unet = model.unet().config();
-  uint32_t multiple = models::TinyAutoencoder::kScale << (unet.blockOutChannels.size() - 1);
+  uint32_t multiple = models::imageSizeMultiple(unet);
   if (options.width == 0 || options.height == 0 || options.width % multiple || options.height % multiple)
     throw std::invalid_argument("generator: the size " + std::to_string(options.width) + "x" +
                                 std::to_string(options.height) + " must be a positive multiple of " +

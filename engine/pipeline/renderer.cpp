@@ -38,7 +38,7 @@ const char* kCsvHeader =
 RenderResult render(const RenderOptions& o, const std::function<void(const RenderProgress&)>& progress) {
   auto start = Clock::now();
   if (o.fps <= 0 || o.fps > 240) throw std::invalid_argument("render: fps must be in (0, 240]");
-  auto set = std::make_shared<const Set>(loadSet(o.setPath));
+  auto set = std::make_shared<const Set>(loadSet(o.setPath, limitsOfSetModel(o.modelDir, o.taeDir)));
 
   int rate = 0;
   std::vector<float> samples = audio::readMonoFile(o.audioPath, &rate);

@@ -3,14 +3,20 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <cmath>
 #include <fstream>
 #include <functional>
 #include <limits>
 #include <sstream>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/pipeline/name_suggestion.h"
+#include "engine/pipeline/set_text_bounds.h"
 #include "engine/text/prompt_mix.h"
 
 namespace afterimage::pipeline {
@@ -51,33 +57,6 @@ std::string_view enumName(E value) {
   return EnumNames<E>::names[size_t(value)];
 }
 
-size_t editDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
-
-// " (did you mean 'zoom'?)" when a name is close to what was written.
-std::string suggestion(std::string_view written, const std::vector<std::string>& names) {
-  std::string best;
-  size_t bestDistance = std::numeric_limits<size_t>::max();
-  for (const std::string& name : names) {
-    size_t d = editDistance(written, name);
-    if (d < bestDistance) bestDistance = d, best = name;
-  }
-  size_t limit = std::max<size_t>(2, written.size() / 3);
-  return bestDistance <= limit ? " (did you mean '" + best + "'?)" : "";
-}
-
 std::string typeName(const toml::node& node) {
   switch (node.type()) {
     case toml::node_type::table: return "a table";
@@ -101,6 +80,7 @@ class Reader {
                        file_ + ":" + std::to_string(at.begin.line) + ":" + std::to_string(at.begin.column) + ": " +
                            field + ": " + message});
   }
+  bool any() const { return !errors_.empty(); }
   void throwIfAny() {
     if (errors_.empty()) return;
     std::stable_sort(errors_.begin(), errors_.end(), [](const Located& a, const Located& b) {
@@ -406,7 +386,14 @@ void readPrompts(TableReader& t, Scene& scene) {
     t.string("prompt", text);
     if (mix->is_string()) {
       try {
-        for (auto& part : text::parsePromptMix(text)) scene.prompts.push_back({part.text, part.weight});
+        const ParameterInfo& range = parameterInfo(Parameter::PromptWeight);
+        for (auto& part : text::parsePromptMix(text)) {
+          if (part.weight < range.min || part.weight > range.max)
+            t.error("prompt", *mix, "'" + part.text + "': weight " + TableReader::formatNumber(part.weight) +
+                                        " out of range [" + TableReader::formatNumber(range.min) + ", " +
+                                        TableReader::formatNumber(range.max) + "]");
+          scene.prompts.push_back({part.text, part.weight});
+        }
       } catch (const text::PromptMixError& e) {
         t.error("prompt", *mix, e.what());
       }
@@ -547,7 +534,7 @@ Set readSet(const toml::table& root, Reader& reader, const std::filesystem::path
     }
   }
   t.number("fps", set.fps, 1, 240);
-  t.integer("steps", set.steps, 1, 50);
+  t.integer("steps", set.steps, 1, int(models::kMaxSamplerSteps));
   t.number("bpm", set.bpm, 20, 400);
   if (const toml::table* sequence = t.table("sequence")) {
     TableReader s(reader, *sequence, "sequence");
@@ -558,6 +545,53 @@ Set readSet(const toml::table& root, Reader& reader, const std::filesystem::path
   readBehaviour(t, set.mappings, set.lfos, set.triggers, mostPrompts, sceneCount);
   t.finish();
   return set;
+}
+
+// ---- against the model ----
+
+// The node a field path ("scene[2].prompt", "size") names in the file, or
+// the nearest enclosing one there (a default the file does not spell out).
+const toml::node& locate(const toml::table& root, const std::string& field) {
+  const toml::node* at = &root;
+  std::string_view rest = field;
+  while (!rest.empty()) {
+    size_t dot = rest.find('.');
+    std::string_view segment = rest.substr(0, dot);
+    rest = dot == std::string_view::npos ? std::string_view{} : rest.substr(dot + 1);
+    size_t bracket = segment.find('[');
+    std::string_view name = segment.substr(0, bracket);
+    const toml::table* table = at->as_table();
+    const toml::node* next = table ? table->get(name) : nullptr;
+    if (!next && table && name == "prompt") next = table->get("prompts");  // a list in place of a mix
+    if (!next) break;
+    at = next;
+    if (bracket != std::string_view::npos) {
+      size_t index = std::stoul(std::string(segment.substr(bracket + 1)));
+      const toml::array* array = at->as_array();
+      if (!array || index >= array->size()) break;
+      at = array->get(index);
+    }
+  }
+  return *at;
+}
+
+// toml++ gives the root table no position; its mistakes belong at the top.
+toml::source_region regionOf(const toml::node& node) {
+  toml::source_region region = node.source();
+  if (region.begin.line == 0) region.begin = {1, 1};
+  return region;
+}
+
+void checkOnModel(const toml::table& root, Reader& reader, const Set& set, const ModelLimitsFor& limitsFor) {
+  ModelLimits limits;
+  try {
+    limits = limitsFor(set);
+  } catch (const std::exception& e) {
+    reader.error(regionOf(locate(root, "model")), "model", "cannot check the set against its model: " + std::string(e.what()));
+    return;
+  }
+  for (const SetProblem& problem : checkSetOnModel(set, limits))
+    reader.error(regionOf(locate(root, problem.field)), problem.field, problem.message);
 }
 
 // ---- writing ----
@@ -715,7 +749,11 @@ SetError::SetError(std::vector<std::string> messages)
       }()),
       messages_(std::move(messages)) {}
 
-Set parseSet(std::string_view text, const std::filesystem::path& file) {
+Set parseSet(std::string_view text, const std::filesystem::path& file, const ModelLimitsFor& limitsFor) {
+  if (auto problem = checkSetTextBounds(text)) {
+    std::string at = problem->line ? ":" + std::to_string(problem->line) + ":" + std::to_string(problem->column) : "";
+    throw SetError({file.string() + at + ": " + problem->message});
+  }
   toml::table root;
   try {
     root = toml::parse(text, file.string());
@@ -726,16 +764,51 @@ Set parseSet(std::string_view text, const std::filesystem::path& file) {
   }
   Reader reader(file.string());
   Set set = readSet(root, reader, file);
+  // Against the model only once the file itself reads: a mistyped key
+  // would otherwise also show up as the model's problems.
+  if (limitsFor && !reader.any()) checkOnModel(root, reader, set, limitsFor);
   reader.throwIfAny();
   return set;
 }
 
-Set loadSet(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw SetError({file.string() + ": cannot read the set file"});
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parseSet(text.str(), file);
+namespace {
+
+// The whole of a regular file, or a SetError: directories, FIFOs and devices
+// are refused before reading (a FIFO would block a hot reload forever), and
+// so is a file over the set size bound (it is not read into memory).
+std::string readSetText(const std::filesystem::path& file) {
+  auto fail = [&](const std::string& why) { return SetError({file.string() + ": " + why}); };
+  int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) throw fail("cannot read the set file (" + std::string(std::strerror(errno)) + ")");
+  struct FdCloser {
+    int fd;
+    ~FdCloser() { ::close(fd); }
+  } closer{fd};
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) throw fail("cannot read the set file (" + std::string(std::strerror(errno)) + ")");
+  if (S_ISDIR(info.st_mode)) throw fail("is a directory, not a set file");
+  if (!S_ISREG(info.st_mode)) throw fail("is not a regular file (a FIFO, socket or device); a set is a .toml file");
+  if (size_t(info.st_size) > kMaxSetFileBytes)
+    throw fail("the set is " + std::to_string(info.st_size) + " bytes; a set file may have at most " +
+               std::to_string(kMaxSetFileBytes) + " (1 MiB)");
+  std::string text;
+  char buffer[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw fail("cannot read the set file (" + std::string(std::strerror(errno)) + ")");
+    if (n == 0) break;
+    text.append(buffer, size_t(n));
+    // Grown since fstat: parseSet refuses it by its length.
+    if (text.size() > kMaxSetFileBytes) break;
+  }
+  return text;
+}
+
+}  // namespace
+
+Set loadSet(const std::filesystem::path& file, const ModelLimitsFor& limitsFor) {
+  return parseSet(readSetText(file), file, limitsFor);
 }
 
 std::string formatSet(const Set& set, const std::filesystem::path& file) {

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/pipeline/model_limits.h"
 #include "engine/pipeline/set.h"
 
 namespace afterimage::pipeline {
@@ -23,11 +24,15 @@ class SetError : public std::runtime_error {
   std::vector<std::string> messages_;
 };
 
-// Throws SetError (also when the file cannot be read).
-Set loadSet(const std::filesystem::path& file);
+// Throws SetError (also when the file cannot be read, is not a regular
+// file, or passes the bounds of set_text_bounds.h). With `limitsFor`, the
+// set is also checked against the model it names (model_limits.h): its
+// styles, size and steps, each mistake at its line like the others; a model
+// that cannot be read is reported at the set's `model` key.
+Set loadSet(const std::filesystem::path& file, const ModelLimitsFor& limitsFor = {});
 // `text` as the content of `file` (named in messages; relative model
 // folders resolve against its folder).
-Set parseSet(std::string_view text, const std::filesystem::path& file);
+Set parseSet(std::string_view text, const std::filesystem::path& file, const ModelLimitsFor& limitsFor = {});
 
 // The set as TOML for a file at `file` (a relative model folder is
 // rewritten to stay the same folder from there).

@@ -2,9 +2,12 @@
 
 #include "engine/pipeline/set_file.h"
 
+#include <vector>
+
 namespace afterimage::pipeline {
 
-SetWatcher::SetWatcher(std::filesystem::path file) : file_(std::move(file)) {
+SetWatcher::SetWatcher(std::filesystem::path file, ModelLimitsFor limitsFor)
+    : file_(std::move(file)), limitsFor_(std::move(limitsFor)) {
   seen_ = stamp();
   load();
 }
@@ -35,7 +38,7 @@ bool SetWatcher::poll() {
 
 bool SetWatcher::load() {
   try {
-    auto set = std::make_shared<const Set>(loadSet(file_));
+    auto set = std::make_shared<const Set>(loadSet(file_, limitsFor_));
     std::lock_guard lock(mutex_);
     current_ = std::move(set);
     error_.clear();
@@ -64,6 +67,12 @@ uint64_t SetWatcher::version() const {
 }
 
 void SetWatcher::replace(Set set) {
+  if (limitsFor_) {
+    std::vector<std::string> messages;
+    for (const SetProblem& p : checkSetOnModel(set, limitsFor_(set)))
+      messages.push_back(file_.string() + ": " + p.field + ": " + p.message);
+    if (!messages.empty()) throw SetError(std::move(messages));
+  }
   auto shared = std::make_shared<const Set>(std::move(set));
   std::lock_guard lock(mutex_);
   current_ = std::move(shared);

@@ -1,7 +1,9 @@
 // Hot reload of a set file: poll() (each frame, or from a thread) looks at
 // the file's modification time and size and re-reads it when they change.
-// A broken edit keeps the last good set and exposes the error until the file
-// is fixed. The watcher writes the file only when asked (save).
+// Every load is checked against the model (model_limits.h) before it
+// replaces the good set: a broken edit, or one the running model cannot
+// show, keeps the last good set and exposes the error until the file is
+// fixed. The watcher writes the file only when asked (save).
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -9,6 +11,7 @@
 #include <mutex>
 #include <string>
 
+#include "engine/pipeline/model_limits.h"
 #include "engine/pipeline/set.h"
 
 namespace afterimage::pipeline {
@@ -16,7 +19,9 @@ namespace afterimage::pipeline {
 class SetWatcher {
  public:
   // Loads the file at once; if that fails, current() is null and error() says why.
-  explicit SetWatcher(std::filesystem::path file);
+  // `limitsFor` finds the model each load is checked against (live mode:
+  // limitsOfFirstSetModel, the model the show runs).
+  explicit SetWatcher(std::filesystem::path file, ModelLimitsFor limitsFor = limitsOfSetModel());
 
   // True when a new good set was loaded by this call.
   bool poll();
@@ -30,6 +35,7 @@ class SetWatcher {
   const std::filesystem::path& file() const { return file_; }
 
   // Adopts a set edited elsewhere (the control panel) without writing it.
+  // Throws SetError, keeping the current set, when the model cannot show it.
   void replace(Set set);
   // Writes the current set to the file; the watcher does not re-read its own write.
   void save();
@@ -45,6 +51,7 @@ class SetWatcher {
   bool load();
 
   std::filesystem::path file_;
+  ModelLimitsFor limitsFor_;
   Stamp seen_;
   mutable std::mutex mutex_;
   std::shared_ptr<const Set> current_;

@@ -3,14 +3,8 @@
 #include <stdexcept>
 
 #include "engine/models/model_folder.h"
-#include "engine/pipeline/default_model.h"
 
 namespace afterimage::pipeline {
-
-std::string showModelFolder(const Set& set, const std::string& modelDirOverride) {
-  if (!modelDirOverride.empty()) return modelDirOverride;
-  return set.usesDefaultModel() ? defaultModelFolder() : set.modelFolder().string();
-}
 
 Show::Show(gpu::Context& context, std::shared_ptr<const Set> set, const ShowOptions& options)
     : modelFolder_(showModelFolder(*set, options.modelDir)), options_(options), built_(set) {

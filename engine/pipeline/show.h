@@ -14,6 +14,7 @@
 #include "engine/pipeline/conductor.h"
 #include "engine/pipeline/gen_params.h"
 #include "engine/pipeline/generator.h"
+#include "engine/pipeline/model_limits.h"
 #include "engine/pipeline/set.h"
 
 namespace afterimage::pipeline {
@@ -24,10 +25,6 @@ struct ShowOptions {
   uint32_t width = 0, height = 0;  // 0: the set's size
   bool timestamps = false;         // per-stage GPU times (Generator::stageTimes)
 };
-
-// The folder the set's model lives in: the override, the project's default
-// model, or the set's folder resolved against the set file.
-std::string showModelFolder(const Set& set, const std::string& modelDirOverride = "");
 
 class Show {
  public:

@@ -261,7 +261,7 @@ TEST(SetFileErrors, MissingFile) {
     loadSet("/nonexistent/set.toml");
     FAIL();
   } catch (const SetError& e) {
-    EXPECT_EQ(std::string(e.what()), "/nonexistent/set.toml: cannot read the set file");
+    EXPECT_EQ(std::string(e.what()), "/nonexistent/set.toml: cannot read the set file (No such file or directory)");
   }
 }
 
