@@ -8,7 +8,10 @@
 // S = Q K^T on the tensor cores, the online softmax on the subgroup's lanes
 // (two lanes a query row), then P V on the tensor cores, added into the
 // lanes' f32 output rows after rescaling them by the new running maximum.
-// No [Tq, Tk] matrix leaves shared memory.
+// No [Tq, Tk] matrix leaves shared memory. Lane l owns row l % 16, half l / 16
+// of it, and reads 16-byte words: with rows one word longer than the data,
+// the eight lanes a shared-memory access serves at a time hit eight different
+// bank groups.
 #extension GL_NV_cooperative_matrix : require
 #extension GL_KHR_memory_scope_semantics : require
 #extension GL_KHR_shader_subgroup_basic : require
@@ -35,14 +38,14 @@ layout(push_constant) uniform Params {
 const uint QUERIES = 64, KEYS = 64, SUBGROUPS = 4;
 const uint KV_STRIDE = D / 8 + 1;     // 16-byte words per shared key/value row (one of padding)
 const uint P_STRIDE = KEYS / 8 + 1;
-const uint ROW_FLOATS = KEYS > D ? KEYS : D;
+const uint ROW_WORDS = (KEYS > D ? KEYS : D) / 4 + 1;  // 16-byte words per S or P V row
 const uint HALF_ROW = D / 2;          // output columns each lane keeps
 const float NEGATIVE = -1e30;
 
 shared uvec4 keyBlock[KEYS * KV_STRIDE];
 shared uvec4 valueBlock[KEYS * KV_STRIDE];
 shared uvec4 probabilities[SUBGROUPS * 16 * P_STRIDE];  // each subgroup's P, f16
-shared float scores[SUBGROUPS * 16 * ROW_FLOATS];       // each subgroup's S, then its P V block
+shared uvec4 scores[SUBGROUPS * 16 * ROW_WORDS];        // each subgroup's S, then its P V block, f32
 
 void main() {
   uint subgroup = gl_SubgroupID, lane = gl_SubgroupInvocationID;
@@ -59,28 +62,39 @@ void main() {
       queryTiles[c] = fcoopmatNV<16, gl_ScopeSubgroup, 16, 16>(0.0);
   }
 
-  // Lane pairs own a query row: lane / 2 is the row, lane % 2 the half of its columns.
-  uint row = lane / 2, side = lane % 2;
+  // Two lanes own a query row: lane % 16 is the row, lane / 16 the half of its columns.
+  uint row = lane % 16, side = lane / 16;
   float runningMax = NEGATIVE, runningSum = 0.0;
   float acc[HALF_ROW];
   [[unroll]] for (uint c = 0; c < HALF_ROW; ++c) acc[c] = 0.0;
-  uint scoreBase = subgroup * 16 * ROW_FLOATS;
+  uint scoreBase = subgroup * 16 * ROW_WORDS;
   uint probabilityBase = subgroup * 16 * P_STRIDE;
+
+  // Key and value blocks travel through registers: the next block is read
+  // from memory while the tensor cores work on this one.
+  const uint BLOCK_WORDS = KEYS * D / 8 / 128;  // 16-byte words per invocation per block
+  uvec4 nextKeys[BLOCK_WORDS], nextValues[BLOCK_WORDS];
+  [[unroll]] for (uint i = 0; i < BLOCK_WORDS; ++i) {
+    uint word = gl_LocalInvocationID.x + i * 128, key = word / (D / 8);
+    uint at = ((batch * p.keys + key) * channels + head * D) / 8 + word % (D / 8);
+    nextKeys[i] = key < p.keys ? k[at] : uvec4(0);
+    nextValues[i] = key < p.keys ? v[at] : uvec4(0);
+  }
 
   for (uint key0 = 0; key0 < p.keys; key0 += KEYS) {
     barrier();  // every subgroup is done with the previous block
-    for (uint word = gl_LocalInvocationID.x; word < KEYS * D / 8; word += 128) {
-      uint key = word / (D / 8), column = word % (D / 8);
-      uvec4 keyWords = uvec4(0), valueWords = uvec4(0);
-      if (key0 + key < p.keys) {
-        uint at = ((batch * p.keys + key0 + key) * channels + head * D) / 8 + column;
-        keyWords = k[at];
-        valueWords = v[at];
-      }
-      keyBlock[key * KV_STRIDE + column] = keyWords;
-      valueBlock[key * KV_STRIDE + column] = valueWords;
+    [[unroll]] for (uint i = 0; i < BLOCK_WORDS; ++i) {
+      uint word = gl_LocalInvocationID.x + i * 128;
+      keyBlock[word / (D / 8) * KV_STRIDE + word % (D / 8)] = nextKeys[i];
+      valueBlock[word / (D / 8) * KV_STRIDE + word % (D / 8)] = nextValues[i];
     }
     barrier();
+    [[unroll]] for (uint i = 0; i < BLOCK_WORDS; ++i) {
+      uint word = gl_LocalInvocationID.x + i * 128, key = key0 + KEYS + word / (D / 8);
+      uint at = ((batch * p.keys + key) * channels + head * D) / 8 + word % (D / 8);
+      nextKeys[i] = key < p.keys ? k[at] : uvec4(0);
+      nextValues[i] = key < p.keys ? v[at] : uvec4(0);
+    }
 
     // S = Q K^T: K^T's columns are the rows of the key block (column-major load).
     [[unroll]] for (uint n = 0; n < KEYS / 16; ++n) {
@@ -90,7 +104,7 @@ void main() {
         coopMatLoadNV(keyTile, keyBlock, n * 16 * KV_STRIDE + c * 2, KV_STRIDE, true);
         s = coopMatMulAddNV(queryTiles[c], keyTile, s);
       }
-      coopMatStoreNV(s, scores, scoreBase + n * 16, ROW_FLOATS, false);
+      coopMatStoreNV(s, scores, scoreBase + n * 4, ROW_WORDS, false);
     }
     subgroupMemoryBarrierShared();
     subgroupBarrier();
@@ -98,13 +112,15 @@ void main() {
     // Online softmax over this block, two lanes per row.
     float blockMax = NEGATIVE;
     float values[KEYS / 2];
-    [[unroll]] for (uint j = 0; j < KEYS / 2; ++j) {
-      uint key = side * (KEYS / 2) + j;
-      float s = scores[scoreBase + row * ROW_FLOATS + key] * p.scale;
-      values[j] = key0 + key < p.keys ? s : NEGATIVE;
-      blockMax = max(blockMax, values[j]);
+    [[unroll]] for (uint w = 0; w < KEYS / 8; ++w) {
+      vec4 word = uintBitsToFloat(scores[scoreBase + row * ROW_WORDS + side * (KEYS / 8) + w]) * p.scale;
+      [[unroll]] for (uint i = 0; i < 4; ++i) {
+        uint j = w * 4 + i;
+        values[j] = key0 + side * (KEYS / 2) + j < p.keys ? word[i] : NEGATIVE;
+        blockMax = max(blockMax, values[j]);
+      }
     }
-    blockMax = max(blockMax, subgroupShuffleXor(blockMax, 1));
+    blockMax = max(blockMax, subgroupShuffleXor(blockMax, 16));
     float newMax = max(runningMax, blockMax);
     float correction = exp2(runningMax - newMax);
     float blockSum = 0.0;
@@ -119,7 +135,7 @@ void main() {
           uvec4(packFloat2x16(f16vec2(e[0], e[1])), packFloat2x16(f16vec2(e[2], e[3])),
                 packFloat2x16(f16vec2(e[4], e[5])), packFloat2x16(f16vec2(e[6], e[7])));
     }
-    blockSum += subgroupShuffleXor(blockSum, 1);
+    blockSum += subgroupShuffleXor(blockSum, 16);
     runningSum = runningSum * correction + blockSum;
     runningMax = newMax;
     subgroupMemoryBarrierShared();
@@ -134,12 +150,14 @@ void main() {
         coopMatLoadNV(valueTile, valueBlock, c * 16 * KV_STRIDE + n * 2, KV_STRIDE, false);
         pv = coopMatMulAddNV(pTile, valueTile, pv);
       }
-      coopMatStoreNV(pv, scores, scoreBase + n * 16, ROW_FLOATS, false);
+      coopMatStoreNV(pv, scores, scoreBase + n * 4, ROW_WORDS, false);
     }
     subgroupMemoryBarrierShared();
     subgroupBarrier();
-    [[unroll]] for (uint c = 0; c < HALF_ROW; ++c)
-      acc[c] = acc[c] * correction + scores[scoreBase + row * ROW_FLOATS + side * HALF_ROW + c];
+    [[unroll]] for (uint w = 0; w < HALF_ROW / 4; ++w) {
+      vec4 word = uintBitsToFloat(scores[scoreBase + row * ROW_WORDS + side * (HALF_ROW / 4) + w]);
+      [[unroll]] for (uint i = 0; i < 4; ++i) acc[w * 4 + i] = acc[w * 4 + i] * correction + word[i];
+    }
     subgroupBarrier();  // read before the next block's S overwrites it
   }
 

@@ -5,6 +5,9 @@
 // f32 accumulation, + bias, + residual, then the activation) for layers whose
 // Cin*k*k and output width are multiples of 8. The im2col tile is gathered
 // from the input while the previous tile is multiplied; it is never stored.
+// With SPLITS > 1 (layers too small to fill the GPU: 1280 channels at 8x8)
+// workgroup layer z is (image, split of K), and each writes its partial sums
+// in f32 for conv2d_split_reduce.comp, which adds them and applies the epilogue.
 #extension GL_GOOGLE_include_directive : require
 layout(constant_id = 0) const uint KSIZE = 3;
 layout(constant_id = 1) const uint HAS_BIAS = 0;
@@ -20,6 +23,7 @@ layout(std430, binding = 1) readonly buffer Weight { uvec4 w[]; };  // [Cout, Ci
 layout(std430, binding = 2) readonly buffer Bias { float16_t bias[]; };
 layout(std430, binding = 3) readonly buffer Residual { uvec4 residual[]; };
 layout(std430, binding = 4) writeonly buffer Output { uvec4 y[]; };
+layout(std430, binding = 5) writeonly buffer Partial { vec4 partial[]; };  // [N, SPLITS, Cout, pixels] f32
 
 layout(push_constant) uniform Params {
   uint inChannels, height, width;
@@ -45,7 +49,8 @@ uvec4 loadB(uint k, uint pixel) {
   int iy = int(oy * STRIDE + tap / KSIZE) - int(p.padding);
   if (iy < 0 || iy >= int(p.height)) return uvec4(0);
   int ix0 = int(ox * STRIDE + tap % KSIZE) - int(p.padding);
-  uint row = (gl_WorkGroupID.z * p.inChannels + channel) * p.height * p.width + uint(iy) * p.width;
+  uint image = gl_WorkGroupID.z / SPLITS;
+  uint row = (image * p.inChannels + channel) * p.height * p.width + uint(iy) * p.width;
   float16_t v[8];
   [[unroll]] for (uint j = 0; j < 8; ++j) {
     int ix = ix0 + int(j * STRIDE);
@@ -58,6 +63,12 @@ uvec4 loadB(uint k, uint pixel) {
 void writeOutput(uint channel, uint pixel, vec4 low, vec4 high) {
   uint pixels = p.outHeight * p.outWidth;
   if (channel >= p.outChannels || pixel >= pixels) return;
+  if (SPLITS > 1) {
+    uint at = ((gl_WorkGroupID.z * p.outChannels + channel) * pixels + pixel) / 4;
+    partial[at] = low;
+    partial[at + 1] = high;
+    return;
+  }
   uint at = ((gl_WorkGroupID.z * p.outChannels + channel) * pixels + pixel) / 8;
   if (HAS_BIAS != 0) {
     float b = float(bias[channel]);
@@ -77,4 +88,7 @@ void writeOutput(uint channel, uint pixel, vec4 low, vec4 high) {
   y[at] = packHalves(low, high);
 }
 
-void main() { gemmTile(gl_WorkGroupID.y * BM, gl_WorkGroupID.x * BN, p.inChannels * TAPS); }
+void main() {
+  uvec2 range = splitRange(p.inChannels * TAPS, gl_WorkGroupID.z % SPLITS);
+  gemmTile(gl_WorkGroupID.y * BM, gl_WorkGroupID.x * BN, range.x, range.y);
+}

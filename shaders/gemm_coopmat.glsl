@@ -12,7 +12,9 @@
 //   uvec4 loadB(uint i, uint j)         row-major B: 8 halves B[i=k, j..j+7];
 //                                       column-major B: 8 halves B[j..j+7, i=n]
 //   void writeOutput(uint row, uint col, vec4 low, vec4 high)   C[row, col..col+7]
-// and calls gemmTile(rowStart, colStart, K).
+// and calls gemmTile(rowStart, colStart, kBegin, kEnd). With SPLITS > 1 the
+// workgroups along z also split K (splitRange), and writeOutput receives
+// partial sums for the including shader to store for a reduction pass.
 #extension GL_NV_cooperative_matrix : require
 #extension GL_KHR_memory_scope_semantics : require
 #extension GL_KHR_shader_subgroup_basic : require
@@ -28,6 +30,8 @@ layout(constant_id = 18) const uint WM = 64;   // rows per subgroup, a multiple 
 layout(constant_id = 19) const uint WN = 32;   // columns per subgroup, a multiple of 16
 layout(constant_id = 20) const uint THREADS = 256;  // (BM / WM) * (BN / WN) subgroups of 32
 layout(constant_id = 21) const uint BK = 32;   // depth of a shared-memory tile, a multiple of 16
+layout(constant_id = 22) const uint SPLITS = 1;  // workgroups sharing one C tile, each a range of K
+layout(constant_id = 23) const uint STAGES = 1;  // shared tiles: 2 = the next is stored while this one is used
 
 const uint TM = WM / 16, TN = WN / 16;
 // Row strides of the shared tiles in 16-byte words, padded by one word so
@@ -38,8 +42,9 @@ const uint B_WORDS = B_COLUMN_MAJOR != 0 ? BN * B_STRIDE : BK * B_STRIDE;
 const uint A_LOADS = BM * BK / 8 / THREADS;  // 16-byte words each invocation moves per tile
 const uint B_LOADS = BK * BN / 8 / THREADS;
 
-shared uvec4 tileA[BM * A_STRIDE];
-shared uvec4 tileB[B_WORDS];
+const uint A_WORDS = BM * A_STRIDE;
+shared uvec4 tileA[STAGES * A_WORDS];
+shared uvec4 tileB[STAGES * B_WORDS];
 shared float staging[THREADS / 32 * 256];  // one 16x16 f32 block per subgroup, for the epilogue
 
 uvec4 nextA[A_LOADS], nextB[B_LOADS];
@@ -62,19 +67,25 @@ void fetchTiles(uint rowStart, uint colStart, uint k0) {
   }
 }
 
-void storeTiles() {
+void storeTiles(uint stage) {
   [[unroll]] for (uint i = 0; i < A_LOADS; ++i) {
     uint word = gl_LocalInvocationID.x + i * THREADS;
-    tileA[word / (BK / 8) * A_STRIDE + word % (BK / 8)] = nextA[i];
+    tileA[stage * A_WORDS + word / (BK / 8) * A_STRIDE + word % (BK / 8)] = nextA[i];
   }
   [[unroll]] for (uint i = 0; i < B_LOADS; ++i) {
     uint word = gl_LocalInvocationID.x + i * THREADS;
     uint perRow = B_COLUMN_MAJOR != 0 ? BK / 8 : BN / 8;
-    tileB[word / perRow * B_STRIDE + word % perRow] = nextB[i];
+    tileB[stage * B_WORDS + word / perRow * B_STRIDE + word % perRow] = nextB[i];
   }
 }
 
-void gemmTile(uint rowStart, uint colStart, uint K) {
+// The K range of split `split`: whole BK tiles, so no two splits read the same k.
+uvec2 splitRange(uint K, uint split) {
+  uint chunk = (K + SPLITS * BK - 1) / (SPLITS * BK) * BK;
+  return uvec2(min(K, split * chunk), min(K, (split + 1) * chunk));
+}
+
+void gemmTile(uint rowStart, uint colStart, uint kBegin, uint kEnd) {
   uint subgroup = gl_SubgroupID;
   uint warpRow = subgroup / (BN / WN) * WM, warpCol = subgroup % (BN / WN) * WN;
 
@@ -82,24 +93,40 @@ void gemmTile(uint rowStart, uint colStart, uint K) {
   [[unroll]] for (uint i = 0; i < TM; ++i)
     [[unroll]] for (uint j = 0; j < TN; ++j) acc[i][j] = fcoopmatNV<32, gl_ScopeSubgroup, 16, 16>(0.0);
 
-  fetchTiles(rowStart, colStart, 0);
-  for (uint k0 = 0; k0 < K; k0 += BK) {
-    barrier();  // every subgroup is done reading the previous tiles
-    storeTiles();
+  // One stage: store, wait, multiply, wait. Two: the tiles for the next step
+  // go to the other stage after this step's products, one wait per step.
+  fetchTiles(rowStart, colStart, kBegin);
+  if (STAGES > 1) {
+    storeTiles(0);
     barrier();
-    if (k0 + BK < K) fetchTiles(rowStart, colStart, k0 + BK);  // in flight while the tensor cores work
+  }
+  uint stage = 0;
+  for (uint k0 = kBegin; k0 < kEnd; k0 += BK) {
+    bool more = k0 + BK < kEnd;
+    if (STAGES == 1) {
+      barrier();  // every subgroup is done reading the previous tiles
+      storeTiles(0);
+      barrier();
+    }
+    if (more) fetchTiles(rowStart, colStart, k0 + BK);  // in flight while the tensor cores work
+    uint aBase = stage * A_WORDS, bBase = stage * B_WORDS;
     [[unroll]] for (uint kk = 0; kk < BK; kk += 16) {
       fcoopmatNV<16, gl_ScopeSubgroup, 16, 16> a[TM], b[TN];
       [[unroll]] for (uint i = 0; i < TM; ++i)
-        coopMatLoadNV(a[i], tileA, (warpRow + i * 16) * A_STRIDE + kk / 8, A_STRIDE, false);
+        coopMatLoadNV(a[i], tileA, aBase + (warpRow + i * 16) * A_STRIDE + kk / 8, A_STRIDE, false);
       [[unroll]] for (uint j = 0; j < TN; ++j) {
         if (B_COLUMN_MAJOR != 0)
-          coopMatLoadNV(b[j], tileB, (warpCol + j * 16) * B_STRIDE + kk / 8, B_STRIDE, true);
+          coopMatLoadNV(b[j], tileB, bBase + (warpCol + j * 16) * B_STRIDE + kk / 8, B_STRIDE, true);
         else
-          coopMatLoadNV(b[j], tileB, kk * B_STRIDE + (warpCol + j * 16) / 8, B_STRIDE, false);
+          coopMatLoadNV(b[j], tileB, bBase + kk * B_STRIDE + (warpCol + j * 16) / 8, B_STRIDE, false);
       }
       [[unroll]] for (uint i = 0; i < TM; ++i)
         [[unroll]] for (uint j = 0; j < TN; ++j) acc[i][j] = coopMatMulAddNV(a[i], b[j], acc[i][j]);
+    }
+    if (STAGES > 1) {
+      stage ^= 1;
+      if (more) storeTiles(stage);  // that stage was last read a step ago, before the last wait
+      barrier();
     }
   }
 

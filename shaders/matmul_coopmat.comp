@@ -47,4 +47,4 @@ void writeOutput(uint row, uint col, vec4 low, vec4 high) {
   c[(gl_WorkGroupID.z * p.batchStrideC + row * p.ldc + col) / 8] = packHalves(low, high);
 }
 
-void main() { gemmTile(gl_WorkGroupID.y * BM, gl_WorkGroupID.x * BN, p.K); }
+void main() { gemmTile(gl_WorkGroupID.y * BM, gl_WorkGroupID.x * BN, 0, p.K); }

@@ -13,6 +13,7 @@
 #include "engine/cli/bench_support.h"
 #include "engine/gpu/command_sequence.h"
 #include "engine/nn/conv2d.h"
+#include "engine/nn/coopmat_tile.h"
 
 namespace afterimage::cli {
 namespace {
@@ -98,9 +99,15 @@ int benchConv2d(const CommandArgs& rawArgs) {
                      (kernel == nn::Conv2dKernel::Auto &&
                       nn::conv2dCoopmatFits(context.info(), c.inChannels, c.kernel, c.outChannels, outWidth));
       double flops = 2.0 * output.elements() * c.inChannels * c.kernel * c.kernel;
+      std::string name = "plain";
+      if (coopmat) {
+        auto launch = nn::chooseCoopmatLaunch(context.info(), c.outChannels, output.dim(2) * outWidth,
+                                              c.inChannels * c.kernel * c.kernel, 1, false, true);
+        name = "coopmat " + launch.tile.name() + (launch.splits > 1 ? " split " + std::to_string(launch.splits) : "");
+      }
       std::printf("conv2d %ux%u %3u->%-3u ch %4ux%-4u stride %u %-7s: %9.3f ms  %8.1f GFLOP/s\n", c.kernel,
-                  c.kernel, c.inChannels, c.outChannels, c.size, c.size, c.stride, coopmat ? "coopmat" : "plain",
-                  best, flops / (best * 1e6));
+                  c.kernel, c.inChannels, c.outChannels, c.size, c.size, c.stride, name.c_str(), best,
+                  flops / (best * 1e6));
       auto result = nn::readTensor(context, output);
       if (first.empty()) {
         first = std::move(result);

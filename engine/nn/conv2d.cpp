@@ -93,21 +93,39 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
             "the tensor-core kernel needs a device with them and Cin*k*k, output width multiples of 8, at least 16 "
             "output channels (layer " + toString(weight.shape()) + " -> width " + std::to_string(outWidth) + ")");
     uint32_t pixels = outHeight * outWidth;
-    CoopmatTile tile = chooseCoopmatTile(device, outChannels, pixels, batch, false);
+    CoopmatLaunch launch =
+        chooseCoopmatLaunch(device, outChannels, pixels, inChannels * kernel * kernel, batch, false, true);
+    std::vector<uint32_t> constants = {kernel, hasBias ? 1u : 0u, hasResidual ? 1u : 0u,
+                                       static_cast<uint32_t>(options.activation), options.stride};
     const gpu::ComputePipeline* pipeline = &plan.context().pipelines().get(
-        {"conv2d_coopmat", 5, sizeof(Conv2dPush),
-         coopmatSpecialization({kernel, hasBias ? 1u : 0u, hasResidual ? 1u : 0u,
-                                static_cast<uint32_t>(options.activation), options.stride},
-                               tile)});
+        {"conv2d_coopmat", 6, sizeof(Conv2dPush), coopmatSpecialization(constants, launch.tile, launch.splits)});
     Tensor output = plan.allocate(outShape);
-    uint32_t groupsX = ceilDiv(pixels, tile.columns), groupsY = ceilDiv(outChannels, tile.rows);
+    uint32_t groupsX = ceilDiv(pixels, launch.tile.columns), groupsY = ceilDiv(outChannels, launch.tile.rows);
+    uint32_t splits = launch.splits;
+    // Split K: the partial sums of each split, added up by the second pass.
+    Tensor partial = splits > 1 ? plan.allocate({batch * splits, outChannels, outHeight, outWidth}, DType::F32) : Tensor{};
     plan.add([=](gpu::CommandSequence& sequence) {
-      gpu::BufferSlice in = input.slice();
+      gpu::BufferSlice in = input.slice(), out = output.slice();
       sequence.dispatch(*pipeline,
-                        {in, weight.slice(), hasBias ? bias.slice() : in, hasResidual ? residual.slice() : in,
-                         output.slice()},
-                        push, groupsX, groupsY, batch);
+                        {in, weight.slice(), hasBias ? bias.slice() : in, hasResidual ? residual.slice() : in, out,
+                         splits > 1 ? partial.slice() : out},
+                        push, groupsX, groupsY, batch * splits);
     });
+    if (splits > 1) {
+      struct ReducePush {
+        uint32_t outChannels, pixels;
+      } reducePush{outChannels, pixels};
+      const gpu::ComputePipeline* reduce = &plan.context().pipelines().get(
+          {"conv2d_split_reduce", 4, sizeof(ReducePush), {splits, constants[1], constants[2], constants[3]}});
+      uint32_t groups = ceilDiv(outChannels * pixels / 4, 256);
+      plan.add([=](gpu::CommandSequence& sequence) {
+        gpu::BufferSlice sums = partial.slice(), out = output.slice();
+        sequence.dispatch(*reduce,
+                          {sums, hasBias ? bias.slice() : sums, hasResidual ? residual.slice() : sums, out},
+                          reducePush, groups, batch);
+      });
+      plan.release(partial);
+    }
     return output;
   }
 

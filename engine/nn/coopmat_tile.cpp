@@ -1,5 +1,6 @@
 #include "engine/nn/coopmat_tile.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
@@ -27,18 +28,20 @@ uint32_t CoopmatTile::sharedBytes(bool bColumnMajor) const {
   uint32_t a = rows * (depth / 8 + 1) * 16;
   uint32_t b = bColumnMajor ? columns * (depth / 8 + 1) * 16 : depth * (columns / 8 + 1) * 16;
   uint32_t staging = threads() / 32 * 256 * 4;
-  return a + b + staging;
+  return stages * (a + b) + staging;
 }
 
 std::string CoopmatTile::name() const {
   char text[64];
-  std::snprintf(text, sizeof text, "%ux%u/%ux%u/%u", rows, columns, warpRows, warpColumns, depth);
+  std::snprintf(text, sizeof text, "%ux%u/%ux%u/%u%s", rows, columns, warpRows, warpColumns, depth,
+                stages == 2 ? "x2" : "");
   return text;
 }
 
 const std::vector<CoopmatTile>& coopmatTiles() {
+  // On an H200, 4096^3: 128x128/64x32/64 193 TFLOP/s, 128x128/64x32/32 172, 128x256/64x64/32 180.
   static const std::vector<CoopmatTile> tiles = {
-      {128, 128, 64, 32, 32},
+      {128, 128, 64, 32, 64},
       {128, 64, 32, 32, 32},
       {64, 128, 32, 32, 32},
       {64, 64, 32, 32, 32},
@@ -50,36 +53,50 @@ const std::vector<CoopmatTile>& coopmatTiles() {
 CoopmatTile parseCoopmatTile(const std::string& text) {
   CoopmatTile t;
   char end = 0;
-  if (std::sscanf(text.c_str(), "%ux%u/%ux%u/%u%c", &t.rows, &t.columns, &t.warpRows, &t.warpColumns, &t.depth,
-                  &end) != 5 ||
-      !runnable(t))
+  int fields = std::sscanf(text.c_str(), "%ux%u/%ux%u/%ux%u%c", &t.rows, &t.columns, &t.warpRows, &t.warpColumns,
+                           &t.depth, &t.stages, &end);
+  if ((fields != 5 && fields != 6) || t.stages < 1 || t.stages > 2 || !runnable(t))
     throw std::invalid_argument("tile '" + text +
                                 "' is not BMxBN/WMxWN/BK with WM, WN, BK multiples of 16 that divide the tile "
-                                "(e.g. 128x128/64x32/32)");
+                                "(e.g. 128x128/64x32/32), optionally x2 for two stages");
   return t;
+}
+
+CoopmatLaunch chooseCoopmatLaunch(const gpu::DeviceInfo& device, uint32_t M, uint32_t N, uint32_t K, uint32_t batch,
+                                  bool bColumnMajor, bool allowSplit) {
+  constexpr uint32_t kMaxSplits = 16;
+  CoopmatLaunch best{coopmatTiles().back(), 1};
+  double bestCost = 1e300;
+  for (const auto& t : coopmatTiles()) {
+    if (t.sharedBytes(bColumnMajor) > device.maxComputeSharedMemory) continue;
+    uint64_t rowTiles = (M + t.rows - 1) / t.rows, columnTiles = (N + t.columns - 1) / t.columns;
+    uint64_t workgroups = rowTiles * columnTiles * batch;
+    uint32_t splits = 1;
+    if (allowSplit && workgroups < kEnoughWorkgroups) {
+      // Each split keeps at least 4 tiles of K, so the partial sums stay worth their memory traffic.
+      uint64_t wanted = (2 * kEnoughWorkgroups + workgroups - 1) / workgroups;
+      splits = static_cast<uint32_t>(std::max<uint64_t>(1, std::min<uint64_t>({wanted, K / (4 * t.depth), kMaxSplits})));
+    }
+    double padded = double(rowTiles * t.rows) * double(columnTiles * t.columns);
+    double reuse = 1.0 + 64.0 / t.rows + 64.0 / t.columns;
+    double idle = std::max(1.0, double(kEnoughWorkgroups) / double(workgroups * splits));
+    double cost = padded * reuse * idle;
+    if (cost < bestCost) bestCost = cost, best = {t, splits};
+  }
+  return best;
 }
 
 CoopmatTile chooseCoopmatTile(const gpu::DeviceInfo& device, uint32_t M, uint32_t N, uint32_t batch,
                               bool bColumnMajor) {
-  // Of the tiles that keep the GPU busy, the one that wastes the least work on
-  // padding (64 output channels in a 128-row tile compute 64 rows of zeros);
-  // on a tie the larger, which reuses each loaded word more.
-  const CoopmatTile* best = nullptr;
-  uint64_t bestPadded = 0;
-  for (const auto& t : coopmatTiles()) {
-    if (t.sharedBytes(bColumnMajor) > device.maxComputeSharedMemory) continue;
-    uint64_t rowTiles = (M + t.rows - 1) / t.rows, columnTiles = (N + t.columns - 1) / t.columns;
-    if (rowTiles * columnTiles * batch < kEnoughWorkgroups) continue;
-    uint64_t padded = rowTiles * t.rows * columnTiles * t.columns;
-    if (!best || padded < bestPadded) best = &t, bestPadded = padded;
-  }
-  return best ? *best : coopmatTiles().back();
+  return chooseCoopmatLaunch(device, M, N, 0, batch, bColumnMajor, false).tile;
 }
 
-std::vector<uint32_t> coopmatSpecialization(std::vector<uint32_t> constants, const CoopmatTile& tile) {
+std::vector<uint32_t> coopmatSpecialization(std::vector<uint32_t> constants, const CoopmatTile& tile,
+                                            uint32_t splits) {
   constants.resize(kFirstTileConstant, 0);
   constants.insert(constants.end(),
-                   {tile.rows, tile.columns, tile.warpRows, tile.warpColumns, tile.threads(), tile.depth});
+                   {tile.rows, tile.columns, tile.warpRows, tile.warpColumns, tile.threads(), tile.depth, splits,
+                    tile.stages});
   return constants;
 }
 

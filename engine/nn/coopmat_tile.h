@@ -16,26 +16,40 @@ struct CoopmatTile {
   uint32_t rows = 128, columns = 128;            // BM x BN of C per workgroup
   uint32_t warpRows = 64, warpColumns = 32;      // WM x WN per subgroup, multiples of 16
   uint32_t depth = 32;                           // BK, a multiple of 16
+  uint32_t stages = 1;                           // shared tiles: 2 double-buffers them (one barrier a step)
   uint32_t threads() const { return rows / warpRows * (columns / warpColumns) * 32; }
   uint32_t sharedBytes(bool bColumnMajor) const;
-  std::string name() const;  // "128x128/64x32/32"
+  std::string name() const;  // "128x128/64x32/32", with "x2" for two stages
   bool operator==(const CoopmatTile&) const = default;
 };
 
 // The tiles the kernels are built and benchmarked with, largest first.
 const std::vector<CoopmatTile>& coopmatTiles();
-// "BMxBN/WMxWN/BK"; throws std::invalid_argument when malformed or not one a
+// "BMxBN/WMxWN/BK" or "BMxBN/WMxWN/BKx2"; throws std::invalid_argument when malformed or not one a
 // workgroup can run (subgroup blocks that do not divide the tile, loads that
 // do not divide over the invocations).
 CoopmatTile parseCoopmatTile(const std::string& text);
 
-// The largest tile that still gives the GPU enough workgroups for an M x N
-// (x batch) product and fits the device's shared memory.
+// How an M x N x K product (x batch) runs: the tile, and into how many
+// ranges of K its workgroups split (1: none; more only where the caller can
+// add the partial sums up, and the tiles alone would leave the GPU idle).
+struct CoopmatLaunch {
+  CoopmatTile tile;
+  uint32_t splits = 1;
+};
+
+// The launch that wastes least: padding (64 output channels in a 128-row
+// tile compute 64 rows of zeros), small tiles (each loaded word is reused
+// less) and idle multiprocessors (too few workgroups) all count.
+CoopmatLaunch chooseCoopmatLaunch(const gpu::DeviceInfo& device, uint32_t M, uint32_t N, uint32_t K, uint32_t batch,
+                                  bool bColumnMajor, bool allowSplit);
+// The tile alone (no split).
 CoopmatTile chooseCoopmatTile(const gpu::DeviceInfo& device, uint32_t M, uint32_t N, uint32_t batch,
                               bool bColumnMajor);
 
 // Specialization constants: the including kernel's own `constants` at ids
-// 0.., then the tile at ids 16..21 (gemm_coopmat.glsl).
-std::vector<uint32_t> coopmatSpecialization(std::vector<uint32_t> constants, const CoopmatTile& tile);
+// 0.., then the tile at ids 16..21 and the splits at 22 (gemm_coopmat.glsl).
+std::vector<uint32_t> coopmatSpecialization(std::vector<uint32_t> constants, const CoopmatTile& tile,
+                                            uint32_t splits = 1);
 
 }  // namespace afterimage::nn

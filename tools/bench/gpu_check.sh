@@ -44,7 +44,7 @@ for part in "$@"; do
     kernels)
       step bench gemm
       limit 120 "$bin/afterimage" bench gemm --shapes 512x512x512,4096x4096x4096 --kernel tiled,coopmat --repeats 10 \
-        --tile auto,128x256/64x64/32,256x128/64x64/32,128x128/64x32/64,128x128/64x64/32,64x64/32x32/32
+        --tile auto,128x128/64x32/32x2,128x128/64x64/32x2,128x256/64x64/32,128x128/64x64/64,128x64/32x32/32x2
       limit 60 "$bin/afterimage" bench gemm --shapes sd --kernel tiled,coopmat --repeats 10
       limit 60 "$bin/afterimage" bench gemm --shapes sd --kernel coopmat --transposed --repeats 10
       step torch.matmul
