@@ -50,6 +50,9 @@ void refuseOutputsOverInputs(const RenderOptions& o, const std::string& csvPath)
                                     in.option + "; it would be overwritten");
   if (system::sameFile(o.output, csvPath))
     throw std::invalid_argument("render: --csv " + csvPath + " and -o " + o.output + " name the same file");
+  // Said before the model loads; VideoWriter would refuse it too.
+  if (isVideoPath(o.output) && std::filesystem::is_directory(o.output))
+    throw std::invalid_argument("render: -o " + o.output + " is a folder; a video needs a file name");
 }
 
 std::string defaultCsvPath(const RenderOptions& o) {
