@@ -1,5 +1,7 @@
 #include "engine/cli/arguments.h"
 
+#include <cmath>
+
 namespace afterimage::cli {
 
 Arguments::Arguments(const std::vector<std::string>& args, const std::set<std::string>& valueOptions,
@@ -60,10 +62,11 @@ double Arguments::number(const std::string& name, double fallback) const {
   try {
     size_t used = 0;
     double result = std::stod(*v, &used);
-    if (used == v->size()) return result;
+    // nan and inf parse but mean nothing as a count, a time or a rate.
+    if (used == v->size() && std::isfinite(result)) return result;
   } catch (...) {
   }
-  throw UsageError("--" + name + " expects a number, got '" + *v + "'");
+  throw UsageError("--" + name + " expects a finite number, got '" + *v + "'");
 }
 
 ImageSize parseImageSize(const std::string& text, const std::string& option) {

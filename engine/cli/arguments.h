@@ -29,6 +29,7 @@ class Arguments {
   std::optional<std::string> value(const std::string& name) const;
   std::string value(const std::string& name, const std::string& fallback) const;
   int integer(const std::string& name, int fallback) const;
+  // A finite number (nan and inf are usage errors).
   double number(const std::string& name, double fallback) const;
 
  private:

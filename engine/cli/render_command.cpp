@@ -13,6 +13,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <stdexcept>
+#include <string>
 
 #include "audio/file_source.h"
 #include "audio/music_synth.h"
@@ -48,11 +50,15 @@ int runRender(const CommandArgs& rawArgs) {
   if (!set || !audio || !output) throw UsageError("--set FILE, --audio TRACK and -o OUTPUT are required");
   o.setPath = *set, o.audioPath = *audio, o.output = *output;
   o.fps = args.number("fps", 30);
+  if (o.fps <= 0 || o.fps > 240) throw UsageError("--fps must be in (0, 240], got " + *args.value("fps"));
   if (auto size = args.value("size")) {
     auto s = parseImageSize(*size, "size");
     o.width = s.width, o.height = s.height;
   }
   o.from = args.number("from", 0), o.to = args.number("to", -1);
+  if (o.from < 0) throw UsageError("--from must be 0 or more seconds, got " + *args.value("from"));
+  if (args.value("to") && o.to <= o.from)
+    throw UsageError("--to must be after --from (" + std::to_string(o.from) + " s), got " + *args.value("to"));
   o.csvPath = args.value("csv", ""), o.modelDir = args.value("model", ""), o.taeDir = args.value("tae", "");
   o.gpu = args.value("gpu", "");
   bool quiet = args.flag("quiet");
@@ -62,6 +68,8 @@ int runRender(const CommandArgs& rawArgs) {
   std::printf("%s: %llu frames in %.1f s (%.2f fps); per-frame features and visual change in %s\n",
               o.output.c_str(), static_cast<unsigned long long>(result.frames), result.seconds,
               result.frames / std::max(result.seconds, 1e-9), result.csvPath.c_str());
+  // The success line itself may fail to land (stdout on a full disk).
+  if (std::fflush(stdout) != 0) throw std::runtime_error("cannot write to standard output");
   return 0;
 }
 

@@ -14,6 +14,7 @@
 #include "engine/pipeline/set_file.h"
 #include "engine/pipeline/show.h"
 #include "engine/pipeline/video_writer.h"
+#include "engine/system/pending_file.h"
 
 namespace afterimage::pipeline {
 namespace {
@@ -33,11 +34,43 @@ const char* kCsvHeader =
     "frame,time,scene,rms_dbfs,loudness,sub,low,mid,high,flux,onset_strength,onset,beat,bpm,confidence,beat_phase,"
     "strength,zoom,rotate,seed_mix,strobe,blackout,visual_change\n";
 
+// An output that names an input would destroy it before it is read (or
+// while): refused, compared as files (links and "./" included).
+void refuseOutputsOverInputs(const RenderOptions& o, const std::string& csvPath) {
+  struct Named {
+    const char* option;
+    const std::string& path;
+  };
+  const Named outputs[] = {{"-o", o.output}, {"--csv", csvPath}};
+  const Named inputs[] = {{"--set", o.setPath}, {"--audio", o.audioPath}};
+  for (const auto& out : outputs)
+    for (const auto& in : inputs)
+      if (system::sameFile(out.path, in.path))
+        throw std::invalid_argument(std::string("render: ") + out.option + " " + out.path + " is the file of " +
+                                    in.option + "; it would be overwritten");
+  if (system::sameFile(o.output, csvPath))
+    throw std::invalid_argument("render: --csv " + csvPath + " and -o " + o.output + " name the same file");
+  // Said before the model loads; VideoWriter would refuse it too.
+  if (isVideoPath(o.output) && std::filesystem::is_directory(o.output))
+    throw std::invalid_argument("render: -o " + o.output + " is a folder; a video needs a file name");
+}
+
+std::string defaultCsvPath(const RenderOptions& o) {
+  if (!o.csvPath.empty()) return o.csvPath;
+  return isVideoPath(o.output) ? o.output + ".csv" : (std::filesystem::path(o.output) / "frames.csv").string();
+}
+
 }  // namespace
 
 RenderResult render(const RenderOptions& o, const std::function<void(const RenderProgress&)>& progress) {
   auto start = Clock::now();
-  if (o.fps <= 0 || o.fps > 240) throw std::invalid_argument("render: fps must be in (0, 240]");
+  // Written so that NaN fails too.
+  if (!(o.fps > 0 && o.fps <= 240)) throw std::invalid_argument("render: fps must be in (0, 240]");
+  if (!std::isfinite(o.from) || !std::isfinite(o.to))
+    throw std::invalid_argument("render: --from and --to must be finite numbers of seconds");
+  RenderResult result;
+  result.csvPath = defaultCsvPath(o);
+  refuseOutputsOverInputs(o, result.csvPath);
   auto set = std::make_shared<const Set>(loadSet(o.setPath, limitsOfSetModel(o.modelDir, o.taeDir)));
 
   int rate = 0;
@@ -67,16 +100,16 @@ RenderResult render(const RenderOptions& o, const std::function<void(const Rende
   Show show(context, set, showOptions);
   const Generator& generator = show.generator();
 
+  auto frames = uint64_t(std::floor((to - from) * o.fps));
+  if (frames == 0)
+    throw std::invalid_argument("render: no frame to render in " + std::to_string(to - from) + " s at " +
+                                std::to_string(o.fps) + " fps");
   VideoWriter video({o.output, generator.width(), generator.height(), o.fps, o.audioPath, from});
-  RenderResult result;
-  result.csvPath = !o.csvPath.empty()  ? o.csvPath
-                   : video.isVideo()   ? o.output + ".csv"
-                                       : (std::filesystem::path(o.output) / "frames.csv").string();
-  std::ofstream csv(result.csvPath);
+  system::PendingFile csvFile(result.csvPath);
+  std::ofstream csv(csvFile.path());
   if (!csv) throw std::runtime_error(result.csvPath + ": cannot write the per-frame CSV");
   csv << kCsvHeader;
 
-  auto frames = uint64_t(std::floor((to - from) * o.fps));
   std::vector<uint8_t> previous;
   size_t heard = 0, lastHeard = 0;
   for (uint64_t n = 0; n < frames; ++n) {
@@ -108,9 +141,12 @@ RenderResult render(const RenderOptions& o, const std::function<void(const Rende
     if (progress)
       progress({n + 1, frames, std::chrono::duration<double>(Clock::now() - start).count()});
   }
-  video.finish();
+  // The CSV is checked before the video replaces anything: a full disk
+  // fails the whole render.
   csv.close();
-  if (!csv) throw std::runtime_error(result.csvPath + ": write failed");
+  if (!csv) throw std::runtime_error(result.csvPath + ": write failed (disk full?)");
+  video.finish();
+  csvFile.commit();
   result.frames = frames;
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return result;

@@ -1,12 +1,15 @@
 #include "engine/pipeline/video_writer.h"
 
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <filesystem>
+#include <cerrno>
+#include <cstdlib>
+#include <deque>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <system_error>
+#include <vector>
 
 #include "engine/image/png_image.h"
 
@@ -15,13 +18,33 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string quoted(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
+std::string decimal(double value) {
+  std::ostringstream out;
+  out.precision(10);
+  out << value;
+  return out.str();
 }
 
-bool ffmpegAvailable() { return std::system("command -v ffmpeg >/dev/null 2>&1") == 0; }
+// "file:" makes ffmpeg take the name as a file whatever it holds: never an
+// option ("-x.mp4"), never a protocol ("http:...", "a:b.wav").
+std::string fileUrl(const fs::path& path) { return "file:" + path.string(); }
+
+std::string muxerFor(const fs::path& output) {
+  std::string extension = output.extension().string();
+  return extension == ".mkv" ? "matroska" : extension == ".mov" ? "mov" : "mp4";
+}
+
+std::string lastLines(const fs::path& file, size_t count) {
+  std::ifstream in(file);
+  std::deque<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    lines.push_back(line);
+    if (lines.size() > count) lines.pop_front();
+  }
+  std::string text;
+  for (const auto& line : lines) text += (text.empty() ? "" : "\n") + line;
+  return text;
+}
 
 }  // namespace
 
@@ -31,31 +54,76 @@ bool isVideoPath(const std::string& path) {
 }
 
 VideoWriter::VideoWriter(const VideoOptions& options) : options_(options) {
-  if (options.width == 0 || options.height == 0 || options.fps <= 0)
+  if (options.width == 0 || options.height == 0 || !(options.fps > 0))
     throw std::invalid_argument("video: size and fps must be positive");
   if (!isVideoPath(options.output)) {
     fs::create_directories(options.output);
+    framesDir_ = fs::path(options.output) / (".partial-" + std::to_string(getpid()));
+    fs::remove_all(framesDir_);
+    fs::create_directories(framesDir_);
     return;
   }
-  if (!ffmpegAvailable())
-    throw std::runtime_error("ffmpeg not found: install the Debian package ffmpeg to write " + options.output +
-                             ", or give a folder instead of a video name to write PNG frames");
-  if (auto parent = fs::path(options.output).parent_path(); !parent.empty()) fs::create_directories(parent);
-  logPath_ = options.output + ".ffmpeg.log";
-  std::ostringstream command;
-  command << "ffmpeg -hide_banner -loglevel error -y -f rawvideo -pix_fmt rgba -s " << options.width << "x"
-          << options.height << " -r " << options.fps << " -i -";
+  video_ = std::make_unique<system::PendingFile>(options.output);
+  logPath_ = system::temporaryBeside(fs::path(options.output).replace_extension(".log"), "ffmpeg");
+  std::vector<std::string> argv = {"ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
+                                   "-f", "rawvideo", "-pix_fmt", "rgba",
+                                   "-s", std::to_string(options.width) + "x" + std::to_string(options.height),
+                                   "-r", decimal(options.fps), "-i", "pipe:0"};
   if (!options.audioPath.empty())
-    command << " -ss " << options.audioStart << " -i " << quoted(options.audioPath) << " -map 0:v -map 1:a -c:a aac -b:a 192k";
+    argv.insert(argv.end(), {"-ss", decimal(options.audioStart), "-i", fileUrl(options.audioPath), "-map", "0:v",
+                             "-map", "1:a", "-c:a", "aac", "-b:a", "192k"});
   // yuv420p for players everywhere; even sizes are required by it.
-  command << " -c:v libx264 -preset veryfast -crf 18 -pix_fmt yuv420p -vf 'pad=ceil(iw/2)*2:ceil(ih/2)*2'"
-          << " -shortest -movflags +faststart " << quoted(options.output) << " 2> " << quoted(logPath_);
-  pipe_ = popen(command.str().c_str(), "w");
-  if (!pipe_) throw std::runtime_error("cannot start ffmpeg for " + options.output);
+  argv.insert(argv.end(), {"-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p", "-vf",
+                           "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-shortest"});
+  std::string muxer = muxerFor(options.output);
+  if (muxer != "matroska") argv.insert(argv.end(), {"-movflags", "+faststart"});
+  argv.insert(argv.end(), {"-f", muxer, fileUrl(video_->path())});
+  try {
+    ffmpeg_ = std::make_unique<system::ChildProcess>(
+        system::ChildOptions{.argv = argv, .pipeStdin = true, .stderrPath = logPath_.string()});
+  } catch (const std::system_error& e) {
+    if (e.code() == std::errc::no_such_file_or_directory)
+      throw std::runtime_error("ffmpeg not found: install the Debian package ffmpeg to write " + options.output +
+                               ", or give a folder instead of a video name to write PNG frames");
+    throw std::runtime_error(options.output + ": " + e.what());
+  }
 }
 
 VideoWriter::~VideoWriter() {
-  if (pipe_) pclose(pipe_);
+  if (ffmpeg_) ffmpeg_->kill();
+  std::error_code ignored;
+  if (ffmpeg_ && !logPath_.empty()) fs::remove(logPath_, ignored);
+  if (!framesDir_.empty()) fs::remove_all(framesDir_, ignored);
+  // video_ removes its temporary unless committed.
+}
+
+void VideoWriter::failVideo(const std::string& what) {
+  system::ExitStatus status = ffmpeg_->wait();
+  video_->discard();
+  std::string log = logPath_.string(), tail = lastLines(logPath_, 6);
+  logPath_.clear();  // kept for the user: the message names it
+  throw std::runtime_error("ffmpeg " + what + " " + options_.output + " (" + status.describe() + "); its log " + log +
+                           (tail.empty() ? " is empty" : " ends:\n" + tail));
+}
+
+void VideoWriter::probeVideo() {
+  // ffprobe counts the video's frames (packets); without ffprobe a
+  // non-empty file is the best evidence there is.
+  std::vector<std::string> argv = {"ffprobe", "-v", "error", "-select_streams", "v:0", "-count_packets",
+                                   "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0",
+                                   fileUrl(video_->path())};
+  std::unique_ptr<system::ChildProcess> probe;
+  try {
+    probe = std::make_unique<system::ChildProcess>(
+        system::ChildOptions{.argv = argv, .pipeStdout = true, .discardStderr = true});
+  } catch (const std::system_error&) {
+    std::error_code error;
+    if (fs::file_size(video_->path(), error) == 0 || error) failVideo("wrote an empty file for");
+    return;
+  }
+  std::string counted = probe->readAll();
+  long packets = probe->wait().ok() ? std::strtol(counted.c_str(), nullptr, 10) : 0;
+  if (packets <= 0) failVideo("wrote no readable video frame (ffprobe) for");
 }
 
 void VideoWriter::write(std::span<const uint8_t> rgba) {
@@ -63,9 +131,8 @@ void VideoWriter::write(std::span<const uint8_t> rgba) {
   if (rgba.size() != expected)
     throw std::invalid_argument("video: frame of " + std::to_string(rgba.size()) + " bytes, expected " +
                                 std::to_string(expected));
-  if (pipe_) {
-    if (std::fwrite(rgba.data(), 1, rgba.size(), pipe_) != rgba.size())
-      throw std::runtime_error("ffmpeg stopped taking frames for " + options_.output + " (see " + logPath_ + ")");
+  if (ffmpeg_) {
+    if (!ffmpeg_->write(rgba)) failVideo("stopped taking frames for");
   } else {
     image::Image picture{options_.width, options_.height, {}};
     picture.planar.resize(size_t(3) * options_.width * options_.height);
@@ -74,21 +141,26 @@ void VideoWriter::write(std::span<const uint8_t> rgba) {
       for (int c = 0; c < 3; ++c) picture.planar[c * plane + i] = rgba[i * 4 + c] / 255.0f;
     char name[32];
     std::snprintf(name, sizeof name, "frame_%06llu.png", static_cast<unsigned long long>(frames_));
-    image::writePng((fs::path(options_.output) / name).string(), picture);
+    image::writePng((framesDir_ / name).string(), picture);
   }
   ++frames_;
 }
 
 void VideoWriter::finish() {
-  if (!pipe_) return;
-  int status = pclose(pipe_);
-  pipe_ = nullptr;
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    std::ifstream log(logPath_);
-    std::string text((std::istreambuf_iterator<char>(log)), {});
-    throw std::runtime_error("ffmpeg failed writing " + options_.output + ": " + text);
+  if (!ffmpeg_) {
+    // Frame by frame into the folder: earlier frames of the same names are
+    // replaced only now that every new one is written.
+    for (const auto& entry : fs::directory_iterator(framesDir_))
+      fs::rename(entry.path(), fs::path(options_.output) / entry.path().filename());
+    fs::remove(framesDir_);
+    framesDir_.clear();
+    return;
   }
+  if (!ffmpeg_->wait().ok()) failVideo("failed writing");
+  probeVideo();
+  video_->commit();
   fs::remove(logPath_);
+  logPath_.clear();
 }
 
 }  // namespace afterimage::pipeline

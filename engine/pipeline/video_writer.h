@@ -2,11 +2,18 @@
 // through the ffmpeg program (Debian's ffmpeg package), or a PNG sequence.
 // Output names ending in .mp4, .mov or .mkv are videos; anything else is a
 // folder that receives frame_000000.png, ...
+// Nothing replaces the user's previous output until finish() succeeds: the
+// video goes to a temporary name beside it (engine/system/pending_file.h),
+// the PNG frames to a temporary folder inside it; a failure removes them.
 #pragma once
 #include <cstdint>
-#include <cstdio>
+#include <filesystem>
+#include <memory>
 #include <span>
 #include <string>
+
+#include "engine/system/child_process.h"
+#include "engine/system/pending_file.h"
 
 namespace afterimage::pipeline {
 
@@ -21,23 +28,31 @@ struct VideoOptions {
 class VideoWriter {
  public:
   // Throws std::runtime_error: ffmpeg missing (naming the package and the
-  // PNG alternative), an output folder that cannot be made.
+  // PNG alternative), an output folder that cannot be made, a video name
+  // that is an existing folder.
   explicit VideoWriter(const VideoOptions& options);
-  ~VideoWriter();  // closes without checking; call finish() to know it worked
+  ~VideoWriter();  // without finish(): stops ffmpeg, removes the temporaries
   VideoWriter(const VideoWriter&) = delete;
   VideoWriter& operator=(const VideoWriter&) = delete;
 
-  bool isVideo() const { return pipe_ != nullptr; }
-  // RGBA8 rows top to bottom, width * height * 4 bytes.
+  bool isVideo() const { return ffmpeg_ != nullptr; }
+  // RGBA8 rows top to bottom, width * height * 4 bytes. Throws naming
+  // ffmpeg, its exit status and its log when it stopped taking frames.
   void write(std::span<const uint8_t> rgba);
-  // Flushes and waits for ffmpeg; throws if it failed (with its last words).
+  // Waits for ffmpeg, checks the video has frames, then moves it (or the
+  // PNG frames) into place; throws naming ffmpeg and its log otherwise.
   void finish();
   uint64_t frames() const { return frames_; }
 
  private:
+  [[noreturn]] void failVideo(const std::string& what);
+  void probeVideo();
+
   VideoOptions options_;
-  FILE* pipe_ = nullptr;
-  std::string logPath_;
+  std::unique_ptr<system::PendingFile> video_;
+  std::unique_ptr<system::ChildProcess> ffmpeg_;
+  std::filesystem::path logPath_;
+  std::filesystem::path framesDir_;  // PNG frames until finish()
   uint64_t frames_ = 0;
 };
 

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "audio/file_source.h"
 #include "music_synth.h"
@@ -16,7 +18,7 @@ namespace {
 
 using afterimage::testing::CommandResult;
 
-CommandResult run(const std::string& command) { return afterimage::testing::runCommand(command); }
+CommandResult run(const std::vector<std::string>& argv) { return afterimage::testing::runCommand(argv); }
 
 class AnalyzeCli : public ::testing::Test {
  protected:
@@ -34,7 +36,7 @@ class AnalyzeCli : public ::testing::Test {
 };
 
 TEST_F(AnalyzeCli, BeatsAreOnePerLineAndMatchTheLabels) {
-  auto r = run(binary_ + " analyze " + path_);
+  auto r = run({binary_, "analyze", path_});
   ASSERT_EQ(r.exitCode, 0) << r.output;
   std::istringstream in(r.output);
   std::vector<double> beats;
@@ -46,7 +48,7 @@ TEST_F(AnalyzeCli, BeatsAreOnePerLineAndMatchTheLabels) {
 }
 
 TEST_F(AnalyzeCli, LookaheadPrintsWhenEachBeatWasPredicted) {
-  auto r = run(binary_ + " analyze " + path_ + " --beats --lookahead 60");
+  auto r = run({binary_, "analyze", path_, "--beats", "--lookahead", "60"});
   ASSERT_EQ(r.exitCode, 0) << r.output;
   std::istringstream in(r.output);
   double beat, predictedAt;
@@ -59,10 +61,10 @@ TEST_F(AnalyzeCli, LookaheadPrintsWhenEachBeatWasPredicted) {
 }
 
 TEST_F(AnalyzeCli, OnsetsAndFeatures) {
-  auto onsets = run(binary_ + " analyze " + path_ + " --onsets");
+  auto onsets = run({binary_, "analyze", path_, "--onsets"});
   ASSERT_EQ(onsets.exitCode, 0) << onsets.output;
   EXPECT_GT(std::count(onsets.output.begin(), onsets.output.end(), '\n'), 20);
-  auto features = run(binary_ + " analyze " + path_ + " --features");
+  auto features = run({binary_, "analyze", path_, "--features"});
   ASSERT_EQ(features.exitCode, 0);
   EXPECT_EQ(features.output.rfind("time,rms,", 0), 0u);
   size_t hops = size_t(std::count(features.output.begin(), features.output.end(), '\n')) - 1;
@@ -70,10 +72,10 @@ TEST_F(AnalyzeCli, OnsetsAndFeatures) {
 }
 
 TEST_F(AnalyzeCli, UsageErrors) {
-  EXPECT_EQ(run(binary_ + " analyze").exitCode, 64);
-  EXPECT_EQ(run(binary_ + " analyze " + path_ + " --beats --onsets").exitCode, 64);
-  EXPECT_EQ(run(binary_ + " analyze " + path_ + " --lookahead soon").exitCode, 64);
-  auto missing = run(binary_ + " analyze /nonexistent.wav");
+  EXPECT_EQ(run({binary_, "analyze"}).exitCode, 64);
+  EXPECT_EQ(run({binary_, "analyze", path_, "--beats", "--onsets"}).exitCode, 64);
+  EXPECT_EQ(run({binary_, "analyze", path_, "--lookahead", "soon"}).exitCode, 64);
+  auto missing = run({binary_, "analyze", "/nonexistent.wav"});
   EXPECT_EQ(missing.exitCode, 1);
   EXPECT_NE(missing.output.find("/nonexistent.wav"), std::string::npos) << missing.output;
 }

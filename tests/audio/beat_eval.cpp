@@ -5,10 +5,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <sstream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "audio/file_source.h"
+#include "engine/system/child_process.h"
 #include "beat_eval_support.h"
 #include "music_synth.h"
 
@@ -17,13 +20,19 @@ using namespace afterimage::audio::testing;
 
 namespace {
 
+// aubio started from an argument vector: the file name is never parsed by a shell.
 std::vector<double> runAubioBeat(const std::string& wav) {
   std::vector<double> beats;
-  FILE* pipe = popen(("aubio beat \"" + wav + "\" 2>/dev/null").c_str(), "r");
-  if (!pipe) return beats;
-  double t;
-  while (std::fscanf(pipe, "%lf", &t) == 1) beats.push_back(t);
-  pclose(pipe);
+  std::string output;
+  try {
+    afterimage::system::ChildProcess aubio({.argv = {"aubio", "beat", wav}, .pipeStdout = true, .discardStderr = true});
+    output = aubio.readAll();
+    aubio.wait();
+  } catch (const std::system_error&) {
+    return beats;  // aubio-tools not installed
+  }
+  std::istringstream in(output);
+  for (double t; in >> t;) beats.push_back(t);
   return beats;
 }
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <cstdio>
 #include <string>
+#include <vector>
 #include <unistd.h>
 
 #include "tests/support/temp_path.h"
@@ -15,14 +16,15 @@ namespace {
 
 using afterimage::testing::CommandResult;
 
-CommandResult run(const std::string& command, bool withStderr = true) {
-  return afterimage::testing::runCommand(command, withStderr);
+CommandResult run(const std::vector<std::string>& argv, bool withStderr = true,
+                  const afterimage::testing::Environment& environment = {}) {
+  return afterimage::testing::runCommand(argv, withStderr, environment);
 }
 
 const std::string kBinary = AFTERIMAGE_BINARY;
 
 TEST(Cli, DevicesListsAVulkanDevice) {
-  auto r = run(kBinary + " devices");
+  auto r = run({kBinary, "devices"});
   EXPECT_EQ(r.exitCode, 0) << r.output;
   EXPECT_NE(r.output.find("Vulkan devices:"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("fp16 math"), std::string::npos) << r.output;
@@ -30,7 +32,7 @@ TEST(Cli, DevicesListsAVulkanDevice) {
 }
 
 TEST(Cli, DevicesJsonIsValid) {
-  auto r = run(kBinary + " devices --json", false);
+  auto r = run({kBinary, "devices", "--json"}, false);
   ASSERT_EQ(r.exitCode, 0);
   auto json = nlohmann::json::parse(r.output);
   ASSERT_FALSE(json["vulkan_devices"].empty());
@@ -39,41 +41,43 @@ TEST(Cli, DevicesJsonIsValid) {
 }
 
 TEST(Cli, NoVulkanDriverIsExitCode2WithOneLine) {
-  auto r = run("VK_DRIVER_FILES=/nonexistent.json VK_ICD_FILENAMES=/nonexistent.json " + kBinary + " devices");
+  auto r = run({kBinary, "devices"}, true,
+               {{"VK_DRIVER_FILES", "/nonexistent.json"}, {"VK_ICD_FILENAMES", "/nonexistent.json"}});
   EXPECT_EQ(r.exitCode, 2) << r.output;
   EXPECT_NE(r.output.find("mesa-vulkan-drivers"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find('\n'), r.output.size() - 1) << "expected one line: " << r.output;
 }
 
 TEST(Cli, MissingVulkanLoaderIsExitCode2WithOneLine) {
-  auto r = run("AFTERIMAGE_VULKAN_LOADER=libvulkan-missing.so.9 " + kBinary + " bench gemm --quick");
+  auto r = run({kBinary, "bench", "gemm", "--quick"}, true, {{"AFTERIMAGE_VULKAN_LOADER", "libvulkan-missing.so.9"}});
   EXPECT_EQ(r.exitCode, 2) << r.output;
   EXPECT_NE(r.output.find("apt-get install libvulkan1"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find('\n'), r.output.size() - 1) << "expected one line: " << r.output;
 }
 
 TEST(Cli, UnknownGpuNameIsExitCode2NamingTheDevices) {
-  auto r = run(kBinary + " devices --gpu no-such-gpu");
+  auto r = run({kBinary, "devices", "--gpu", "no-such-gpu"});
   EXPECT_EQ(r.exitCode, 2) << r.output;
   EXPECT_NE(r.output.find("no-such-gpu"), std::string::npos) << r.output;
 }
 
 TEST(Cli, BenchGemmSelfCheckPasses) {
-  auto r = run(kBinary + " bench gemm --sizes 96,130 --repeats 1");
+  auto r = run({kBinary, "bench", "gemm", "--sizes", "96,130", "--repeats", "1"});
   EXPECT_EQ(r.exitCode, 0) << r.output;
   EXPECT_NE(r.output.find("GFLOP/s"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("(ok"), std::string::npos) << r.output;
 }
 
 TEST(Cli, BenchConv2dReportsGflops) {
-  auto r = run(kBinary + " bench conv2d --sizes 12 --repeats 1");
+  auto r = run({kBinary, "bench", "conv2d", "--sizes", "12", "--repeats", "1"});
   EXPECT_EQ(r.exitCode, 0) << r.output;
   EXPECT_NE(r.output.find("conv2d 3x3  64->64"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("GFLOP/s"), std::string::npos) << r.output;
 }
 
 TEST(Cli, BenchGemmChecksEachKernelOnTheFirstShape) {
-  auto r = run(kBinary + " bench gemm --shapes 40x136x24,33x70x41x3 --transposed --kernel tiled,register --repeats 1");
+  auto r = run({kBinary, "bench", "gemm", "--shapes", "40x136x24,33x70x41x3", "--transposed", "--kernel", "tiled,register",
+                "--repeats", "1"});
   EXPECT_EQ(r.exitCode, 0) << r.output;
   EXPECT_NE(r.output.find("self-check 40x136x24 tiled"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("self-check 40x136x24 register"), std::string::npos) << r.output;
@@ -82,14 +86,14 @@ TEST(Cli, BenchGemmChecksEachKernelOnTheFirstShape) {
 }
 
 TEST(Cli, BenchGemmRejectsBadShapesAndKernels) {
-  EXPECT_EQ(run(kBinary + " bench gemm --shapes 64x64").exitCode, 64);
-  EXPECT_EQ(run(kBinary + " bench gemm --shapes 64x0x64").exitCode, 64);
-  EXPECT_EQ(run(kBinary + " bench gemm --kernel fastest").exitCode, 64);
+  EXPECT_EQ(run({kBinary, "bench", "gemm", "--shapes", "64x64"}).exitCode, 64);
+  EXPECT_EQ(run({kBinary, "bench", "gemm", "--shapes", "64x0x64"}).exitCode, 64);
+  EXPECT_EQ(run({kBinary, "bench", "gemm", "--kernel", "fastest"}).exitCode, 64);
 }
 
 TEST(Cli, UnknownCommandAndOptionAreUsageErrors) {
-  EXPECT_EQ(run(kBinary + " frobnicate").exitCode, 64);
-  EXPECT_EQ(run(kBinary + " devices --frob").exitCode, 64);
+  EXPECT_EQ(run({kBinary, "frobnicate"}).exitCode, 64);
+  EXPECT_EQ(run({kBinary, "devices", "--frob"}).exitCode, 64);
 }
 
 }  // namespace
@@ -101,8 +105,8 @@ const std::string kTinyModel = std::string(AFTERIMAGE_SOURCE_DIR) + "/tests/gold
 TEST(Cli, GenerateWritesAPictureOfTheRequestedSize) {
   std::string out = afterimage::testing::uniqueTempPath("generate.png").string();
   std::remove(out.c_str());
-  auto r = run(kBinary + " generate --model " + kTinyModel + " --prompt 'a misty forest:0.7, neon city:0.3' " +
-               "--steps 2 --size 64x96 --seed 3 -o " + out);
+  auto r = run({kBinary, "generate", "--model", kTinyModel, "--prompt", "a misty forest:0.7, neon city:0.3", "--steps", "2",
+                "--size", "64x96", "--seed", "3", "-o", out});
   EXPECT_EQ(r.exitCode, 0) << r.output;
   EXPECT_NE(r.output.find("64x96, 2 UNet step(s) at t=999 499"), std::string::npos) << r.output;
   FILE* f = std::fopen(out.c_str(), "rb");
@@ -115,13 +119,14 @@ TEST(Cli, GenerateWritesAPictureOfTheRequestedSize) {
 }
 
 TEST(Cli, GenerateFromABrokenFolderNamesWhatIsMissing) {
-  auto r = run(kBinary + " generate --model " + std::string(AFTERIMAGE_SOURCE_DIR) + "/tests --prompt x -o /tmp/x.png");
+  auto r = run({kBinary, "generate", "--model", std::string(AFTERIMAGE_SOURCE_DIR) + "/tests", "--prompt", "x", "-o",
+                "/tmp/x.png"});
   EXPECT_EQ(r.exitCode, 1) << r.output;
   EXPECT_NE(r.output.find("unet/config.json: missing"), std::string::npos) << r.output;
 }
 
 TEST(Cli, ModelsCheckPrintsTheParts) {
-  auto r = run(kBinary + " models check " + kTinyModel + " --size 128x128");
+  auto r = run({kBinary, "models", "check", kTinyModel, "--size", "128x128"});
   EXPECT_EQ(r.exitCode, 0) << r.output;
   EXPECT_NE(r.output.find("heads [2, 4]"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("4 latent channels"), std::string::npos) << r.output;
@@ -138,10 +143,10 @@ namespace {
 TEST(Cli, FullSizeSdTurboFolderLoadsPlansAndRuns) {
   std::string dir = afterimage::testing::uniqueTempPath("sd_turbo_random").string();
   std::string tokenizer = std::string(AFTERIMAGE_SOURCE_DIR) + "/tests/golden/tokenizer/clip_cut";
-  auto made = run(kBinary + " models random " + dir + " --tokenizer " + tokenizer);
+  auto made = run({kBinary, "models", "random", dir, "--tokenizer", tokenizer});
   ASSERT_EQ(made.exitCode, 0) << made.output;
 
-  auto check = run(kBinary + " models check " + dir + " --size 512x512");
+  auto check = run({kBinary, "models", "check", dir, "--size", "512x512"});
   std::printf("%s", check.output.c_str());
   EXPECT_EQ(check.exitCode, 0);
   EXPECT_NE(check.output.find("865.9M parameters"), std::string::npos);
@@ -151,7 +156,7 @@ TEST(Cli, FullSizeSdTurboFolderLoadsPlansAndRuns) {
   EXPECT_LT(peakMiB, 3072.0) << "SD-Turbo at 512x512 must fit in 3 GB";
 
   std::string out = dir + "/out.png";
-  auto generated = run(kBinary + " generate --model " + dir + " --prompt 'a misty forest' --size 256x256 -o " + out);
+  auto generated = run({kBinary, "generate", "--model", dir, "--prompt", "a misty forest", "--size", "256x256", "-o", out});
   std::printf("%s", generated.output.c_str());
   EXPECT_EQ(generated.exitCode, 0);
   EXPECT_NE(generated.output.find("256x256, 1 UNet step(s) at t=999"), std::string::npos);

@@ -74,11 +74,11 @@ TEST(Reaction, DefaultSetOnTheDemoTrackChangesOnBeatsAndRestsInSilence) {
   fs::create_directories(dir);
   const std::string binary = AFTERIMAGE_BINARY, track = (dir / "demo.wav").string(),
                     csv = (dir / "demo.csv").string();
-  auto made = testing::runCommand(binary + " demo-track -o " + track);
+  auto made = testing::runCommand({binary, "demo-track", "-o", track});
   ASSERT_EQ(made.exitCode, 0) << made.output;
-  auto rendered = testing::runCommand(binary + " render --set " AFTERIMAGE_SOURCE_DIR "/sets/default.toml --audio " +
-                                      track + " -o " + (dir / "demo.mp4").string() + " --csv " + csv +
-                                      " --size 64x64 --fps 30 --from 7.5 --to 13 --quiet");
+  auto rendered = testing::runCommand({binary, "render", "--set", AFTERIMAGE_SOURCE_DIR "/sets/default.toml", "--audio",
+                                       track, "-o", (dir / "demo.mp4").string(), "--csv", csv, "--size", "64x64",
+                                       "--fps", "30", "--from", "7.5", "--to", "13", "--quiet"});
   ASSERT_EQ(rendered.exitCode, 0) << rendered.output;
   std::printf("%s", rendered.output.c_str());
 

@@ -1,29 +1,34 @@
-// Runs a shell command (the afterimage executable, ffprobe, ...) and
-// returns its exit code and its output; tests of the command line use it.
+// Runs a program from an argument vector (the afterimage executable,
+// ffprobe, ...), never through a shell, and returns its exit code and its
+// output; tests of the command line use it.
 #pragma once
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/system/child_process.h"
 
 namespace afterimage::testing {
 
 struct CommandResult {
-  int exitCode;
+  int exitCode;  // as a shell reports it: 128 + N when killed by signal N
   std::string output;
 };
 
+using Environment = std::vector<std::pair<std::string, std::string>>;
+
 // withStderr: stderr joins the output; otherwise it is discarded.
-inline CommandResult runCommand(const std::string& command, bool withStderr = true) {
-  std::string full = command + (withStderr ? " 2>&1" : " 2>/dev/null");
-  FILE* pipe = popen(full.c_str(), "r");
-  std::string output;
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
-  int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+// environment: variables added for the child; workingDirectory: its own.
+inline CommandResult runCommand(const std::vector<std::string>& argv, bool withStderr = true,
+                                const Environment& environment = {}, const std::string& workingDirectory = {}) {
+  system::ChildProcess child({.argv = argv,
+                              .pipeStdout = true,
+                              .stderrToStdout = withStderr,
+                              .discardStderr = !withStderr,
+                              .environment = environment,
+                              .workingDirectory = workingDirectory});
+  std::string output = child.readAll();
+  return {child.wait().value(), output};
 }
 
 }  // namespace afterimage::testing

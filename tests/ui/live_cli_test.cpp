@@ -66,7 +66,7 @@ class LiveCli : public ::testing::Test {
 TEST_F(LiveCli, KeepsPresentingThroughAnUnpluggedSourceAndABrokenSet) {
   std::string binary = AFTERIMAGE_BINARY;
   std::string track = (dir_ / "track.wav").string(), set = (dir_ / "live.toml").string();
-  auto made = afterimage::testing::runCommand(binary + " demo-track -o " + track);
+  auto made = afterimage::testing::runCommand({binary, "demo-track", "-o", track});
   ASSERT_EQ(made.exitCode, 0) << made.output;
   std::ofstream(set) << tinySet("forest");
   std::ofstream(dir_ / "broken.toml") << "name = \"live test\"\nsize = [64, 64\n";
@@ -86,7 +86,7 @@ TEST_F(LiveCli, KeepsPresentingThroughAnUnpluggedSourceAndABrokenSet) {
       "wait_for 'set error' && sleep 1 && cp " + (dir_ / "fixed.toml").string() + " " + set + "\n" +
       "wait $pid; rc=$?; cat " + log + "; exit $rc\n";
   std::ofstream(dir_ / "run.sh") << script;
-  auto result = afterimage::testing::runCommand("bash " + (dir_ / "run.sh").string());
+  auto result = afterimage::testing::runCommand({"bash", (dir_ / "run.sh").string()});
   std::printf("%s", result.output.c_str());
   ASSERT_EQ(result.exitCode, 0) << result.output;
 

@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <memory>
 #include <regex>
+#include <string>
+#include <vector>
 
 #include "engine/image/png_image.h"
 #include "screenshot_checks.h"
@@ -21,8 +23,6 @@ namespace afterimage::ui {
 namespace {
 
 using afterimage::testing::CommandResult;
-
-CommandResult run(const std::string& command) { return afterimage::testing::runCommand(command); }
 
 using testing::brightest;
 using testing::changedFraction;
@@ -45,12 +45,12 @@ class WindowTestCli : public ::testing::Test {
   void TearDown() override {
     if (!HasFailure()) std::filesystem::remove_all(dir_);
   }
-  CommandResult windowTest(const std::string& options) {
+  CommandResult windowTest(const std::vector<std::string>& options) {
     const char* gpu = std::getenv("AFTERIMAGE_GPU");
-    std::string command = "DISPLAY=" + display_->name() + " AFTERIMAGE_GPU='" + (gpu && *gpu ? gpu : "llvmpipe") +
-                          "' " + AFTERIMAGE_BINARY + " window-test --validation --screenshots " + dir_.string() + " " +
-                          options;
-    auto result = run(command);
+    std::vector<std::string> argv = {AFTERIMAGE_BINARY, "window-test", "--validation", "--screenshots", dir_.string()};
+    argv.insert(argv.end(), options.begin(), options.end());
+    auto result = afterimage::testing::runCommand(
+        argv, true, {{"DISPLAY", display_->name()}, {"AFTERIMAGE_GPU", gpu && *gpu ? gpu : "llvmpipe"}});
     std::printf("%s", result.output.c_str());
     return result;
   }
@@ -61,7 +61,7 @@ class WindowTestCli : public ::testing::Test {
 };
 
 TEST_F(WindowTestCli, BothWindowsPresentMovingPicturesUnderXvfb) {
-  auto result = windowTest("--seconds 3 --size 360x360 --rate 10");
+  auto result = windowTest({"--seconds", "3", "--size", "360x360", "--rate", "10"});
   ASSERT_EQ(result.exitCode, 0) << result.output;
 
   std::smatch m;
@@ -102,7 +102,7 @@ TEST_F(WindowTestCli, BothWindowsPresentMovingPicturesUnderXvfb) {
 // Halfway through, the output window becomes 800x600: its swapchain is
 // rebuilt and the square frame lands in the middle 600x600.
 TEST_F(WindowTestCli, AResizedOutputWindowIsRebuiltAndLetterboxed) {
-  auto result = windowTest("--seconds 2 --size 360x360 --rate 20 --resize 800x600");
+  auto result = windowTest({"--seconds", "2", "--size", "360x360", "--rate", "20", "--resize", "800x600"});
   ASSERT_EQ(result.exitCode, 0) << result.output;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(result.output, m, std::regex(R"(output swapchain rebuilds: (\d+))"))) << result.output;
