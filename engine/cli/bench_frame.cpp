@@ -113,8 +113,10 @@ int benchFrame(const CommandArgs& rawArgs) {
     gpuMs += s.milliseconds / frames;
   }
   if (!perShader) std::printf("  %-10s %10.2f ms\n", "total", gpuMs);
-  std::printf("Generator::frame: %.2f ms mean, %.2f ms best (host part of submit %.3f ms): %.2f fps\n",
-              wallMs / frames, bestWallMs, submitMs / frames, 1000.0 * frames / wallMs);
+  std::printf("Generator::frame: %.2f ms mean, %.2f ms best (host part of submit %.3f ms): %.2f fps; "
+              "%zu dispatches, %zu barriers per frame\n",
+              wallMs / frames, bestWallMs, submitMs / frames, 1000.0 * frames / wallMs, generator.plan().dispatchCount(),
+              generator.plan().barrierCount());
   return 0;
 }
 

@@ -61,7 +61,8 @@ int benchUNet(const CommandArgs& rawArgs) {
   } else {
     for (const auto& t : best) std::printf("  %-14s %10.2f ms\n", t.label.c_str(), t.milliseconds);
   }
-  std::printf("UNet total %.2f ms (best of %d): %.2f evaluations/s\n", bestTotal, repeats, 1000.0 / bestTotal);
+  std::printf("UNet total %.2f ms (best of %d): %.2f evaluations/s; %zu dispatches, %zu barriers\n", bestTotal,
+              repeats, 1000.0 / bestTotal, plan.dispatchCount(), plan.barrierCount());
   return 0;
 }
 

@@ -2,8 +2,9 @@
 //   Validates a model folder (every tensor's name and shape against the
 //   configs) and prints what it found and the memory a resolution needs; or
 //   exactly what is missing or mismatched (exit 1).
-// afterimage models random DIR --tokenizer DIR [--seed N]
+// afterimage models random DIR --tokenizer DIR [--seed N] [--threads N]
 //   Writes a folder of SD-Turbo's shapes with random weights (benchmarks).
+#include <algorithm>
 #include <cstdio>
 
 #include "engine/cli/arguments.h"
@@ -77,7 +78,8 @@ int writeRandom(const Arguments& args) {
   if (!tokenizer) throw UsageError("--tokenizer DIR (a CLIP tokenizer folder) is required");
   gpu::Context context({.gpu = args.value("gpu", "")});
   models::writeRandomSdTurboFolder(context, args.positionals()[1], *tokenizer,
-                                   static_cast<uint64_t>(args.integer("seed", 1)));
+                                   static_cast<uint64_t>(args.integer("seed", 1)),
+                                   static_cast<unsigned>(std::max(0, args.integer("threads", 0))));
   std::printf("%s: SD-Turbo shapes with random weights\n", args.positionals()[1].c_str());
   return 0;
 }
@@ -85,7 +87,7 @@ int writeRandom(const Arguments& args) {
 }  // namespace
 
 int runModels(const CommandArgs& rawArgs) {
-  Arguments args(rawArgs, {"gpu", "size", "steps", "tae", "tokenizer", "seed"}, {});
+  Arguments args(rawArgs, {"gpu", "size", "steps", "tae", "tokenizer", "seed", "threads"}, {});
   std::string what = args.positionals().empty() ? "" : args.positionals()[0];
   if (what == "check") return checkModel(args);
   if (what == "random") return writeRandom(args);

@@ -41,9 +41,10 @@ void CommandSequence::begin() {
   check(vkBeginCommandBuffer(commands_, &info), "vkBeginCommandBuffer");
   labels_.clear();
   dispatches_ = 0;
+  barriers_ = 0;
   recording_ = true;
   recorded_ = false;
-  needBarrier_ = false;
+  hazards_.clear();
   if (queries_) {
     vkCmdResetQueryPool(commands_, queries_, 0, maxTimestamps_);
     vkCmdWriteTimestamp(commands_, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, queries_, 0);
@@ -57,6 +58,26 @@ void CommandSequence::barrier() {
                          VK_ACCESS_TRANSFER_WRITE_BIT;
   VkPipelineStageFlags stages = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
   vkCmdPipelineBarrier(commands_, stages, stages, 0, 1, &memory, 0, nullptr, 0, nullptr);
+  barriers_++;
+  hazards_.clear();
+}
+
+namespace {
+
+BufferRange rangeOf(const BufferSlice& slice, VkDeviceSize bytes) {
+  VkDeviceSize end = bytes == VK_WHOLE_SIZE ? ~VkDeviceSize(0) : slice.offset + bytes;
+  return {slice.buffer, slice.offset, end};
+}
+
+}  // namespace
+
+void CommandSequence::order(std::span<const BufferRange> ranges, std::span<const BufferAccess> access) {
+  // A pipeline made without reflection reads and writes every binding.
+  auto at = [&](size_t i) { return i < access.size() ? access[i] : BufferAccess{}; };
+  bool conflict = profileEachDispatch_ && !hazards_.empty();
+  for (size_t i = 0; i < ranges.size() && !conflict; ++i) conflict = hazards_.conflicts(ranges[i], at(i).reads, at(i).writes);
+  if (conflict) barrier();
+  for (size_t i = 0; i < ranges.size(); ++i) hazards_.add(ranges[i], at(i).reads, at(i).writes);
 }
 
 void CommandSequence::dispatch(const ComputePipeline& pipeline, std::span<const BufferSlice> bindings,
@@ -68,7 +89,9 @@ void CommandSequence::dispatch(const ComputePipeline& pipeline, std::span<const 
                    std::to_string(pushBytes) + " push-constant bytes, the pipeline takes " +
                    std::to_string(pipeline.bindings) + " and " + std::to_string(pipeline.pushConstantBytes));
   }
-  if (needBarrier_) barrier();
+  ranges_.clear();
+  for (const auto& b : bindings) ranges_.push_back(rangeOf(b, b.size));
+  order(ranges_, pipeline.access);
   std::vector<VkDescriptorBufferInfo> infos(bindings.size());
   std::vector<VkWriteDescriptorSet> writes(bindings.size());
   for (size_t i = 0; i < bindings.size(); ++i) {
@@ -85,21 +108,23 @@ void CommandSequence::dispatch(const ComputePipeline& pipeline, std::span<const 
   if (pushBytes) vkCmdPushConstants(commands_, pipeline.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, pushBytes, pushConstants);
   vkCmdDispatch(commands_, groupsX, groupsY, groupsZ);
   dispatches_++;
-  needBarrier_ = true;
   if (profileEachDispatch_) timestamp(kDispatchLabelPrefix + pipeline.shader);
 }
 
 void CommandSequence::copy(const BufferSlice& source, const BufferSlice& destination, VkDeviceSize bytes) {
-  if (needBarrier_) barrier();
+  const BufferRange ranges[] = {rangeOf(source, bytes), rangeOf(destination, bytes)};
+  const BufferAccess access[] = {{true, false}, {false, true}};
+  order(ranges, access);
   VkBufferCopy region{source.offset, destination.offset, bytes};
   vkCmdCopyBuffer(commands_, source.buffer, destination.buffer, 1, &region);
-  needBarrier_ = true;
 }
 
 void CommandSequence::fill(const BufferSlice& destination, uint32_t value) {
-  if (needBarrier_) barrier();
-  vkCmdFillBuffer(commands_, destination.buffer, destination.offset, (destination.size + 3) / 4 * 4, value);
-  needBarrier_ = true;
+  VkDeviceSize bytes = (destination.size + 3) / 4 * 4;
+  const BufferRange ranges[] = {rangeOf(destination, bytes)};
+  const BufferAccess access[] = {{false, true}};
+  order(ranges, access);
+  vkCmdFillBuffer(commands_, destination.buffer, destination.offset, bytes, value);
 }
 
 void CommandSequence::timestamp(const std::string& label) {
@@ -110,7 +135,9 @@ void CommandSequence::timestamp(const std::string& label) {
 }
 
 void CommandSequence::end() {
-  if (needBarrier_) barrier();  // results visible to whatever reads them next
+  // Results visible to whatever comes next in submission order (the next
+  // replay may overwrite what this one read).
+  if (!hazards_.empty()) barrier();
   check(vkEndCommandBuffer(commands_), "vkEndCommandBuffer");
   recording_ = false;
   recorded_ = true;

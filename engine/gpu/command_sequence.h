@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/gpu/buffer_hazards.h"
 #include "engine/gpu/context.h"
 
 namespace afterimage::gpu {
@@ -26,8 +27,11 @@ class CommandSequence {
 
   // Recording. begin() discards what was recorded before.
   void begin();
-  // Dispatches `groups` workgroups. A memory barrier is placed before every
-  // dispatch that follows another, so each step sees the previous results.
+  // Dispatches `groups` workgroups. A memory barrier is placed before a
+  // command only where data flows: when it reads what an earlier command
+  // since the last barrier wrote, or writes what one read or wrote (which
+  // bindings a shader reads and writes comes from its SPIR-V). Copies and
+  // fills count the same way. Timestamps never add one.
   void dispatch(const ComputePipeline& pipeline, std::span<const BufferSlice> bindings, const void* pushConstants,
                 uint32_t pushBytes, uint32_t groupsX, uint32_t groupsY = 1, uint32_t groupsZ = 1);
   template <class Push>
@@ -48,18 +52,23 @@ class CommandSequence {
   void run() { submit(), wait(); }
   bool recorded() const { return recorded_; }
   size_t dispatchCount() const { return dispatches_; }
+  size_t barrierCount() const { return barriers_; }
 
   // GPU time of each stage between marks of the last completed replay.
   std::vector<StageTime> stageTimes() const;
   // Benchmarks only: every dispatch recorded afterwards is followed by a
   // timestamp labelled kDispatchLabelPrefix + its shader, so stageTimes()
   // holds each dispatch (between the marks, which then measure nothing).
+  // Each dispatch then also follows a barrier, so that its time is its own.
   static void profileEachDispatch(bool on);
   static constexpr const char* kDispatchLabelPrefix = "#";
   double totalMilliseconds() const;
 
  private:
   void barrier();
+  // Places a barrier first when one of these accesses conflicts with the
+  // pending ones, then records them as pending.
+  void order(std::span<const BufferRange> ranges, std::span<const BufferAccess> access);
   static bool profileEachDispatch_;
 
   Context& context_;
@@ -68,8 +77,10 @@ class CommandSequence {
   VkQueryPool queries_ = VK_NULL_HANDLE;
   uint32_t maxTimestamps_;
   std::vector<std::string> labels_;  // labels_[i] ends at query i + 1
-  bool recording_ = false, recorded_ = false, pending_ = false, needBarrier_ = false;
-  size_t dispatches_ = 0;
+  bool recording_ = false, recorded_ = false, pending_ = false;
+  BufferHazards hazards_;
+  std::vector<BufferRange> ranges_;  // scratch for one command's bindings
+  size_t dispatches_ = 0, barriers_ = 0;
 };
 
 }  // namespace afterimage::gpu

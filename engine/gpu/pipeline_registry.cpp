@@ -90,6 +90,7 @@ const ComputePipeline& PipelineRegistry::get(const PipelineSpec& spec) {
     check(vkCreatePipelineLayout(device_, &layoutInfo, nullptr, &p->layout), "vkCreatePipelineLayout");
 
     auto words = findShader(spec.shader);
+    p->access = reflectBufferAccess(words, spec.bindings);
     VkShaderModuleCreateInfo moduleInfo{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
     moduleInfo.codeSize = words.size_bytes();
     moduleInfo.pCode = words.data();

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/gpu/spirv_buffer_access.h"
 #include "engine/gpu/vulkan_functions.h"
 
 namespace afterimage::gpu {
@@ -21,6 +22,7 @@ struct ComputePipeline {
   VkDescriptorSetLayout setLayout = VK_NULL_HANDLE;
   uint32_t bindings = 0;
   uint32_t pushConstantBytes = 0;
+  std::vector<BufferAccess> access;  // per binding, reflected from the shader
 };
 
 struct PipelineSpec {

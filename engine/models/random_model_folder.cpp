@@ -1,15 +1,13 @@
 #include "engine/models/random_model_folder.h"
 
-#include <cmath>
 #include <filesystem>
 #include <fstream>
 
-#include "engine/diffusion/seeded_noise.h"
 #include "engine/models/clip_text_encoder.h"
 #include "engine/models/model_folder.h"
+#include "engine/models/random_tensor_file.h"
 #include "engine/models/tiny_autoencoder.h"
 #include "engine/models/unet.h"
-#include "engine/nn/safetensors.h"
 
 namespace afterimage::models {
 namespace {
@@ -49,39 +47,23 @@ void writeText(const fs::path& path, const std::string& text) {
   if (!out) throw ModelFolderError(path.string() + ": cannot write");
 }
 
-// Fan-in scaled normal values (norm scales 1, biases small).
-void writeRandomTensors(const fs::path& path, const std::vector<WeightReader::Requested>& shapes, uint64_t seed) {
-  std::vector<nn::TensorToWrite> tensors;
-  for (size_t i = 0; i < shapes.size(); ++i) {
-    const auto& [name, shape] = shapes[i];
-    size_t count = nn::elementCount(shape);
-    std::vector<float> values = diffusion::gaussianNoise(seed + i, count);
-    bool vector = shape.size() == 1;
-    float scale = vector ? 0.02f : 1.0f / std::sqrt(float(count / shape[0]));
-    float offset = vector && name.find("norm") != std::string::npos && name.ends_with(".weight") ? 1.0f : 0.0f;
-    for (auto& v : values) v = v * scale + offset;
-    tensors.push_back({name, std::vector<int64_t>(shape.begin(), shape.end()), std::move(values), nn::StoredType::F16});
-  }
-  fs::create_directories(path.parent_path());
-  nn::writeSafetensors(path.string(), tensors, {{"afterimage", "random weights"}});
-}
-
 }  // namespace
 
 void writeRandomSdTurboFolder(gpu::Context& context, const std::string& dir, const std::string& tokenizerDir,
-                              uint64_t seed) {
+                              uint64_t seed, unsigned threads) {
   fs::path root(dir);
   if (!fs::is_regular_file(fs::path(tokenizerDir) / "vocab.json"))
     throw ModelFolderError(tokenizerDir + ": no vocab.json (give a CLIP tokenizer folder)");
   writeText(root / "model_index.json",
             R"({"_class_name": "StableDiffusionPipeline", "afterimage": "random weights of SD-Turbo's shapes"})");
   writeText(root / "unet" / "config.json", UNetConfig::sdTurboJson());
-  writeRandomTensors(root / "unet" / "diffusion_pytorch_model.fp16.safetensors",
-                     UNet::tensorShapes(context, UNetConfig::sdTurbo()), seed);
+  writeRandomTensorFile((root / "unet" / "diffusion_pytorch_model.fp16.safetensors").string(),
+                        UNet::tensorShapes(context, UNetConfig::sdTurbo()), seed, threads);
   writeText(root / "text_encoder" / "config.json", kTextEncoderConfig);
   std::string textConfig = (root / "text_encoder" / "config.json").string();
-  writeRandomTensors(root / "text_encoder" / "model.fp16.safetensors",
-                     ClipTextEncoder::tensorShapes(context, ClipTextConfig::fromFile(textConfig)), seed + 1000000);
+  writeRandomTensorFile((root / "text_encoder" / "model.fp16.safetensors").string(),
+                        ClipTextEncoder::tensorShapes(context, ClipTextConfig::fromFile(textConfig)), seed + 1000000,
+                        threads);
   fs::create_directories(root / "tokenizer");
   for (const auto& entry : fs::directory_iterator(tokenizerDir))
     fs::copy_file(entry.path(), root / "tokenizer" / entry.path().filename(), fs::copy_options::overwrite_existing);

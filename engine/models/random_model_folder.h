@@ -11,8 +11,9 @@
 namespace afterimage::models {
 
 // tokenizerDir: a CLIP tokenizer folder (vocab.json, merges.txt, ...) copied
-// into DIR/tokenizer (ids must be below 49408).
+// into DIR/tokenizer (ids must be below 49408). threads: how many make the
+// weights (0: one per hardware thread); the files are the same for any.
 void writeRandomSdTurboFolder(gpu::Context& context, const std::string& dir, const std::string& tokenizerDir,
-                              uint64_t seed);
+                              uint64_t seed, unsigned threads = 0);
 
 }  // namespace afterimage::models

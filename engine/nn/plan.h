@@ -50,6 +50,10 @@ class Plan {
   VkDeviceSize activationBytes() const { return activationPeak_; }
   VkDeviceSize persistentBytes() const { return persistentBytes_; }
   size_t stepCount() const { return steps_.size(); }
+  // What the recorded command buffer holds: dispatches, and the barriers
+  // placed between them where data flows.
+  size_t dispatchCount() const { return sequence_.dispatchCount(); }
+  size_t barrierCount() const { return sequence_.barrierCount(); }
 
  private:
   struct Marked {

@@ -207,10 +207,21 @@ std::vector<float> SafetensorsFile::readFloats(const TensorRecord& record, size_
   return out;
 }
 
-void writeSafetensors(const std::string& path, const std::vector<TensorToWrite>& tensors,
-                      const std::map<std::string, std::string>& metadata) {
+std::string safetensorsPrefix(const std::vector<TensorRecord>& tensors,
+                              const std::map<std::string, std::string>& metadata) {
   nlohmann::json header = nlohmann::json::object();
   if (!metadata.empty()) header["__metadata__"] = metadata;
+  for (const auto& t : tensors)
+    header[t.name] = {{"dtype", storedTypeName(t.dtype)}, {"shape", t.shape}, {"data_offsets", {t.begin, t.end}}};
+  std::string text = header.dump();
+  text.append((8 - text.size() % 8) % 8, ' ');  // keep the data 8-byte aligned
+  uint64_t length = text.size();
+  return std::string(reinterpret_cast<const char*>(&length), 8) + text;
+}
+
+void writeSafetensors(const std::string& path, const std::vector<TensorToWrite>& tensors,
+                      const std::map<std::string, std::string>& metadata) {
+  std::vector<TensorRecord> records;
   uint64_t offset = 0;
   for (const auto& t : tensors) {
     if (t.dtype != StoredType::F32 && t.dtype != StoredType::F16)
@@ -221,16 +232,13 @@ void writeSafetensors(const std::string& path, const std::vector<TensorToWrite>&
       throw WeightError(path + ": tensor '" + t.name + "' has " + std::to_string(t.values.size()) +
                         " values for shape " + shapeString(t.shape));
     uint64_t bytes = static_cast<uint64_t>(n) * storedTypeSize(t.dtype);
-    header[t.name] = {{"dtype", storedTypeName(t.dtype)}, {"shape", t.shape}, {"data_offsets", {offset, offset + bytes}}};
+    records.push_back({t.name, t.dtype, t.shape, offset, offset + bytes});
     offset += bytes;
   }
-  std::string text = header.dump();
-  text.append((8 - text.size() % 8) % 8, ' ');  // keep the data 8-byte aligned
+  std::string prefix = safetensorsPrefix(records, metadata);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) throw WeightError(path + ": cannot write");
-  uint64_t length = text.size();
-  out.write(reinterpret_cast<const char*>(&length), 8);
-  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  out.write(prefix.data(), static_cast<std::streamsize>(prefix.size()));
   for (const auto& t : tensors) {
     if (t.dtype == StoredType::F32) {
       out.write(reinterpret_cast<const char*>(t.values.data()), static_cast<std::streamsize>(t.values.size() * 4));

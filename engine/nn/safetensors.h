@@ -78,6 +78,13 @@ struct TensorToWrite {
   StoredType dtype = StoredType::F32;  // F32 or F16
 };
 
+// The bytes before the data of a file holding these tensors (their begin
+// and end offsets into the data section set): the 8-byte header length and
+// the JSON header, padded so the data is 8-byte aligned. For writers that
+// stream the data themselves.
+std::string safetensorsPrefix(const std::vector<TensorRecord>& tensors,
+                              const std::map<std::string, std::string>& metadata = {});
+
 // Writes a safetensors file (tensors in the given order). Throws WeightError.
 void writeSafetensors(const std::string& path, const std::vector<TensorToWrite>& tensors,
                       const std::map<std::string, std::string>& metadata = {});
