@@ -61,7 +61,7 @@ void FilePlayer::advance(float* out, size_t count, int outChannels) {
 
 bool FilePlayer::openDevice(const std::string& device) {
   if (initializePortAudioQuietly() != paNoError) {
-    outputError_ = "PortAudio could not start";
+    outputError_ = std::string("PortAudio could not start") + (alsaProblem() ? std::string(": ") + alsaProblem() : "");
     return false;
   }
   paInitialized_ = true;

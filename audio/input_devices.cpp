@@ -5,12 +5,10 @@
 #include <portaudio.h>
 #include <unistd.h>
 
+#include "audio/portaudio_quiet.h"
+
 namespace afterimage::audio {
 namespace {
-
-// ALSA prints every probe failure (no card, no JACK server, ...) to stderr
-// while PortAudio enumerates; a machine without sound is normal here.
-void silentAlsaError(const char*, int, const char*, int, const char*, ...) {}
 
 // JACK's client library writes its "server not running" notes straight to
 // stderr; hide them while PortAudio probes its host APIs.
@@ -32,7 +30,10 @@ class QuietStderr {
 
 InputDeviceList listInputDevices() {
   InputDeviceList list;
-  snd_lib_error_set_handler(&silentAlsaError);
+  if (const char* problem = alsaProblem()) {
+    list.error = problem;
+    return list;
+  }
   QuietStderr quiet;
   PaError status = Pa_Initialize();
   if (status != paNoError) {

@@ -28,7 +28,8 @@ class PortAudioStream : public InputStream {
 
   bool open(const CaptureOptions& options, RingBuffer& ring, std::string* error) {
     PaError status = initializePortAudioQuietly();
-    if (status != paNoError) return fail(error, std::string("PortAudio could not start: ") + Pa_GetErrorText(status));
+    if (status != paNoError)
+      return fail(error, std::string("PortAudio could not start: ") + (alsaProblem() ? alsaProblem() : Pa_GetErrorText(status)));
     initialized_ = true;
     PaDeviceIndex device = findDevice(options.device, error);
     if (device == paNoDevice) return false;

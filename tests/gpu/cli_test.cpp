@@ -31,6 +31,15 @@ TEST(Cli, DevicesListsAVulkanDevice) {
   EXPECT_NE(r.output.find("Audio inputs:"), std::string::npos) << r.output;
 }
 
+// PortAudio's ALSA probe aborts the process when ALSA has no configuration
+// (minimal containers, the GPU machines this project borrows).
+TEST(Cli, DevicesWithoutAlsaConfigurationSaysSoInsteadOfCrashing) {
+  auto r = run({kBinary, "devices"}, true, {{"ALSA_CONFIG_PATH", "/nonexistent/alsa.conf"}});
+  EXPECT_EQ(r.exitCode, 0) << r.output;
+  EXPECT_NE(r.output.find("Vulkan devices:"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("ALSA has no configuration"), std::string::npos) << r.output;
+}
+
 TEST(Cli, DevicesJsonIsValid) {
   auto r = run({kBinary, "devices", "--json"}, false);
   ASSERT_EQ(r.exitCode, 0);

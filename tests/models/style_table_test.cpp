@@ -12,6 +12,7 @@
 #include "engine/nn/safetensors.h"
 #include "tests/support/golden.h"
 #include "tests/support/gpu_test.h"
+#include "tests/support/temp_path.h"
 
 namespace afterimage {
 namespace {
@@ -32,7 +33,8 @@ std::vector<float> randomTable() {
 
 // The style folder; `names` goes into styles.json as given.
 fs::path writeStyleFolder(const std::string& names = R"(["plasma", "voronoi", "tunnel"])") {
-  fs::path dir = fs::temp_directory_path() / "afterimage_style_model";
+  // One folder per test process: ctest runs these tests in parallel.
+  fs::path dir = testing::uniqueTempPath("style_model");
   fs::remove_all(dir);
   fs::copy(testing::goldenPath("models/tiny_pipeline"), dir, fs::copy_options::recursive);
   fs::remove_all(dir / "text_encoder");

@@ -6,6 +6,7 @@
 #   kernels  bench gemm/conv2d/attention/tae, plain beside tensor-core kernels,
 #            each self-checked; torch.matmul at the same GEMM shapes
 #   tests    the GPU test suites (op and model goldens) with the device's kernels
+#   goldens  the op and model goldens only (nn_tests, models_tests): a quick check
 #   models   SD-Turbo-shaped random folder: bench unet 512, bench frame 512, and
 #            diffusers beside it (tools/bench/side_by_side.py, wheels in .whl/)
 # Example (device tool, carry devkit and .whl):
@@ -65,18 +66,16 @@ for part in "$@"; do
         limit 240 "$bin/$t" --gtest_brief=1
       done
       ;;
-    models)
-      step SD-Turbo random folder
-      limit 120 "$bin/afterimage" models random /tmp/sd-turbo-random --tokenizer tests/golden/tokenizer
-      limit 120 "$bin/afterimage" bench unet --model /tmp/sd-turbo-random --size 512x512 --repeats 10
-      limit 120 "$bin/afterimage" bench frame --model /tmp/sd-turbo-random --size 512x512 --steps 1
-      if ls .whl/*.whl >/dev/null 2>&1; then
-        python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target /tmp/site .whl/*.whl &&
-          export PYTHONPATH=/tmp/site
-      fi
-      limit 240 python3 tools/bench/side_by_side.py --model /tmp/sd-turbo-random --binary "$bin/afterimage"
+    goldens)
+      step "op and model goldens with the device's kernels"
+      for t in nn_tests models_tests; do limit 90 "$bin/$t" --gtest_brief=1; done
       ;;
-    *) echo "unknown part '$part' (devices, kernels, tests, models)" ;;
+    models)
+      step SD-Turbo beside diffusers
+      limit 240 python3 tools/bench/side_by_side.py --afterimage "$bin/afterimage" --model /tmp/sd-turbo-random \
+        --frames 10 --repeats 5 --iterations 10 --warmup 3 --timeout 120
+      ;;
+    *) echo "unknown part '$part' (devices, kernels, tests, goldens, models)" ;;
   esac
 done
 echo; echo "=== done ($(date +%T))"
