@@ -12,7 +12,7 @@ BUILD_DIR=${AFTERIMAGE_BUILD_DIR:-build}
 BUILD_PACKAGES=(cmake ninja-build g++ pkg-config glslc libvulkan-dev mesa-vulkan-drivers
   portaudio19-dev libaubio-dev libsndfile1-dev libglfw3-dev libimgui-dev
   libtomlplusplus-dev libpng-dev libstb-dev nlohmann-json3-dev libicu-dev ffmpeg)
-TEST_PACKAGES=(libgtest-dev vulkan-validationlayers aubio-tools xvfb xauth)
+TEST_PACKAGES=(libgtest-dev vulkan-validationlayers aubio-tools xvfb xauth spirv-tools)
 
 install_missing() {
   command -v dpkg-query >/dev/null || { echo "note: not a Debian system; install these yourself: $*" >&2; return; }
