@@ -9,15 +9,11 @@
 #include "engine/nn/safetensors.h"
 
 namespace afterimage::models {
-namespace {
-
-std::string trimmed(const std::string& s) {
-  auto begin = s.find_first_not_of(" \t\r\n");
+std::string styleNameOf(const std::string& prompt) {
+  auto begin = prompt.find_first_not_of(" \t\r\n");
   if (begin == std::string::npos) return "";
-  return s.substr(begin, s.find_last_not_of(" \t\r\n") - begin + 1);
+  return prompt.substr(begin, prompt.find_last_not_of(" \t\r\n") - begin + 1);
 }
-
-}  // namespace
 
 std::vector<std::string> readStyleNames(const std::string& path) {
   std::ifstream in(path);
@@ -33,9 +29,9 @@ std::vector<std::string> readStyleNames(const std::string& path) {
   std::vector<std::string> names;
   std::set<std::string> seen;
   for (const auto& item : json["styles"]) {
-    if (!item.is_string() || trimmed(item.get<std::string>()).empty())
+    if (!item.is_string() || styleNameOf(item.get<std::string>()).empty())
       throw StyleTableError(path + ": field 'styles': expected non-empty names, found " + item.dump());
-    std::string name = trimmed(item.get<std::string>());
+    std::string name = styleNameOf(item.get<std::string>());
     if (!seen.insert(name).second) throw StyleTableError(path + ": field 'styles': '" + name + "' appears twice");
     names.push_back(name);
   }
@@ -61,7 +57,7 @@ StyleTable StyleTable::load(const std::string& weightsPath, const std::string& n
 }
 
 std::vector<float> StyleTable::embedding(const std::string& name) const {
-  std::string key = trimmed(name);
+  std::string key = styleNameOf(name);
   auto it = std::find(names_.begin(), names_.end(), key);
   if (it == names_.end()) {
     std::string known;

@@ -15,6 +15,10 @@ class StyleTableError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The style a prompt names: the prompt without surrounding blanks. The one
+// rule for the table's lookup and for checking a set before it plays.
+std::string styleNameOf(const std::string& prompt);
+
 // The names in a styles.json, in table order, without reading the weights
 // (what a set may ask for). Throws StyleTableError naming the file and field.
 std::vector<std::string> readStyleNames(const std::string& namesPath);

@@ -10,16 +10,6 @@
 #include "engine/pipeline/name_suggestion.h"
 
 namespace afterimage::pipeline {
-namespace {
-
-std::string trimmed(const std::string& s) {
-  auto begin = s.find_first_not_of(" \t\r\n");
-  if (begin == std::string::npos) return "";
-  return s.substr(begin, s.find_last_not_of(" \t\r\n") - begin + 1);
-}
-
-}  // namespace
-
 ModelLimits readModelLimits(const std::string& folder, const std::string& taeDir) {
   models::ModelFiles files = models::findModelFiles(folder, taeDir);
   ModelLimits limits;
@@ -40,7 +30,7 @@ std::vector<std::string> checkPromptsOnModel(const std::vector<ScenePrompt>& pro
   for (size_t i = 0; i < prompts.size(); ++i) {
     total += prompts[i].weight;
     std::string part = prompts.size() > 1 ? " (part " + std::to_string(i + 1) + " of the mix)" : "";
-    std::string text = trimmed(prompts[i].text);
+    std::string text = models::styleNameOf(prompts[i].text);
     if (text.empty()) {
       problems.push_back("empty prompt" + part);
       continue;
