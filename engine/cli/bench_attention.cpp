@@ -45,8 +45,11 @@ int benchAttention(const CommandArgs& rawArgs) {
   std::vector<uint32_t> sizes =
       args.flag("quick") ? std::vector<uint32_t>{256, 1024} : std::vector<uint32_t>{1024, 4096};
   if (auto s = args.value("sizes")) sizes = parseSizes(*s);
-  const uint32_t heads = static_cast<uint32_t>(args.integer("heads", 5));
-  const uint32_t headDim = static_cast<uint32_t>(args.integer("head-dim", 64));
+  int headsArg = args.integer("heads", 5), headDimArg = args.integer("head-dim", 64);
+  if (headsArg < 1 || headsArg > 64) throw UsageError("--heads must be from 1 to 64");
+  if (headDimArg < 4 || headDimArg > 256 || headDimArg % 4)
+    throw UsageError("--head-dim must be a multiple of 4 from 4 to 256");
+  const uint32_t heads = static_cast<uint32_t>(headsArg), headDim = static_cast<uint32_t>(headDimArg);
   const uint32_t crossKeys = static_cast<uint32_t>(args.integer("keys", 0));  // 0: self-attention
   int repeats = args.integer("repeats", 3);
   std::vector<nn::AttentionKernel> kernels;

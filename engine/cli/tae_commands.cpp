@@ -102,7 +102,9 @@ int benchTae(const CommandArgs& rawArgs) {
   } else {
     auto dir = fs::temp_directory_path() / "afterimage-bench-tae";
     fs::create_directories(dir);
-    uint32_t latentChannels = static_cast<uint32_t>(args.integer("latent-channels", 4));
+    int channels = args.integer("latent-channels", 4);
+    if (channels < 1 || channels > 64) throw UsageError("--latent-channels must be from 1 to 64");
+    uint32_t latentChannels = static_cast<uint32_t>(channels);
     models::TinyAutoencoder::writeRandomWeights(dir.string(), latentChannels, 64, latentChannels == 32, 1);
     encoder = (dir / "encoder.safetensors").string(), decoder = (dir / "decoder.safetensors").string();
     source = "random weights of the TAESD layout, " + std::to_string(latentChannels) + " latent channels";

@@ -44,6 +44,14 @@ class ConfigReader {
     }
     fail(field, "must be an integer or a list of " + std::to_string(blocks) + " integers, got " + v.dump());
   }
+  // A dimension in [low, high]: zero would divide by zero later and absurd
+  // sizes would ask for more memory than any GPU has.
+  uint32_t dimension(const std::string& field, uint32_t value, uint32_t low, uint32_t high) const {
+    if (value < low || value > high)
+      fail(field, "is " + std::to_string(value) + "; it must be from " + std::to_string(low) + " to " +
+                      std::to_string(high));
+    return value;
+  }
   void require(const std::string& field, const json& expected) const {
     if (present(field) && j_[field] != expected)
       fail(field, "is " + j_[field].dump() + "; only " + expected.dump() + " is supported");
@@ -73,20 +81,23 @@ UNetConfig UNetConfig::fromJson(const std::string& text, const std::string& sour
   }
   ConfigReader r(j, source);
   UNetConfig c;
-  c.inChannels = r.get<uint32_t>("in_channels", 4);
-  c.outChannels = r.get<uint32_t>("out_channels", 4);
+  c.inChannels = r.dimension("in_channels", r.get<uint32_t>("in_channels", 4), 1, 64);
+  c.outChannels = r.dimension("out_channels", r.get<uint32_t>("out_channels", 4), 1, 64);
   c.blockOutChannels = r.get<std::vector<uint32_t>>("block_out_channels", {320, 640, 1280, 1280});
   size_t blocks = c.blockOutChannels.size();
-  if (blocks == 0) r.fail("block_out_channels", "is empty");
-  c.layersPerBlock = r.get<uint32_t>("layers_per_block", 2);
+  if (blocks == 0 || blocks > 8) r.fail("block_out_channels", "must have 1 to 8 entries");
+  for (uint32_t channels : c.blockOutChannels) r.dimension("block_out_channels", channels, 1, 8192);
+  c.layersPerBlock = r.dimension("layers_per_block", r.get<uint32_t>("layers_per_block", 2), 1, 16);
   // diffusers: heads = num_attention_heads or attention_head_dim (the latter
   // names the head count in SD configs, a historical misnomer).
   c.heads = r.present("num_attention_heads") ? r.perBlock("num_attention_heads", blocks, 8)
                                              : r.perBlock("attention_head_dim", blocks, 8);
   c.transformerLayers = r.perBlock("transformer_layers_per_block", blocks, 1);
-  c.crossAttentionDim = r.get<uint32_t>("cross_attention_dim", 768);
-  c.normGroups = r.get<uint32_t>("norm_num_groups", 32);
+  for (uint32_t layers : c.transformerLayers) r.dimension("transformer_layers_per_block", layers, 1, 16);
+  c.crossAttentionDim = r.dimension("cross_attention_dim", r.get<uint32_t>("cross_attention_dim", 768), 1, 8192);
+  c.normGroups = r.dimension("norm_num_groups", r.get<uint32_t>("norm_num_groups", 32), 1, 8192);
   c.normEps = r.get<float>("norm_eps", 1e-5f);
+  if (!(c.normEps > 0 && c.normEps < 1)) r.fail("norm_eps", "must be a positive number below 1");
   c.linearProjection = r.get<bool>("use_linear_projection", false);
   c.flipSinToCos = r.get<bool>("flip_sin_to_cos", true);
   c.freqShift = r.get<float>("freq_shift", 0.0f);

@@ -38,7 +38,7 @@ Tensor attention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, 
   if (k.shape() != v.shape() || k.dim(0) != batch || k.dim(2) != channels)
     throw gpu::GpuError("attention: k " + toString(k.shape()) + " and v " + toString(v.shape()) + " must both be [" +
                         std::to_string(batch) + ", Tk, " + std::to_string(channels) + "] for q " + toString(q.shape()));
-  if (heads == 0 || channels % heads != 0)
+  if (heads == 0 || channels == 0 || channels % heads != 0)
     throw gpu::GpuError("attention: " + std::to_string(channels) + " channels do not split into " +
                         std::to_string(heads) + " heads");
   uint32_t headDim = channels / heads;

@@ -62,6 +62,8 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
           "weight must be f16 [Cout, Cin, k, k], found " + toString(weight.shape()));
   uint32_t batch = input.dim(0), inChannels = input.dim(1), height = input.dim(2), width = input.dim(3);
   uint32_t outChannels = weight.dim(0), kernel = weight.dim(2);
+  require(batch > 0 && inChannels > 0 && height > 0 && width > 0 && outChannels > 0,
+          "input " + toString(input.shape()) + " or weight " + toString(weight.shape()) + " has an empty dimension");
   require(weight.dim(1) == inChannels, "weight " + toString(weight.shape()) + " does not take the " +
                                            std::to_string(inChannels) + " channels of input " +
                                            toString(input.shape()));

@@ -40,6 +40,18 @@ TEST(Cli, DevicesWithoutAlsaConfigurationSaysSoInsteadOfCrashing) {
   EXPECT_NE(r.output.find("ALSA has no configuration"), std::string::npos) << r.output;
 }
 
+// Each divided by zero (SIGFPE) before it was checked.
+TEST(Cli, ZeroSizedBenchmarksAreUsageErrors) {
+  for (const auto& argv : std::vector<std::vector<std::string>>{
+           {kBinary, "bench", "attention", "--head-dim", "0"},
+           {kBinary, "bench", "attention", "--heads", "0"},
+           {kBinary, "bench", "tae", "--latent-channels", "0"}}) {
+    auto r = run(argv);
+    EXPECT_EQ(r.exitCode, 64) << argv[2] << " " << argv[3] << ": " << r.output;
+    EXPECT_NE(r.output.find(argv[3]), std::string::npos) << r.output;
+  }
+}
+
 TEST(Cli, DevicesJsonIsValid) {
   auto r = run({kBinary, "devices", "--json"}, false);
   ASSERT_EQ(r.exitCode, 0);

@@ -71,6 +71,24 @@ TEST(UNetConfigTest, ReadsSdTurboShapes) {
   EXPECT_THROW(models::UNetConfig::fromJson(R"({"attention_head_dim": [3, 10, 20, 20]})", "x"), std::runtime_error);
 }
 
+// Zero groups divided by zero (SIGFPE) in `models check` and `generate`.
+TEST(UNetConfigTest, ZeroOrAbsurdDimensionsAreNamed) {
+  for (const char* field : {"norm_num_groups", "layers_per_block", "cross_attention_dim", "in_channels"}) {
+    for (const char* value : {"0", "100000"}) {
+      std::string json = std::string(R"({")") + field + R"(": )" + value + "}";
+      try {
+        models::UNetConfig::fromJson(json, "config.json");
+        FAIL() << "accepted " << json;
+      } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("config.json"), std::string::npos) << e.what();
+      }
+    }
+  }
+  EXPECT_THROW(models::UNetConfig::fromJson(R"({"block_out_channels": [320, 0, 1280, 1280]})", "x"), std::runtime_error);
+  EXPECT_THROW(models::UNetConfig::fromJson(R"({"norm_eps": 0})", "x"), std::runtime_error);
+}
+
 TEST_F(UNetTest, MisshapedWeightIsNamed) {
   std::string dir = testing::goldenPath("models/unet_tiny_linear/");
   std::string config = writeTemp("afterimage_unet_wide.json", [&] {
