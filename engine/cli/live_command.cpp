@@ -90,6 +90,9 @@ int runLive(const CommandArgs& rawArgs) {
   if (auto text = args.value("size")) size = parseImageSize(*text, "--size");
   std::string screenshots = args.value("screenshot-dir", "");
   int monitor = args.integer("monitor", 0);
+  // Opened first: an unwritable path is reported before the model loads.
+  std::unique_ptr<LiveStatsFile> statsFile;
+  if (auto path = args.value("stats")) statsFile = std::make_unique<LiveStatsFile>(*path);
 
   std::string setPath = args.value("set") ? *args.value("set") : pipeline::defaultSetFile();
   // Every reload is checked against the model the show starts with (it keeps it until a restart).
@@ -148,8 +151,6 @@ int runLive(const CommandArgs& rawArgs) {
   LiveGenerator generator(show, analyzer, watcher, mailbox, first.fps, idle);
   EventLog log(presenter, generator, start);
   if (!screenshots.empty()) std::filesystem::create_directories(screenshots);
-  std::unique_ptr<LiveStatsFile> statsFile;
-  if (auto path = args.value("stats")) statsFile = std::make_unique<LiveStatsFile>(*path);
 
   uint64_t viewVersion = 0;
   bool unsaved = false;
