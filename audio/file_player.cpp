@@ -11,7 +11,8 @@
 
 namespace afterimage::audio {
 
-FilePlayer::FilePlayer(const std::string& path, ChannelSelection analysed, Output output, const std::string& device)
+FilePlayer::FilePlayer(const std::string& path, ChannelSelection analysed, Output output, const std::string& device,
+                       Playback playback)
     : analysed_(analysed), ring_(1 << 16) {
   SF_INFO info{};
   SNDFILE* file = sf_open(path.c_str(), SFM_READ, &info);
@@ -25,6 +26,7 @@ FilePlayer::FilePlayer(const std::string& path, ChannelSelection analysed, Outpu
   interleaved_.resize(size_t(info.frames) * size_t(channels_));
   frames_ = size_t(sf_readf_float(file, interleaved_.data(), info.frames));
   sf_close(file);
+  playback_ = frames_ > 0 ? playback : Playback::Once;
   if (output == Output::Device && openDevice(device)) return;
   pacer_ = std::thread([this] { pace(); });
 }
@@ -40,12 +42,14 @@ FilePlayer::~FilePlayer() {
 }
 
 void FilePlayer::advance(float* out, size_t count, int outChannels) {
-  size_t position = played_.load(std::memory_order_relaxed);
-  size_t n = std::min(count, frames_ - std::min(frames_, position));
+  size_t played = played_.load(std::memory_order_relaxed);
+  size_t n = playback_ == Playback::Loop ? count : std::min(count, frames_ - std::min(frames_, played));
   float mono[256];
   for (size_t done = 0; done < n;) {
-    size_t chunk = std::min<size_t>(256, n - done);
-    const float* frames = interleaved_.data() + (position + done) * size_t(channels_);
+    size_t position = (played + done) % frames_;
+    // Chunks end at the file's end, so a loop continues in the next one.
+    size_t chunk = std::min({size_t(256), n - done, frames_ - position});
+    const float* frames = interleaved_.data() + position * size_t(channels_);
     analysed_.toMono(frames, chunk, channels_, mono);
     ring_.write(mono, chunk);
     if (out) {
@@ -56,7 +60,7 @@ void FilePlayer::advance(float* out, size_t count, int outChannels) {
     done += chunk;
   }
   if (out) std::fill(out + n * size_t(outChannels), out + count * size_t(outChannels), 0.0f);
-  played_.store(position + n, std::memory_order_release);
+  played_.store(played + n, std::memory_order_release);
 }
 
 bool FilePlayer::openDevice(const std::string& device) {
@@ -111,7 +115,8 @@ void FilePlayer::pace() {
   auto start = Clock::now();
   while (!stop_ && !finished()) {
     double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-    size_t due = std::min(frames_, size_t(elapsed * sampleRate_));
+    size_t due = size_t(elapsed * sampleRate_);
+    if (playback_ == Playback::Once) due = std::min(frames_, due);
     size_t position = played_.load();
     if (due > position) advance(nullptr, due - position, 0);
     std::this_thread::sleep_for(std::chrono::milliseconds(4));

@@ -15,8 +15,11 @@ constexpr int kFallbackSampleRate = 48000;
 
 LiveAudio::LiveAudio(const LiveAudioOptions& options) : options_(options) {
   if (!options.file.empty()) {
+    // Looped: a rehearsal or a soak run lasts as long as it is left on, and
+    // the analyzer hears continuous music rather than silence at the end.
     player_ = std::make_unique<audio::FilePlayer>(options.file, audio::ChannelSelection{},
-                                                  audio::FilePlayer::Output::Device, options.output);
+                                                  audio::FilePlayer::Output::Device, options.output,
+                                                  audio::FilePlayer::Playback::Loop);
     sampleRate_ = player_->sampleRate();
     return;
   }
@@ -54,7 +57,8 @@ LiveAudioStatus LiveAudio::status() const {
   LiveAudioStatus s;
   if (player_) {
     std::string name = std::filesystem::path(options_.file).filename().string();
-    s.source = "file: " + name + (player_->playingToDevice() ? " (playing)" : " (silent: no output device)");
+    s.source = "file: " + name + (player_->playingToDevice() ? " (playing" : " (silent: no output device");
+    s.source += player_->completedPlays() > 0 ? ", loop " + std::to_string(player_->completedPlays() + 1) + ")" : ")";
     s.live = !player_->finished();
     if (player_->finished()) s.problem = name + ": the track has ended";
     else if (!player_->playingToDevice()) s.problem = player_->outputError() + "; playing silently in real time";

@@ -1,7 +1,8 @@
 // Live mode's sound: a capture device (--input, reconnected by
 // CaptureSource when it fails) or a track played to the speakers while the
-// analyzer hears it (--audio-file, rehearsal), behind one non-blocking
-// read() for LiveAnalysis and one status line for the panel.
+// analyzer hears it (--audio-file, rehearsal; looped, so it never ends),
+// behind one non-blocking read() for LiveAnalysis and one status line for
+// the panel.
 //
 // AFTERIMAGE_TEST_UNPLUG_AFTER=S (tests) pulls the plug S seconds in: from
 // then on read() delivers nothing and the status says so, as when a cable
@@ -25,7 +26,7 @@ struct LiveAudioOptions {
 };
 
 struct LiveAudioStatus {
-  std::string source;    // "capture: USB Audio" or "file: track.wav (to speakers)"
+  std::string source;    // "capture: USB Audio" or "file: track.wav (playing, loop 2)"
   bool live = false;     // samples are arriving
   std::string problem;   // why not, or a note (played silently); empty when all is well
 };

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include "audio/live_analysis.h"
@@ -19,6 +20,7 @@
 #include "engine/cli/commands.h"
 #include "engine/cli/live_audio.h"
 #include "engine/cli/live_generator.h"
+#include "engine/cli/live_stats.h"
 #include "engine/gpu/context.h"
 #include "engine/pipeline/default_model.h"
 #include "engine/pipeline/set_edit.h"
@@ -78,7 +80,7 @@ class EventLog {
 int runLive(const CommandArgs& rawArgs) {
   Arguments args(rawArgs,
                  {"set", "input", "audio-file", "audio-output", "monitor", "size", "seconds", "screenshot-dir",
-                  "model", "tae", "crossfade"},
+                  "model", "tae", "crossfade", "stats"},
                  {"fullscreen", "validation"});
   if (!args.positionals().empty()) throw UsageError("unexpected argument '" + args.positionals()[0] + "'");
   if (args.value("input") && args.value("audio-file")) throw UsageError("give --input or --audio-file, not both");
@@ -88,6 +90,9 @@ int runLive(const CommandArgs& rawArgs) {
   if (auto text = args.value("size")) size = parseImageSize(*text, "--size");
   std::string screenshots = args.value("screenshot-dir", "");
   int monitor = args.integer("monitor", 0);
+  // Opened first: an unwritable path is reported before the model loads.
+  std::unique_ptr<LiveStatsFile> statsFile;
+  if (auto path = args.value("stats")) statsFile = std::make_unique<LiveStatsFile>(*path);
 
   std::string setPath = args.value("set") ? *args.value("set") : pipeline::defaultSetFile();
   // Every reload is checked against the model the show starts with (it keeps it until a restart).
@@ -243,6 +248,9 @@ int runLive(const CommandArgs& rawArgs) {
     state.events.clear();
 
     if (!presenter.step(model, state)) break;
+    if (statsFile)
+      statsFile->step(std::chrono::duration<double>(Clock::now() - start).count(), presenter.stats().framesPresented,
+                      generator.frames(), presenter.stats().framesTaken);
     if (elapsed - lastReport >= 1.0) {
       const auto& p = presenter.stats();
       std::printf("t=%.0fs presented %.1f fps, new frames %.1f/s, generated %.1f fps, scene %d\n", elapsed,

@@ -44,8 +44,9 @@ const Command kCommands[] = {
      "                              beats, onsets or features of a file (--realtime: play it, rehearsal)"},
     {"live", afterimage::cli::runLive,
      "live [--set FILE] [--input DEVICE | --audio-file TRACK [--audio-output DEVICE]] [--monitor N] [--fullscreen]\n"
-     "     [--size WxH] [--model DIR] [--crossfade S] [--seconds S] [--screenshot-dir DIR] [--validation]\n"
-     "                              the show: output window and control panel (default set: sets/default.toml)"},
+     "     [--size WxH] [--model DIR] [--crossfade S] [--seconds S] [--screenshot-dir DIR] [--stats FILE] [--validation]\n"
+     "                              the show: output window and control panel (default set: sets/default.toml);\n"
+     "                              --audio-file loops; --stats: a CSV row per presentation (tools/soak)"},
     {"window-test", afterimage::cli::runWindowTest,
      "window-test [--monitor N] [--fullscreen] [--seconds S] [--rate FPS] [--size WxH] [--crossfade S]\n"
      "            [--screenshots DIR] [--resize WxH] [--validation] [--list-monitors]   output window and control panel fed a\n"

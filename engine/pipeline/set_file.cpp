@@ -18,6 +18,8 @@
 #include "engine/pipeline/name_suggestion.h"
 #include "engine/pipeline/set_text_bounds.h"
 #include "engine/text/prompt_mix.h"
+#include "engine/system/backup_copies.h"
+#include "engine/system/pending_file.h"
 
 namespace afterimage::pipeline {
 namespace {
@@ -863,30 +865,22 @@ bool writtenByHand(const std::filesystem::path& file) {
 
 void saveSet(const Set& set, const std::filesystem::path& file) {
   std::string text = formatSet(set, file);
+  // A link stays a link: the file it points to is the one rewritten.
+  system::PendingFile pending(file);
   // Saving rewrites the file in the set format; a hand-written one (its
-  // comments) is kept beside it first.
+  // comments) is kept beside it first, as a new numbered copy each time,
+  // so a second save after another hand edit keeps both originals. A file
+  // saveSet wrote itself holds nothing the set does not: no copy.
   std::error_code missing;
-  if (std::filesystem::is_regular_file(file, missing) && writtenByHand(file)) {
-    std::filesystem::path backup = file;
-    backup += ".bak";
-    std::error_code failed;
-    std::filesystem::copy_file(file, backup, std::filesystem::copy_options::overwrite_existing, failed);
-    if (failed) throw std::runtime_error(file.string() + ": cannot keep the hand-written set as " + backup.string() +
-                                         " (" + failed.message() + "), so it is not overwritten");
-  }
-  std::filesystem::path temporary = file;
-  temporary += ".saving-" + std::to_string(::getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      std::error_code ignored;
-      std::filesystem::remove(temporary, ignored);
-      throw std::runtime_error(file.string() + ": cannot write the set (" + temporary.string() + ")");
+  if (std::filesystem::is_regular_file(pending.destination(), missing) && writtenByHand(file)) {
+    try {
+      system::keepBackup(pending.destination());
+    } catch (const std::exception& e) {
+      throw std::runtime_error(std::string(e.what()) + "; the hand-written set is not overwritten");
     }
   }
-  std::filesystem::rename(temporary, file);
+  pending.write(text);
+  pending.commit();
 }
 
 }  // namespace afterimage::pipeline

@@ -37,10 +37,13 @@ Set parseSet(std::string_view text, const std::filesystem::path& file, const Mod
 // The set as TOML for a file at `file` (a relative model folder is
 // rewritten to stay the same folder from there).
 std::string formatSet(const Set& set, const std::filesystem::path& file);
-// Writes formatSet to `file` through a temporary file and a rename, so a
-// failed write never leaves half a set. A file there that saveSet did not
-// write (a hand-written set with comments) is copied to FILE.bak first.
-// Throws std::runtime_error.
+// Writes formatSet to `file` through a synced temporary file beside it and
+// a rename (system::PendingFile), so a failed write never leaves half a set
+// and no temporary. A symbolic link stays a link (its target is rewritten);
+// the file's permission bits stay. A file there that saveSet did not write
+// (a hand-written set with comments) is first copied to a new backup,
+// FILE.bak, FILE.bak.1, ... (the newest 10 are kept; system::keepBackup).
+// Throws std::runtime_error naming the file.
 void saveSet(const Set& set, const std::filesystem::path& file);
 
 }  // namespace afterimage::pipeline

@@ -1,11 +1,12 @@
 // FilePlayer in paced mode (no output device needed): the analyzer hears the
 // file at the real-time pace, as it would a live input, and the player
-// finishes at the file's end.
+// finishes at the file's end, or loops it.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <filesystem>
 #include <thread>
+#include <vector>
 
 #include "audio/file_player.h"
 #include "audio/file_source.h"
@@ -41,6 +42,33 @@ TEST(FilePlayer, PacedPlaybackFeedsTheAnalyzerInRealTime) {
   elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_TRUE(player.finished());
   EXPECT_NEAR(elapsed, 1.5, 0.2);
+  std::filesystem::remove(path);
+}
+
+// Looping (live mode's --audio-file): at the file's end it starts again
+// with no gap, so the analyzer hears continuous audio and the player never
+// finishes.
+TEST(FilePlayer, LoopingPlaysOnPastTheEndWithoutAGap) {
+  const int rate = 8000;
+  std::vector<float> ramp(4000);  // 0.5 s: sample i holds i / 4000, distinct in 16 bits
+  for (size_t i = 0; i < ramp.size(); ++i) ramp[i] = float(i) / float(ramp.size());
+  std::string path = afterimage::testing::uniqueTempPath("loop.wav").string();
+  writeMonoWav(path, ramp, rate, /*asFloat=*/true);
+
+  FilePlayer player(path, {}, FilePlayer::Output::Paced, "", FilePlayer::Playback::Loop);
+  std::vector<float> heard;
+  auto start = std::chrono::steady_clock::now();
+  while (heard.size() < 3 * ramp.size() + 500 && std::chrono::steady_clock::now() - start < std::chrono::seconds(5)) {
+    float block[512];
+    heard.insert(heard.end(), block, block + player.read(block, 512));
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_FALSE(player.finished());
+  EXPECT_GE(player.completedPlays(), 3u);
+  EXPECT_LT(player.position(), 0.5);
+  ASSERT_GE(heard.size(), 3 * ramp.size() + 500) << "1.6 s of audio from a 0.5 s file in real time";
+  for (size_t i = 0; i < heard.size(); ++i)
+    ASSERT_EQ(heard[i], ramp[i % ramp.size()]) << "sample " << i << ": the loop repeats the file exactly, no gap";
   std::filesystem::remove(path);
 }
 

@@ -323,6 +323,7 @@ TEST(SetFile, SavingOverAHandWrittenSetKeepsItAsBak) {
   set.mappings[0].gain = 0.25;
   saveSet(set, folder / "show.toml");
   EXPECT_EQ(fileText(folder / "show.toml.bak"), handWritten);
+  EXPECT_FALSE(std::filesystem::exists(folder / "show.toml.bak.1"));
   std::filesystem::remove_all(folder);
 }
 

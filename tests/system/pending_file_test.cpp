@@ -59,6 +59,22 @@ TEST_F(PendingFileTest, AbandonedLeavesTheTargetAndNoTemporary) {
   EXPECT_EQ(files(), 1u);
 }
 
+// Render outputs and saved sets alike: a link named as the target stays a
+// link, the file it points to gets the new content and keeps its mode.
+TEST_F(PendingFileTest, ALinkStaysALinkAndTheModeStays) {
+  fs::permissions(target_, fs::perms::owner_read | fs::perms::owner_write);
+  fs::path link = dir_ / "latest.mp4";
+  fs::create_symlink("show.mp4", link);
+  PendingFile file(link);
+  EXPECT_EQ(file.destination(), target_);
+  file.write("new");
+  file.commit();
+  EXPECT_TRUE(fs::is_symlink(link));
+  EXPECT_EQ(contents(target_), "new");
+  EXPECT_EQ(fs::status(target_).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(files(), 2u);
+}
+
 TEST_F(PendingFileTest, AFolderTargetIsRefused) {
   fs::create_directories(dir_ / "folder.mp4");
   EXPECT_THROW(PendingFile(dir_ / "folder.mp4"), std::invalid_argument);
