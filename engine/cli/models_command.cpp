@@ -12,6 +12,7 @@
 #include "engine/models/diffusion_model.h"
 #include "engine/models/random_model_folder.h"
 #include "engine/models/sampler_graph.h"
+#include "engine/nn/safetensors.h"
 
 namespace afterimage::cli {
 namespace {
@@ -68,6 +69,13 @@ int checkModel(const Arguments& args) {
               steps, mib(plan.activationBytes()), mib(plan.persistentBytes()));
   std::printf("  peak GPU memory in use: %.0f MiB (%.0f MiB reserved)\n", mib(context.arena().stats().peakBytesInUse),
               mib(context.arena().stats().bytesReserved));
+  const auto& f = model.files();
+  for (const std::string& path : {f.unetWeights, f.textEncoderWeights, f.stylesWeights, f.taeEncoder, f.taeDecoder}) {
+    if (path.empty()) continue;
+    std::string problem = nn::findNonFinite(nn::SafetensorsFile(path));
+    if (!problem.empty()) throw nn::WeightError(path + ": " + problem);
+  }
+  std::printf("  weights       all finite\n");
   std::printf("ok\n");
   return 0;
 }

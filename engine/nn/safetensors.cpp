@@ -171,6 +171,31 @@ std::span<const std::byte> SafetensorsFile::bytes(const TensorRecord& record) co
   return {data_ + record.begin, static_cast<size_t>(record.end - record.begin)};
 }
 
+std::string findNonFinite(const SafetensorsFile& file) {
+  // On the stored bits: an all-ones exponent is NaN or infinity in every IEEE format.
+  auto scan = [](std::span<const std::byte> raw, size_t size, uint64_t exponent) -> int64_t {
+    for (size_t i = 0; i + size <= raw.size(); i += size) {
+      uint64_t bits = 0;
+      std::memcpy(&bits, raw.data() + i, size);
+      if ((bits & exponent) == exponent) return static_cast<int64_t>(i / size);
+    }
+    return -1;
+  };
+  for (const auto& record : file.tensors()) {
+    int64_t at = -1;
+    switch (record.dtype) {
+      case StoredType::F16: at = scan(file.bytes(record), 2, 0x7C00); break;
+      case StoredType::BF16: at = scan(file.bytes(record), 2, 0x7F80); break;
+      case StoredType::F32: at = scan(file.bytes(record), 4, 0x7F800000); break;
+      case StoredType::F64: at = scan(file.bytes(record), 8, 0x7FF0000000000000ull); break;
+      default: break;
+    }
+    if (at >= 0)
+      return "tensor '" + record.name + "' element " + std::to_string(at) + " holds NaN or infinity";
+  }
+  return "";
+}
+
 std::vector<float> SafetensorsFile::readFloats(const TensorRecord& record) const {
   return readFloats(record, 0, static_cast<size_t>(record.elements()));
 }

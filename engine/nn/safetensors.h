@@ -71,6 +71,11 @@ class SafetensorsFile {
   std::map<std::string, std::string> metadata_;
 };
 
+// The first element that is NaN or infinite, in the first floating-point
+// tensor holding one ("tensor 'NAME' element I holds NaN or infinity"), or
+// empty: weights that would turn every frame to NaN.
+std::string findNonFinite(const SafetensorsFile& file);
+
 struct TensorToWrite {
   std::string name;
   std::vector<int64_t> shape;

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -152,6 +153,38 @@ TEST(Cli, ModelsCheckPrintsTheParts) {
   EXPECT_NE(r.output.find("heads [2, 4]"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("4 latent channels"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("at 128x128"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("weights       all finite"), std::string::npos) << r.output;
+}
+
+// A NaN in the weights would turn every frame to NaN: `models check` names it.
+TEST(Cli, ModelsCheckNamesANonFiniteWeight) {
+  namespace fs = std::filesystem;
+  fs::path dir = afterimage::testing::uniqueTempPath("nan_model");
+  fs::remove_all(dir);
+  fs::copy(kTinyModel, dir, fs::copy_options::recursive);
+  fs::path weights = dir / "unet" / "diffusion_pytorch_model.safetensors";
+  std::string name;
+  {
+    std::fstream file(weights, std::ios::in | std::ios::out | std::ios::binary);
+    uint64_t headerBytes = 0;
+    file.read(reinterpret_cast<char*>(&headerBytes), 8);
+    std::string header(headerBytes, '\0');
+    file.read(header.data(), static_cast<std::streamsize>(headerBytes));
+    auto tensors = nlohmann::json::parse(header);
+    for (const auto& [key, value] : tensors.items()) {
+      if (key == "__metadata__") continue;
+      name = key;
+      size_t size = value["dtype"] == "F32" ? 4 : 2;
+      file.seekp(static_cast<std::streamoff>(8 + headerBytes + value["data_offsets"][0].get<uint64_t>()));
+      file.write(std::string(size, '\xff').data(), static_cast<std::streamsize>(size));  // all ones: NaN
+      break;
+    }
+  }
+  auto r = run({kBinary, "models", "check", dir.string(), "--size", "64x64"});
+  EXPECT_EQ(r.exitCode, 1) << r.output;
+  EXPECT_NE(r.output.find("tensor '" + name + "' element 0 holds NaN or infinity"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(weights.string()), std::string::npos) << r.output;
+  fs::remove_all(dir);
 }
 
 }  // namespace
