@@ -30,7 +30,17 @@ struct Analyzer::Aubio {
 namespace {
 
 AnalyzerOptions withHop(AnalyzerOptions o) {
-  if (o.hopSize == 0) o.hopSize = int(std::lround(o.sampleRate * 256.0 / 44100.0));
+  // Checked here, before any member sized from the rate is built.
+  if (o.sampleRate < 4000 || o.sampleRate > 768000)
+    throw std::invalid_argument("a sample rate of " + std::to_string(o.sampleRate) +
+                                " Hz is not supported (4 kHz to 768 kHz)");
+  if (o.hopSize == 0) {
+    o.hopSize = int(std::lround(o.sampleRate * 256.0 / 44100.0));
+    // Above ~96 kHz the rate-scaled hop outgrows the default window: widen
+    // the window (a power of two, at least two hops) rather than refuse the
+    // file. 44.1 and 48 kHz keep the window they were tuned with.
+    while (o.windowSize > 0 && o.windowSize < 2 * o.hopSize) o.windowSize *= 2;
+  }
   return o;
 }
 

@@ -74,6 +74,28 @@ TEST(Features, BandsAndCentroidFollowTheFrequency) {
   }
 }
 
+// 192 kHz files were refused ("hopSize must be positive and at most
+// windowSize"): the rate-scaled hop outgrew the fixed window.
+TEST(Features, AnyUsualSampleRateIsAnalysedAndBandsLandAlike) {
+  for (int rate : {8000, 22050, 48000, 96000, 192000}) {
+    AnalyzerOptions options;
+    options.sampleRate = rate;
+    Analyzer analyzer(options);
+    FeatureSnapshot last;
+    int snapshots = 0;
+    analyzeSamples(analyzer, sine(800, 0.3, 1.0, rate), [&](const FeatureSnapshot& s) {
+      if (s.time < 0.9) last = s;
+      ++snapshots;
+    });
+    EXPECT_GT(snapshots, 100) << rate << " Hz";
+    int loudest = int(std::max_element(last.bands.begin(), last.bands.end()) - last.bands.begin());
+    EXPECT_EQ(loudest, Mid) << rate << " Hz";
+  }
+  AnalyzerOptions absurd;
+  absurd.sampleRate = 0;
+  EXPECT_THROW(Analyzer{absurd}, std::invalid_argument);
+}
+
 TEST(Features, RmsAndPerceptualLevelOfAOneKilohertzSine) {
   Analyzer analyzer;
   FeatureSnapshot last;
