@@ -1,5 +1,7 @@
 #include "audio/file_source.h"
 
+#include <algorithm>
+
 #include <sndfile.h>
 
 #include <stdexcept>
@@ -27,11 +29,20 @@ FileSource::~FileSource() {
 }
 
 size_t FileSource::read(float* mono, size_t count) {
-  interleaved_.resize(count * size_t(channels_));
-  sf_count_t got = sf_readf_float(static_cast<SNDFILE*>(file_), interleaved_.data(), sf_count_t(count));
-  if (got <= 0) return 0;
-  selection_.toMono(interleaved_.data(), size_t(got), channels_, mono);
-  return size_t(got);
+  // In chunks: a whole long file with many channels, interleaved, would
+  // need several times the memory of its mono mix.
+  constexpr size_t kChunkFrames = size_t(1) << 16;
+  interleaved_.resize(std::min(count, kChunkFrames) * size_t(channels_));
+  size_t done = 0;
+  while (done < count) {
+    size_t wanted = std::min(count - done, kChunkFrames);
+    sf_count_t got = sf_readf_float(static_cast<SNDFILE*>(file_), interleaved_.data(), sf_count_t(wanted));
+    if (got <= 0) break;
+    selection_.toMono(interleaved_.data(), size_t(got), channels_, mono + done);
+    done += size_t(got);
+    if (size_t(got) < wanted) break;
+  }
+  return done;
 }
 
 std::vector<float> readMonoFile(const std::string& path, int* sampleRate, ChannelSelection selection) {

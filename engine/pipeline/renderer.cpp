@@ -73,15 +73,19 @@ RenderResult render(const RenderOptions& o, const std::function<void(const Rende
   refuseOutputsOverInputs(o, result.csvPath);
   auto set = std::make_shared<const Set>(loadSet(o.setPath, limitsOfSetModel(o.modelDir, o.taeDir)));
 
-  int rate = 0;
-  std::vector<float> samples = audio::readMonoFile(o.audioPath, &rate);
-  double duration = double(samples.size()) / rate;
+  // Only the part up to --to is read: the analyzer never looks past it, and
+  // a long recording need not fit in memory for a short excerpt.
+  audio::FileSource track(o.audioPath);
+  int rate = track.sampleRate();
+  double duration = double(track.frames()) / rate;
   double from = std::clamp(o.from, 0.0, duration);
   double to = o.to < 0 ? duration : std::min(o.to, duration);
   if (to <= from)
     throw std::invalid_argument("render: nothing to render between " + std::to_string(from) + " s and " +
                                 std::to_string(to) + " s of " + o.audioPath + " (" + std::to_string(duration) +
                                 " s long)");
+  std::vector<float> samples(std::min(size_t(track.frames()), size_t(std::ceil(to * rate))));
+  samples.resize(track.read(samples.data(), samples.size()));
   // The live mode's causal analyzer, run ahead over the track: frame n sees
   // only the snapshots heard by its time.
   audio::AnalyzerOptions analysis;
