@@ -31,9 +31,11 @@ Enum choice(const nlohmann::json& json, const std::string& source, const char* n
 }
 
 void refuseIf(bool unsupported, const std::string& source, const char* name, const nlohmann::json& json) {
-  if (unsupported) {
-    throw SchedulerError(source + ": field '" + name + "' = " + json[name].dump() + " is not supported");
-  }
+  if (!unsupported) return;
+  // A field can be refused for its default (DDIM's clip_sample) and be
+  // absent; json[name] on a const object is undefined for an absent key.
+  std::string found = json.contains(name) ? "= " + json[name].dump() : "is absent and its default";
+  throw SchedulerError(source + ": field '" + name + "' " + found + " is not supported");
 }
 
 }  // namespace

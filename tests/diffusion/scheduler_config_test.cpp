@@ -72,6 +72,12 @@ TEST(SchedulerConfig, RefusesWhatItCannotReproduce) {
   expectRefused({{"_class_name", "DDIMScheduler"}}, "clip_sample");
 }
 
+// Found by the sanitizer build: the refusal read the absent field through
+// const operator[], undefined behaviour (an assertion in nlohmann's debug mode).
+TEST(SchedulerConfig, RefusalOfAnAbsentFieldsDefaultSaysItIsAbsent) {
+  expectRefused({{"_class_name", "DDIMScheduler"}}, "field 'clip_sample' is absent and its default is not supported");
+}
+
 TEST(SchedulerConfig, MissingFileIsNamed) {
   EXPECT_THROW(
       {
