@@ -39,7 +39,7 @@ TEST(UNetConfigTest, ReadsSdTurboShapes) {
   EXPECT_THROW(models::UNetConfig::fromJson(R"({"attention_head_dim": [3, 10, 20, 20]})", "x"), std::runtime_error);
 }
 
-}  // namespace
+
 // Zero groups divided by zero (SIGFPE) in `models check` and `generate`.
 TEST(UNetConfigTest, ZeroOrAbsurdDimensionsAreNamed) {
   for (const char* field : {"norm_num_groups", "layers_per_block", "cross_attention_dim", "in_channels"}) {
@@ -58,4 +58,5 @@ TEST(UNetConfigTest, ZeroOrAbsurdDimensionsAreNamed) {
   EXPECT_THROW(models::UNetConfig::fromJson(R"({"norm_eps": 0})", "x"), std::runtime_error);
 }
 
+}  // namespace
 }  // namespace afterimage
