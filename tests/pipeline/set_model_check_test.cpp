@@ -11,6 +11,7 @@
 #include "engine/pipeline/default_model.h"
 #include "engine/pipeline/set_file.h"
 #include "engine/pipeline/set_watcher.h"
+#include "tests/support/set_folder_test.h"
 
 namespace afterimage::pipeline {
 namespace {
@@ -119,22 +120,7 @@ TEST(SetModelCheck, TextModelsTakeAnyText) {
   EXPECT_NO_THROW(parseSet("[[scene]]\nprompt = \"a misty forest, cellular\"\n", "sets/x.toml", text));
 }
 
-class SetModelReloadTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    folder_ = std::filesystem::temp_directory_path() / ("afterimage_model_reload_" + std::to_string(::getpid()));
-    std::filesystem::remove_all(folder_);
-    std::filesystem::create_directories(folder_);
-    file_ = folder_ / "live.toml";
-  }
-  void TearDown() override { std::filesystem::remove_all(folder_); }
-  void write(const std::string& text) {
-    std::ofstream(file_, std::ios::trunc) << text;
-    std::filesystem::last_write_time(file_, std::filesystem::file_time_type::clock::now() + std::chrono::seconds(++saves_));
-  }
-  std::filesystem::path folder_, file_;
-  int saves_ = 0;
-};
+class SetModelReloadTest : public testing::SetFolderTest {};
 
 TEST_F(SetModelReloadTest, AnEditNamingAMissingStyleKeepsTheGoodSet) {
   write(kScene);

@@ -10,35 +10,12 @@
 
 #include "engine/pipeline/set_file.h"
 #include "engine/pipeline/set_watcher.h"
+#include "tests/support/set_folder_test.h"
 
 namespace afterimage::pipeline {
 namespace {
 
-class SetWatcherTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    folder_ = std::filesystem::temp_directory_path() / ("afterimage_watch_" + std::to_string(::getpid()));
-    std::filesystem::remove_all(folder_);
-    std::filesystem::create_directories(folder_);
-    file_ = folder_ / "live.toml";
-  }
-  void TearDown() override { std::filesystem::remove_all(folder_); }
-
-  // Writes the file and moves its time on, as a save a second later would
-  // (file systems with coarse time stamps would otherwise hide the change).
-  void write(const std::string& text) {
-    std::ofstream(file_, std::ios::trunc) << text;
-    std::filesystem::last_write_time(file_, std::filesystem::file_time_type::clock::now() + std::chrono::seconds(++saves_));
-  }
-  std::string read() const {
-    std::ostringstream text;
-    text << std::ifstream(file_).rdbuf();
-    return text.str();
-  }
-
-  std::filesystem::path folder_, file_;
-  int saves_ = 0;
-};
+class SetWatcherTest : public testing::SetFolderTest {};
 
 std::string setWithFps(int fps) { return "fps = " + std::to_string(fps) + "\n[[scene]]\nprompt = \"plasma\"\n"; }
 

@@ -18,23 +18,23 @@ binaries=("$build/afterimage" "$build"/tests/nn/nn_tests "$build"/tests/models/m
   "$build"/tests/gpu/gpu_tests "$build"/tests/pipeline/pipeline_generator_tests)
 for b in "${binaries[@]}"; do strip -o "$kit/bin/$(basename "$b")" "$b"; done
 
-stubbed='libavcodec.so.59 libavformat.so.59 libavutil.so.57 libswresample.so.4'
+standins='libavcodec.so.59 libavformat.so.59 libavutil.so.57 libswresample.so.4'
 aubio=$(ldd "$build/afterimage" | awk '/libaubio/ {print $3}')
-for lib in $stubbed; do
+for lib in $standins; do
   # aubio is linked BIND_NOW: every symbol it takes from the library must
   # exist, with its version; each becomes an empty function.
   version=$(echo "$lib" | sed -E 's/^lib([a-z]+)\.so\.([0-9]+)$/LIB\U\1\E_\2/')
   symbols=$(nm -D --undefined-only "$aubio" | awk -v v="@$version" '$2 ~ v {sub(/@.*/, "", $2); print $2}')
-  { echo "$version { global:"; for s in $symbols; do echo "  $s;"; done; echo "local: *; };"; } > /tmp/stub.map
-  { for s in $symbols; do echo "void $s(void) {}"; done; } > /tmp/stub.c
-  gcc -shared -fPIC -o "$kit/lib/$lib" -Wl,-soname,"$lib" -Wl,--version-script=/tmp/stub.map /tmp/stub.c
+  { echo "$version { global:"; for s in $symbols; do echo "  $s;"; done; echo "local: *; };"; } > /tmp/standin.map
+  { for s in $symbols; do echo "void $s(void) {}"; done; } > /tmp/standin.c
+  gcc -shared -fPIC -o "$kit/lib/$lib" -Wl,-soname,"$lib" -Wl,--version-script=/tmp/standin.map /tmp/standin.c
 done
 ldd "${binaries[@]}" | awk '/=> \// {print $3}' | sort -u | while read -r path; do
   name=$(basename "$path")
   case "$name" in
     libc.so.*|libm.so.*|ld-linux*|libstdc++*|libgcc_s*|libpthread*|libdl.so*|librt.so*|libresolv*) continue ;;
   esac
-  case " $stubbed " in *" $name "*) continue ;; esac
+  case " $standins " in *" $name "*) continue ;; esac
   # Only what the stand-ins leave reachable: skip ffmpeg's own dependencies.
   cp -L "$path" "$kit/lib/$name"
 done
