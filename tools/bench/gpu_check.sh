@@ -74,6 +74,9 @@ for part in "$@"; do
       step SD-Turbo beside diffusers
       limit 240 python3 tools/bench/side_by_side.py --afterimage "$bin/afterimage" --model /tmp/sd-turbo-random \
         --frames 10 --repeats 5 --iterations 10 --warmup 3 --timeout 120
+      step "where the frame's time goes (per shader), and the default model"
+      limit 90 "$bin/afterimage" bench frame --model /tmp/sd-turbo-random --size 512x512 --steps 1 --frames 5 --per-shader
+      limit 60 "$bin/afterimage" bench frame --model sets/models/default --size 256x256 --steps 1 --frames 20
       ;;
     *) echo "unknown part '$part' (devices, kernels, tests, goldens, models)" ;;
   esac
