@@ -110,9 +110,11 @@ void LiveGenerator::run() {
         std::lock_guard lock(mutex_);
         stats_.failures++;
         stats_.error = "generator: " + message;
+        stats_.fps = 0;  // the panel must not show the last rate while nothing is generated
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
-      next = Clock::now();
+      next = rateStart = Clock::now();
+      framesAtRateStart = frames_.load();
       continue;
     }
     auto now = Clock::now();
