@@ -8,7 +8,7 @@
 
 #include "engine/cli/arguments.h"
 #include "engine/cli/commands.h"
-#include "engine/gpu/gpu_error.h"
+#include "engine/cli/error_report.h"
 
 namespace {
 
@@ -81,15 +81,14 @@ int main(int argc, char** argv) {
     if (name != command.name) continue;
     try {
       return command.run(args);
-    } catch (const afterimage::cli::UsageError& e) {
-      std::fprintf(stderr, "afterimage %s: %s\nusage: afterimage %s\n", command.name, e.what(), command.usage);
-      return 64;
-    } catch (const afterimage::gpu::GpuUnavailable& e) {
-      std::fprintf(stderr, "afterimage: error: %s\n", e.what());
-      return 2;
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "afterimage: error: %s\n", e.what());
-      return 1;
+      auto report = afterimage::cli::describeError(e);
+      if (report.exitCode == 64)
+        std::fprintf(stderr, "afterimage %s: %s\nusage: afterimage %s\n", command.name, report.message.c_str(),
+                     command.usage);
+      else
+        std::fprintf(stderr, "afterimage: error: %s\n", report.message.c_str());
+      return report.exitCode;
     }
   }
   std::fprintf(stderr, "afterimage: unknown command '%s'\n", name.c_str());

@@ -28,7 +28,7 @@ const char* resultName(VkResult result) {
 void check(VkResult result, const char* what) {
   if (result == VK_SUCCESS) return;
   std::string message = std::string(what) + " failed: " + resultName(result);
-  if (result == VK_ERROR_DEVICE_LOST) message += " (the GPU was lost)";
+  if (result == VK_ERROR_DEVICE_LOST) throw DeviceLost(message);
   throw GpuError(message);
 }
 

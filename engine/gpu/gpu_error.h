@@ -1,5 +1,8 @@
 // Errors raised by the GPU layer. GpuUnavailable means "no usable Vulkan on
-// this machine" (the CLI exits with code 2); GpuError is any other failure.
+// this machine" (the CLI exits with code 2); DeviceLost means the device
+// returned VK_ERROR_DEVICE_LOST (driver reset, GPU removed or hung): every
+// object made on it is dead, only destroying them is left, and live mode
+// builds a new context; GpuError is any other failure.
 #pragma once
 #include <stdexcept>
 #include <string>
@@ -17,9 +20,15 @@ class GpuUnavailable : public GpuError {
   using GpuError::GpuError;
 };
 
+class DeviceLost : public GpuError {
+ public:
+  using GpuError::GpuError;
+};
+
 const char* resultName(VkResult result);
 
-// Throws GpuError("<what>: <VkResult name>") unless result is VK_SUCCESS.
+// Throws GpuError("<what> failed: <VkResult name>") unless result is
+// VK_SUCCESS; DeviceLost for VK_ERROR_DEVICE_LOST.
 void check(VkResult result, const char* what);
 
 }  // namespace afterimage::gpu
