@@ -22,8 +22,7 @@ void checkFromImgui(VkResult result) {
 }  // namespace
 
 ControlPanelWindow::ControlPanelWindow(gpu::Context& context, int width, int height, GLFWkeyfun keyCallback,
-                                       void* user)
-    : context_(context) {
+                                       void* user) {
   glfwWindowHint(GLFW_CLIENT_API, GLFW_NO_API);
   glfwWindowHint(GLFW_RESIZABLE, GLFW_TRUE);
   window_ = glfwCreateWindow(width, height, "Afterimage: control", nullptr, nullptr);
@@ -31,46 +30,14 @@ ControlPanelWindow::ControlPanelWindow(gpu::Context& context, int width, int hei
   glfwSetWindowUserPointer(window_, user);
   if (keyCallback) glfwSetKeyCallback(window_, keyCallback);
   try {
-    // MAILBOX where there is one: the panel then never holds the loop to a
-    // second display's vertical blank; the output window keeps FIFO.
-    swapchain_ = std::make_unique<WindowSwapchain>(context, window_, VK_PRESENT_MODE_MAILBOX_KHR);
-
-    VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 8}};
-    VkDescriptorPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-    poolInfo.flags = VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT;
-    poolInfo.maxSets = 8;
-    poolInfo.poolSizeCount = 1;
-    poolInfo.pPoolSizes = sizes;
-    gpu::check(vkCreateDescriptorPool(context.device(), &poolInfo, nullptr, &descriptors_), "vkCreateDescriptorPool");
-
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
     ImGui::GetIO().IniFilename = nullptr;  // no imgui.ini next to the user's files
     ImGui::StyleColorsDark();
-    VkInstance instance = context.instance().handle();
-    if (!ImGui_ImplVulkan_LoadFunctions(loadForImgui, instance))
-      throw WindowError("Dear ImGui's Vulkan backend could not load its functions");
     // Installs its input callbacks, chaining to the ones set above.
     imguiGlfw_ = ImGui_ImplGlfw_InitForVulkan(window_, true);
-    ImGui_ImplVulkan_InitInfo info{};
-    info.Instance = instance;
-    info.PhysicalDevice = context.info().handle;
-    info.Device = context.device();
-    info.QueueFamily = context.queueFamily();
-    info.Queue = context.presentationQueue();
-    info.DescriptorPool = descriptors_;
-    imguiMinImages_ = std::max(2u, swapchain_->minImageCount());
-    info.MinImageCount = imguiMinImages_;
-    info.ImageCount = std::max(imguiMinImages_, swapchain_->imageCount());
-    info.MSAASamples = VK_SAMPLE_COUNT_1_BIT;
-    info.CheckVkResultFn = checkFromImgui;
-    imguiVulkan_ = ImGui_ImplVulkan_Init(&info, swapchain_->renderPass());
-    if (!imguiGlfw_ || !imguiVulkan_) throw WindowError("cannot start Dear ImGui's GLFW/Vulkan backends");
-
-    VkCommandBuffer commands = context.beginOneShot();
-    ImGui_ImplVulkan_CreateFontsTexture(commands);
-    context.endOneShot(commands);
-    ImGui_ImplVulkan_DestroyFontUploadObjects();
+    if (!imguiGlfw_) throw WindowError("cannot start Dear ImGui's GLFW backend");
+    attachGpu(context);
   } catch (...) {
     release();
     throw;
@@ -79,15 +46,67 @@ ControlPanelWindow::ControlPanelWindow(gpu::Context& context, int width, int hei
 
 ControlPanelWindow::~ControlPanelWindow() { release(); }
 
-void ControlPanelWindow::release() {
-  if (swapchain_) swapchain_->waitIdle();
+void ControlPanelWindow::attachGpu(gpu::Context& context) {
+  releaseGpu();
+  context_ = &context;
+  // MAILBOX where there is one: the panel then never holds the loop to a
+  // second display's vertical blank; the output window keeps FIFO.
+  swapchain_ = std::make_unique<WindowSwapchain>(context, window_, VK_PRESENT_MODE_MAILBOX_KHR);
+
+  VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 8}};
+  VkDescriptorPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+  poolInfo.flags = VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT;
+  poolInfo.maxSets = 8;
+  poolInfo.poolSizeCount = 1;
+  poolInfo.pPoolSizes = sizes;
+  gpu::check(vkCreateDescriptorPool(context.device(), &poolInfo, nullptr, &descriptors_), "vkCreateDescriptorPool");
+
+  // Loaded again for each context: the instance and device are new.
+  VkInstance instance = context.instance().handle();
+  if (!ImGui_ImplVulkan_LoadFunctions(loadForImgui, instance))
+    throw WindowError("Dear ImGui's Vulkan backend could not load its functions");
+  ImGui_ImplVulkan_InitInfo info{};
+  info.Instance = instance;
+  info.PhysicalDevice = context.info().handle;
+  info.Device = context.device();
+  info.QueueFamily = context.queueFamily();
+  info.Queue = context.presentationQueue();
+  info.DescriptorPool = descriptors_;
+  imguiMinImages_ = std::max(2u, swapchain_->minImageCount());
+  info.MinImageCount = imguiMinImages_;
+  info.ImageCount = std::max(imguiMinImages_, swapchain_->imageCount());
+  info.MSAASamples = VK_SAMPLE_COUNT_1_BIT;
+  info.CheckVkResultFn = checkFromImgui;
+  imguiVulkan_ = ImGui_ImplVulkan_Init(&info, swapchain_->renderPass());
+  if (!imguiVulkan_) throw WindowError("cannot start Dear ImGui's Vulkan backend");
+
+  VkCommandBuffer commands = context.beginOneShot();
+  ImGui_ImplVulkan_CreateFontsTexture(commands);
+  context.endOneShot(commands);
+  ImGui_ImplVulkan_DestroyFontUploadObjects();
+}
+
+void ControlPanelWindow::releaseGpu() {
+  if (swapchain_) {
+    try {
+      swapchain_->waitIdle();
+    } catch (const gpu::DeviceLost&) {
+      // Nothing runs on a lost device: destroy without waiting.
+    }
+  }
   if (imguiVulkan_) ImGui_ImplVulkan_Shutdown();
-  if (imguiGlfw_) ImGui_ImplGlfw_Shutdown();
-  imguiVulkan_ = imguiGlfw_ = false;
-  if (ImGui::GetCurrentContext()) ImGui::DestroyContext();
-  if (descriptors_) vkDestroyDescriptorPool(context_.device(), descriptors_, nullptr);
+  imguiVulkan_ = false;
+  if (descriptors_) vkDestroyDescriptorPool(context_->device(), descriptors_, nullptr);
   descriptors_ = VK_NULL_HANDLE;
   swapchain_.reset();
+  context_ = nullptr;
+}
+
+void ControlPanelWindow::release() {
+  releaseGpu();
+  if (imguiGlfw_) ImGui_ImplGlfw_Shutdown();
+  imguiGlfw_ = false;
+  if (ImGui::GetCurrentContext()) ImGui::DestroyContext();
   if (window_) glfwDestroyWindow(window_);
   window_ = nullptr;
 }
@@ -96,6 +115,7 @@ bool ControlPanelWindow::typing() const { return ImGui::GetCurrentContext() && I
 
 bool ControlPanelWindow::render(const PanelModel& model, ControlState& state, double now,
                                 const std::string& capturePath) {
+  if (!swapchain_ || !imguiVulkan_) return false;
   auto frame = swapchain_->begin();
   if (!frame) return false;
   if (swapchain_->minImageCount() != imguiMinImages_ && swapchain_->minImageCount() >= 2) {

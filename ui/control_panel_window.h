@@ -30,10 +30,16 @@ class ControlPanelWindow {
   // draw now (minimised, rebuilding).
   bool render(const PanelModel& model, ControlState& state, double now, const std::string& capturePath = "");
 
+  // After a device loss: releaseGpu() destroys the swapchain and Dear
+  // ImGui's Vulkan backend (the window and ImGui's state stay; render()
+  // draws nothing meanwhile), attachGpu() makes them on a new context.
+  void releaseGpu();
+  void attachGpu(gpu::Context& context);
+
  private:
   void release();
 
-  gpu::Context& context_;
+  gpu::Context* context_ = nullptr;  // while attached
   GLFWwindow* window_ = nullptr;
   std::unique_ptr<WindowSwapchain> swapchain_;
   VkDescriptorPool descriptors_ = VK_NULL_HANDLE;

@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <chrono>
 
+#include "engine/gpu/gpu_error.h"
 #include "ui/monitors.h"
 #include "ui/window_error.h"
 
 namespace afterimage::ui {
 
 OutputWindow::OutputWindow(gpu::Context& context, const OutputWindowOptions& options)
-    : context_(context), windowedWidth_(options.width), windowedHeight_(options.height) {
+    : windowedWidth_(options.width), windowedHeight_(options.height) {
   glfwWindowHint(GLFW_CLIENT_API, GLFW_NO_API);
   glfwWindowHint(GLFW_RESIZABLE, GLFW_TRUE);
   window_ = glfwCreateWindow(options.width, options.height, options.title.c_str(), nullptr, nullptr);
@@ -17,8 +18,7 @@ OutputWindow::OutputWindow(gpu::Context& context, const OutputWindowOptions& opt
   try {
     glfwGetWindowPos(window_, &windowedX_, &windowedY_);
     if (options.monitor >= 0) setMonitor(options.monitor);
-    swapchain_ = std::make_unique<WindowSwapchain>(context, window_, VK_PRESENT_MODE_FIFO_KHR);
-    renderer_ = std::make_unique<OutputRenderer>(context, swapchain_->renderPass());
+    attachGpu(context, nullptr);
   } catch (...) {
     renderer_.reset();
     swapchain_.reset();
@@ -28,10 +28,28 @@ OutputWindow::OutputWindow(gpu::Context& context, const OutputWindowOptions& opt
 }
 
 OutputWindow::~OutputWindow() {
-  if (swapchain_) swapchain_->waitIdle();
+  releaseGpu();
+  glfwDestroyWindow(window_);
+}
+
+void OutputWindow::releaseGpu() {
+  if (swapchain_) {
+    try {
+      swapchain_->waitIdle();
+    } catch (const gpu::DeviceLost&) {
+      // Nothing runs on a lost device: destroy without waiting.
+    }
+  }
   renderer_.reset();
   swapchain_.reset();
-  glfwDestroyWindow(window_);
+  pending_ = nullptr;
+}
+
+void OutputWindow::attachGpu(gpu::Context& context, const HostFrame* again) {
+  releaseGpu();
+  swapchain_ = std::make_unique<WindowSwapchain>(context, window_, VK_PRESENT_MODE_FIFO_KHR);
+  renderer_ = std::make_unique<OutputRenderer>(context, swapchain_->renderPass());
+  pending_ = again;
 }
 
 void OutputWindow::setMonitor(int index) {
@@ -65,6 +83,7 @@ bool OutputWindow::render(const HostFrame* newFrame, double now, float crossfade
   float step = crossfadeSeconds > 0 ? float(elapsed / crossfadeSeconds) : 1.0f;
   brightness_ = blackout ? std::max(0.0f, brightness_ - step) : std::min(1.0f, brightness_ + step);
 
+  if (!swapchain_) return false;
   auto frame = swapchain_->begin();
   if (!frame) return false;
   if (pending_) {

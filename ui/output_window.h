@@ -34,18 +34,25 @@ class OutputWindow {
   // is not there.
   void setMonitor(int index);
 
+  // After a device loss: releaseGpu() destroys the window's Vulkan objects
+  // (the window stays; render() presents nothing meanwhile), attachGpu()
+  // makes them again on a new context and shows `again` (may be null, e.g.
+  // the last frame taken) first.
+  void releaseGpu();
+  void attachGpu(gpu::Context& context, const HostFrame* again);
+
   // Draws and presents one frame. newFrame (may be null) replaces the
   // current picture, fading in over crossfadeSeconds. Returns whether a
   // frame was presented (false while minimised or rebuilding).
   bool render(const HostFrame* newFrame, double now, float crossfadeSeconds, bool blackout,
               const std::string& capturePath = "");
 
-  const WindowSwapchain& swapchain() const { return *swapchain_; }
+  bool hasGpu() const { return swapchain_ != nullptr; }
+  const WindowSwapchain& swapchain() const { return *swapchain_; }  // while hasGpu()
   // CPU time of the last new frame's staging copy and upload recording.
   double lastUploadMilliseconds() const { return uploadMilliseconds_; }
 
  private:
-  gpu::Context& context_;
   GLFWwindow* window_ = nullptr;
   std::unique_ptr<WindowSwapchain> swapchain_;
   std::unique_ptr<OutputRenderer> renderer_;

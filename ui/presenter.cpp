@@ -24,6 +24,24 @@ Presenter::~Presenter() {
   output_.reset();
 }
 
+void Presenter::releaseGpu() {
+  output_->releaseGpu();
+  panel_->releaseGpu();
+}
+
+void Presenter::attachGpu(gpu::Context& context) {
+  output_->attachGpu(context, lastFrame_);
+  panel_->attachGpu(context);
+}
+
+bool Presenter::pollEvents(ControlState& state) {
+  keyTarget_ = &state;
+  glfwPollEvents();
+  keyTarget_ = nullptr;
+  if (glfwWindowShouldClose(output_->window()) || glfwWindowShouldClose(panel_->window())) state.quit = true;
+  return !state.quit;
+}
+
 void Presenter::onKey(GLFWwindow* window, int key, int, int action, int mods) {
   auto* self = static_cast<Presenter*>(glfwGetWindowUserPointer(window));
   if (!self || !self->keyTarget_ || action != GLFW_PRESS) return;
@@ -43,22 +61,18 @@ void Presenter::applyOutputMonitor(ControlState& state) {
 }
 
 bool Presenter::step(PanelModel& model, ControlState& state) {
-  keyTarget_ = &state;
-  glfwPollEvents();
-  keyTarget_ = nullptr;
-  if (glfwWindowShouldClose(output_->window()) || glfwWindowShouldClose(panel_->window())) state.quit = true;
-  if (state.quit) return false;
+  if (!pollEvents(state)) return false;
   applyOutputMonitor(state);
 
   double now = glfwGetTime();
   const HostFrame* frame = state.freeze ? nullptr : frames_.takeNewest();
-  if (frame) ++stats_.framesTaken;
+  if (frame) ++stats_.framesTaken, lastFrame_ = frame;
   if (output_->render(frame, now, state.crossfadeSeconds, state.blackout, captures_.output)) {
     ++stats_.framesPresented;
     captures_.output.clear();
   }
   stats_.uploadMilliseconds = output_->lastUploadMilliseconds();
-  const std::string& problem = output_->swapchain().problem();
+  std::string problem = output_->hasGpu() ? output_->swapchain().problem() : "no GPU";
   stats_.message = problem.empty() ? monitorMessage_ : "output: " + problem;
 
   // GLFW reports connected monitors only through events; listing them every

@@ -42,6 +42,15 @@ class Presenter {
   void capture(const Captures& captures) { captures_ = captures; }
   bool capturing() const { return !captures_.output.empty() || !captures_.panel.empty(); }
 
+  // After a device loss: releaseGpu() destroys both windows' Vulkan objects
+  // (the windows stay), attachGpu() makes them on a new context and shows
+  // the last frame taken from the mailbox again first. Between the two,
+  // pollEvents() keeps the windows responsive; it returns false once one
+  // was closed.
+  void releaseGpu();
+  void attachGpu(gpu::Context& context);
+  bool pollEvents(ControlState& state);
+
   const PresenterStats& stats() const { return stats_; }
   OutputWindow& output() { return *output_; }
 
@@ -50,6 +59,7 @@ class Presenter {
   void applyOutputMonitor(ControlState& state);
 
   FrameMailbox& frames_;
+  const HostFrame* lastFrame_ = nullptr;  // the last one taken (valid until the next take)
   std::unique_ptr<OutputWindow> output_;
   std::unique_ptr<ControlPanelWindow> panel_;
   ControlState* keyTarget_ = nullptr;  // the state being edited during step()

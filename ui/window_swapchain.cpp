@@ -99,10 +99,14 @@ WindowSwapchain::WindowSwapchain(gpu::Context& context, GLFWwindow* window, VkPr
 
 WindowSwapchain::~WindowSwapchain() {
   VkDevice device = context_.device();
-  waitIdle();
-  // Presentation is a queue operation no fence covers: let the queue drain
-  // before the semaphores it waits on go away.
-  context_.waitPresentationIdle();
+  try {
+    waitIdle();
+    // Presentation is a queue operation no fence covers: let the queue drain
+    // before the semaphores it waits on go away.
+    context_.waitPresentationIdle();
+  } catch (const gpu::DeviceLost&) {
+    // Nothing runs on a lost device any more: only destruction is left.
+  }
   destroySwapchain();
   for (VkSemaphore s : rendered_) vkDestroySemaphore(device, s, nullptr);
   for (auto& slot : slots_) {

@@ -8,12 +8,18 @@
 // edits of the set go through set_edit.h and "Save set" writes them back.
 // --seconds and --screenshot-dir are for tests: run that long, then write
 // what each window presents as PNG.
+// A lost GPU (gpu::DeviceLost from the generator or the presenter) does not
+// end the show: the Vulkan part (context, show, generator thread, the
+// windows' swapchains) is destroyed and built again, retried every second,
+// while the windows, audio, set and the mailbox's last frame stay.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "audio/live_analysis.h"
 #include "engine/cli/arguments.h"
@@ -22,6 +28,7 @@
 #include "engine/cli/live_generator.h"
 #include "engine/cli/live_stats.h"
 #include "engine/gpu/context.h"
+#include "engine/gpu/gpu_error.h"
 #include "engine/pipeline/default_model.h"
 #include "engine/pipeline/set_edit.h"
 #include "engine/pipeline/set_file.h"
@@ -58,20 +65,20 @@ ui::SetView setView(const pipeline::Set& set, const std::string& file) {
 // (the tests read them), errors on stderr too.
 class EventLog {
  public:
-  EventLog(const ui::Presenter& presenter, const LiveGenerator& generator, Clock::time_point start)
-      : presenter_(presenter), generator_(generator), start_(start) {}
+  EventLog(const ui::Presenter& presenter, std::function<uint64_t()> generated, Clock::time_point start)
+      : presenter_(presenter), generated_(std::move(generated)), start_(start) {}
   void operator()(const std::string& what, bool error = false) const {
     double t = std::chrono::duration<double>(Clock::now() - start_).count();
     std::printf("live: t=%.2fs presented=%llu generated=%llu: %s\n", t,
                 static_cast<unsigned long long>(presenter_.stats().framesPresented),
-                static_cast<unsigned long long>(generator_.frames()), what.c_str());
+                static_cast<unsigned long long>(generated_()), what.c_str());
     std::fflush(stdout);
     if (error) std::fprintf(stderr, "afterimage live: %s\n", what.c_str());
   }
 
  private:
   const ui::Presenter& presenter_;
-  const LiveGenerator& generator_;
+  std::function<uint64_t()> generated_;  // over all generator threads
   Clock::time_point start_;
 };
 
@@ -107,8 +114,9 @@ int runLive(const CommandArgs& rawArgs) {
   gpu::ContextOptions options;
   options.validation = args.flag("validation");
   options.windowExtensions = windows.vulkanInstanceExtensions();
-  gpu::Context context(options);
-  std::printf("device: %s (%s)\n", context.info().name.c_str(), context.info().type.c_str());
+  // The Vulkan part, rebuilt after a lost device (see rebuildGpu below).
+  auto context = std::make_unique<gpu::Context>(options);
+  std::printf("device: %s (%s)\n", context->info().name.c_str(), context->info().type.c_str());
 
   pipeline::ShowOptions showOptions;
   showOptions.modelDir = args.value("model", "");
@@ -116,9 +124,9 @@ int runLive(const CommandArgs& rawArgs) {
   showOptions.width = size.width, showOptions.height = size.height;
   std::shared_ptr<const pipeline::Set> firstSet = watcher.current();
   const pipeline::Set& first = *firstSet;
-  pipeline::Show show(context, firstSet, showOptions);
+  auto show = std::make_unique<pipeline::Show>(*context, firstSet, showOptions);
   std::printf("set: %s (%s), model %s, %ux%u, %d step%s\n", first.name.c_str(), setPath.c_str(),
-              show.modelFolder().c_str(), show.generator().width(), show.generator().height(), first.steps,
+              show->modelFolder().c_str(), show->generator().width(), show->generator().height(), first.steps,
               first.steps == 1 ? "" : "s");
 
   // After the model has loaded, so that the sound starts with the show.
@@ -137,7 +145,7 @@ int runLive(const CommandArgs& rawArgs) {
   presenterOptions.output.monitor = args.flag("fullscreen") ? monitor : -1;
   presenterOptions.output.title = "Afterimage: " + first.name;
   presenterOptions.panelHeight = 800;  // room for the set's prompts and gains
-  ui::Presenter presenter(context, mailbox, presenterOptions);
+  ui::Presenter presenter(*context, mailbox, presenterOptions);
   if (!args.flag("fullscreen") && args.value("monitor"))
     glfwSetWindowPos(presenter.output().window(), monitors[size_t(monitor)].x + 40, monitors[size_t(monitor)].y + 40);
   ui::ControlState state;
@@ -146,20 +154,78 @@ int runLive(const CommandArgs& rawArgs) {
   ui::PanelModel model;
 
   auto start = Clock::now();
-  // One queue for both (lavapipe): the generator leaves it idle half the time.
-  double idle = context.separatePresentationQueue() ? 0.0 : 0.5;
-  LiveGenerator generator(show, analyzer, watcher, mailbox, first.fps, idle);
-  EventLog log(presenter, generator, start);
+  std::unique_ptr<LiveGenerator> generator;
+  auto startGenerator = [&] {
+    // One queue for both (lavapipe): the generator leaves it idle half the time.
+    double idle = context->separatePresentationQueue() ? 0.0 : 0.5;
+    generator = std::make_unique<LiveGenerator>(*show, analyzer, watcher, mailbox, first.fps, idle);
+  };
+  startGenerator();
+  uint64_t generatedBefore = 0;  // by the generator threads before the last rebuild
+  EventLog log(presenter, [&] { return generatedBefore + (generator ? generator->frames() : 0); }, start);
+
+  // After a lost device: everything Vulkan goes, in order (nothing but
+  // destruction touches the lost device), the windows stay.
+  uint64_t validationErrors = 0;
+  std::string lastValidationError;
+  auto tearDownGpu = [&] {
+    if (generator) generatedBefore += generator->frames();
+    generator.reset();  // joins the thread
+    presenter.releaseGpu();
+    show.reset();
+    if (context && context->instance().validationErrorCount()) {
+      validationErrors += context->instance().validationErrorCount();
+      lastValidationError = context->instance().lastValidationError();
+    }
+    context.reset();
+  };
+  // Builds the Vulkan part again on a new context, every second until it
+  // works, keeping the windows responsive; false when a window was closed
+  // (or --seconds ran out) first.
+  auto rebuildGpu = [&]() -> bool {
+    std::string lastError;
+    for (;;) {
+      try {
+        context = std::make_unique<gpu::Context>(options);
+        show = std::make_unique<pipeline::Show>(*context, watcher.current(), showOptions);
+        presenter.attachGpu(*context);  // shows the last frame taken again first
+        startGenerator();
+        return true;
+      } catch (const std::exception& e) {
+        tearDownGpu();
+        if (e.what() != lastError) {
+          lastError = e.what();
+          log("GPU not back yet (retrying every second): " + lastError, true);
+        }
+      }
+      for (auto until = Clock::now() + std::chrono::seconds(1); Clock::now() < until;) {
+        if (!presenter.pollEvents(state)) return false;
+        if (seconds > 0 && std::chrono::duration<double>(Clock::now() - start).count() >= seconds) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    }
+  };
   if (!screenshots.empty()) std::filesystem::create_directories(screenshots);
 
   uint64_t viewVersion = 0;
   bool unsaved = false;
-  std::string setMessage, setError, audioProblem = "-", generatorError, generatorNote;
+  std::string setMessage, setError, audioProblem = "-", generatorError, generatorNote, lostReason;
   LiveGeneratorStats stats;
   double lastPoll = -1, lastStats = -1, lastReport = 0;
   for (;;) {
     double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     if (seconds > 0 && elapsed >= seconds) break;
+
+    // A lost GPU, seen by the generator (or the presenter, below).
+    if (generator->lost()) lostReason = generator->lostError();
+    if (!lostReason.empty()) {
+      log("the GPU was lost (driver reset or removed): " + lostReason + "; recreating the Vulkan context", true);
+      lostReason.clear();
+      tearDownGpu();
+      if (!rebuildGpu()) break;
+      log("GPU recreated on " + context->info().name + ", the show goes on");
+      continue;
+    }
 
     // The set file: hot reload, and the panel's view of the set.
     if (elapsed - lastPoll >= 0.25) {
@@ -198,7 +264,7 @@ int runLive(const CommandArgs& rawArgs) {
     // The generator, four times a second (its stage list allocates).
     if (elapsed - lastStats >= 0.25) {
       lastStats = elapsed;
-      stats = generator.stats();
+      stats = generator->stats();
       if (stats.error != generatorError) {
         generatorError = stats.error;
         log(generatorError.empty() ? "generator: frames again" : generatorError);
@@ -222,7 +288,7 @@ int runLive(const CommandArgs& rawArgs) {
       try {
         switch (event.kind) {
           case Kind::Tap: analyzer.tap(); break;
-          case Kind::Cue: generator.cue(event.scene); break;
+          case Kind::Cue: generator->cue(event.scene); break;
           case Kind::MappingGain:
             watcher.replace(pipeline::withMappingGain(*watcher.current(), event.scene, event.mapping, event.value));
             unsaved = true, setMessage.clear();
@@ -247,10 +313,15 @@ int runLive(const CommandArgs& rawArgs) {
     }
     state.events.clear();
 
-    if (!presenter.step(model, state)) break;
+    try {
+      if (!presenter.step(model, state)) break;
+    } catch (const gpu::DeviceLost& e) {
+      lostReason = e.what();
+      continue;
+    }
     if (statsFile)
       statsFile->step(std::chrono::duration<double>(Clock::now() - start).count(), presenter.stats().framesPresented,
-                      generator.frames(), presenter.stats().framesTaken);
+                      generatedBefore + generator->frames(), presenter.stats().framesTaken);
     if (elapsed - lastReport >= 1.0) {
       const auto& p = presenter.stats();
       std::printf("t=%.0fs presented %.1f fps, new frames %.1f/s, generated %.1f fps, scene %d\n", elapsed,
@@ -261,7 +332,7 @@ int runLive(const CommandArgs& rawArgs) {
   }
 
   // The windows as they are at the end, for the tests.
-  if (!screenshots.empty() && !state.quit) {
+  if (!screenshots.empty() && !state.quit && context) {
     presenter.capture({screenshots + "/output.png", screenshots + "/panel.png"});
     auto deadline = Clock::now() + std::chrono::seconds(5);
     while (presenter.capturing() && Clock::now() < deadline && presenter.step(model, state)) {}
@@ -270,17 +341,20 @@ int runLive(const CommandArgs& rawArgs) {
   }
   double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   const auto& p = presenter.stats();
-  uint64_t generated = generator.frames();
+  uint64_t generated = generatedBefore + (generator ? generator->frames() : 0);
   std::printf("presented %llu frames in %.2f s: %.1f fps; generated %llu frames: %.1f fps; %llu new frames shown\n",
               static_cast<unsigned long long>(p.framesPresented), elapsed, p.framesPresented / elapsed,
               static_cast<unsigned long long>(generated), generated / elapsed,
               static_cast<unsigned long long>(p.framesTaken));
   std::fflush(stdout);
   if (!screenshots.empty() && presenter.capturing()) return 1;
-  if (options.validation && context.instance().validationErrorCount()) {
+  if (context && context->instance().validationErrorCount()) {
+    validationErrors += context->instance().validationErrorCount();
+    lastValidationError = context->instance().lastValidationError();
+  }
+  if (options.validation && validationErrors) {
     std::fprintf(stderr, "afterimage live: %llu Vulkan validation errors, last: %s\n",
-                 static_cast<unsigned long long>(context.instance().validationErrorCount()),
-                 context.instance().lastValidationError().c_str());
+                 static_cast<unsigned long long>(validationErrors), lastValidationError.c_str());
     return 1;
   }
   return 0;

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+
+#include "engine/gpu/gpu_error.h"
 
 #include "engine/pipeline/frame_features.h"
 
@@ -15,6 +18,15 @@ using Clock = std::chrono::steady_clock;
 // published (the presenter takes it at its next vsync).
 constexpr double kPresentDelaySeconds = 1.0 / 60;
 
+// Test hook: AFTERIMAGE_INJECT_DEVICE_LOST_AFTER_FRAMES=N makes the
+// generator throw gpu::DeviceLost once (per process) after N frames, so
+// that the tests can drive live mode's recovery from a lost GPU.
+std::atomic<bool> injectedDeviceLost{false};
+uint64_t injectDeviceLostAfter() {
+  const char* text = std::getenv("AFTERIMAGE_INJECT_DEVICE_LOST_AFTER_FRAMES");
+  return text && *text ? std::strtoull(text, nullptr, 10) : 0;
+}
+
 }  // namespace
 
 LiveGenerator::LiveGenerator(pipeline::Show& show, audio::LiveAnalysis& analysis, pipeline::SetWatcher& watcher,
@@ -26,6 +38,7 @@ LiveGenerator::LiveGenerator(pipeline::Show& show, audio::LiveAnalysis& analysis
       maxFps_(maxFps),
       idleFraction_(std::clamp(idleFraction, 0.0, 0.9)) {
   setVersion_ = watcher.version();
+  injectLostAfter_ = injectDeviceLostAfter();
   cues_.reserve(16);
   cuesTaken_.reserve(16);
   thread_ = std::thread([this] { run(); });
@@ -41,12 +54,20 @@ void LiveGenerator::cue(int scene) {
   cues_.push_back(scene);
 }
 
+std::string LiveGenerator::lostError() const {
+  std::lock_guard lock(mutex_);
+  return lostError_;
+}
+
 LiveGeneratorStats LiveGenerator::stats() const {
   std::lock_guard lock(mutex_);
   return stats_;
 }
 
 void LiveGenerator::frame() {
+  if (injectLostAfter_ > 0 && frames_.load() >= injectLostAfter_ && !injectedDeviceLost.exchange(true))
+    throw gpu::DeviceLost("vkQueueSubmit failed: VK_ERROR_DEVICE_LOST (injected by "
+                          "AFTERIMAGE_INJECT_DEVICE_LOST_AFTER_FRAMES)");
   {
     std::lock_guard lock(mutex_);
     cuesTaken_.swap(cues_);
@@ -100,6 +121,14 @@ void LiveGenerator::run() {
       stats_.frames = frames_.load();
       stats_.error.clear();
       lastError.clear();
+    } catch (const gpu::DeviceLost& e) {
+      // Retrying cannot help: everything on the device is dead. Live mode
+      // sees lost(), stops this thread and rebuilds.
+      std::lock_guard lock(mutex_);
+      lostError_ = e.what();
+      stats_.fps = 0;
+      lost_ = true;
+      return;
     } catch (const std::exception& e) {
       // Hold the last picture (nothing is published) and try again shortly:
       // a panel edit or a set fix may cure it.

@@ -4,7 +4,8 @@
 // never waits for the presenter. Set changes (hot reload, panel edits) are
 // picked up between frames; a frame that fails (a GPU error, a prompt the
 // model does not know) is reported and the next one tried, while the
-// presenter holds the last good picture.
+// presenter holds the last good picture. A lost GPU (gpu::DeviceLost) is
+// not retried: the thread stops and lost() tells live mode to rebuild.
 #pragma once
 #include <atomic>
 #include <cstdint>
@@ -48,6 +49,9 @@ class LiveGenerator {
   void cue(int scene);
   LiveGeneratorStats stats() const;
   uint64_t frames() const { return frames_.load(); }
+  // Whether the thread stopped on a lost device, and what said so.
+  bool lost() const { return lost_.load(); }
+  std::string lostError() const;
 
  private:
   void run();
@@ -60,10 +64,13 @@ class LiveGenerator {
   double maxFps_, idleFraction_;
   std::atomic<bool> stop_{false};
   std::atomic<uint64_t> frames_{0};
+  std::atomic<bool> lost_{false};
+  uint64_t injectLostAfter_ = 0;  // test hook, see live_generator.cpp
 
   mutable std::mutex mutex_;  // guards what follows
   std::vector<int> cues_;
   LiveGeneratorStats stats_;
+  std::string lostError_;
 
   // The generator thread's own.
   uint64_t setVersion_ = 0;

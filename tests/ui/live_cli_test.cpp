@@ -138,3 +138,61 @@ TEST_F(LiveCli, KeepsPresentingThroughAnUnpluggedSourceAndABrokenSet) {
 
 }  // namespace
 }  // namespace afterimage::ui
+
+namespace afterimage::ui {
+namespace {
+
+// A lost GPU (injected after a few frames by the test hook
+// AFTERIMAGE_INJECT_DEVICE_LOST_AFTER_FRAMES): live mode says so, builds a
+// new context, show and swapchains while the windows stay, and the show goes
+// on: frames are generated and presented after the recovery, exit 0.
+TEST_F(LiveCli, RecreatesTheGpuAfterADeviceLossAndGoesOn) {
+  std::string binary = AFTERIMAGE_BINARY;
+  std::string track = (dir_ / "track.wav").string(), set = (dir_ / "live.toml").string();
+  std::string stats = (dir_ / "stats.csv").string();
+  auto made = afterimage::testing::runCommand({binary, "demo-track", "-o", track});
+  ASSERT_EQ(made.exitCode, 0) << made.output;
+  std::ofstream(set) << tinySet("forest");
+  const char* gpu = std::getenv("AFTERIMAGE_GPU");
+  std::string script = "DISPLAY=" + display_->name() + " AFTERIMAGE_GPU='" + (gpu && *gpu ? gpu : "llvmpipe") +
+                       "' AFTERIMAGE_INJECT_DEVICE_LOST_AFTER_FRAMES=5 " + binary + " live --validation --set " + set +
+                       " --audio-file " + track + " --seconds 7 --size 64x64 --stats " + stats + " 2>&1\n";
+  std::ofstream(dir_ / "run.sh") << script;
+  auto result = afterimage::testing::runCommand({"bash", (dir_ / "run.sh").string()});
+  std::printf("%s", result.output.c_str());
+  ASSERT_EQ(result.exitCode, 0) << result.output;
+
+  Event lost = findEvent(result.output, R"(the GPU was lost \(driver reset or removed\): [^\n]*DEVICE_LOST)");
+  Event recreated = findEvent(result.output, "GPU recreated on ");
+  ASSERT_GE(lost.time, 0) << "the lost device was not reported";
+  ASSERT_GE(recreated.time, 0) << "the device was not recreated";
+  EXPECT_LE(lost.time, recreated.time);
+  EXPECT_GE(lost.generated, 5);
+
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(result.output, m,
+                                std::regex(R"(presented (\d+) frames in ([\d.]+) s: ([\d.]+) fps; generated (\d+))")))
+      << result.output;
+  long presented = std::stol(m[1]), generated = std::stol(m[4]);
+  std::printf("lost at %.2f s (%ld/%ld), recreated at %.2f s (%ld/%ld); in all presented %ld, generated %ld\n",
+              lost.time, lost.presented, lost.generated, recreated.time, recreated.presented, recreated.generated,
+              presented, generated);
+  EXPECT_GE(presented - recreated.presented, 5) << "presentation did not resume after the recovery";
+  EXPECT_GE(generated - recreated.generated, 3) << "generation did not resume after the recovery";
+
+  // The stats file: one row per presented frame, before and after.
+  std::ifstream in(stats);
+  std::string line, last;
+  long rows = 0;
+  while (std::getline(in, line))
+    if (!line.empty() && line[0] != 't') ++rows, last = line;
+  ASSERT_FALSE(last.empty()) << "no stats rows";
+  long lastPresented = 0, lastGenerated = 0;
+  ASSERT_EQ(std::sscanf(last.c_str(), "%*f,%*f,%ld,%ld", &lastPresented, &lastGenerated), 2) << last;
+  EXPECT_GT(lastPresented, recreated.presented);
+  EXPECT_GT(lastGenerated, recreated.generated);
+  EXPECT_GE(rows, presented - 1);
+}
+
+}  // namespace
+}  // namespace afterimage::ui
