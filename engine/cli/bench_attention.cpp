@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstdio>
 #include <random>
-#include <sstream>
 
 #include "engine/cli/arguments.h"
 #include "engine/cli/bench_support.h"
@@ -52,62 +51,53 @@ int benchAttention(const CommandArgs& rawArgs) {
   const uint32_t heads = static_cast<uint32_t>(headsArg), headDim = static_cast<uint32_t>(headDimArg);
   const uint32_t crossKeys = static_cast<uint32_t>(args.integer("keys", 0));  // 0: self-attention
   int repeats = args.integer("repeats", 3);
-  std::vector<nn::AttentionKernel> kernels;
-  {
-    std::stringstream stream(args.value("kernel", "auto"));
-    std::string item;
-    while (std::getline(stream, item, ',')) {
-      if (item == "auto") kernels.push_back(nn::AttentionKernel::Auto);
-      else if (item == "plain") kernels.push_back(nn::AttentionKernel::Plain);
-      else if (item == "coopmat") kernels.push_back(nn::AttentionKernel::Coopmat);
-      else throw UsageError("--kernel expects plain, coopmat or auto (comma-separated), got '" + item + "'");
-    }
-  }
+  auto kernels = parsePlainOrCoopmat<nn::AttentionKernel>(args.value("kernel", "auto"));
   std::printf("device: %s (%s)\n", context.info().name.c_str(), context.info().type.c_str());
 
   std::mt19937 rng(1234);
-  for (uint32_t tokens : sizes)
-  for (auto kernel : kernels) {
+  for (uint32_t tokens : sizes) {
     const uint32_t channels = heads * headDim;
     const uint32_t keys = crossKeys ? crossKeys : tokens;
     const size_t elements = size_t(tokens) * channels, keyElements = size_t(keys) * channels;
     auto q = randomHalfValues(elements, rng), k = randomHalfValues(keyElements, rng),
          v = randomHalfValues(keyElements, rng);
-    nn::Plan plan(context);
-    auto tq = plan.persistent({1, tokens, channels}), tk = plan.persistent({1, keys, channels});
-    auto tv = plan.persistent({1, keys, channels});
-    nn::Tensor output = nn::attention(plan, tq, tk, tv, heads, false, kernel);
-    plan.mark("attention");
-    plan.finalize();
-    nn::writeTensor(context, tq, q), nn::writeTensor(context, tk, k), nn::writeTensor(context, tv, v);
-    double best = 1e30;
-    for (int r = 0; r < std::max(1, repeats); ++r) {
-      plan.run();
-      best = std::min(best, plan.stageTimes().at(0).milliseconds);
-    }
-    double flops = 4.0 * tokens * double(keys) * channels;  // q k^T and p v, all heads
-    bool coopmat = kernel == nn::AttentionKernel::Coopmat ||
-                   (kernel == nn::AttentionKernel::Auto &&
-                    nn::attentionCoopmatFits(context.info(), tokens, headDim, false));
-    std::printf("attention %5u tokens x %5u keys x %u heads x %u %-7s: %9.3f ms  %8.1f GFLOP/s  (activations %.1f MiB)\n",
-                tokens, keys, heads, headDim, coopmat ? "coopmat" : "plain", best, flops / (best * 1e6),
-                plan.activationBytes() / 1048576.0);
+    for (auto kernel : kernels) {
+      nn::Plan plan(context);
+      auto tq = plan.persistent({1, tokens, channels}), tk = plan.persistent({1, keys, channels});
+      auto tv = plan.persistent({1, keys, channels});
+      nn::Tensor output = nn::attention(plan, tq, tk, tv, heads, false, kernel);
+      plan.mark("attention");
+      plan.finalize();
+      nn::writeTensor(context, tq, q), nn::writeTensor(context, tk, k), nn::writeTensor(context, tv, v);
+      double best = 1e30;
+      for (int r = 0; r < std::max(1, repeats); ++r) {
+        plan.run();
+        best = std::min(best, plan.stageTimes().at(0).milliseconds);
+      }
+      double flops = 4.0 * tokens * double(keys) * channels;  // q k^T and p v, all heads
+      bool coopmat = kernel == nn::AttentionKernel::Coopmat ||
+                     (kernel == nn::AttentionKernel::Auto &&
+                      nn::attentionCoopmatFits(context.info(), tokens, headDim, false));
+      std::printf("attention %5u tokens x %5u keys x %u heads x %u %-7s: %9.3f ms  %8.1f GFLOP/s  (activations %.1f MiB)\n",
+                  tokens, keys, heads, headDim, coopmat ? "coopmat" : "plain", best, flops / (best * 1e6),
+                  plan.activationBytes() / 1048576.0);
 
-    auto got = nn::readTensor(context, output);
-    double error = 0, norm = 0;
-    for (uint32_t head = 0; head < heads; ++head) {
-      for (uint32_t row : {0u, tokens / 2, tokens - 1}) {
-        auto expected = attentionRow(q, k, v, keys, channels, headDim, head, row);
-        for (uint32_t d = 0; d < headDim; ++d) {
-          double diff = got[size_t(row) * channels + head * headDim + d] - expected[d];
-          error += diff * diff, norm += expected[d] * expected[d];
+      auto got = nn::readTensor(context, output);
+      double error = 0, norm = 0;
+      for (uint32_t head = 0; head < heads; ++head) {
+        for (uint32_t row : {0u, tokens / 2, tokens - 1}) {
+          auto expected = attentionRow(q, k, v, keys, channels, headDim, head, row);
+          for (uint32_t d = 0; d < headDim; ++d) {
+            double diff = got[size_t(row) * channels + head * headDim + d] - expected[d];
+            error += diff * diff, norm += expected[d] * expected[d];
+          }
         }
       }
+      double relative = std::sqrt(error / norm);
+      std::printf("  self-check of 3 rows per head against the CPU: relative L2 error %.2e (%s, limit 2e-3)\n", relative,
+                  relative < 2e-3 ? "ok" : "FAILED");
+      if (!(relative < 2e-3)) return 1;
     }
-    double relative = std::sqrt(error / norm);
-    std::printf("  self-check of 3 rows per head against the CPU: relative L2 error %.2e (%s, limit 2e-3)\n", relative,
-                relative < 2e-3 ? "ok" : "FAILED");
-    if (!(relative < 2e-3)) return 1;
   }
   return 0;
 }

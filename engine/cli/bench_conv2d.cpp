@@ -7,7 +7,6 @@
 #include <cmath>
 #include <cstdio>
 #include <random>
-#include <sstream>
 
 #include "engine/cli/arguments.h"
 #include "engine/cli/bench_support.h"
@@ -30,28 +29,6 @@ const std::vector<ConvCase> kSdCases = {
     {960, 320, 64, 1, 1},
 };
 
-const char* kernelName(nn::Conv2dKernel kernel) {
-  switch (kernel) {
-    case nn::Conv2dKernel::Auto: return "auto";
-    case nn::Conv2dKernel::Plain: return "plain";
-    case nn::Conv2dKernel::Coopmat: return "coopmat";
-  }
-  return "?";
-}
-
-std::vector<nn::Conv2dKernel> parseKernels(const std::string& text) {
-  std::vector<nn::Conv2dKernel> kernels;
-  std::stringstream stream(text);
-  std::string item;
-  while (std::getline(stream, item, ',')) {
-    bool known = false;
-    for (auto k : {nn::Conv2dKernel::Auto, nn::Conv2dKernel::Plain, nn::Conv2dKernel::Coopmat})
-      if (item == kernelName(k)) kernels.push_back(k), known = true;
-    if (!known) throw UsageError("--kernel expects plain, coopmat or auto (comma-separated), got '" + item + "'");
-  }
-  return kernels;
-}
-
 }  // namespace
 
 int benchConv2d(const CommandArgs& rawArgs) {
@@ -67,11 +44,10 @@ int benchConv2d(const CommandArgs& rawArgs) {
     if (*s != "sd") throw UsageError("--shapes takes 'sd' (SD-Turbo's UNet layers at 512x512), got '" + *s + "'");
     cases = kSdCases;
   }
-  std::vector<nn::Conv2dKernel> kernels = parseKernels(args.value("kernel", "auto"));
+  auto kernels = parsePlainOrCoopmat<nn::Conv2dKernel>(args.value("kernel", "auto"));
   int repeats = args.integer("repeats", 3);
   gpu::Context context({.gpu = args.value("gpu", "")});
   std::printf("device: %s (%s)\n", context.info().name.c_str(), context.info().type.c_str());
-  std::mt19937 rng(1234);
   for (const auto& c : cases) {
     std::vector<float> first;
     for (auto kernel : kernels) {

@@ -1,6 +1,7 @@
 // Shared pieces of the `afterimage bench` benchmarks.
 #pragma once
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,22 @@ namespace afterimage::cli {
 std::vector<uint32_t> parseSizes(const std::string& text, const std::string& option = "--sizes");
 // Uniform values in [-1, 1) (f16 rounding happens on upload).
 std::vector<float> randomHalfValues(size_t count, std::mt19937& rng);
+
+// --kernel for ops with a plain and a tensor-core kernel (nn::Conv2dKernel,
+// nn::AttentionKernel): "auto", "plain", "coopmat", comma-separated.
+template <class Kernel>
+std::vector<Kernel> parsePlainOrCoopmat(const std::string& text) {
+  std::vector<Kernel> kernels;
+  std::stringstream stream(text);
+  std::string item;
+  while (std::getline(stream, item, ',')) {
+    if (item == "auto") kernels.push_back(Kernel::Auto);
+    else if (item == "plain") kernels.push_back(Kernel::Plain);
+    else if (item == "coopmat") kernels.push_back(Kernel::Coopmat);
+    else throw UsageError("--kernel expects plain, coopmat or auto (comma-separated), got '" + item + "'");
+  }
+  return kernels;
+}
 
 // sqrt(sum (got - expected)^2 / sum expected^2).
 double relativeL2(const std::vector<float>& got, const std::vector<float>& expected);
