@@ -73,7 +73,7 @@ int benchConv2d(const CommandArgs& rawArgs) {
       uint32_t outWidth = output.dim(3);
       bool coopmat = kernel == nn::Conv2dKernel::Coopmat ||
                      (kernel == nn::Conv2dKernel::Auto &&
-                      nn::conv2dCoopmatFits(context.info(), c.inChannels, c.kernel, c.outChannels, outWidth));
+                      nn::conv2dCoopmatFits(context.info(), c.inChannels, c.kernel, outWidth));
       double flops = 2.0 * output.elements() * c.inChannels * c.kernel * c.kernel;
       std::string name = "plain";
       if (coopmat) {

@@ -47,14 +47,29 @@ void printShaderProfile(const std::vector<gpu::StageTime>& times, size_t top) {
     double milliseconds = 0;
     int dispatches = 0;
   };
+  struct Dispatch {
+    std::string shader, grid, block;
+    double milliseconds;
+  };
   std::map<std::string, Sum> sums;  // by shader
+  std::vector<Dispatch> dispatches;
   Sum all;
+  std::string block = "-";
   const std::string prefix = gpu::CommandSequence::kDispatchLabelPrefix;
+  const std::string separator = gpu::CommandSequence::kDispatchGridSeparator;
   for (const auto& t : times) {
-    if (!t.label.starts_with(prefix)) continue;  // a stage mark
-    auto& sum = sums[t.label.substr(prefix.size())];
+    if (!t.label.starts_with(prefix)) {  // a stage mark: the dispatches before it belong to it
+      for (auto it = dispatches.rbegin(); it != dispatches.rend() && it->block.empty(); ++it) it->block = t.label;
+      continue;
+    }
+    auto label = t.label.substr(prefix.size());
+    auto split = label.find(separator);
+    std::string shader = label.substr(0, split);
+    std::string grid = split == std::string::npos ? "" : label.substr(split + separator.size());
+    auto& sum = sums[shader];
     sum.milliseconds += t.milliseconds, sum.dispatches++;
     all.milliseconds += t.milliseconds, all.dispatches++;
+    dispatches.push_back({shader, grid, "", t.milliseconds});
   }
   std::vector<std::pair<std::string, Sum>> sorted(sums.begin(), sums.end());
   std::sort(sorted.begin(), sorted.end(),
@@ -65,6 +80,16 @@ void printShaderProfile(const std::vector<gpu::StageTime>& times, size_t top) {
     std::printf("  %-32s %9.2f ms %5.1f%%  %4d dispatches, %.3f ms each\n", shader.c_str(), sum.milliseconds,
                 100.0 * sum.milliseconds / std::max(all.milliseconds, 1e-9), sum.dispatches,
                 sum.milliseconds / sum.dispatches);
+  }
+  // The same shader at its different sizes: the slowest single dispatches
+  // and where they ran, to find the shapes a kernel handles badly.
+  std::stable_sort(dispatches.begin(), dispatches.end(),
+                   [](const Dispatch& a, const Dispatch& b) { return a.milliseconds > b.milliseconds; });
+  std::printf("slowest dispatches:\n");
+  for (size_t i = 0; i < dispatches.size() && i < top; ++i) {
+    const auto& d = dispatches[i];
+    std::printf("  %-32s %9.3f ms  groups %-14s in %s\n", d.shader.c_str(), d.milliseconds, d.grid.c_str(),
+                d.block.empty() ? "-" : d.block.c_str());
   }
 }
 

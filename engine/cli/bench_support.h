@@ -37,7 +37,8 @@ double relativeL2(const std::vector<float>& got, const std::vector<float>& expec
 
 // --per-shader: the GPU time of a replay summed per shader (needs
 // CommandSequence::profileEachDispatch on while the plan is recorded), the
-// `top` largest first, with dispatch counts and shares.
+// `top` largest first, with dispatch counts and shares; then the `top`
+// slowest single dispatches with their grids and the stage they ran in.
 void printShaderProfile(const std::vector<gpu::StageTime>& times, size_t top = 20);
 
 int benchGemm(const CommandArgs& args);

@@ -108,7 +108,9 @@ void CommandSequence::dispatch(const ComputePipeline& pipeline, std::span<const 
   if (pushBytes) vkCmdPushConstants(commands_, pipeline.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, pushBytes, pushConstants);
   vkCmdDispatch(commands_, groupsX, groupsY, groupsZ);
   dispatches_++;
-  if (profileEachDispatch_) timestamp(kDispatchLabelPrefix + pipeline.shader);
+  if (profileEachDispatch_)
+    timestamp(kDispatchLabelPrefix + pipeline.shader + kDispatchGridSeparator + std::to_string(groupsX) + "x" +
+              std::to_string(groupsY) + "x" + std::to_string(groupsZ));
 }
 
 void CommandSequence::copy(const BufferSlice& source, const BufferSlice& destination, VkDeviceSize bytes) {

@@ -57,11 +57,13 @@ class CommandSequence {
   // GPU time of each stage between marks of the last completed replay.
   std::vector<StageTime> stageTimes() const;
   // Benchmarks only: every dispatch recorded afterwards is followed by a
-  // timestamp labelled kDispatchLabelPrefix + its shader, so stageTimes()
+  // timestamp labelled kDispatchLabelPrefix + its shader + its grid, so stageTimes()
   // holds each dispatch (between the marks, which then measure nothing).
   // Each dispatch then also follows a barrier, so that its time is its own.
   static void profileEachDispatch(bool on);
   static constexpr const char* kDispatchLabelPrefix = "#";
+  // Between the shader and its workgroup grid ("#matmul_coopmat groups 40x64x1").
+  static constexpr const char* kDispatchGridSeparator = " groups ";
   double totalMilliseconds() const;
 
  private:

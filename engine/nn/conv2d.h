@@ -36,10 +36,8 @@ struct Conv2dOptions {
 };
 
 // Whether the tensor-core kernel takes a layer: the device has the kernels,
-// weight rows (Cin * k * k) and output rows are whole 16-byte words, and
-// there are enough output channels to fill a 16-row matrix.
-bool conv2dCoopmatFits(const gpu::DeviceInfo& device, uint32_t inChannels, uint32_t kernel, uint32_t outChannels,
-                       uint32_t outWidth);
+// and weight rows (Cin * k * k) and output rows are whole 16-byte words.
+bool conv2dCoopmatFits(const gpu::DeviceInfo& device, uint32_t inChannels, uint32_t kernel, uint32_t outWidth);
 
 // The device's default tiling: weights shared across the subgroup on CPU
 // devices (lavapipe), where every memory load is a per-lane loop; plain

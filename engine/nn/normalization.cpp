@@ -1,6 +1,7 @@
 #include "engine/nn/normalization.h"
 
 #include <algorithm>
+#include <array>
 
 #include "engine/gpu/gpu_error.h"
 
@@ -10,6 +11,11 @@ namespace {
 struct NormalizationPush {
   uint32_t segments, segmentLength, spatial, channelsPerGroup, groupsPerSample;
   float eps;
+};
+
+struct SplitNormalizationPush {
+  NormalizationPush segment;
+  uint32_t chunks, chunkLength;
 };
 
 constexpr uint32_t kMaxGroupsX = 65535;
@@ -28,9 +34,40 @@ void checkAffine(const char* op, const Tensor& input, const Tensor& gamma, const
 // a third of that.
 uint32_t workgroupSize(const gpu::DeviceInfo& device) { return device.type == "cpu" ? 64 : 256; }
 
-NormKernel chooseKernel(const gpu::DeviceInfo& device, NormKernel kernel, uint32_t segmentLength) {
+// A GPU holds about this many workgroups at once (an H200: 132
+// multiprocessors); fewer segments than this leave it mostly idle.
+constexpr uint32_t kFewSegments = 256;
+
+NormKernel chooseKernel(const gpu::DeviceInfo& device, NormKernel kernel, uint32_t segments, uint32_t segmentLength) {
   if (kernel != NormKernel::Auto) return kernel;
-  return device.type == "cpu" && segmentLength <= kSerialNormMaxLength ? NormKernel::Serial : NormKernel::Workgroup;
+  if (device.type == "cpu")
+    return segmentLength <= kSerialNormMaxLength ? NormKernel::Serial : NormKernel::Workgroup;
+  return segments < kFewSegments && segmentLength >= 2 * kSplitNormChunkLength ? NormKernel::Split
+                                                                               : NormKernel::Workgroup;
+}
+
+// Split: chunk statistics, then merge and normalise (shaders/normalization_split.comp).
+Tensor normalizeSplit(Plan& plan, const Tensor& input, const Tensor& gamma, const Tensor& beta,
+                      NormalizationPush segment, Activation activation) {
+  SplitNormalizationPush push{segment, (segment.segmentLength + kSplitNormChunkLength - 1) / kSplitNormChunkLength,
+                              kSplitNormChunkLength};
+  if (segment.segments > kMaxGroupsX)
+    throw gpu::GpuError("normalization: " + std::to_string(segment.segments) + " segments, the split kernel takes " +
+                        std::to_string(kMaxGroupsX));
+  auto& pipelines = plan.context().pipelines();
+  const auto& statistics =
+      pipelines.get({"normalization_split", 5, sizeof(SplitNormalizationPush), {uint32_t(activation), 0u}});
+  const auto& apply =
+      pipelines.get({"normalization_split", 5, sizeof(SplitNormalizationPush), {uint32_t(activation), 1u}});
+  Tensor partials = plan.allocate({segment.segments, push.chunks, 2}, DType::F32);
+  Tensor output = plan.allocate(input.shape());
+  plan.add([&statistics, &apply, input, gamma, beta, output, partials, push](gpu::CommandSequence& sequence) {
+    std::array bindings{input.slice(), gamma.slice(), beta.slice(), output.slice(), partials.slice()};
+    sequence.dispatch(statistics, bindings, &push, sizeof push, push.chunks, push.segment.segments);
+    sequence.dispatch(apply, bindings, &push, sizeof push, push.chunks, push.segment.segments);
+  });
+  plan.release(partials);
+  return output;
 }
 
 // Workgroup: one workgroup per segment (shaders/normalization.comp).
@@ -38,7 +75,9 @@ NormKernel chooseKernel(const gpu::DeviceInfo& device, NormKernel kernel, uint32
 Tensor normalize(Plan& plan, const Tensor& input, const Tensor& gamma, const Tensor& beta, NormalizationPush push,
                  Activation activation, NormKernel kernel) {
   const gpu::DeviceInfo& device = plan.context().info();
-  bool serial = chooseKernel(device, kernel, push.segmentLength) == NormKernel::Serial;
+  NormKernel chosen = chooseKernel(device, kernel, push.segments, push.segmentLength);
+  if (chosen == NormKernel::Split) return normalizeSplit(plan, input, gamma, beta, push, activation);
+  bool serial = chosen == NormKernel::Serial;
   const auto& pipeline =
       serial ? plan.context().pipelines().get(
                    {"normalization_serial", 4, sizeof(NormalizationPush), {uint32_t(activation)}})

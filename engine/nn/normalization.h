@@ -6,10 +6,14 @@
 namespace afterimage::nn {
 
 // How the statistics of a segment (a group, or a row) are computed; changes
-// speed, not results. Auto: Serial on CPU devices for segments of at most
-// kSerialNormMaxLength elements, else Workgroup.
-enum class NormKernel { Auto, Workgroup, Serial };
+// speed, not results. Workgroup: one workgroup a segment. Serial: one
+// invocation a segment. Split: chunks of kSplitNormChunkLength elements, one
+// workgroup each, in two dispatches. Auto: on CPU devices Serial for segments
+// of at most kSerialNormMaxLength elements, else Workgroup; on GPUs Split
+// where one workgroup a segment would leave most of the GPU idle.
+enum class NormKernel { Auto, Workgroup, Serial, Split };
 constexpr uint32_t kSerialNormMaxLength = 4096;
+constexpr uint32_t kSplitNormChunkLength = 4096;
 
 // gamma, beta: [C]. Optional fused activation after the affine transform.
 Tensor groupNorm(Plan& plan, const Tensor& input, const Tensor& gamma, const Tensor& beta, uint32_t groups, float eps,

@@ -1,6 +1,8 @@
 // Group norm and layer norm against PyTorch (F.group_norm, F.layer_norm in
 // f64 on the same f16 inputs; tests/golden/ops/norm.safetensors). Includes
-// inputs with a large mean, which a one-pass f32 variance gets wrong.
+// inputs with a large mean, which a one-pass f32 variance gets wrong, and
+// segments several kSplitNormChunkLength long with a short last chunk, so the
+// split kernel merges unequal chunks.
 // Tolerance: relative L2 error < 2e-3 (f16 output rounding).
 #include "engine/nn/normalization.h"
 
@@ -40,10 +42,15 @@ TEST_P(NormalizationTest, MatchesPyTorch) {
 INSTANTIATE_TEST_SUITE_P(
     Golden, NormalizationTest,
     ::testing::Combine(::testing::Values("gn_c40_g5", "gn_c64_g32_silu", "gn_c96_g32_gelu", "gn_large_mean",
-                                         "gn_c4_g4_1x1", "ln_t37_c40", "ln_c320_large_mean", "ln_c33", "ln_rank2_c1024"),
-                       ::testing::Values(nn::NormKernel::Workgroup, nn::NormKernel::Serial)),
+                                         "gn_c4_g4_1x1", "ln_t37_c40", "ln_c320_large_mean", "ln_c33", "ln_rank2_c1024",
+                                         "gn_long_segments_large_mean"),
+                       ::testing::Values(nn::NormKernel::Workgroup, nn::NormKernel::Serial, nn::NormKernel::Split)),
     [](const auto& info) {
-      return std::get<0>(info.param) + (std::get<1>(info.param) == nn::NormKernel::Serial ? "_serial" : "_workgroup");
+      switch (std::get<1>(info.param)) {
+        case nn::NormKernel::Serial: return std::get<0>(info.param) + "_serial";
+        case nn::NormKernel::Split: return std::get<0>(info.param) + "_split";
+        default: return std::get<0>(info.param) + "_workgroup";
+      }
     });
 
 class NormalizationErrors : public testing::GpuTest {};

@@ -9,6 +9,10 @@
 #   goldens  the op and model goldens only (nn_tests, models_tests): a quick check
 #   models   SD-Turbo-shaped random folder: bench unet 512, bench frame 512, and
 #            diffusers beside it (tools/bench/side_by_side.py, wheels in .whl/)
+#   convs    bench conv2d (SD and default-model shapes) and attention, tensor-core
+#            kernels only: a quick look after a kernel change
+#   profile  where SD-Turbo's 512x512 UNet and frame spend their GPU time: per
+#            block, per stage and per shader (no torch)
 # Example (device tool, carry devkit and .whl):
 #   tools/bench/gpu_check.sh devices kernels tests
 set -uo pipefail
@@ -78,7 +82,23 @@ for part in "$@"; do
       limit 90 "$bin/afterimage" bench frame --model /tmp/sd-turbo-random --size 512x512 --steps 1 --frames 5 --per-shader
       limit 60 "$bin/afterimage" bench frame --model sets/models/default --size 256x256 --steps 1 --frames 20
       ;;
-    *) echo "unknown part '$part' (devices, kernels, tests, goldens, models)" ;;
+    convs)
+      step "tensor-core convolutions and attention"
+      limit 60 "$bin/afterimage" bench conv2d --shapes sd --kernel coopmat --repeats 10
+      limit 60 "$bin/afterimage" bench conv2d --kernel coopmat --repeats 10
+      limit 60 "$bin/afterimage" bench attention --sizes 1024,4096 --kernel coopmat --repeats 10
+      ;;
+    profile)
+      step "SD-Turbo 512x512: per block, per stage, per shader"
+      [ -d /tmp/sd-turbo-random ] || limit 60 "$bin/afterimage" models random /tmp/sd-turbo-random \
+        --tokenizer tests/golden/tokenizer/clip_cut
+      limit 60 "$bin/afterimage" bench unet --model /tmp/sd-turbo-random --size 512x512 --repeats 10
+      limit 60 "$bin/afterimage" bench unet --model /tmp/sd-turbo-random --size 512x512 --repeats 5 --per-shader
+      limit 60 "$bin/afterimage" bench frame --model /tmp/sd-turbo-random --size 512x512 --steps 1 --frames 20
+      limit 60 "$bin/afterimage" bench frame --model /tmp/sd-turbo-random --size 512x512 --steps 1 --frames 5 --per-shader
+      nvidia-smi --query-gpu=clocks.sm,clocks.max.sm,power.draw --format=csv 2>/dev/null
+      ;;
+    *) echo "unknown part '$part' (devices, kernels, convs, tests, goldens, models, profile)" ;;
   esac
 done
 echo; echo "=== done ($(date +%T))"

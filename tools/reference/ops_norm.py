@@ -37,6 +37,8 @@ def main() -> None:
     layer_norm("ln_c320_large_mean", [1, 7, 320], 1e-5, mean=500.0, std=2.0)
     layer_norm("ln_c33", [3, 5, 33], 1e-6)
     layer_norm("ln_rank2_c1024", [4, 1024], 1e-5)
+    # 4 x 40 x 40 = 6,400 elements a group: a chunk of 4096 and a shorter one.
+    group_norm("gn_long_segments_large_mean", [1, 8, 40, 40], 2, 1e-5, "silu", mean=300.0, std=2.0)
     w.save()
 
 
