@@ -1,11 +1,13 @@
 // `afterimage bench conv2d`: f16 3x3 and 1x1 convolution GFLOP/s at a few
 // layer shapes of the tiny autoencoder / UNet, at SD-Turbo's UNet layers
 // (--shapes sd), or 64 -> 64 channel 3x3 at --sizes; each kernel named in
-// --kernel (plain, coopmat, auto) runs, and every kernel's output is checked
-// against the first one's.
+// --kernel (plain, coopmat, auto) runs, the tensor-core kernel once per
+// --launch (auto, or TILE[:SPLITS] as in bench gemm --tile), and every run's
+// output is checked against the first one's.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <random>
 
 #include "engine/cli/arguments.h"
@@ -32,7 +34,7 @@ const std::vector<ConvCase> kSdCases = {
 }  // namespace
 
 int benchConv2d(const CommandArgs& rawArgs) {
-  Arguments args(rawArgs, {"gpu", "sizes", "repeats", "shapes", "kernel"}, {"quick"});
+  Arguments args(rawArgs, {"gpu", "sizes", "repeats", "shapes", "kernel", "launch"}, {"quick"});
   std::vector<ConvCase> cases = {
       {64, 64, 128, 3, 1}, {64, 64, 64, 3, 1}, {128, 128, 32, 3, 1}, {64, 64, 128, 3, 2}, {64, 64, 64, 1, 1}};
   if (args.flag("quick")) cases = {{64, 64, 64, 3, 1}, {64, 64, 32, 1, 1}};
@@ -45,18 +47,36 @@ int benchConv2d(const CommandArgs& rawArgs) {
     cases = kSdCases;
   }
   auto kernels = parsePlainOrCoopmat<nn::Conv2dKernel>(args.value("kernel", "auto"));
+  std::vector<std::optional<nn::CoopmatLaunch>> launches;  // nullopt: chooseCoopmatLaunch's
+  for (const auto& item : splitList(args.value("launch", "auto"), ',')) {
+    try {
+      launches.push_back(item == "auto" ? std::nullopt : std::optional(nn::parseCoopmatLaunch(item)));
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--launch: ") + e.what());
+    }
+  }
   int repeats = args.integer("repeats", 3);
   gpu::Context context({.gpu = args.value("gpu", "")});
   std::printf("device: %s (%s)\n", context.info().name.c_str(), context.info().type.c_str());
   for (const auto& c : cases) {
     std::vector<float> first;
+    std::vector<std::pair<nn::Conv2dKernel, std::optional<nn::CoopmatLaunch>>> runs;
+    uint32_t outWidth = (c.size + 2 * (c.kernel / 2) - c.kernel) / c.stride + 1;
+    bool fits = nn::conv2dCoopmatFits(context.info(), c.inChannels, c.kernel, outWidth);
     for (auto kernel : kernels) {
+      if (kernel == nn::Conv2dKernel::Plain || (kernel == nn::Conv2dKernel::Auto && !fits))
+        runs.push_back({kernel, std::nullopt});
+      else
+        for (const auto& launch : launches) runs.push_back({kernel, launch});
+    }
+    for (const auto& [kernel, requested] : runs) {
       nn::Plan plan(context);
       auto input = plan.persistent({1, c.inChannels, c.size, c.size});
       auto weight = plan.persistent({c.outChannels, c.inChannels, c.kernel, c.kernel});
       auto bias = plan.persistent({c.outChannels});
       nn::Conv2dOptions options{c.stride, c.kernel / 2, nn::Activation::ReLU};
       options.kernel = kernel;
+      options.launch = requested;
       auto output = nn::conv2d(plan, input, {weight, bias}, options);
       plan.mark("conv2d");
       plan.finalize();
@@ -70,15 +90,13 @@ int benchConv2d(const CommandArgs& rawArgs) {
         plan.run();
         best = std::min(best, plan.stageTimes().at(0).milliseconds);
       }
-      uint32_t outWidth = output.dim(3);
-      bool coopmat = kernel == nn::Conv2dKernel::Coopmat ||
-                     (kernel == nn::Conv2dKernel::Auto &&
-                      nn::conv2dCoopmatFits(context.info(), c.inChannels, c.kernel, outWidth));
+      bool coopmat = kernel == nn::Conv2dKernel::Coopmat || (kernel == nn::Conv2dKernel::Auto && fits);
       double flops = 2.0 * output.elements() * c.inChannels * c.kernel * c.kernel;
       std::string name = "plain";
       if (coopmat) {
-        auto launch = nn::chooseCoopmatLaunch(context.info(), c.outChannels, output.dim(2) * outWidth,
-                                              c.inChannels * c.kernel * c.kernel, 1, false, true);
+        auto launch = requested ? *requested
+                                : nn::chooseCoopmatLaunch(context.info(), c.outChannels, output.dim(2) * outWidth,
+                                                          c.inChannels * c.kernel * c.kernel, 1, false, true);
         name = "coopmat " + launch.tile.name() + (launch.splits > 1 ? " split " + std::to_string(launch.splits) : "");
       }
       std::printf("conv2d %ux%u %3u->%-3u ch %4ux%-4u stride %u %-7s: %9.3f ms  %8.1f GFLOP/s\n", c.kernel,

@@ -20,14 +20,6 @@
 namespace afterimage::cli {
 namespace {
 
-std::vector<std::string> splitList(const std::string& text, char separator) {
-  std::vector<std::string> items;
-  std::stringstream stream(text);
-  std::string item;
-  while (std::getline(stream, item, separator)) items.push_back(item);
-  return items;
-}
-
 uint32_t parseDimension(const std::string& item, const std::string& option, const std::string& text) {
   try {
     size_t used = 0;

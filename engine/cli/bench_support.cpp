@@ -26,6 +26,14 @@ std::vector<uint32_t> parseSizes(const std::string& text, const std::string& opt
   return sizes;
 }
 
+std::vector<std::string> splitList(const std::string& text, char separator) {
+  std::vector<std::string> items;
+  std::stringstream stream(text);
+  std::string item;
+  while (std::getline(stream, item, separator)) items.push_back(item);
+  return items;
+}
+
 double relativeL2(const std::vector<float>& got, const std::vector<float>& expected) {
   double error = 0, norm = 0;
   for (size_t i = 0; i < expected.size() && i < got.size(); ++i) {

@@ -32,6 +32,9 @@ std::vector<Kernel> parsePlainOrCoopmat(const std::string& text) {
   return kernels;
 }
 
+// "a,b,c" -> {"a", "b", "c"}.
+std::vector<std::string> splitList(const std::string& text, char separator);
+
 // sqrt(sum (got - expected)^2 / sum expected^2).
 double relativeL2(const std::vector<float>& got, const std::vector<float>& expected);
 

@@ -97,8 +97,9 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
             "the tensor-core kernel needs a device with them and Cin*k*k, output width multiples of 8 (layer " +
                 toString(weight.shape()) + " -> width " + std::to_string(outWidth) + ")");
     uint32_t pixels = outHeight * outWidth;
-    CoopmatLaunch launch =
-        chooseCoopmatLaunch(device, outChannels, pixels, inChannels * kernel * kernel, batch, false, true);
+    CoopmatLaunch launch = options.launch ? *options.launch
+                                          : chooseCoopmatLaunch(device, outChannels, pixels,
+                                                                inChannels * kernel * kernel, batch, false, true);
     std::vector<uint32_t> constants = {kernel, hasBias ? 1u : 0u, hasResidual ? 1u : 0u,
                                        static_cast<uint32_t>(options.activation), options.stride};
     const gpu::ComputePipeline* pipeline = &plan.context().pipelines().get(

@@ -3,7 +3,10 @@
 // + residual (same shape as the output), then an activation.
 #pragma once
 #include "engine/gpu/device_info.h"
+#include <optional>
+
 #include "engine/nn/activation.h"
+#include "engine/nn/coopmat_tile.h"
 #include "engine/nn/plan.h"
 
 namespace afterimage::nn {
@@ -33,6 +36,7 @@ struct Conv2dOptions {
   Activation activation = Activation::None;
   Conv2dTiling tiling = {};
   Conv2dKernel kernel = Conv2dKernel::Auto;
+  std::optional<CoopmatLaunch> launch;  // tensor-core kernel only: instead of chooseCoopmatLaunch's (benchmarks)
 };
 
 // Whether the tensor-core kernel takes a layer: the device has the kernels,

@@ -11,6 +11,7 @@ constexpr uint32_t kFirstTileConstant = 16;
 // Fewer workgroups than this leave multiprocessors idle on large GPUs (an
 // H200 has 132); a smaller tile then wins even though it reuses less.
 constexpr uint32_t kEnoughWorkgroups = 120;
+constexpr uint32_t kMaxSplits = 16;
 
 bool runnable(const CoopmatTile& t) {
   auto multiple = [](uint32_t a, uint32_t b) { return b != 0 && a % b == 0; };
@@ -62,9 +63,21 @@ CoopmatTile parseCoopmatTile(const std::string& text) {
   return t;
 }
 
+CoopmatLaunch parseCoopmatLaunch(const std::string& text) {
+  auto colon = text.find(':');
+  CoopmatLaunch launch{parseCoopmatTile(text.substr(0, colon)), 1};
+  if (colon == std::string::npos) return launch;
+  std::string splits = text.substr(colon + 1);
+  if (splits.empty() || splits.size() > 2 || splits.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoul(splits) < 1 || std::stoul(splits) > kMaxSplits)
+    throw std::invalid_argument("launch '" + text + "': the splits after ':' must be 1 to " +
+                                std::to_string(kMaxSplits));
+  launch.splits = static_cast<uint32_t>(std::stoul(splits));
+  return launch;
+}
+
 CoopmatLaunch chooseCoopmatLaunch(const gpu::DeviceInfo& device, uint32_t M, uint32_t N, uint32_t K, uint32_t batch,
                                   bool bColumnMajor, bool allowSplit) {
-  constexpr uint32_t kMaxSplits = 16;
   CoopmatLaunch best{coopmatTiles().back(), 1};
   double bestCost = 1e300;
   for (const auto& t : coopmatTiles()) {

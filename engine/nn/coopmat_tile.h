@@ -38,6 +38,9 @@ struct CoopmatLaunch {
   uint32_t splits = 1;
 };
 
+// "TILE" or "TILE:SPLITS" (SPLITS 1..16); throws std::invalid_argument.
+CoopmatLaunch parseCoopmatLaunch(const std::string& text);
+
 // The launch that wastes least: padding (64 output channels in a 128-row
 // tile compute 64 rows of zeros), small tiles (each loaded word is reused
 // less) and idle multiprocessors (too few workgroups) all count.

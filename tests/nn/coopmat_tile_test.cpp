@@ -28,6 +28,16 @@ TEST(CoopmatTile, ParsesNamesAndRefusesTilesAWorkgroupCannotRun) {
     EXPECT_THROW(nn::parseCoopmatTile(bad), std::invalid_argument) << bad;
 }
 
+TEST(CoopmatTile, ParsesLaunchesWithOptionalSplits) {
+  EXPECT_EQ(nn::parseCoopmatLaunch("128x64/32x32/32").splits, 1u);
+  auto launch = nn::parseCoopmatLaunch("128x128/64x32/64:3");
+  EXPECT_EQ(launch.tile.name(), "128x128/64x32/64");
+  EXPECT_EQ(launch.splits, 3u);
+  for (const char* bad : {"128x64/32x32/32:", "128x64/32x32/32:0", "128x64/32x32/32:17", "128x64/32x32/32:x",
+                          "128x64/32x32/32:-1", "128x64/32x32/32:123", "128x64/40x32/32:2"})
+    EXPECT_THROW(nn::parseCoopmatLaunch(bad), std::invalid_argument) << bad;
+}
+
 TEST(CoopmatTile, EveryListedTileFitsNvidiasSharedMemory) {
   for (const auto& t : nn::coopmatTiles()) {
     EXPECT_LE(t.sharedBytes(false), 48u * 1024) << t.name();

@@ -11,6 +11,9 @@
 #            diffusers beside it (tools/bench/side_by_side.py, wheels in .whl/)
 #   convs    bench conv2d (SD and default-model shapes) and attention, tensor-core
 #            kernels only: a quick look after a kernel change
+#   sweep    every tensor-core launch (tile x splits) at SD-Turbo's and TAESD's
+#            convolution shapes, and the GEMM tiles at SD-Turbo's: data for the
+#            launch cost model (engine/nn/coopmat_tile.cpp)
 #   profile  where SD-Turbo's 512x512 UNet and frame spend their GPU time: per
 #            block, per stage and per shader (no torch)
 # Example (device tool, carry devkit and .whl):
@@ -88,6 +91,19 @@ for part in "$@"; do
       limit 60 "$bin/afterimage" bench conv2d --kernel coopmat --repeats 10
       limit 60 "$bin/afterimage" bench attention --sizes 1024,4096 --kernel coopmat --repeats 10
       ;;
+    sweep)
+      step "launch sweep: convolutions"
+      launches=auto
+      for tile in 128x128/64x32/64 128x128/64x32/32 128x128/64x64/32x2 256x128/64x64/32 128x64/32x32/32 \
+        64x128/32x32/32 64x64/32x32/32; do
+        for splits in 1 2 4 8; do launches+=",$tile:$splits"; done
+      done
+      limit 150 "$bin/afterimage" bench conv2d --shapes sd --kernel coopmat --launch "$launches" --repeats 5
+      limit 60 "$bin/afterimage" bench conv2d --sizes 512,256 --kernel coopmat --launch "$launches" --repeats 5
+      step "launch sweep: GEMM tiles"
+      limit 90 "$bin/afterimage" bench gemm --shapes sd --kernel coopmat --repeats 5 \
+        --tile auto,128x128/64x32/64,128x128/64x32/32,256x128/64x64/32,128x64/32x32/32,64x128/32x32/32,64x64/32x32/32,32x64/16x32/32
+      ;;
     profile)
       step "SD-Turbo 512x512: per block, per stage, per shader"
       [ -d /tmp/sd-turbo-random ] || limit 60 "$bin/afterimage" models random /tmp/sd-turbo-random \
@@ -98,7 +114,7 @@ for part in "$@"; do
       limit 60 "$bin/afterimage" bench frame --model /tmp/sd-turbo-random --size 512x512 --steps 1 --frames 5 --per-shader
       nvidia-smi --query-gpu=clocks.sm,clocks.max.sm,power.draw --format=csv 2>/dev/null
       ;;
-    *) echo "unknown part '$part' (devices, kernels, convs, tests, goldens, models, profile)" ;;
+    *) echo "unknown part '$part' (devices, kernels, convs, sweep, tests, goldens, models, profile)" ;;
   esac
 done
 echo; echo "=== done ($(date +%T))"
