@@ -3,7 +3,7 @@
 // self-attention). A workgroup takes one pixel and one head: its query, key
 // and value rows (frames x head dimension, a few KiB) go to shared memory
 // once, then scores, softmax and the weighted sum run there.
-// q [P, FQ, H*D], k and v [P, FK, H*D], o [P, FQ, H*D], all f16.
+// q [FQ, P, H*D], k and v [FK, P, H*D], o [FQ, P, H*D], all f16 (frames first).
 // Query i is the window's frame FK - FQ + i. Workgroup (x, y) = (pixel, head).
 #extension GL_EXT_shader_16bit_storage : require
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
@@ -20,6 +20,7 @@ layout(std430, binding = 2) readonly buffer Values { f16vec4 v[]; };
 layout(std430, binding = 3) writeonly buffer Output { f16vec4 o[]; };
 
 layout(push_constant) uniform Params {
+  uint pixels;     // P
   uint channels4;  // H * D / 4: row stride in vec4s
   float scale;     // 1 / sqrt(D)
 } p;
@@ -31,19 +32,19 @@ shared f16vec4 keyRows[FK * D4];
 shared f16vec4 valueRows[FK * D4];
 shared float weights[FQ * FK];  // scores, then softmax weights, [query][key]
 
-// Element d of `frame`'s head row in a tensor of `frames` frames a pixel.
-uint rowIndex(uint frames, uint frame, uint d) {
-  return (gl_WorkGroupID.x * frames + frame) * p.channels4 + gl_WorkGroupID.y * D4 + d;
+// Element d of the workgroup's pixel and head in `frame`.
+uint rowIndex(uint frame, uint d) {
+  return (frame * p.pixels + gl_WorkGroupID.x) * p.channels4 + gl_WorkGroupID.y * D4 + d;
 }
 
 void main() {
   uint local = gl_LocalInvocationID.x;
   for (uint i = local; i < FK * D4; i += THREADS) {
-    uint index = rowIndex(FK, i / D4, i % D4);
+    uint index = rowIndex(i / D4, i % D4);
     keyRows[i] = k[index];
     valueRows[i] = v[index];
   }
-  for (uint i = local; i < FQ * D4; i += THREADS) queryRows[i] = q[rowIndex(FQ, i / D4, i % D4)];
+  for (uint i = local; i < FQ * D4; i += THREADS) queryRows[i] = q[rowIndex(i / D4, i % D4)];
   barrier();
 
   for (uint i = local; i < FQ * FK; i += THREADS) {
@@ -73,6 +74,6 @@ void main() {
     uint query = i / D4, d = i % D4;
     vec4 acc = vec4(0.0);
     for (uint key = 0; key < FK; ++key) acc += weights[query * FK + key] * vec4(valueRows[key * D4 + d]);
-    o[rowIndex(FQ, query, d)] = f16vec4(acc);
+    o[rowIndex(query, d)] = f16vec4(acc);
   }
 }

@@ -77,19 +77,27 @@ nn::Tensor withResidual(nn::Plan& plan, const nn::Tensor& h, const NormWeights& 
   return sum;
 }
 
-// Self-attention over the frames of each pixel; x [P, F, C] with the
-// position encoding added first (diffusers adds it before both attentions).
-nn::Tensor frameAttention(nn::Plan& plan, const TemporalAttentionWeights& w, const nn::Tensor& x,
-                          const nn::Tensor& positions, uint32_t heads, bool causal) {
-  nn::Tensor placed = nn::add(plan, x, positions);
-  nn::Tensor q = nn::linear(plan, placed, w.q.weight);
-  nn::Tensor k = nn::linear(plan, placed, w.k.weight);
-  nn::Tensor v = nn::linear(plan, placed, w.v.weight);
-  plan.release(placed);
+// Attention over the frames of each pixel: queries from `queries` [Fq, P, C]
+// (the window's last Fq frames), keys and values from `frames` [F, P, C],
+// both with the position encoding already added.
+nn::Tensor frameAttention(nn::Plan& plan, const TemporalAttentionWeights& w, const nn::Tensor& queries,
+                          const nn::Tensor& frames, uint32_t heads, bool causal) {
+  nn::Tensor q = nn::linear(plan, queries, w.q.weight);
+  nn::Tensor k = nn::linear(plan, frames, w.k.weight);
+  nn::Tensor v = nn::linear(plan, frames, w.v.weight);
   nn::Tensor attended = nn::temporalAttention(plan, q, k, v, heads, causal);
   for (const auto& t : {q, k, v}) plan.release(t);
   nn::Tensor out = nn::linear(plan, attended, w.out.weight, w.out.bias);
   plan.release(attended);
+  return out;
+}
+
+nn::Tensor feedForward(nn::Plan& plan, const TemporalBlockWeights& block, const nn::Tensor& x) {
+  nn::Tensor wide = nn::linear(plan, x, block.feedForwardIn.weight, block.feedForwardIn.bias);
+  nn::Tensor gated = nn::geglu(plan, wide);
+  plan.release(wide);
+  nn::Tensor out = nn::linear(plan, gated, block.feedForwardOut.weight, block.feedForwardOut.bias);
+  plan.release(gated);
   return out;
 }
 
@@ -146,11 +154,11 @@ const nn::Tensor& MotionAdapter::positions(uint32_t frames, uint32_t channels) c
       table[size_t(f) * channels + c] = float(std::sin(angle));
       if (c + 1 < channels) table[size_t(f) * channels + c + 1] = float(std::cos(angle));
     }
-  return positions_.emplace(key, positionTables_.upload(table, {1, frames, channels})).first->second;
+  return positions_.emplace(key, positionTables_.upload(table, {frames, 1, channels})).first->second;
 }
 
 nn::Tensor MotionAdapter::temporalTransformer(nn::Plan& plan, const UNetLayerSite& site, const nn::Tensor& window,
-                                              bool causal) const {
+                                              bool causal, bool lastFrameOnly) const {
   const Layer& w = layer(site);
   if (window.rank() != 4 || window.dim(1) != w.channels)
     throw std::runtime_error("motion adapter: a temporal layer of " + std::to_string(w.channels) +
@@ -160,42 +168,59 @@ nn::Tensor MotionAdapter::temporalTransformer(nn::Plan& plan, const UNetLayerSit
     throw std::runtime_error("motion adapter: " + std::to_string(frames) + " frames exceed its " +
                              std::to_string(config_.maxFrames) + " positions (motion_max_seq_length)");
 
-  // Group statistics span all frames: group norm on [C, P, F] (channel-major),
-  // then tokens [P, F, C], diffusers' `(b h w) f c`.
+  // Group statistics span all frames: group norm on the channel-major view
+  // [C, P, F], then back to frames first and each frame's tokens [F, P, C].
   nn::Tensor channelMajor = nn::transposeLastTwo(plan, window.reshaped({1, frames, c * pixels}));
   nn::Tensor normed = nn::groupNorm(plan, channelMajor.reshaped({1, c, pixels, frames}), w.norm.gamma, w.norm.beta,
                                     config_.normGroups, kGroupNormEps);
   plan.release(channelMajor);
-  nn::Tensor tokens = nn::transposeLastTwo(plan, normed.reshaped({1, c, pixels * frames}));
+  nn::Tensor framesFirst = nn::transposeLastTwo(plan, normed.reshaped({1, c * pixels, frames}));
   plan.release(normed);
-  nn::Tensor h = nn::linear(plan, tokens.reshaped({pixels, frames, c}), w.projectIn.weight, w.projectIn.bias);
+  nn::Tensor tokens = nn::transposeLastTwo(plan, framesFirst.reshaped({frames, c, pixels}));
+  plan.release(framesFirst);
+  nn::Tensor h = nn::linear(plan, tokens, w.projectIn.weight, w.projectIn.bias);
   plan.release(tokens);
 
-  const nn::Tensor& placed = positions(frames, c);
-  for (const auto& block : w.blocks) {
+  const nn::Tensor& positions = this->positions(frames, c);
+  auto placed = [&](const nn::Tensor& x) { return nn::add(plan, x, positions); };
+  for (size_t b = 0; b < w.blocks.size(); ++b) {
+    const auto& block = w.blocks[b];
     h = withResidual(plan, h, block.norm1, [&](const nn::Tensor& a) {
-      return frameAttention(plan, block.attention1, a, placed, w.heads, causal);
-    });
-    h = withResidual(plan, h, block.norm2, [&](const nn::Tensor& a) {
-      return frameAttention(plan, block.attention2, a, placed, w.heads, causal);
-    });
-    h = withResidual(plan, h, block.norm3, [&](const nn::Tensor& a) {
-      nn::Tensor wide = nn::linear(plan, a, block.feedForwardIn.weight, block.feedForwardIn.bias);
-      nn::Tensor gated = nn::geglu(plan, wide);
-      plan.release(wide);
-      nn::Tensor out = nn::linear(plan, gated, block.feedForwardOut.weight, block.feedForwardOut.bias);
-      plan.release(gated);
+      nn::Tensor p = placed(a);
+      nn::Tensor out = frameAttention(plan, block.attention1, p, p, w.heads, causal);
+      plan.release(p);
       return out;
     });
+    if (lastFrameOnly && b + 1 == w.blocks.size()) {
+      // Only the last frame's output is wanted: its queries alone from here.
+      nn::Tensor normed2 = nn::layerNorm(plan, h, block.norm2.gamma, block.norm2.beta, kLayerNormEps);
+      nn::Tensor p = placed(normed2);
+      plan.release(normed2);
+      nn::Tensor update = frameAttention(plan, block.attention2, p.batchItem(frames - 1), p, w.heads, causal);
+      plan.release(p);
+      nn::Tensor last = nn::add(plan, h.batchItem(frames - 1), update);
+      plan.release(h);
+      plan.release(update);
+      h = last;
+    } else {
+      h = withResidual(plan, h, block.norm2, [&](const nn::Tensor& a) {
+        nn::Tensor p = placed(a);
+        nn::Tensor out = frameAttention(plan, block.attention2, p, p, w.heads, causal);
+        plan.release(p);
+        return out;
+      });
+    }
+    h = withResidual(plan, h, block.norm3, [&](const nn::Tensor& a) { return feedForward(plan, block, a); });
   }
+  uint32_t outFrames = lastFrameOnly ? 1 : frames;
   nn::Tensor projected = nn::linear(plan, h, w.projectOut.weight, w.projectOut.bias);
   plan.release(h);
-  nn::Tensor channelsFirst = nn::transposeLastTwo(plan, projected.reshaped({1, pixels * frames, c}));
+  nn::Tensor image = nn::transposeLastTwo(plan, projected);
   plan.release(projected);
-  nn::Tensor framesFirst = nn::transposeLastTwo(plan, channelsFirst.reshaped({1, c * pixels, frames}));
-  plan.release(channelsFirst);
-  nn::Tensor out = nn::add(plan, framesFirst.reshaped(window.shape()), window);
-  plan.release(framesFirst);
+  nn::Shape shape = window.shape();
+  shape[0] = outFrames;
+  nn::Tensor out = nn::add(plan, image.reshaped(shape), lastFrameOnly ? window.batchItem(frames - 1) : window);
+  plan.release(image);
   return out;
 }
 

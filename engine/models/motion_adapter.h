@@ -36,9 +36,11 @@ class MotionAdapter : public UNetLayerHook {
 
   // The temporal transformer at `site` on `window` [F, C, H, W], F frames of
   // one clip, oldest first (F <= config().maxFrames). causal: frame i sees
-  // frames 0..i only. Returns a new tensor of the window's shape.
-  nn::Tensor temporalTransformer(nn::Plan& plan, const UNetLayerSite& site, const nn::Tensor& window,
-                                 bool causal) const;
+  // frames 0..i only. Returns a new tensor [F, C, H, W], or with
+  // lastFrameOnly [1, C, H, W] of the last frame, whose final attention
+  // queries, feed-forward and projection then run for that frame alone.
+  nn::Tensor temporalTransformer(nn::Plan& plan, const UNetLayerSite& site, const nn::Tensor& window, bool causal,
+                                 bool lastFrameOnly = false) const;
 
   // The UNet call's N images are the N frames of one clip (bidirectional).
   nn::Tensor afterLayer(nn::Plan& plan, const UNetLayerSite& site, const nn::Tensor& hidden) override;
@@ -47,7 +49,7 @@ class MotionAdapter : public UNetLayerHook {
 
  private:
   const Layer& layer(const UNetLayerSite& site) const;
-  // The sinusoidal position table's first `frames` rows for `channels`, [1, F, C].
+  // The sinusoidal position table's first `frames` rows for `channels`, [F, 1, C].
   const nn::Tensor& positions(uint32_t frames, uint32_t channels) const;
 
   MotionAdapterConfig config_;

@@ -24,9 +24,7 @@ nn::Tensor TemporalStream::afterLayer(nn::Plan& plan, const UNetLayerSite& site,
   historyBytes_ += history.bytes();
 
   nn::Tensor window = nn::temporalWindow(plan, history, hidden, reset_);
-  nn::Tensor out = adapter_.temporalTransformer(plan, site, window, true);
-  nn::Tensor newest = nn::copyRows(plan, out, window_ - 1, 1);
-  plan.release(out);
+  nn::Tensor newest = adapter_.temporalTransformer(plan, site, window, true, true);
   nn::copyRowsInto(plan, window, 1, history);
   plan.release(window);
   return newest;

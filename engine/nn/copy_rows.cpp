@@ -20,13 +20,4 @@ void copyRowsInto(Plan& plan, const Tensor& source, uint32_t first, const Tensor
   });
 }
 
-Tensor copyRows(Plan& plan, const Tensor& source, uint32_t first, uint32_t count) {
-  Shape shape = source.shape();
-  if (shape.empty()) throw gpu::GpuError("copyRows: the source needs a first dimension");
-  shape[0] = count;
-  Tensor out = plan.allocate(shape, source.dtype());
-  copyRowsInto(plan, source, first, out);
-  return out;
-}
-
 }  // namespace afterimage::nn

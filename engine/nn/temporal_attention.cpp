@@ -8,7 +8,7 @@ namespace afterimage::nn {
 namespace {
 
 struct TemporalAttentionPush {
-  uint32_t channels4;
+  uint32_t pixels, channels4;
   float scale;
 };
 
@@ -25,13 +25,13 @@ size_t sharedBytes(uint32_t queryFrames, uint32_t keyFrames, uint32_t headDim) {
 Tensor temporalAttention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, uint32_t heads, bool causal) {
   for (auto [name, t] : {std::pair<const char*, const Tensor*>{"q", &q}, {"k", &k}, {"v", &v}}) {
     if (!t->valid() || t->dtype() != DType::F16 || t->rank() != 3)
-      throw gpu::GpuError(std::string("temporalAttention: ") + name + " must be f16 [pixels, frames, H*D], found " +
+      throw gpu::GpuError(std::string("temporalAttention: ") + name + " must be f16 [frames, pixels, H*D], found " +
                           toString(t->shape()));
   }
-  uint32_t pixels = q.dim(0), queryFrames = q.dim(1), channels = q.dim(2), keyFrames = k.dim(1);
-  if (k.shape() != v.shape() || k.dim(0) != pixels || k.dim(2) != channels)
+  uint32_t queryFrames = q.dim(0), pixels = q.dim(1), channels = q.dim(2), keyFrames = k.dim(0);
+  if (k.shape() != v.shape() || k.dim(1) != pixels || k.dim(2) != channels)
     throw gpu::GpuError("temporalAttention: k " + toString(k.shape()) + " and v " + toString(v.shape()) +
-                        " must both be [" + std::to_string(pixels) + ", Fk, " + std::to_string(channels) + "] for q " +
+                        " must both be [Fk, " + std::to_string(pixels) + ", " + std::to_string(channels) + "] for q " +
                         toString(q.shape()));
   if (pixels == 0 || pixels > kMaxPixels)
     throw gpu::GpuError("temporalAttention: " + std::to_string(pixels) + " pixels; 1 to " +
@@ -50,7 +50,7 @@ Tensor temporalAttention(Plan& plan, const Tensor& q, const Tensor& k, const Ten
     throw gpu::GpuError("temporalAttention: " + std::to_string(keyFrames) + " frames of head dimension " +
                         std::to_string(headDim) + " exceed a workgroup's shared memory");
 
-  TemporalAttentionPush push{channels / 4, float(1.0 / std::sqrt(double(headDim)))};
+  TemporalAttentionPush push{pixels, channels / 4, float(1.0 / std::sqrt(double(headDim)))};
   const auto& pipeline = plan.context().pipelines().get({"temporal_attention", 4, sizeof(TemporalAttentionPush),
                                                          {headDim / 4, queryFrames, keyFrames, causal ? 1u : 0u}});
   Tensor output = plan.allocate(q.shape());

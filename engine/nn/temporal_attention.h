@@ -10,8 +10,9 @@ namespace afterimage::nn {
 constexpr uint32_t kTemporalAttentionMaxFrames = 32;   // AnimateDiff's max_seq_length
 constexpr uint32_t kTemporalAttentionMaxHeadDim = 160;  // 1280 channels, 8 heads
 
-// q [P, Fq, H*D], k and v [P, Fk, H*D] (pixels, frames, channels: diffusers'
-// `(b h w) f c` token layout) -> [P, Fq, H*D].
+// q [Fq, P, H*D], k and v [Fk, P, H*D] (frames, pixels, channels: a clip's
+// per-frame tokens; diffusers' `(b h w) f c` with the frames first, so the
+// last frames are a contiguous tail) -> [Fq, P, H*D].
 // The queries are the window's last Fq frames (Fq <= Fk): query i is frame
 // Fk - Fq + i, and with `causal` it sees key frames 0..Fk - Fq + i only.
 // Softmax scale 1/sqrt(D).

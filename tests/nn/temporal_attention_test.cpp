@@ -43,25 +43,25 @@ class TemporalAttentionPlan : public testing::GpuTest {};
 
 TEST_F(TemporalAttentionPlan, RejectsMoreQueryThanKeyFrames) {
   nn::Plan plan(context());
-  auto q = plan.persistent({6, 4, 32}), k = plan.persistent({6, 3, 32});
+  auto q = plan.persistent({4, 6, 32}), k = plan.persistent({3, 6, 32});
   EXPECT_THROW(nn::temporalAttention(plan, q, k, k, 8), gpu::GpuError);
 }
 
 TEST_F(TemporalAttentionPlan, RejectsWindowsLongerThanThePositionTable) {
   nn::Plan plan(context());
-  auto x = plan.persistent({2, nn::kTemporalAttentionMaxFrames + 1, 32});
+  auto x = plan.persistent({nn::kTemporalAttentionMaxFrames + 1, 2, 32});
   EXPECT_THROW(nn::temporalAttention(plan, x, x, x, 8), gpu::GpuError);
 }
 
 TEST_F(TemporalAttentionPlan, RejectsPixelsThatDiffer) {
   nn::Plan plan(context());
-  auto q = plan.persistent({6, 2, 32}), k = plan.persistent({5, 2, 32});
+  auto q = plan.persistent({2, 6, 32}), k = plan.persistent({2, 5, 32});
   EXPECT_THROW(nn::temporalAttention(plan, q, k, k, 8), gpu::GpuError);
 }
 
 TEST_F(TemporalAttentionPlan, RejectsHeadSizesOffTheKernel) {
   nn::Plan plan(context());
-  auto x = plan.persistent({3, 2, 24});
+  auto x = plan.persistent({2, 3, 24});
   EXPECT_THROW(nn::temporalAttention(plan, x, x, x, 12), gpu::GpuError);  // head dimension 2
 }
 

@@ -1,5 +1,5 @@
 """Goldens for attention along the frame axis at every pixel (AnimateDiff's
-temporal self-attention): q [P, Fq, H*D], k and v [P, Fk, H*D]; the queries
+temporal self-attention): q [Fq, P, H*D], k and v [Fk, P, H*D]; the queries
 are the window's last Fq frames, optionally causal:
 tests/golden/ops/temporal_attention.safetensors."""
 import torch
@@ -14,17 +14,17 @@ def main() -> None:
 
     def case(name, query_frames, key_frames, pixels, heads, head_dim, causal=False, q_std=1.0):
         c = heads * head_dim
-        q = f16(torch.randn(pixels, query_frames, c) * q_std)
-        k, v = f16(torch.randn(pixels, key_frames, c)), f16(torch.randn(pixels, key_frames, c))
+        q = f16(torch.randn(query_frames, pixels, c) * q_std)
+        k, v = f16(torch.randn(key_frames, pixels, c)), f16(torch.randn(key_frames, pixels, c))
 
-        def split(t):  # [P, F, H*D] -> [P, H, F, D]
-            return t.double().view(pixels, t.shape[1], heads, head_dim).transpose(1, 2)
+        def split(t):  # [F, P, H*D] -> [P, H, F, D]
+            return t.double().view(t.shape[0], pixels, heads, head_dim).permute(1, 2, 0, 3)
 
         mask = None
         if causal:  # query i is window frame Fk - Fq + i
             mask = torch.ones(query_frames, key_frames, dtype=torch.bool).tril(key_frames - query_frames)
         y = F.scaled_dot_product_attention(split(q), split(k), split(v), attn_mask=mask)
-        y = y.transpose(1, 2).reshape(pixels, query_frames, c)
+        y = y.permute(2, 0, 1, 3).reshape(query_frames, pixels, c)
         w.add(name, {"op": "temporal_attention", "heads": heads, "causal": causal}, q=q, k=k, v=v, output=y)
 
     case("f16_p5_8x4", 16, 16, 5, 8, 4)
