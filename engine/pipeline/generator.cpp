@@ -118,7 +118,8 @@ void Generator::submit(const GenParams& params) {
   uploads_.write(anchorScaleInput_, anchorScaleValues_);
   uploads_.write(anchorOffsetInput_, anchorOffsetValues_);
   if (options_.temporalWindow) {
-    float reset = hasPrevious_ ? 0.0f : 1.0f;
+    float reset = hasPrevious_ && historyScene_ == params.scene ? 0.0f : 1.0f;
+    historyScene_ = params.scene;
     uploads_.write(temporalResetInput_, std::span<const float>(&reset, 1));
   }
   plan_->submit();

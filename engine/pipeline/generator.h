@@ -29,7 +29,8 @@ struct GeneratorOptions {
   nn::EdgeMode edges = nn::EdgeMode::Reflect;
   bool timestamps = false;             // per-stage GPU times (UNet blocks per step, decode, ...)
   // Frames the model's temporal layers attend over (0: off); the history
-  // starts afresh with the first frame and after restart().
+  // starts afresh with the first frame, after restart() and on a scene cut
+  // (GenParams::scene changes: the new scene does not attend to the old).
   uint32_t temporalWindow = 0;
 };
 
@@ -110,6 +111,7 @@ class Generator {
   std::optional<double> strengthWritten_;
   bool initWritten_ = false;
 
+  std::optional<int> historyScene_;  // the scene the temporal history belongs to
   bool hasPrevious_ = false, pending_ = false;
   uint64_t frames_ = 0;
 };

@@ -1,7 +1,7 @@
 // The stream generator with temporal layers: the tiny test model folder with
 // the tiny random motion adapter beside its UNet (motion_adapter/), at 64x64.
-// The layers change the frames, a restart replays the same frames (the
-// history starts afresh), the history's memory is fixed when the plan is
+// The layers change the frames, a restart replays the same frames and a
+// scene cut changes the frame (the history starts afresh), the history's memory is fixed when the plan is
 // recorded and frames allocate nothing.
 #include <filesystem>
 
@@ -82,6 +82,19 @@ TEST_F(TemporalGeneratorTest, RestartStartsTheHistoryAfresh) {
   generator.restart();
   auto again = frames(generator, 4);
   for (int i = 0; i < 4; ++i) EXPECT_EQ(pictureChange(first[i], again[i]), 0.0) << "frame " << i;
+}
+
+TEST_F(TemporalGeneratorTest, ASceneCutStartsTheHistoryAfresh) {
+  pipeline::Generator cut(context(), model(), {.width = 64, .height = 64, .steps = 1, .temporalWindow = 4});
+  pipeline::Generator kept(context(), model(), {.width = 64, .height = 64, .steps = 1, .temporalWindow = 4});
+  auto a = frames(cut, 3), b = frames(kept, 3);
+  GenParams next = params(3);
+  kept.frame(next);
+  next.scene = 1;
+  cut.frame(next);
+  EXPECT_EQ(pictureChange(a.back(), b.back()), 0.0);
+  EXPECT_GT(pictureChange(cut.pixels(), kept.pixels()), 0.5)
+      << "the cut frame attends to itself alone, the kept one to the last three frames too";
 }
 
 // Two steps, each layer keeping 3 frames of its input at an 8x8 latent:
