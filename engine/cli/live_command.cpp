@@ -36,6 +36,7 @@
 #include "engine/pipeline/show.h"
 #include "ui/glfw.h"
 #include "ui/presenter.h"
+#include "ui/venue_windows.h"
 #include "ui/window_system.h"
 
 namespace afterimage::cli {
@@ -87,8 +88,8 @@ class EventLog {
 int runLive(const CommandArgs& rawArgs) {
   Arguments args(rawArgs,
                  {"set", "input", "audio-file", "audio-output", "monitor", "size", "seconds", "screenshot-dir",
-                  "model", "tae", "crossfade", "stats"},
-                 {"fullscreen", "validation"});
+                  "model", "tae", "crossfade", "stats", "outputs"},
+                 {"fullscreen", "validation", "calibrate"});
   if (!args.positionals().empty()) throw UsageError("unexpected argument '" + args.positionals()[0] + "'");
   if (args.value("input") && args.value("audio-file")) throw UsageError("give --input or --audio-file, not both");
   double seconds = args.number("seconds", 0);  // 0: until a window is closed
@@ -142,14 +143,24 @@ int runLive(const CommandArgs& rawArgs) {
 
   ui::FrameMailbox mailbox;
   ui::PresenterOptions presenterOptions;
-  presenterOptions.output.monitor = args.flag("fullscreen") ? monitor : -1;
-  presenterOptions.output.title = "Afterimage: " + first.name;
+  std::string venueFile = args.value("outputs", "");
+  ui::Venue venue = ui::Venue::single();
+  std::vector<std::string> venueProblems;
+  if (!venueFile.empty()) {
+    venue = ui::loadVenue(venueFile);
+    presenterOptions = ui::presenterOptionsFor(venue, monitors, "Afterimage: " + first.name, venueFile, venueProblems);
+  } else {
+    presenterOptions.output.monitor = args.flag("fullscreen") ? monitor : -1;
+    presenterOptions.output.title = "Afterimage: " + first.name;
+  }
   presenterOptions.panelHeight = 800;  // room for the set's prompts and gains
   ui::Presenter presenter(*context, mailbox, presenterOptions);
-  if (!args.flag("fullscreen") && args.value("monitor"))
+  if (venueFile.empty() && !args.flag("fullscreen") && args.value("monitor"))
     glfwSetWindowPos(presenter.output().window(), monitors[size_t(monitor)].x + 40, monitors[size_t(monitor)].y + 40);
   ui::ControlState state;
   state.outputMonitor = presenterOptions.output.monitor;
+  state.venue = venue;
+  state.calibrate = args.flag("calibrate");
   state.crossfadeSeconds = float(args.number("crossfade", 0.1));
   ui::PanelModel model;
 
@@ -163,6 +174,9 @@ int runLive(const CommandArgs& rawArgs) {
   startGenerator();
   uint64_t generatedBefore = 0;  // by the generator threads before the last rebuild
   EventLog log(presenter, [&] { return generatedBefore + (generator ? generator->frames() : 0); }, start);
+  for (const auto& problem : venueProblems) log(problem, true);
+  if (!venueFile.empty())
+    log("outputs: " + std::to_string(venue.outputs.size()) + " from " + venueFile);
 
   // After a lost device: everything Vulkan goes, in order (nothing but
   // destruction touches the lost device), the windows stay.
@@ -249,6 +263,7 @@ int runLive(const CommandArgs& rawArgs) {
       model.set = setView(*set, setPath);
     }
     model.set.unsaved = unsaved;
+    model.outputs.venueFile = venueFile;
     model.set.message = setMessage;
 
     // Audio.
@@ -298,6 +313,18 @@ int runLive(const CommandArgs& rawArgs) {
             unsaved = true, setMessage.clear();
             log("scene " + std::to_string(event.scene + 1) + " prompts: " + event.text);
             break;
+          case Kind::SaveVenue:
+            if (venueFile.empty()) break;
+            try {
+              ui::saveVenue(state.venue, venueFile);
+              model.outputs.venueMessage = "saved";
+              log("venue saved to " + venueFile);
+            } catch (const std::exception& e) {
+              model.outputs.venueMessage = firstLine(e.what());
+              log("venue not saved: " + model.outputs.venueMessage, true);
+            }
+            break;
+          case Kind::ToggleRecording: break;
           case Kind::SaveSet:
             watcher.save();
             unsaved = false;
