@@ -92,7 +92,7 @@ bool Presenter::step(PanelModel& model, ControlState& state) {
 
   double now = glfwGetTime();
   const HostFrame* frame = state.freeze ? nullptr : frames_.takeNewest();
-  if (frame) ++stats_.framesTaken, lastFrame_ = frame;
+  if (frame) ++stats_.framesTaken, lastFrame_ = frame, lastTakenAt_ = now;
   if (state.venueVersion != venueVersion_) {
     venueVersion_ = state.venueVersion;
     for (size_t i = 0; i < outputs_.size() && i < state.venue.outputs.size(); ++i)
@@ -109,7 +109,7 @@ bool Presenter::step(PanelModel& model, ControlState& state) {
     std::string p = output.hasGpu() ? output.swapchain().problem() : "no GPU";
     if (problem.empty() && !p.empty()) problem = "output " + std::to_string(i + 1) + ": " + p;
   }
-  if (frameListener_) frameListener_(lastFrame_, outputs_[0]->brightness(), now);
+  if (frameListener_) frameListener_(lastFrame_, lastTakenAt_, outputs_[0]->brightness(), now);
   stats_.uploadMilliseconds = outputs_[0]->lastUploadMilliseconds();
   stats_.message = problem.empty() ? monitorMessage_ : problem;
 

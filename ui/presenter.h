@@ -61,9 +61,10 @@ class Presenter {
   OutputWindow& output(size_t index = 0) { return *outputs_[index]; }
   size_t outputCount() const { return outputs_.size(); }
   // Called once per presented step with the frame on show (null before the
-  // first) and the output's brightness: recording and streaming take it
-  // from here, never waiting.
-  void setFrameListener(std::function<void(const HostFrame*, float brightness, double now)> listener) {
+  // first), when it was taken, and the first output's brightness: recording
+  // and streaming take it from here, never waiting.
+  using FrameListener = std::function<void(const HostFrame*, double taken, float brightness, double now)>;
+  void setFrameListener(FrameListener listener) {
     frameListener_ = std::move(listener);
   }
 
@@ -76,7 +77,8 @@ class Presenter {
   std::vector<std::unique_ptr<OutputWindow>> outputs_;
   std::vector<std::string> outputCaptures_;  // per output, empty once taken
   uint64_t venueVersion_ = 0;
-  std::function<void(const HostFrame*, float, double)> frameListener_;
+  FrameListener frameListener_;
+  double lastTakenAt_ = 0;
   std::unique_ptr<ControlPanelWindow> panel_;
   ControlState* keyTarget_ = nullptr;  // the state being edited during step()
   Captures captures_;
