@@ -4,6 +4,8 @@
 // duration (real time) within 5%; an existing file of that name is left
 // alone (the recording takes NAME-2.mp4). The presenter's frame times with
 // and without recording are printed (the figure of recording's cost).
+// `live --stream udp://...` sends MPEG-TS that ffmpeg, listening on that
+// port, reads back as H.264 frames of the show's size.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -40,10 +42,10 @@ class RecordingCli : public ::testing::Test {
   void TearDown() override {
     if (!HasFailure()) fs::remove_all(dir_);
   }
-  afterimage::testing::CommandResult live(const std::vector<std::string>& options) {
+  afterimage::testing::CommandResult live(const std::vector<std::string>& options, const std::string& seconds = "10") {
     const char* gpu = std::getenv("AFTERIMAGE_GPU");
     std::vector<std::string> argv = {AFTERIMAGE_BINARY, "live", "--validation", "--set", (dir_ / "live.toml").string(),
-                                     "--audio-file", (dir_ / "track.wav").string(), "--seconds", "10", "--size",
+                                     "--audio-file", (dir_ / "track.wav").string(), "--seconds", seconds, "--size",
                                      "64x64"};
     argv.insert(argv.end(), options.begin(), options.end());
     auto result = afterimage::testing::runCommand(
@@ -106,6 +108,29 @@ TEST_F(RecordingCli, ATenSecondShowIsRecordedWithItsAudioAtTheRecordingRate) {
   ASSERT_GT(without.mean, 0);
   std::printf("presenter frame time: recording mean %.2f ms p95 %.2f ms; not recording mean %.2f ms p95 %.2f ms\n",
               with.mean, with.p95, without.mean, without.p95);
+}
+
+TEST_F(RecordingCli, AStreamIsReadBackByFfmpegListeningOnItsPort) {
+  std::string address = "udp://127.0.0.1:" + std::to_string(20000 + getpid() % 20000);
+  fs::path received = dir_ / "received.ts";
+  // Listening first (UDP keeps nothing for a late reader); it gives up
+  // after 20 s without packets.
+  system::ChildProcess listener({.argv = {"ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-i",
+                                          address + "?timeout=20000000", "-frames:v", "30", "-c", "copy", "-f",
+                                          "mpegts", "file:" + received.string()},
+                                 .discardStderr = true});
+  auto streamed = live({"--stream", address, "--record-fps", "30"}, "6");
+  ASSERT_EQ(streamed.exitCode, 0);
+  EXPECT_TRUE(listener.wait().ok());
+  std::string streams = probe(received);
+  std::printf("received:\n%s", streams.c_str());
+  std::smatch video;
+  ASSERT_TRUE(std::regex_search(streams, video, std::regex(R"(video,[^,]*,(\d+))"))) << streams;
+  EXPECT_GE(std::stoi(video[1]), 25);
+  auto size = afterimage::testing::runCommand({"ffprobe", "-v", "error", "-show_entries", "stream=codec_name,width,height",
+                                               "-of", "csv=p=0", "file:" + received.string()},
+                                              false);
+  EXPECT_EQ(size.output.substr(0, 11), "h264,64,64\n") << size.output;
 }
 
 }  // namespace
