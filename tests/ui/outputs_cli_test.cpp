@@ -1,7 +1,8 @@
 // The outputs under Xvfb on lavapipe (window-test, validation layer on),
 // read back from the swapchains: a corner-pinned calibration grid lands on
 // the venue file's handles (pixel positions checked) and its centre where
-// the diagonals cross; two outputs sharing an overlap ramp their light
+// the diagonals cross; a mesh warp moves the grid through its control
+// points; two outputs sharing an overlap ramp their light
 // across it so that the two add up to the picture.
 #include <gtest/gtest.h>
 
@@ -98,6 +99,20 @@ TEST_F(OutputsCli, ACornerPinnedGridLandsOnTheHandles) {
   // Far outside the quad: black.
   EXPECT_LT(luma(grid, 10, 350), 0.02f);
   EXPECT_LT(luma(grid, 630, 5), 0.02f);
+}
+
+TEST_F(OutputsCli, AMeshWarpMovesTheGridThroughItsControlPoints) {
+  // The middle control point of a 3 x 3 Catmull-Rom mesh moved from
+  // (0.5, 0.5) to (0.6, 0.4): the canvas centre's crossing follows it.
+  ASSERT_EQ(windowTest("[[output]]\nsize = [640, 360]\ncorners = [[0, 0], [1, 0], [1, 1], [0, 1]]\n"
+                       "mesh = { columns = 3, rows = 3, interpolation = \"catmull-rom\", points = [[0, 0], [0.5, 0], "
+                       "[1, 0], [0, 0.5], [0.6, 0.4], [1, 0.5], [0, 1], [0.5, 1], [1, 1]] }\n",
+                       {"--calibrate"}),
+            0);
+  image::Image grid = shot("output-2.png");
+  EXPECT_GT(brightestNear(grid, 0.6 * 640, 0.4 * 360, 1), 0.8f);
+  // Where the crossing was without the mesh: off the lines now (dark grey).
+  EXPECT_LT(luma(grid, 320, 180), 0.5f);
 }
 
 TEST_F(OutputsCli, TwoOutputsRampTheirLightAcrossTheOverlap) {
