@@ -106,6 +106,8 @@ int runLive(const CommandArgs& rawArgs) {
   std::unique_ptr<LiveStatsFile> statsFile;
   if (auto path = args.value("stats")) statsFile = std::make_unique<LiveStatsFile>(*path);
 
+  if (args.value("outputs") && (args.flag("fullscreen") || args.value("monitor")))
+    throw UsageError("--outputs gives each output its monitor: leave out --fullscreen and --monitor");
   double recordFps = args.number("record-fps", 30);
   if (!(recordFps > 0 && recordFps <= 240)) throw UsageError("--record-fps must be in (0, 240]");
   std::string recordFile = args.value("record", "");
