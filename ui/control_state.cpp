@@ -19,4 +19,8 @@ void ControlState::editScenePrompts(int scene, std::string text, double time) {
 
 void ControlState::saveSet(double time) { events.push_back({ControlEvent::Kind::SaveSet, time}); }
 
+void ControlState::saveVenue(double time) { events.push_back({ControlEvent::Kind::SaveVenue, time}); }
+
+void ControlState::toggleRecording(double time) { events.push_back({ControlEvent::Kind::ToggleRecording, time}); }
+
 }  // namespace afterimage::ui

@@ -45,11 +45,13 @@ const Command kCommands[] = {
     {"live", afterimage::cli::runLive,
      "live [--set FILE] [--input DEVICE | --audio-file TRACK [--audio-output DEVICE]] [--monitor N] [--fullscreen]\n"
      "     [--size WxH] [--model DIR] [--crossfade S] [--seconds S] [--screenshot-dir DIR] [--stats FILE] [--validation]\n"
+     "     [--outputs VENUE.toml] [--calibrate]   outputs: several projectors, warp, soft edges (README: Outputs)\n"
      "                              the show: output window and control panel (default set: sets/default.toml);\n"
      "                              --audio-file loops; --stats: a CSV row per presentation (tools/soak)"},
     {"window-test", afterimage::cli::runWindowTest,
      "window-test [--monitor N] [--fullscreen] [--seconds S] [--rate FPS] [--size WxH] [--crossfade S]\n"
-     "            [--screenshots DIR] [--resize WxH] [--validation] [--list-monitors]   output window and control panel fed a\n"
+     "            [--screenshots DIR] [--resize WxH] [--validation] [--list-monitors] [--outputs VENUE.toml] [--calibrate]\n"
+     "                              output windows and control panel fed a\n"
      "                              CPU test pattern (not the show); prints the presented fps"},
 };
 
