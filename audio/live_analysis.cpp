@@ -36,8 +36,14 @@ void LiveAnalysis::nudge(double seconds) {
   nudge_ += seconds;
 }
 
+void LiveAnalysis::setHopListener(std::function<void(const FeatureSnapshot&)> listener) {
+  std::lock_guard lock(mutex_);
+  hopListener_ = std::move(listener);
+}
+
 void LiveAnalysis::publish(const FeatureSnapshot& s) {
   std::lock_guard lock(mutex_);
+  if (hopListener_) hopListener_(s);
   latest_ = s;
   history_.push_back(s);
   if (history_.size() > historyLimit) history_.pop_front();

@@ -35,6 +35,9 @@ class LiveAnalysis {
   // Tap tempo and nudge reach the beat clock on the analysis thread.
   void tap();
   void nudge(double seconds);
+  // Called on the analysis thread with every snapshot as it is made (OSC
+  // out); it must not block. An empty function removes it.
+  void setHopListener(std::function<void(const FeatureSnapshot&)> listener);
 
   static constexpr size_t historyLimit = 1024;
 
@@ -52,6 +55,7 @@ class LiveAnalysis {
   std::deque<FeatureSnapshot> history_;
   std::vector<double> taps_;
   double nudge_ = 0;
+  std::function<void(const FeatureSnapshot&)> hopListener_;
   std::thread thread_;
 };
 

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "ui/control_section.h"
+
 namespace afterimage::ui {
 namespace {
 
@@ -157,6 +159,8 @@ void drawControlPanel(const PanelModel& model, ControlState& state, double now) 
   if (ImGui::CollapsingHeader("Scenes [1-9]", ImGuiTreeNodeFlags_DefaultOpen)) drawScenes(model, state, now);
   if (!model.set.file.empty() && ImGui::CollapsingHeader("Set", ImGuiTreeNodeFlags_DefaultOpen))
     drawSet(model, state, now);
+  if (model.control.shown && ImGui::CollapsingHeader("Control", ImGuiTreeNodeFlags_DefaultOpen))
+    drawControlSection(model.control, state, now);
   ImGui::End();
 }
 

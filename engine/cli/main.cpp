@@ -45,8 +45,11 @@ const Command kCommands[] = {
     {"live", afterimage::cli::runLive,
      "live [--set FILE] [--input DEVICE | --audio-file TRACK [--audio-output DEVICE]] [--monitor N] [--fullscreen]\n"
      "     [--size WxH] [--model DIR] [--crossfade S] [--seconds S] [--screenshot-dir DIR] [--stats FILE] [--validation]\n"
+     "     [--osc-port N] [--osc-send HOST:PORT,...]\n"
      "                              the show: output window and control panel (default set: sets/default.toml);\n"
      "                              --audio-file loops; --stats: a CSV row per presentation (tools/soak)"},
+    {"osc-addresses", afterimage::cli::runOscAddresses,
+     "osc-addresses                 every OSC address live mode takes (set parameters, cues, actions) and sends"},
     {"window-test", afterimage::cli::runWindowTest,
      "window-test [--monitor N] [--fullscreen] [--seconds S] [--rate FPS] [--size WxH] [--crossfade S]\n"
      "            [--screenshots DIR] [--resize WxH] [--validation] [--list-monitors]   output window and control panel fed a\n"

@@ -1,0 +1,133 @@
+#include "engine/cli/live_control.h"
+
+#include <algorithm>
+
+#include "engine/cli/arguments.h"
+#include "engine/pipeline/set_edit.h"
+
+namespace afterimage::cli {
+
+using pipeline::ControlVerb;
+
+LiveControlOptions liveControlOptions(const Arguments& args) {
+  LiveControlOptions o;
+  if (args.value("osc-port")) {
+    int port = args.integer("osc-port", 0);
+    if (port < 0 || port > 65535) throw UsageError("--osc-port must be a UDP port in [0, 65535] (0: none)");
+    o.oscPort = port;
+  }
+  if (auto list = args.value("osc-send")) {
+    std::string rest = *list;
+    for (size_t comma; !rest.empty(); rest = comma == std::string::npos ? "" : rest.substr(comma + 1)) {
+      comma = rest.find(',');
+      std::string target = rest.substr(0, comma);
+      size_t colon = target.rfind(':');
+      if (colon == std::string::npos || colon == 0 || colon + 1 == target.size())
+        throw UsageError("--osc-send: '" + target + "' is not HOST:PORT");
+      o.oscSend.push_back(target);
+    }
+  }
+  return o;
+}
+
+LiveControl::LiveControl(const LiveControlOptions& options, audio::LiveAnalysis& analysis)
+    : options_(options), analysis_(analysis) {
+  view_.shown = true;
+}
+
+LiveControl::~LiveControl() { analysis_.setHopListener({}); }
+
+void LiveControl::report(size_t slot, const std::string& state) {
+  if (states_.size() <= slot) states_.resize(slot + 1);
+  if (states_[slot] == state) return;
+  states_[slot] = state;
+  if (!state.empty()) news_.push_back(state);
+}
+
+void LiveControl::poll(const pipeline::Set& set, double now) {
+  const pipeline::ControlSettings& c = set.control;
+  int port = options_.oscPort.value_or(c.oscPort);
+  if (port != oscPort_ || (port && !oscServer_)) {
+    oscServer_.reset();
+    oscPort_ = port;
+    if (port) oscServer_ = std::make_unique<control::OscServer>(port, queue_);
+    lastRetry_ = now;
+  } else if (oscServer_ && !oscServer_->status().listening && now - lastRetry_ >= 1.0) {
+    oscServer_->retry();
+    lastRetry_ = now;
+  }
+
+  std::vector<std::string> targets = c.oscSend;
+  targets.insert(targets.end(), options_.oscSend.begin(), options_.oscSend.end());
+  if (targets != oscTargets_) {
+    analysis_.setHopListener({});
+    oscSender_.reset();
+    oscTargets_ = targets;
+    senderProblem_.clear();
+    try {
+      if (!targets.empty()) oscSender_ = std::make_unique<control::OscSender>(targets);
+    } catch (const std::exception& e) {
+      senderProblem_ = e.what();
+    }
+    if (oscSender_)
+      analysis_.setHopListener([sender = oscSender_.get()](const audio::FeatureSnapshot& s) { sender->send(s); });
+  }
+
+  view_.lines.clear();
+  if (oscServer_) {
+    control::OscStatus s = oscServer_->status();
+    report(0, s.listening ? "OSC in: listening on port " + std::to_string(s.port) : s.problem);
+    view_.lines.push_back({s.listening ? "OSC in: port " + std::to_string(s.port) + ", " + std::to_string(s.received) +
+                                             " messages" + (s.rejected ? " (" + std::to_string(s.rejected) + " refused)" : "")
+                                       : s.problem,
+                           !s.listening});
+    if (s.listening && !s.problem.empty()) view_.lines.push_back({"  last refused: " + s.problem, true});
+  } else {
+    report(0, "");
+    view_.lines.push_back({"OSC in: off ([control] osc_port or --osc-port)"});
+  }
+  std::string list;
+  for (const auto& t : oscTargets_) list += (list.empty() ? "" : ", ") + t;
+  report(1, !senderProblem_.empty() ? "OSC out: " + senderProblem_ : oscSender_ ? "OSC out: sending to " + list : "");
+  if (!senderProblem_.empty()) view_.lines.push_back({"OSC out: " + senderProblem_, true});
+  else if (oscSender_) {
+    view_.lines.push_back({"OSC out: " + list + ", " + std::to_string(oscSender_->sent()) + " messages"});
+  }
+  view_.avOffsetMs = c.avOffsetMs;
+}
+
+bool LiveControl::apply(const Show& show, std::string& message) {
+  queue_.take(actions_);
+  if (actions_.empty()) return false;
+  values_.clear();
+  int scenes = int(show.watcher.current()->scenes.size());
+  for (const control::ControlAction& a : actions_) {
+    switch (a.verb) {
+      case ControlVerb::SetParameter: {
+        // A knob sends a stream: only its latest value this loop is kept.
+        auto same = std::find_if(values_.begin(), values_.end(), [&](const auto& v) { return v.target == a.target; });
+        if (same != values_.end()) same->value = a.value;
+        else values_.push_back({a.target, a.value});
+        break;
+      }
+      case ControlVerb::Cue:
+        if (a.scene < scenes) show.generator.cue(a.scene);
+        else message = "cue " + std::to_string(a.scene) + ": the set has " + std::to_string(scenes) + " scenes";
+        break;
+      case ControlVerb::NextScene: show.generator.cue((show.activeScene + 1) % std::max(scenes, 1)); break;
+      case ControlVerb::Tap: analysis_.tap(); break;
+      case ControlVerb::Blackout: show.state.blackout = a.value < 0 ? !show.state.blackout : a.value > 0.5; break;
+      case ControlVerb::Freeze: show.state.freeze = a.value < 0 ? !show.state.freeze : a.value > 0.5; break;
+    }
+  }
+  if (values_.empty()) return false;
+  try {
+    show.watcher.replace(pipeline::withSceneParameters(*show.watcher.current(), show.activeScene, values_));
+    return true;
+  } catch (const std::exception& e) {
+    message = e.what();
+    return false;
+  }
+}
+
+}  // namespace afterimage::cli

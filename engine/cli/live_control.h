@@ -1,0 +1,78 @@
+// Live mode's control surfaces: OSC in (a server on the set's or
+// --osc-port's port, retried while busy), OSC out (each analysis hop to the
+// set's and --osc-send's targets), and their status lines for the panel.
+// Actions from them are applied between frames by apply(), the same edits
+// and buttons as the panel's: a parameter sets the active scene's base
+// value (coalesced: one set edit per loop for a knob's stream of values).
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "audio/live_analysis.h"
+#include "control/control_action.h"
+#include "control/osc_sender.h"
+#include "control/osc_server.h"
+#include "engine/cli/live_generator.h"
+#include "engine/pipeline/set_edit.h"
+#include "engine/pipeline/set_watcher.h"
+#include "ui/control_state.h"
+
+namespace afterimage::cli {
+
+struct LiveControlOptions {
+  std::optional<int> oscPort;        // --osc-port: instead of the set's (0: none)
+  std::vector<std::string> oscSend;  // --osc-send: added to the set's targets
+};
+
+// --osc-port N, --osc-send HOST:PORT[,HOST:PORT...]; UsageError when malformed.
+class Arguments;
+LiveControlOptions liveControlOptions(const Arguments& args);
+
+class LiveControl {
+ public:
+  LiveControl(const LiveControlOptions& options, audio::LiveAnalysis& analysis);
+  ~LiveControl();
+  LiveControl(const LiveControl&) = delete;
+  LiveControl& operator=(const LiveControl&) = delete;
+
+  // Once per loop: follows the set's [control] table (a reload may change
+  // it), retries a busy port about every second, refreshes the panel view.
+  void poll(const pipeline::Set& set, double now);
+
+  // Applies what arrived since the last call. Returns true when the set was
+  // edited (unsaved); `message` gets the last refusal.
+  struct Show {
+    pipeline::SetWatcher& watcher;
+    LiveGenerator& generator;
+    ui::ControlState& state;
+    int activeScene = 0;
+  };
+  bool apply(const Show& show, std::string& message);
+
+  const ui::ControlView& view() const { return view_; }
+  // State changes since the last call ("OSC in: listening on port 9000",
+  // a device lost), for live mode's log.
+  std::vector<std::string> takeNews() { return std::exchange(news_, {}); }
+
+ private:
+  LiveControlOptions options_;
+  audio::LiveAnalysis& analysis_;
+  control::ControlQueue queue_;
+  std::vector<control::ControlAction> actions_;
+  std::vector<pipeline::ParameterValue> values_;
+
+  int oscPort_ = 0;
+  std::unique_ptr<control::OscServer> oscServer_;
+  std::vector<std::string> oscTargets_;
+  std::unique_ptr<control::OscSender> oscSender_;
+  std::string senderProblem_;
+  double lastRetry_ = -1;
+  ui::ControlView view_;
+  std::vector<std::string> states_, news_;
+  void report(size_t slot, const std::string& state);
+};
+
+}  // namespace afterimage::cli
