@@ -34,6 +34,7 @@ const Command kCommands[] = {
      "decode LATENT.safetensors -o IMAGE.png --tae DIR|--decoder FILE   latent -> image (tiny autoencoder)"},
     {"render", afterimage::cli::runRender,
      "render --set FILE --audio TRACK -o OUT.mp4|FOLDER [--fps 30] [--size WxH] [--from S] [--to S] [--csv FILE]\n"
+     "       [--av-offset MS]\n"
      "                              a set over a track to video (audio muxed) or PNG frames, with a per-frame CSV"},
     {"demo-track", afterimage::cli::runDemoTrack, "demo-track -o FILE.wav        the synthesized demo track (16 s)"},
     {"reaction", afterimage::cli::runReaction,
