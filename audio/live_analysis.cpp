@@ -36,6 +36,11 @@ void LiveAnalysis::nudge(double seconds) {
   nudge_ += seconds;
 }
 
+void LiveAnalysis::follow(double bpm, double beatTime) {
+  std::lock_guard lock(mutex_);
+  followBpm_ = bpm, followBeat_ = beatTime;
+}
+
 void LiveAnalysis::setHopListener(std::function<void(const FeatureSnapshot&)> listener) {
   std::lock_guard lock(mutex_);
   hopListener_ = std::move(listener);
@@ -50,6 +55,7 @@ void LiveAnalysis::publish(const FeatureSnapshot& s) {
   for (double t : taps_) analyzer_.beatClock().tap(t);
   taps_.clear();
   if (nudge_ != 0) analyzer_.beatClock().nudge(nudge_), nudge_ = 0;
+  if (followBpm_ > 0) analyzer_.beatClock().follow(followBpm_, followBeat_, s.time), followBpm_ = 0;
 }
 
 void LiveAnalysis::run() {

@@ -6,8 +6,9 @@ namespace afterimage::ui {
 
 void drawControlSection(const ControlView& view, ControlState& state, double now) {
   for (const ControlLine& line : view.lines) {
-    if (line.problem) ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "%s", line.text.c_str());
-    else ImGui::TextUnformatted(line.text.c_str());
+    if (line.problem) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.6f, 0.3f, 1));
+    ImGui::TextWrapped("%s", line.text.c_str());
+    if (line.problem) ImGui::PopStyleColor();
   }
   double offset = view.avOffsetMs;
   ImGui::SetNextItemWidth(-200);

@@ -314,7 +314,7 @@ int runLive(const CommandArgs& rawArgs) {
             watcher.replace(pipeline::withAvOffset(*watcher.current(), event.value));
             unsaved = true, setMessage.clear();
             break;
-          case Kind::MidiLearn: break;
+          case Kind::MidiLearn: control.learn(event.text); break;
           case Kind::SaveSet:
             watcher.save();
             unsaved = false;

@@ -1,6 +1,8 @@
 #include "engine/cli/live_control.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 
 #include "engine/cli/arguments.h"
 #include "engine/pipeline/set_edit.h"
@@ -8,6 +10,21 @@
 namespace afterimage::cli {
 
 using pipeline::ControlVerb;
+
+namespace {
+
+double steadySeconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+std::string describeBinding(const pipeline::MidiBinding& b) {
+  std::string what = b.message == pipeline::MidiBinding::Message::Note ? "note " : "cc ";
+  what += std::to_string(b.number) + " ch " + std::to_string(b.channel) + " (" + b.device + ") -> ";
+  if (b.verb == ControlVerb::SetParameter) return what + pipeline::formatParameterTarget(b.target);
+  return what + (b.verb == ControlVerb::Cue ? "cue " + std::to_string(b.scene) : "an action");
+}
+
+}  // namespace
 
 LiveControlOptions liveControlOptions(const Arguments& args) {
   LiveControlOptions o;
@@ -73,6 +90,27 @@ void LiveControl::poll(const pipeline::Set& set, double now) {
       analysis_.setHopListener([sender = oscSender_.get()](const audio::FeatureSnapshot& s) { sender->send(s); });
   }
 
+  // MIDI: the set's bindings and clock; the devices it names (every one
+  // when it binds or learns without naming any), looked for every second.
+  router_.setBindings(set.midi);
+  router_.setClock(c.midiClock);
+  std::vector<std::string> wanted = c.midiInputs;
+  if (wanted.empty() && (!set.midi.empty() || c.midiClock || !router_.learning().empty())) wanted = {"*"};
+  if (!wanted.empty() && !midi_)
+    midi_ = std::make_unique<control::MidiInputs>([this](std::string_view port, std::span<const uint8_t> bytes) {
+      router_.receive(port, bytes, steadySeconds());
+    });
+  if (midi_ && now - lastMidiRefresh_ >= 1.0) {
+    midi_->refresh(wanted);
+    lastMidiRefresh_ = now;
+  }
+  double clockBpm = router_.clockBpm(steadySeconds());
+  if (clockBpm > 0) {
+    // The clock's last beat, moved from the steady clock to the audio's.
+    double beatAgo = steadySeconds() - router_.clockBeatTime();
+    analysis_.follow(clockBpm, analysis_.latest().time - beatAgo);
+  }
+
   view_.lines.clear();
   if (oscServer_) {
     control::OscStatus s = oscServer_->status();
@@ -93,12 +131,40 @@ void LiveControl::poll(const pipeline::Set& set, double now) {
   else if (oscSender_) {
     view_.lines.push_back({"OSC out: " + list + ", " + std::to_string(oscSender_->sent()) + " messages"});
   }
+  if (midi_) {
+    auto lines = midi_->lines();
+    for (size_t i = 0; i < lines.size(); ++i) {
+      report(2 + i, lines[i].text.substr(0, lines[i].text.find(" (")));
+      view_.lines.push_back({lines[i].text, lines[i].problem});
+    }
+  }
+  if (c.midiClock) {
+    char line[64];
+    std::snprintf(line, sizeof line, clockBpm > 0 ? "MIDI clock: %.1f BPM (the beat clock follows)" : "MIDI clock: none yet",
+                  clockBpm);
+    view_.lines.push_back({line});
+  }
   view_.avOffsetMs = c.avOffsetMs;
+  int prompts = set.scenes.empty() ? 0 : int(set.scenes[size_t(std::clamp(activeScene_, 0, int(set.scenes.size()) - 1))].prompts.size());
+  view_.learnTargets = control::learnTargets(prompts, int(set.scenes.size()));
+  view_.learning = router_.learning();
 }
 
 bool LiveControl::apply(const Show& show, std::string& message) {
+  activeScene_ = show.activeScene;
+  bool edited = false;
+  if (auto learned = router_.takeLearned()) {
+    try {
+      show.watcher.replace(pipeline::withMidiBinding(*show.watcher.current(), *learned));
+      message = "MIDI learn: " + describeBinding(*learned);
+      news_.push_back(message);
+      edited = true;
+    } catch (const std::exception& e) {
+      message = e.what();
+    }
+  }
   queue_.take(actions_);
-  if (actions_.empty()) return false;
+  if (actions_.empty()) return edited;
   values_.clear();
   int scenes = int(show.watcher.current()->scenes.size());
   for (const control::ControlAction& a : actions_) {
@@ -120,13 +186,13 @@ bool LiveControl::apply(const Show& show, std::string& message) {
       case ControlVerb::Freeze: show.state.freeze = a.value < 0 ? !show.state.freeze : a.value > 0.5; break;
     }
   }
-  if (values_.empty()) return false;
+  if (values_.empty()) return edited;
   try {
     show.watcher.replace(pipeline::withSceneParameters(*show.watcher.current(), show.activeScene, values_));
     return true;
   } catch (const std::exception& e) {
     message = e.what();
-    return false;
+    return edited;
   }
 }
 

@@ -13,6 +13,8 @@
 
 #include "audio/live_analysis.h"
 #include "control/control_action.h"
+#include "control/midi_inputs.h"
+#include "control/midi_router.h"
 #include "control/osc_sender.h"
 #include "control/osc_server.h"
 #include "engine/cli/live_generator.h"
@@ -38,7 +40,7 @@ class LiveControl {
   LiveControl(const LiveControl&) = delete;
   LiveControl& operator=(const LiveControl&) = delete;
 
-  // Once per loop: follows the set's [control] table (a reload may change
+  // About four times a second: follows the set's [control] table (a reload may change
   // it), retries a busy port about every second, refreshes the panel view.
   void poll(const pipeline::Set& set, double now);
 
@@ -51,6 +53,10 @@ class LiveControl {
     int activeScene = 0;
   };
   bool apply(const Show& show, std::string& message);
+
+  // MIDI learn from the panel: the next knob or pad moved is bound to
+  // `target` (a learnTargets name) and the binding added to the set; "" cancels.
+  void learn(const std::string& target) { router_.learn(target); }
 
   const ui::ControlView& view() const { return view_; }
   // State changes since the last call ("OSC in: listening on port 9000",
@@ -70,8 +76,13 @@ class LiveControl {
   std::unique_ptr<control::OscSender> oscSender_;
   std::string senderProblem_;
   double lastRetry_ = -1;
+
+  control::MidiRouter router_{queue_};
+  std::unique_ptr<control::MidiInputs> midi_;
+  double lastMidiRefresh_ = -1e9;
   ui::ControlView view_;
   std::vector<std::string> states_, news_;
+  int activeScene_ = 0;
   void report(size_t slot, const std::string& state);
 };
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/pipeline/curve.h"
 #include "engine/pipeline/parameter.h"
 
 namespace afterimage::pipeline {
@@ -18,8 +19,6 @@ enum class ControlVerb { SetParameter, Cue, NextScene, Tap, Blackout, Freeze };
 // Link: off, Link's tempo and phase drive the beat clock (follow), or the
 // detected tempo and phase are published (lead).
 enum class LinkMode { Off, Follow, Lead };
-// A binding's response curve over its 0..1 input (as a mapping's curve).
-enum class MidiCurve { Linear, Exp, Log, Smoothstep };
 
 // One [[midi]] table: a control change or note, on a channel (0: any), from
 // a device whose name contains `device` (empty: any open input), bound to a
@@ -35,7 +34,7 @@ struct MidiBinding {
   ParameterTarget target;           // SetParameter
   int scene = 0;                    // Cue
   std::optional<double> low, high;  // SetParameter; unset: the parameter's whole range
-  MidiCurve curve = MidiCurve::Linear;
+  Curve curve = Curve::Linear;  // over the 0..1 input
 
   bool operator==(const MidiBinding&) const = default;
 };

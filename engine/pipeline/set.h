@@ -15,7 +15,6 @@
 
 namespace afterimage::pipeline {
 
-enum class Curve { Linear, Exp, Log, Smoothstep };
 enum class Combine { Add, Multiply, Replace };
 enum class Wave { Sine, Triangle, Saw, Square };
 enum class TriggerEvent { Beat, Bar, Onset };

@@ -64,11 +64,6 @@ struct EnumNames<LinkMode> {
   static constexpr std::string_view what = "Link mode";
   static constexpr std::array<std::string_view, 3> names{"off", "follow", "lead"};
 };
-template <>
-struct EnumNames<MidiCurve> {
-  static constexpr std::string_view what = "curve";
-  static constexpr std::array<std::string_view, 4> names{"linear", "exp", "log", "smoothstep"};
-};
 
 template <typename E>
 std::string_view enumName(E value) {
@@ -810,7 +805,7 @@ void writeMidiBinding(Writer& w, const MidiBinding& b) {
     w.key("action", tomlString(enumName(b.verb)));
     if (b.verb == ControlVerb::Cue) w.key("scene", std::to_string(b.scene));
   }
-  if (b.curve != MidiCurve::Linear) w.key("curve", tomlString(enumName(b.curve)));
+  if (b.curve != Curve::Linear) w.key("curve", tomlString(enumName(b.curve)));
   w.line();
 }
 

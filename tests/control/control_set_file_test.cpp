@@ -69,7 +69,7 @@ TEST(ControlSetFile, ReadsEveryField) {
   EXPECT_EQ(knob.target, (ParameterTarget{Parameter::Strength, -1}));
   EXPECT_EQ(*knob.low, 0.2);
   EXPECT_EQ(*knob.high, 0.9);
-  EXPECT_EQ(knob.curve, MidiCurve::Exp);
+  EXPECT_EQ(knob.curve, Curve::Exp);
   EXPECT_EQ(set.midi[1].message, MidiBinding::Message::Note);
   EXPECT_EQ(set.midi[1].device, "Launchpad");
   EXPECT_EQ(set.midi[1].verb, ControlVerb::Cue);
