@@ -88,7 +88,7 @@ class EventLog {
 int runLive(const CommandArgs& rawArgs) {
   Arguments args(rawArgs,
                  {"set", "input", "audio-file", "audio-output", "monitor", "size", "seconds", "screenshot-dir",
-                  "model", "tae", "crossfade", "stats", "osc-port", "osc-send"},
+                  "model", "tae", "crossfade", "stats", "osc-port", "osc-send", "link"},
                  {"fullscreen", "validation"});
   if (!args.positionals().empty()) throw UsageError("unexpected argument '" + args.positionals()[0] + "'");
   if (args.value("input") && args.value("audio-file")) throw UsageError("give --input or --audio-file, not both");

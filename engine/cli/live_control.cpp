@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 
 #include "engine/cli/arguments.h"
@@ -43,6 +44,12 @@ LiveControlOptions liveControlOptions(const Arguments& args) {
         throw UsageError("--osc-send: '" + target + "' is not HOST:PORT");
       o.oscSend.push_back(target);
     }
+  }
+  if (auto mode = args.value("link")) {
+    if (*mode == "off") o.link = pipeline::LinkMode::Off;
+    else if (*mode == "follow") o.link = pipeline::LinkMode::Follow;
+    else if (*mode == "lead") o.link = pipeline::LinkMode::Lead;
+    else throw UsageError("--link must be off, follow or lead, got '" + *mode + "'");
   }
   return o;
 }
@@ -111,6 +118,8 @@ void LiveControl::poll(const pipeline::Set& set, double now) {
     analysis_.follow(clockBpm, analysis_.latest().time - beatAgo);
   }
 
+  syncLink(options_.link.value_or(c.link), set);
+
   view_.lines.clear();
   if (oscServer_) {
     control::OscStatus s = oscServer_->status();
@@ -138,6 +147,26 @@ void LiveControl::poll(const pipeline::Set& set, double now) {
       view_.lines.push_back({lines[i].text, lines[i].problem});
     }
   }
+  if (link_) {
+    pipeline::LinkMode mode = options_.link.value_or(c.link);
+    size_t peers = link_->peers();
+    audio::FeatureSnapshot s = analysis_.latest();
+    control::LinkSession::Grid g = link_->grid(link_->now());
+    char line[160];
+    int n = std::snprintf(line, sizeof line, "Link: %s, %zu peer%s, %.2f BPM", mode == pipeline::LinkMode::Lead ? "lead" : "follow",
+                          peers, peers == 1 ? "" : "s", g.bpm);
+    if (s.bpm > 0) {
+      // Detected against Link's beat phase, now, in ms (within half a beat).
+      double beats = double(s.beatPhase) - g.phase;
+      beats -= std::round(beats);
+      std::snprintf(line + n, sizeof line - size_t(n), "; detected beat %+.1f ms from Link's", beats * 60000.0 / g.bpm);
+    }
+    report(1000, "Link: " + std::string(mode == pipeline::LinkMode::Lead ? "lead" : "follow") + ", " +
+                     std::to_string(peers) + (peers == 1 ? " peer" : " peers"));
+    view_.lines.push_back({line, peers == 0 && mode == pipeline::LinkMode::Follow});
+  } else {
+    report(1000, "");
+  }
   if (c.midiClock) {
     char line[64];
     std::snprintf(line, sizeof line, clockBpm > 0 ? "MIDI clock: %.1f BPM (the beat clock follows)" : "MIDI clock: none yet",
@@ -148,6 +177,23 @@ void LiveControl::poll(const pipeline::Set& set, double now) {
   int prompts = set.scenes.empty() ? 0 : int(set.scenes[size_t(std::clamp(activeScene_, 0, int(set.scenes.size()) - 1))].prompts.size());
   view_.learnTargets = control::learnTargets(prompts, int(set.scenes.size()));
   view_.learning = router_.learning();
+}
+
+void LiveControl::syncLink(pipeline::LinkMode mode, const pipeline::Set& set) {
+  if (mode == pipeline::LinkMode::Off) return link_.reset();
+  if (!link_) link_ = std::make_unique<control::LinkSession>(set.bpm);
+  audio::FeatureSnapshot s = analysis_.latest();
+  double linkNow = link_->now();
+  if (mode == pipeline::LinkMode::Follow) {
+    // Alone in a session there is nothing to follow but our own start tempo.
+    if (link_->peers() == 0) return;
+    control::LinkSession::Grid g = link_->grid(linkNow);
+    analysis_.follow(g.bpm, s.time - g.phase * 60.0 / g.bpm);
+  } else if (s.bpm > 0 && s.confidence >= 0.3) {
+    // The beat clock's next beat, moved from the audio's clock to Link's:
+    // published before it happens, so peers play it on time.
+    link_->lead(s.bpm, linkNow + (s.nextBeatTime - s.time));
+  }
 }
 
 bool LiveControl::apply(const Show& show, std::string& message) {

@@ -1,6 +1,7 @@
 // Live mode's control surfaces: OSC in (a server on the set's or
 // --osc-port's port, retried while busy), OSC out (each analysis hop to the
-// set's and --osc-send's targets), and their status lines for the panel.
+// set's and --osc-send's targets), MIDI (devices, bindings, learn, clock),
+// Ableton Link (follow or lead), and their status lines for the panel.
 // Actions from them are applied between frames by apply(), the same edits
 // and buttons as the panel's: a parameter sets the active scene's base
 // value (coalesced: one set edit per loop for a knob's stream of values).
@@ -13,6 +14,7 @@
 
 #include "audio/live_analysis.h"
 #include "control/control_action.h"
+#include "control/link_session.h"
 #include "control/midi_inputs.h"
 #include "control/midi_router.h"
 #include "control/osc_sender.h"
@@ -27,9 +29,10 @@ namespace afterimage::cli {
 struct LiveControlOptions {
   std::optional<int> oscPort;        // --osc-port: instead of the set's (0: none)
   std::vector<std::string> oscSend;  // --osc-send: added to the set's targets
+  std::optional<pipeline::LinkMode> link;  // --link off|follow|lead: instead of the set's
 };
 
-// --osc-port N, --osc-send HOST:PORT[,HOST:PORT...]; UsageError when malformed.
+// --osc-port N, --osc-send HOST:PORT[,HOST:PORT...], --link MODE; UsageError when malformed.
 class Arguments;
 LiveControlOptions liveControlOptions(const Arguments& args);
 
@@ -80,6 +83,9 @@ class LiveControl {
   control::MidiRouter router_{queue_};
   std::unique_ptr<control::MidiInputs> midi_;
   double lastMidiRefresh_ = -1e9;
+
+  std::unique_ptr<control::LinkSession> link_;
+  void syncLink(pipeline::LinkMode mode, const pipeline::Set& set);
   ui::ControlView view_;
   std::vector<std::string> states_, news_;
   int activeScene_ = 0;

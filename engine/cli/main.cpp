@@ -46,7 +46,7 @@ const Command kCommands[] = {
     {"live", afterimage::cli::runLive,
      "live [--set FILE] [--input DEVICE | --audio-file TRACK [--audio-output DEVICE]] [--monitor N] [--fullscreen]\n"
      "     [--size WxH] [--model DIR] [--crossfade S] [--seconds S] [--screenshot-dir DIR] [--stats FILE] [--validation]\n"
-     "     [--osc-port N] [--osc-send HOST:PORT,...]\n"
+     "     [--osc-port N] [--osc-send HOST:PORT,...] [--link off|follow|lead]\n"
      "                              the show: output window and control panel (default set: sets/default.toml);\n"
      "                              --audio-file loops; --stats: a CSV row per presentation (tools/soak)"},
     {"osc-addresses", afterimage::cli::runOscAddresses,
