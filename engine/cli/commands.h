@@ -20,5 +20,6 @@ int runDemoTrack(const CommandArgs& args);
 int runReaction(const CommandArgs& args);
 int runWindowTest(const CommandArgs& args);
 int runLive(const CommandArgs& args);
+int runOscAddresses(const CommandArgs& args);
 
 }  // namespace afterimage::cli
