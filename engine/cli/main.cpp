@@ -43,6 +43,9 @@ const Command kCommands[] = {
     {"analyze", afterimage::cli::runAnalyze,
      "analyze FILE [--beats|--onsets|--features] [--lookahead MS] [--channel N] [--realtime [--output DEV]]\n"
      "                              beats, onsets or features of a file (--realtime: play it, rehearsal)"},
+    {"evaluate-beats", afterimage::cli::runEvaluateBeats,
+     "evaluate-beats DIR [--lookahead MS]   the analyzer's beats against annotated clips (audio + .beats files):\n"
+     "                              F-measure, CMLt/AMLt, tempo and metrical errors per clip, genre and overall"},
     {"live", afterimage::cli::runLive,
      "live [--set FILE] [--input DEVICE | --audio-file TRACK [--audio-output DEVICE]] [--monitor N] [--fullscreen]\n"
      "     [--size WxH] [--model DIR] [--crossfade S] [--seconds S] [--screenshot-dir DIR] [--stats FILE] [--validation]\n"
