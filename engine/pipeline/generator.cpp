@@ -41,6 +41,7 @@ Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const
                                 std::to_string(multiple) + " for this model");
   models::SamplerShape shape{options.steps, options.height / models::TinyAutoencoder::kScale,
                              options.width / models::TinyAutoencoder::kScale, model.contextTokens()};
+  shape.temporalWindow = options.temporalWindow;
   nn::Shape latentShape{1, unet.inChannels, shape.latentHeight, shape.latentWidth};
   nn::Plan& plan = *plan_;
   previous_ = plan.persistent(latentShape);
@@ -58,7 +59,8 @@ Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const
   nn::Tensor anchored = nn::add(plan, nn::multiply(plan, moved_, anchorScale_), anchorOffset_);
   plan.mark("motion");
   sampler_ = std::make_unique<models::SamplerGraph>(plan, model.unet(), model.tae(), shape, options.timestamps,
-                                                    models::SamplerTensors{anchored, previous_});
+                                                    models::SamplerTensors{anchored, previous_},
+                                                    model.motionAdapter());
   if (!options.timestamps) plan.mark("sampler");
   pixels_ = context.arena().allocate(VkDeviceSize(options.width) * options.height * 4);
   readback_ = context.arena().allocate(pixels_.size, gpu::MemoryKind::Staging);
@@ -82,6 +84,7 @@ Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const
   latentValues_.resize(previous_.elements());
   anchorScaleValues_.resize(unet.inChannels), anchorOffsetValues_.resize(unet.inChannels);
   effectsInput_ = uploads_.add(effects_);
+  if (options.temporalWindow) temporalResetInput_ = uploads_.add(sampler_->temporalReset());
   uploads_.allocate();
   plan.finalize();
   nn::writeTensor(context, previous_, std::vector<float>(previous_.elements(), 0.0f));
@@ -120,6 +123,10 @@ void Generator::submit(const GenParams& params) {
                        anchorOffsetValues_);
   uploads_.write(anchorScaleInput_, anchorScaleValues_);
   uploads_.write(anchorOffsetInput_, anchorOffsetValues_);
+  if (options_.temporalWindow) {
+    float reset = hasPrevious_ ? 0.0f : 1.0f;
+    uploads_.write(temporalResetInput_, std::span<const float>(&reset, 1));
+  }
   plan_->submit();
   pending_ = true;
 }
