@@ -6,6 +6,7 @@
 
 #include "engine/diffusion/sampling_schedule.h"
 #include "engine/diffusion/seeded_noise.h"
+#include "engine/gpu/gpu_error.h"
 #include "engine/nn/elementwise.h"
 #include "engine/nn/half.h"
 #include "engine/pipeline/post_effects.h"
@@ -29,7 +30,7 @@ bool samePrompts(const std::vector<WeightedPromptRef>& a, const std::vector<Weig
 
 }  // namespace
 
-Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const GeneratorOptions& options)
+Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const GeneratorOptions& options) try
     : context_(context), model_(model), options_(options), plan_(std::make_unique<nn::Plan>(context)),
       uploads_(context), anchor_(model.unet().config().inChannels) {
   const auto& unet = model.unet().config();
@@ -87,6 +88,11 @@ Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const
   uploads_.allocate();
   plan.finalize();
   nn::writeTensor(context, previous_, std::vector<float>(previous_.elements(), 0.0f));
+} catch (const gpu::OutOfGpuMemory& e) {
+  // Refused before any frame runs: say which request did not fit where.
+  throw gpu::OutOfGpuMemory("generating " + std::to_string(options.width) + "x" + std::to_string(options.height) +
+                            " with " + std::to_string(options.steps) + " step(s) on '" + context.info().name +
+                            "': " + e.what());
 }
 
 Generator::~Generator() {

@@ -9,12 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "engine/pipeline/control_settings.h"
 #include "engine/pipeline/feature_source.h"
 #include "engine/pipeline/parameter.h"
 
 namespace afterimage::pipeline {
 
-enum class Curve { Linear, Exp, Log, Smoothstep };
 enum class Combine { Add, Multiply, Replace };
 enum class Wave { Sine, Triangle, Saw, Square };
 enum class TriggerEvent { Beat, Bar, Onset };
@@ -106,6 +106,8 @@ struct Set {
   std::vector<Mapping> mappings;
   std::vector<Lfo> lfos;
   std::vector<Trigger> triggers;
+  ControlSettings control;          // [control] and av_offset_ms
+  std::vector<MidiBinding> midi;    // [[midi]]
 
   // Where it was loaded from (not part of its content).
   std::filesystem::path file;
