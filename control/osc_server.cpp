@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "control/osc_address.h"
+#include "control/osc_argument.h"
 
 namespace afterimage::control {
 namespace {
@@ -22,16 +23,8 @@ int onMessage(const char* path, const char* types, lo_arg** argv, int argc, lo_m
   int count = 0;
   std::string problem;
   for (int i = 0; i < argc && count < 8; ++i) {
-    const lo_arg& arg = *argv[i];
-    switch (types[i]) {
-      case LO_INT32: values[count++] = arg.i; break;
-      case LO_FLOAT: values[count++] = arg.f; break;
-      case LO_DOUBLE: values[count++] = arg.d; break;
-      case LO_INT64: values[count++] = double(arg.h); break;
-      case LO_TRUE: values[count++] = 1; break;
-      case LO_FALSE: values[count++] = 0; break;
-      default: problem = std::string(path) + ": argument " + std::to_string(i) + " is not a number";
-    }
+    if (auto value = oscNumber(types[i], argv[i])) values[count++] = *value;
+    else problem = std::string(path) + ": argument " + std::to_string(i) + " is not a number";
   }
   static_cast<OscServer*>(self)->receive(path, std::span<const double>(values, size_t(count)), problem);
   return 0;  // handled

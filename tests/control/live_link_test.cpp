@@ -14,6 +14,7 @@
 
 #include "../ui/virtual_display.h"
 #include "control/link_session.h"
+#include "control/osc_argument.h"
 #include "tests/support/run_command.h"
 
 namespace afterimage::control {
@@ -78,7 +79,7 @@ TEST_F(LiveLink, LeadingTheSessionTakesTheDetectedTempo) {
 }
 
 int lastTempo(const char*, const char* types, lo_arg** argv, int argc, lo_message, void* bpm) {
-  if (argc >= 1 && types[0] == LO_FLOAT) *static_cast<float*>(bpm) = argv[0]->f;
+  if (argc >= 1 && types[0] == LO_FLOAT) *static_cast<float*>(bpm) = float(*oscNumber(types[0], argv[0]));
   return 0;
 }
 

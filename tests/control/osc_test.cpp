@@ -6,10 +6,12 @@
 #include <lo/lo.h>
 
 #include <chrono>
+#include <cstring>
 #include <map>
 #include <thread>
 
 #include "control/osc_address.h"
+#include "control/osc_argument.h"
 #include "control/osc_sender.h"
 #include "control/osc_server.h"
 #include "engine/pipeline/conductor.h"
@@ -40,6 +42,23 @@ int freePort() {
   int port = lo_server_get_port(probe);
   lo_server_free(probe);
   return port;
+}
+
+// Arguments sit at 4-byte offsets in a packet: an 8-byte value there is
+// read without touching lo_arg's 8-byte-aligned members (UBSan checks it).
+TEST(OscArgument, NumbersAreReadAtAnyFourByteOffset) {
+  alignas(8) unsigned char packet[24] = {};
+  double d = 0.25;
+  int64_t h = -7;
+  float f = 1.5f;
+  std::memcpy(packet + 4, &d, sizeof d);
+  std::memcpy(packet + 12, &h, sizeof h);
+  std::memcpy(packet + 20, &f, sizeof f);
+  EXPECT_EQ(oscNumber(LO_DOUBLE, reinterpret_cast<const lo_arg*>(packet + 4)), 0.25);
+  EXPECT_EQ(oscNumber(LO_INT64, reinterpret_cast<const lo_arg*>(packet + 12)), -7.0);
+  EXPECT_EQ(oscNumber(LO_FLOAT, reinterpret_cast<const lo_arg*>(packet + 20)), 1.5);
+  EXPECT_EQ(oscNumber(LO_TRUE, nullptr), 1.0);
+  EXPECT_EQ(oscNumber(LO_STRING, reinterpret_cast<const lo_arg*>(packet)), std::nullopt);
 }
 
 TEST(OscAddress, ParametersCuesAndButtons) {
@@ -134,7 +153,7 @@ struct Received {
 
 int collect(const char* path, const char* types, lo_arg** argv, int argc, lo_message, void* data) {
   std::vector<float> values;
-  for (int i = 0; i < argc; ++i) values.push_back(types[i] == LO_FLOAT ? argv[i]->f : -999);
+  for (int i = 0; i < argc; ++i) values.push_back(types[i] == LO_FLOAT ? float(*oscNumber(types[i], argv[i])) : -999);
   static_cast<Received*>(data)->messages[path] = values;
   return 0;
 }
