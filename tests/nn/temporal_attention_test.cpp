@@ -18,19 +18,10 @@ constexpr double kTolerance = 2e-3;
 class TemporalAttentionTest : public testing::GpuTest, public ::testing::WithParamInterface<std::string> {};
 
 TEST_P(TemporalAttentionTest, MatchesPyTorch) {
+  auto op = [](nn::Plan& plan, const nn::Tensor& q, const nn::Tensor& k, const nn::Tensor& v, uint32_t heads,
+               bool causal) { return nn::temporalAttention(plan, q, k, v, heads, causal); };
   testing::Golden golden("ops/temporal_attention.safetensors");
-  const std::string& name = GetParam();
-  nn::Plan plan(context());
-  auto q = testing::goldenInput(plan, golden, name, "q");
-  auto k = testing::goldenInput(plan, golden, name, "k");
-  auto v = testing::goldenInput(plan, golden, name, "v");
-  auto params = golden.params(name);
-  nn::Tensor output = nn::temporalAttention(plan, q.tensor, k.tensor, v.tensor, params["heads"].get<uint32_t>(),
-                                            params["causal"].get<bool>());
-  plan.finalize();
-  testing::writeGoldenInputs(context(), {&q, &k, &v});
-  plan.run();
-  EXPECT_LT(testing::goldenError(context(), output, golden, name, "output", kTolerance), kTolerance);
+  EXPECT_LT(testing::attentionGoldenError(context(), golden, GetParam(), op, kTolerance), kTolerance);
 }
 
 INSTANTIATE_TEST_SUITE_P(Golden, TemporalAttentionTest,

@@ -63,4 +63,18 @@ double goldenError(gpu::Context& context, const nn::Tensor& actual, const Golden
   return error;
 }
 
+double attentionGoldenError(gpu::Context& context, const Golden& golden, const std::string& caseName, AttentionOp op,
+                            double limit) {
+  nn::Plan plan(context);
+  auto q = goldenInput(plan, golden, caseName, "q");
+  auto k = goldenInput(plan, golden, caseName, "k");
+  auto v = goldenInput(plan, golden, caseName, "v");
+  auto params = golden.params(caseName);
+  nn::Tensor output = op(plan, q.tensor, k.tensor, v.tensor, params["heads"].get<uint32_t>(), params["causal"].get<bool>());
+  plan.finalize();
+  writeGoldenInputs(context, {&q, &k, &v});
+  plan.run();
+  return goldenError(context, output, golden, caseName, "output", limit);
+}
+
 }  // namespace afterimage::testing

@@ -6,6 +6,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <string>
@@ -49,5 +50,12 @@ void writeGoldenInputs(gpu::Context& context, std::initializer_list<const Golden
 // role) with the limit, and returns the error (tests EXPECT_LT it).
 double goldenError(gpu::Context& context, const nn::Tensor& actual, const Golden& golden, const std::string& caseName,
                    const std::string& role, double limit);
+
+// An attention-shaped golden case: inputs q, k, v and params heads and
+// causal through `op`, output against "output"; returns the error.
+using AttentionOp = std::function<nn::Tensor(nn::Plan&, const nn::Tensor& q, const nn::Tensor& k, const nn::Tensor& v,
+                                             uint32_t heads, bool causal)>;
+double attentionGoldenError(gpu::Context& context, const Golden& golden, const std::string& caseName, AttentionOp op,
+                            double limit);
 
 }  // namespace afterimage::testing
