@@ -12,7 +12,8 @@ BUILD_DIR=${AFTERIMAGE_BUILD_DIR:-build}
 
 BUILD_PACKAGES=(cmake ninja-build g++ pkg-config glslc libvulkan-dev mesa-vulkan-drivers
   portaudio19-dev libaubio-dev libsndfile1-dev libglfw3-dev libimgui-dev
-  libtomlplusplus-dev libpng-dev libstb-dev nlohmann-json3-dev libicu-dev ffmpeg)
+  libtomlplusplus-dev libpng-dev libstb-dev nlohmann-json3-dev libicu-dev ffmpeg
+  liblo-dev librtmidi-dev ableton-link-dev libasio-dev)
 TEST_PACKAGES=(libgtest-dev vulkan-validationlayers aubio-tools xvfb xauth spirv-tools
   clang libclang-rt-14-dev)  # clang and its libFuzzer/sanitizer runtimes (Debian 12: LLVM 14)
 SANITIZE_DIR=${AFTERIMAGE_SANITIZE_DIR:-build-asan}

@@ -29,12 +29,22 @@ void BeatClock::setTempo(double bpm, double beatTime) {
 }
 
 void BeatClock::decay(double now) {
+  if (now < followedUntil_) return;
   double dt = now - lastTime_;
   if (dt > 0) confidence_ *= std::exp2(-dt / options_.confidenceDecaySeconds);
   lastTime_ = now;
 }
 
+void BeatClock::follow(double bpm, double beatTime, double now) {
+  setTempo(bpm, beatTime);
+  confidence_ = 1;
+  established_ = true;
+  lastTime_ = now;
+  followedUntil_ = now + 1.0;
+}
+
 void BeatClock::update(const TempoMeasurement& m, double now) {
+  if (now < followedUntil_) return;
   decay(now);
   if (!m.valid || m.strength < options_.lockStrength) return;
   bool tapped = now - tappedAt_ < options_.tapHoldSeconds;

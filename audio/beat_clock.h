@@ -49,6 +49,10 @@ class BeatClock {
   // Moves the grid later (positive) or earlier (negative) by seconds.
   void nudge(double seconds) { anchor_ += seconds; }
   void setTempo(double bpm, double beatTime);
+  // An outside clock (Ableton Link, MIDI clock) at time `now`: its tempo
+  // and a beat time are taken as they are, with full confidence, and the
+  // measurements are ignored for a second (the source keeps calling).
+  void follow(double bpm, double beatTime, double now);
 
  private:
   static double wrap(double x, double period);  // into [-period/2, period/2)
@@ -58,6 +62,7 @@ class BeatClock {
   double pendingPeriod_ = 0, pendingSince_ = -1;  // a different tempo waiting to be adopted
   double pendingPhaseSince_ = -1;
   double tappedAt_ = -1e9;
+  double followedUntil_ = -1e9;
   bool established_ = false;
   std::deque<double> taps_;
 };

@@ -36,14 +36,26 @@ void LiveAnalysis::nudge(double seconds) {
   nudge_ += seconds;
 }
 
+void LiveAnalysis::follow(double bpm, double beatTime) {
+  std::lock_guard lock(mutex_);
+  followBpm_ = bpm, followBeat_ = beatTime;
+}
+
+void LiveAnalysis::setHopListener(std::function<void(const FeatureSnapshot&)> listener) {
+  std::lock_guard lock(mutex_);
+  hopListener_ = std::move(listener);
+}
+
 void LiveAnalysis::publish(const FeatureSnapshot& s) {
   std::lock_guard lock(mutex_);
+  if (hopListener_) hopListener_(s);
   latest_ = s;
   history_.push_back(s);
   if (history_.size() > historyLimit) history_.pop_front();
   for (double t : taps_) analyzer_.beatClock().tap(t);
   taps_.clear();
   if (nudge_ != 0) analyzer_.beatClock().nudge(nudge_), nudge_ = 0;
+  if (followBpm_ > 0) analyzer_.beatClock().follow(followBpm_, followBeat_, s.time), followBpm_ = 0;
 }
 
 void LiveAnalysis::run() {

@@ -35,6 +35,12 @@ class LiveAnalysis {
   // Tap tempo and nudge reach the beat clock on the analysis thread.
   void tap();
   void nudge(double seconds);
+  // An outside clock's tempo and one of its beats, in this analysis's
+  // time (latest().time is now): the beat clock follows it (BeatClock::follow).
+  void follow(double bpm, double beatTime);
+  // Called on the analysis thread with every snapshot as it is made (OSC
+  // out); it must not block. An empty function removes it.
+  void setHopListener(std::function<void(const FeatureSnapshot&)> listener);
 
   static constexpr size_t historyLimit = 1024;
 
@@ -52,6 +58,8 @@ class LiveAnalysis {
   std::deque<FeatureSnapshot> history_;
   std::vector<double> taps_;
   double nudge_ = 0;
+  double followBpm_ = 0, followBeat_ = 0;
+  std::function<void(const FeatureSnapshot&)> hopListener_;
   std::thread thread_;
 };
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "ui/control_section.h"
 #include "ui/outputs_panel.h"
 
 namespace afterimage::ui {
@@ -160,6 +161,8 @@ void drawControlPanel(const PanelModel& model, ControlState& state, double now) 
   if (ImGui::CollapsingHeader("Scenes [1-9]", ImGuiTreeNodeFlags_DefaultOpen)) drawScenes(model, state, now);
   if (!model.set.file.empty() && ImGui::CollapsingHeader("Set", ImGuiTreeNodeFlags_DefaultOpen))
     drawSet(model, state, now);
+  if (model.control.shown && ImGui::CollapsingHeader("Control", ImGuiTreeNodeFlags_DefaultOpen))
+    drawControlSection(model.control, state, now);
   ImGui::End();
 }
 

@@ -22,5 +22,12 @@ void ControlState::saveSet(double time) { events.push_back({ControlEvent::Kind::
 void ControlState::saveVenue(double time) { events.push_back({ControlEvent::Kind::SaveVenue, time}); }
 
 void ControlState::toggleRecording(double time) { events.push_back({ControlEvent::Kind::ToggleRecording, time}); }
+void ControlState::editAvOffset(double milliseconds, double time) {
+  events.push_back({ControlEvent::Kind::AvOffset, time, -1, -1, milliseconds});
+}
+
+void ControlState::learnMidi(std::string target, double time) {
+  events.push_back({ControlEvent::Kind::MidiLearn, time, -1, -1, 0, std::move(target)});
+}
 
 }  // namespace afterimage::ui

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "audio/feature_snapshot.h"
+#include "ui/control_view.h"
 #include "ui/monitors.h"
 #include "ui/tap_tempo.h"
 #include "ui/venue.h"
@@ -16,13 +17,13 @@
 namespace afterimage::ui {
 
 struct ControlEvent {
-  enum class Kind { Tap, Cue, MappingGain, ScenePrompts, SaveSet, SaveVenue, ToggleRecording };
+  enum class Kind { Tap, Cue, MappingGain, ScenePrompts, SaveSet, SaveVenue, ToggleRecording, AvOffset, MidiLearn };
   Kind kind = Kind::Tap;
   double time = 0;  // seconds on the presenter's clock (glfwGetTime)
   int scene = -1;   // Cue, ScenePrompts: the scene index; MappingGain: the mapping's scene, -1 the set's own
   int mapping = -1; // MappingGain: its index in that list
-  double value = 0; // MappingGain: the new gain
-  std::string text; // ScenePrompts: the new mix, "plasma:0.7, tunnel:0.3"
+  double value = 0; // MappingGain: the new gain; AvOffset: milliseconds
+  std::string text; // ScenePrompts: the new mix, "plasma:0.7, tunnel:0.3"; MidiLearn: the target ("" cancels)
 };
 
 struct ControlState {
@@ -51,6 +52,9 @@ struct ControlState {
   void saveSet(double time);
   void saveVenue(double time);
   void toggleRecording(double time);
+  // The Control section (control_section.h).
+  void editAvOffset(double milliseconds, double time);
+  void learnMidi(std::string target, double time);
 };
 
 struct StageTiming {
@@ -107,7 +111,8 @@ struct PanelModel {
   std::vector<StageTiming> stages;  // per-stage times of the generator (GPU ms)
   std::string status;            // one line, e.g. the last set error
   SetView set;                   // empty when the show has no editable set
-  OutputsView outputs;
+  OutputsView outputs;           // venue outputs, recording, streaming
+  ControlView control;           // OSC, MIDI, Link, A/V offset
 
   // Filled by the Presenter before drawing.
   PresenterStats presenter;

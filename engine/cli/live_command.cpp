@@ -27,6 +27,7 @@
 #include "engine/cli/arguments.h"
 #include "engine/cli/commands.h"
 #include "engine/cli/live_audio.h"
+#include "engine/cli/live_control.h"
 #include "engine/cli/live_generator.h"
 #include "engine/cli/live_stats.h"
 #include "engine/cli/live_video_out.h"
@@ -92,7 +93,8 @@ class EventLog {
 int runLive(const CommandArgs& rawArgs) {
   Arguments args(rawArgs,
                  {"set", "input", "audio-file", "audio-output", "monitor", "size", "seconds", "screenshot-dir",
-                  "model", "tae", "crossfade", "stats", "outputs", "record", "record-fps", "stream"},
+                  "model", "tae", "crossfade", "stats", "outputs", "record", "record-fps", "stream", "osc-port",
+                  "osc-send", "link"},
                  {"fullscreen", "validation", "calibrate"});
   if (!args.positionals().empty()) throw UsageError("unexpected argument '" + args.positionals()[0] + "'");
   if (args.value("input") && args.value("audio-file")) throw UsageError("give --input or --audio-file, not both");
@@ -157,6 +159,7 @@ int runLive(const CommandArgs& rawArgs) {
         return got;
       },
       analysis);
+  LiveControl control(liveControlOptions(args), analyzer);
 
   ui::FrameMailbox mailbox;
   ui::PresenterOptions presenterOptions;
@@ -251,7 +254,7 @@ int runLive(const CommandArgs& rawArgs) {
   bool unsaved = false;
   std::string setMessage, setError, audioProblem = "-", generatorError, generatorNote, lostReason;
   LiveGeneratorStats stats;
-  double lastPoll = -1, lastStats = -1, lastReport = 0;
+  double lastPoll = -1, lastStats = -1, lastReport = 0, lastControlPoll = -1;
   for (;;) {
     double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     if (seconds > 0 && elapsed >= seconds) break;
@@ -323,6 +326,16 @@ int runLive(const CommandArgs& rawArgs) {
                    : !generatorError.empty() ? generatorError
                                              : generatorNote;
 
+    // OSC, MIDI and Link: their actions, as the panel's, between frames;
+    // their settings and status four times a second.
+    if (elapsed - lastControlPoll >= 0.25) {
+      lastControlPoll = elapsed;
+      control.poll(*watcher.current(), elapsed);
+      for (const std::string& news : control.takeNews()) log(news);
+      model.control = control.view();
+    }
+    if (control.apply({watcher, *generator, state, model.activeScene}, setMessage)) unsaved = true;
+
     // The operator's events.
     for (const auto& event : state.events) {
       using Kind = ui::ControlEvent::Kind;
@@ -351,6 +364,11 @@ int runLive(const CommandArgs& rawArgs) {
             }
             break;
           case Kind::ToggleRecording: videoOuts.toggleRecording(); break;
+          case Kind::AvOffset:
+            watcher.replace(pipeline::withAvOffset(*watcher.current(), event.value));
+            unsaved = true, setMessage.clear();
+            break;
+          case Kind::MidiLearn: control.learn(event.text); break;
           case Kind::SaveSet:
             watcher.save();
             unsaved = false;

@@ -7,6 +7,7 @@
 
 #include "engine/gpu/gpu_error.h"
 
+#include "engine/pipeline/av_offset.h"
 #include "engine/pipeline/frame_features.h"
 
 namespace afterimage::cli {
@@ -94,7 +95,7 @@ void LiveGenerator::frame() {
   audio::FeatureSnapshot latest = heard.empty() ? analysis_.latest() : pipeline::frameFeatures(heard);
   double showTime = std::max(lastShowTime_, latest.time + frameSeconds_ + kPresentDelaySeconds);
   lastShowTime_ = showTime;
-  show_.frame(latest, showTime);
+  show_.frame(latest, pipeline::musicTimeOnScreen(showTime, show_.set().control.avOffsetMs));
 
   auto pixels = show_.pixels();
   ui::HostFrame& slot = mailbox_.writeSlot();

@@ -1,5 +1,6 @@
 // afterimage render --set FILE --audio TRACK -o OUT.mp4|FOLDER [--fps 30]
 //   [--size WxH] [--from S] [--to S] [--csv FILE] [--model DIR] [--tae DIR]
+//   [--av-offset MS]
 //   Renders a set over a track (see engine/pipeline/renderer.h), with a
 //   progress line and ETA on stderr.
 // afterimage demo-track -o FILE.wav
@@ -43,7 +44,7 @@ void printProgress(const pipeline::RenderProgress& p) {
 }  // namespace
 
 int runRender(const CommandArgs& rawArgs) {
-  Arguments args(rawArgs, {"gpu", "set", "audio", "o", "fps", "size", "from", "to", "csv", "model", "tae"}, {"quiet"});
+  Arguments args(rawArgs, {"gpu", "set", "audio", "o", "fps", "size", "from", "to", "csv", "model", "tae", "av-offset"}, {"quiet"});
   if (!args.positionals().empty()) throw UsageError("unexpected argument '" + args.positionals()[0] + "'");
   pipeline::RenderOptions o;
   auto set = args.value("set"), audio = args.value("audio"), output = args.value("o");
@@ -56,6 +57,11 @@ int runRender(const CommandArgs& rawArgs) {
     o.width = s.width, o.height = s.height;
   }
   o.from = args.number("from", 0), o.to = args.number("to", -1);
+  if (args.value("av-offset")) {
+    o.avOffsetMs = args.number("av-offset", 0);
+    if (!(*o.avOffsetMs >= -2000 && *o.avOffsetMs <= 2000))
+      throw UsageError("--av-offset must be in [-2000, 2000] ms, got " + *args.value("av-offset"));
+  }
   if (o.from < 0) throw UsageError("--from must be 0 or more seconds, got " + *args.value("from"));
   if (args.value("to") && o.to <= o.from)
     throw UsageError("--to must be after --from (" + std::to_string(o.from) + " s), got " + *args.value("to"));

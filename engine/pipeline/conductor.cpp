@@ -15,17 +15,6 @@ constexpr long long kMostEventsPerFrame = 64;  // after a jump in time, only the
 long long floorCount(double x) { return (long long)std::floor(x + kEpsilon); }
 long long positiveModulo(long long a, long long b) { return ((a % b) + b) % b; }
 
-double shape(Curve curve, double x) {
-  static const double e4 = std::exp(4.0) - 1.0;
-  switch (curve) {
-    case Curve::Linear: return x;
-    case Curve::Exp: return (std::exp(4.0 * x) - 1.0) / e4;
-    case Curve::Log: return std::log1p(e4 * x) / 4.0;
-    case Curve::Smoothstep: return x * x * (3.0 - 2.0 * x);
-  }
-  return x;
-}
-
 // In [-1, 1]; 0 at x = 0 for sine and triangle, -1 for saw, +1 for square.
 double wave(Wave w, double x) {
   double f = x - std::floor(x);
@@ -195,7 +184,7 @@ void Conductor::applyMappings(const std::vector<Mapping>& mappings, Behaviour& s
     envelope.setRelease(m.release);
     double x = featureValue(m.source, s, events_);
     double normalised = std::clamp((x - m.inputMin) / (m.inputMax - m.inputMin), 0.0, 1.0);
-    double value = m.offset + m.gain * shape(m.curve, envelope.process(normalised, dt));
+    double value = m.offset + m.gain * shapeCurve(m.curve, envelope.process(normalised, dt));
     if (m.clampMin) value = std::clamp(value, *m.clampMin, *m.clampMax);
     combine(m.target, m.combine, value);
   }

@@ -10,6 +10,7 @@
 #include "audio/analyzer.h"
 #include "audio/file_source.h"
 #include "audio/offline_analysis.h"
+#include "engine/pipeline/av_offset.h"
 #include "engine/pipeline/frame_features.h"
 #include "engine/pipeline/set_file.h"
 #include "engine/pipeline/show.h"
@@ -116,9 +117,13 @@ RenderResult render(const RenderOptions& o, const std::function<void(const Rende
 
   std::vector<uint8_t> previous;
   size_t heard = 0, lastHeard = 0;
+  double avOffsetMs = o.avOffsetMs.value_or(set->control.avOffsetMs);
   for (uint64_t n = 0; n < frames; ++n) {
+    // t: when the frame is in the video (its audio plays then); music: the
+    // moment of the track it shows (av_offset.h).
     double t = from + double(n) / o.fps;
-    while (heard + 1 < snapshots.size() && snapshots[heard + 1].time <= t) ++heard;
+    double music = std::max(0.0, musicTimeOnScreen(t, avOffsetMs));
+    while (heard + 1 < snapshots.size() && snapshots[heard + 1].time <= music) ++heard;
     // The hops since the previous frame (none new above the hop rate: the
     // latest again, its events already shown).
     size_t first = n == 0 || heard == lastHeard ? heard : lastHeard + 1;
@@ -127,7 +132,7 @@ RenderResult render(const RenderOptions& o, const std::function<void(const Rende
     if (n > 0 && heard == lastHeard) s.onset = s.beat = false;
     lastHeard = heard;
 
-    const GenParams& params = show.frame(s, t);
+    const GenParams& params = show.frame(s, music);
     auto pixels = show.pixels();
     double change = visualChange(pixels, previous);
     previous.assign(pixels.begin(), pixels.end());

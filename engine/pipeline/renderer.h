@@ -20,6 +20,7 @@ struct RenderOptions {
   uint32_t width = 0, height = 0;  // 0: the set's size
   double from = 0, to = -1;        // seconds of the track; to < 0: its end
   std::string gpu;
+  std::optional<double> avOffsetMs;  // --av-offset: instead of the set's av_offset_ms
 };
 
 struct RenderProgress {

@@ -14,7 +14,7 @@ std::filesystem::path Set::modelFolder() const {
 bool Set::operator==(const Set& other) const {
   auto content = [](const Set& s) {
     return std::tie(s.name, s.width, s.height, s.fps, s.steps, s.bpm, s.scenes, s.sequence, s.mappings, s.lfos,
-                    s.triggers);
+                    s.triggers, s.control, s.midi);
   };
   bool sameModel = usesDefaultModel() || other.usesDefaultModel()
                        ? model == other.model

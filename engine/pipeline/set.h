@@ -9,12 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "engine/pipeline/control_settings.h"
 #include "engine/pipeline/feature_source.h"
 #include "engine/pipeline/parameter.h"
 
 namespace afterimage::pipeline {
 
-enum class Curve { Linear, Exp, Log, Smoothstep };
 enum class Combine { Add, Multiply, Replace };
 enum class Wave { Sine, Triangle, Saw, Square };
 enum class TriggerEvent { Beat, Bar, Onset };
@@ -99,12 +99,15 @@ struct Set {
   int width = 512, height = 512;
   double fps = 30;  // a hint for live mode; render takes --fps
   int steps = 1;    // denoising steps per frame
+  int temporalWindow = 0;  // frames the model's temporal layers attend over; 0 or 1: off
   double bpm = 120; // the tempo LFOs and beat triggers follow while the beat clock has none
   std::vector<Scene> scenes;
   Sequence sequence;
   std::vector<Mapping> mappings;
   std::vector<Lfo> lfos;
   std::vector<Trigger> triggers;
+  ControlSettings control;          // [control] and av_offset_ms
+  std::vector<MidiBinding> midi;    // [[midi]]
 
   // Where it was loaded from (not part of its content).
   std::filesystem::path file;

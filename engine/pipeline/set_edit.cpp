@@ -1,5 +1,6 @@
 #include "engine/pipeline/set_edit.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "engine/pipeline/set_file.h"
@@ -53,6 +54,44 @@ Set withMappingGain(const Set& set, int scene, int mapping, double gain) {
     throw SetError({where(set) + ": no mapping " + std::to_string(mapping) + " in " +
                     (scene < 0 ? std::string("the set") : "scene \"" + set.scenes[size_t(scene)].name + "\"")});
   mappings[size_t(mapping)].gain = gain;
+  return validated(std::move(edited));
+}
+
+Set withSceneParameters(const Set& set, int scene, std::span<const ParameterValue> values) {
+  if (scene < 0 || scene >= int(set.scenes.size()))
+    throw SetError({where(set) + ": no scene " + std::to_string(scene) + " (the set has " +
+                    std::to_string(set.scenes.size()) + ")"});
+  Set edited = set;
+  Scene& target = edited.scenes[size_t(scene)];
+  for (const ParameterValue& v : values) {
+    const ParameterInfo& info = parameterInfo(v.target.parameter);
+    double value = std::clamp(v.value, info.min, info.max);
+    if (v.target.parameter != Parameter::PromptWeight) {
+      target.params[size_t(v.target.parameter)] = value;
+    } else if (v.target.prompt >= 0 && v.target.prompt < int(target.prompts.size())) {
+      target.prompts[size_t(v.target.prompt)].weight = value;
+    } else {
+      throw SetError({where(set) + ": scene \"" + target.name + "\" has no prompt " +
+                      std::to_string(v.target.prompt) + " (prompts count from 0)"});
+    }
+  }
+  return validated(std::move(edited));
+}
+
+Set withAvOffset(const Set& set, double milliseconds) {
+  Set edited = set;
+  edited.control.avOffsetMs = milliseconds;
+  return validated(std::move(edited));
+}
+
+Set withMidiBinding(const Set& set, const MidiBinding& binding) {
+  Set edited = set;
+  auto same = [&](const MidiBinding& b) {
+    return b.message == binding.message && b.number == binding.number && b.channel == binding.channel &&
+           b.device == binding.device;
+  };
+  std::erase_if(edited.midi, same);
+  edited.midi.push_back(binding);
   return validated(std::move(edited));
 }
 

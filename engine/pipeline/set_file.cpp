@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/nn/temporal_attention.h"
 #include "engine/pipeline/name_suggestion.h"
 #include "engine/pipeline/set_text_bounds.h"
 #include "engine/text/prompt_mix.h"
@@ -52,6 +53,17 @@ template <>
 struct EnumNames<TriggerAction> {
   static constexpr std::string_view what = "action";
   static constexpr std::array<std::string_view, 4> names{"pulse", "seed", "next_scene", "scene"};
+};
+
+template <>
+struct EnumNames<ControlVerb> {
+  static constexpr std::string_view what = "action";
+  static constexpr std::array<std::string_view, 6> names{"set", "cue", "next_scene", "tap", "blackout", "freeze"};
+};
+template <>
+struct EnumNames<LinkMode> {
+  static constexpr std::string_view what = "Link mode";
+  static constexpr std::array<std::string_view, 3> names{"off", "follow", "lead"};
 };
 
 template <typename E>
@@ -507,6 +519,66 @@ void readSequence(TableReader& t, Sequence& sequence, int sceneCount) {
   t.finish();
 }
 
+// ---- control: [control], [[midi]] ----
+
+void readStrings(TableReader& t, std::string_view key, std::vector<std::string>& out,
+                 const std::function<std::string(const std::string&)>& problem) {
+  const toml::array* list = t.array(key);
+  if (!list) return;
+  for (const toml::node& node : *list) {
+    auto text = node.as_string();
+    std::string why = text ? problem(text->get()) : "expected a string, found " + TableReader::describe(node);
+    if (!why.empty()) t.reader().error(node.source(), t.field(key), why);
+    else out.push_back(text->get());
+  }
+}
+
+void readControl(TableReader& t, ControlSettings& c) {
+  t.integer("osc_port", c.oscPort, 0, 65535);
+  readStrings(t, "osc_send", c.oscSend, [](const std::string& target) -> std::string {
+    size_t colon = target.rfind(':');
+    int port = 0;
+    bool ok = colon != std::string::npos && colon > 0 &&
+              std::from_chars(target.data() + colon + 1, target.data() + target.size(), port).ptr ==
+                  target.data() + target.size() &&
+              port > 0 && port <= 65535;
+    return ok ? "" : "'" + target + "' is not host:port (e.g. \"127.0.0.1:9001\")";
+  });
+  readStrings(t, "midi_inputs", c.midiInputs,
+              [](const std::string& name) { return name.empty() ? std::string("an empty device name") : ""; });
+  if (const toml::node* clock = t.get("midi_clock")) {
+    if (auto b = clock->as_boolean()) c.midiClock = b->get();
+    else t.error("midi_clock", *clock, "expected true or false, found " + TableReader::describe(*clock));
+  }
+  t.enumeration("link", c.link);
+  t.finish();
+}
+
+MidiBinding readMidiBinding(TableReader& t, int prompts, int sceneCount) {
+  MidiBinding b;
+  bool cc = t.integer("cc", b.number, 0, 127), note = t.integer("note", b.number, 0, 127);
+  if (t.has("cc") && t.has("note")) t.error("note", *t.get("note"), "give cc or note, not both");
+  else if (!cc && !note && !t.has("cc") && !t.has("note")) t.missing("cc", "the controller number, or note = N");
+  if (t.has("note")) b.message = MidiBinding::Message::Note;
+  t.integer("channel", b.channel, 1, 16);
+  t.string("device", b.device);
+  bool target = t.has("target"), action = t.has("action");
+  if (target && action) t.error("action", *t.get("action"), "give target or action, not both");
+  else if (!target && !action) t.missing("target", "the parameter it sets, e.g. \"strength\", or action = \"tap\"");
+  if (target) readTarget(t, "target", b.target, prompts);
+  if (action && t.enumeration("action", b.verb) && b.verb == ControlVerb::SetParameter)
+    t.error("action", *t.get("action"), "a parameter is set with target = \"NAME\"");
+  if (!target && t.has("range")) t.error("range", *t.get("range"), "only with target");
+  double low, high;
+  if (target && t.range("range", low, high)) b.low = low, b.high = high;
+  t.enumeration("curve", b.curve);
+  if (t.has("scene") && b.verb != ControlVerb::Cue) t.error("scene", *t.get("scene"), "only for action = \"cue\"");
+  if (b.verb == ControlVerb::Cue && !t.integer("scene", b.scene, 0, std::max(0, sceneCount - 1)) && !t.has("scene"))
+    t.missing("scene", "the index of the scene it cues");
+  t.finish();
+  return b;
+}
+
 Set readSet(const toml::table& root, Reader& reader, const std::filesystem::path& file) {
   Set set;
   set.file = file;
@@ -537,6 +609,7 @@ Set readSet(const toml::table& root, Reader& reader, const std::filesystem::path
   }
   t.number("fps", set.fps, 1, 240);
   t.integer("steps", set.steps, 1, int(models::kMaxSamplerSteps));
+  t.integer("temporal_window", set.temporalWindow, 0, int(nn::kTemporalAttentionMaxFrames));
   t.number("bpm", set.bpm, 20, 400);
   if (const toml::table* sequence = t.table("sequence")) {
     TableReader s(reader, *sequence, "sequence");
@@ -545,6 +618,12 @@ Set readSet(const toml::table& root, Reader& reader, const std::filesystem::path
   int mostPrompts = 0;
   for (const Scene& scene : set.scenes) mostPrompts = std::max(mostPrompts, int(scene.prompts.size()));
   readBehaviour(t, set.mappings, set.lfos, set.triggers, mostPrompts, sceneCount);
+  t.number("av_offset_ms", set.control.avOffsetMs, -2000, 2000);
+  if (const toml::table* control = t.table("control")) {
+    TableReader c(reader, *control, "control");
+    readControl(c, set.control);
+  }
+  readList<MidiBinding>(t, "midi", set.midi, [&](TableReader& r) { return readMidiBinding(r, mostPrompts, sceneCount); });
   t.finish();
   return set;
 }
@@ -698,6 +777,40 @@ void writeBehaviour(Writer& w, const std::string& prefix, const std::vector<Mapp
   for (const Trigger& g : triggers) writeTrigger(w, "[[" + prefix + "trigger]]", g);
 }
 
+std::string stringList(const std::vector<std::string>& items) {
+  std::string list;
+  for (const std::string& item : items) list += (list.empty() ? "" : ", ") + tomlString(item);
+  return "[" + list + "]";
+}
+
+void writeControl(Writer& w, const ControlSettings& c) {
+  const ControlSettings d{.avOffsetMs = c.avOffsetMs};  // written at the top of the file
+  if (c == d) return;
+  w.line("[control]");
+  if (c.oscPort != d.oscPort) w.key("osc_port", std::to_string(c.oscPort));
+  if (!c.oscSend.empty()) w.key("osc_send", stringList(c.oscSend));
+  if (!c.midiInputs.empty()) w.key("midi_inputs", stringList(c.midiInputs));
+  if (c.midiClock) w.key("midi_clock", "true");
+  if (c.link != d.link) w.key("link", tomlString(enumName(c.link)));
+  w.line();
+}
+
+void writeMidiBinding(Writer& w, const MidiBinding& b) {
+  w.line("[[midi]]");
+  w.key(b.message == MidiBinding::Message::Note ? "note" : "cc", std::to_string(b.number));
+  if (b.channel) w.key("channel", std::to_string(b.channel));
+  if (!b.device.empty()) w.key("device", tomlString(b.device));
+  if (b.verb == ControlVerb::SetParameter) {
+    w.key("target", tomlString(formatParameterTarget(b.target)));
+    if (b.low) w.key("range", pair(*b.low, *b.high));
+  } else {
+    w.key("action", tomlString(enumName(b.verb)));
+    if (b.verb == ControlVerb::Cue) w.key("scene", std::to_string(b.scene));
+  }
+  if (b.curve != Curve::Linear) w.key("curve", tomlString(enumName(b.curve)));
+  w.line();
+}
+
 // A mix string when it reads back as the same prompts, else a list.
 std::string prompts(const std::vector<ScenePrompt>& prompts, bool& asMix) {
   std::string mix;
@@ -831,8 +944,11 @@ std::string formatSet(const Set& set, const std::filesystem::path& file) {
   w.key("size", "[" + std::to_string(set.width) + ", " + std::to_string(set.height) + "]");
   w.key("fps", number(set.fps));
   w.key("steps", std::to_string(set.steps));
+  if (set.temporalWindow) w.key("temporal_window", std::to_string(set.temporalWindow));
   w.key("bpm", number(set.bpm));
+  if (set.control.avOffsetMs != 0) w.key("av_offset_ms", number(set.control.avOffsetMs));
   w.line();
+  writeControl(w, set.control);
   if (set.sequence.bars > 0 || !set.sequence.scenes.empty()) {
     w.line("[sequence]");
     w.key("bars", std::to_string(set.sequence.bars));
@@ -842,6 +958,7 @@ std::string formatSet(const Set& set, const std::filesystem::path& file) {
     w.line();
   }
   writeBehaviour(w, "", set.mappings, set.lfos, set.triggers);
+  for (const MidiBinding& b : set.midi) writeMidiBinding(w, b);
   for (const Scene& scene : set.scenes) writeScene(w, scene);
   return w.str();
 }

@@ -78,6 +78,20 @@ TEST(BeatClock, NudgeMovesTheGrid) {
   EXPECT_NEAR(clock.nextBeatAfter(0.1), 0.48, 1e-9);
 }
 
+TEST(BeatClock, AnOutsideClockIsFollowedAndTheMeasurementsWaitASecond) {
+  BeatClock clock;
+  clock.follow(128, 10.0, 10.1);
+  EXPECT_NEAR(clock.bpm(), 128, 1e-9);
+  EXPECT_DOUBLE_EQ(clock.confidence(), 1.0);
+  TempoMeasurement strong{true, 0.5, 10.3, 1.0, 1.0};  // 120 BPM, another phase
+  for (double t = 10.2; t < 11.0; t += 0.1) clock.update(strong, t);
+  EXPECT_NEAR(clock.bpm(), 128, 1e-9) << "the outside clock rules while it calls";
+  EXPECT_NEAR(clock.nextBeatAfter(10.2), 10.0 + 60.0 / 128, 1e-9);
+  EXPECT_DOUBLE_EQ(clock.confidence(), 1.0);
+  for (double t = 11.2; t < 40; t += 0.1) clock.update(strong, t);  // then it stopped calling
+  EXPECT_NEAR(clock.bpm(), 120, 0.5) << "once it falls silent the measurements steer again";
+}
+
 TEST(BeatScheduler, FiresEachBeatOnceAtLeastTheLookaheadBeforeIt) {
   BeatClock clock;
   clock.setTempo(120, 0.0);
