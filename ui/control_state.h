@@ -39,6 +39,7 @@ struct ControlState {
   // Where the panel drew each output's four corner handles last frame
   // (screen pixels, output-major): what a drag grabs, and what tests aim at.
   std::vector<Point2> cornerHandles;
+  std::vector<Point2> meshHandles;  // likewise the mesh's control points
   bool quit = false;
   TapTempo tapTempo;
   std::vector<ControlEvent> events;  // since the owner last cleared them

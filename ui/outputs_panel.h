@@ -1,7 +1,8 @@
 // The control panel's Outputs section: the calibration grid switch, per
 // output a small picture of its window with the four corner-pin handles to
-// drag (a corner pin starts from the whole window at the first drag), the
-// soft edges, "Save venue", and recording and streaming with their counts.
+// drag (a corner pin starts from the whole window at the first drag) and
+// the mesh's control points (a 3 x 3 mesh is added by a button), the soft
+// edges, "Save venue", and recording and streaming with their counts.
 #pragma once
 #include "ui/control_state.h"
 

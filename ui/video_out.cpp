@@ -112,6 +112,7 @@ void VideoOut::offer(const HostFrame* frame, double frameArrived, float crossfad
   {
     std::lock_guard lock(mutex_);
     if (stopping_ || !status_.running) return;
+    status_.seconds = now - start_;
     if (dropped || queue_.size() >= kQueueLength) {
       if (!queue_.empty()) queue_.back().repeats += count;
       status_.dropped += count;

@@ -40,6 +40,7 @@ struct VideoOutStatus {
   bool finished = false;   // stopped and done (the file is in place, or the error says why)
   uint64_t frames = 0;     // written to ffmpeg (repeats included)
   uint64_t dropped = 0;    // pictures not recorded because the encoder was behind
+  double seconds = 0;      // from the first frame offered to the last (the presenter's clock)
   std::string error;       // empty while all is well
 };
 

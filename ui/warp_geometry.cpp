@@ -36,6 +36,16 @@ Point2 Homography::operator()(float u, float v) const {
   return {float((a_ * u + b_ * v + c_) / w), float((d_ * u + e_ * v + f_) / w)};
 }
 
+Point2 Homography::inverse(float x, float y) const {
+  // The adjugate of [[a b c] [d e f] [g h 1]] (the scale cancels).
+  double A = e_ - f_ * h_, B = c_ * h_ - b_, C = b_ * f_ - c_ * e_;
+  double D = f_ * g_ - d_, E = a_ - c_ * g_, F = c_ * d_ - a_ * f_;
+  double G = d_ * h_ - e_ * g_, H = b_ * g_ - a_ * h_, I = a_ * e_ - b_ * d_;
+  double w = G * x + H * y + I;
+  if (std::fabs(w) < 1e-12) w = 1e-12;
+  return {float((A * x + B * y + C) / w), float((D * x + E * y + F) / w)};
+}
+
 Point2 meshPoint(const WarpMesh& mesh, float u, float v) {
   if (mesh.empty() || mesh.points.size() != size_t(mesh.columns * mesh.rows)) return {u, v};
   auto stored = [&](int c, int r) { return mesh.points[size_t(r * mesh.columns + c)]; };

@@ -24,6 +24,8 @@ class Homography {
  public:
   explicit Homography(const std::array<Point2, 4>& quad);
   Point2 operator()(float u, float v) const;
+  // The square's point that lands on (x, y) (dragging a mesh point).
+  Point2 inverse(float x, float y) const;
 
  private:
   double a_, b_, c_, d_, e_, f_, g_, h_;

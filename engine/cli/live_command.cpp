@@ -6,6 +6,8 @@
 // (live_audio.h). The set file is watched: a good edit is picked up between
 // frames, a broken one keeps the last good set and shows why. The panel's
 // edits of the set go through set_edit.h and "Save set" writes them back.
+// --outputs VENUE.toml opens one output window per projector (ui/venue.h);
+// --record and --stream send the picture to ffmpeg (live_video_out.h).
 // --seconds and --screenshot-dir are for tests: run that long, then write
 // what each window presents as PNG.
 // A lost GPU (gpu::DeviceLost from the generator or the presenter) does not
@@ -28,6 +30,7 @@
 #include "engine/cli/live_control.h"
 #include "engine/cli/live_generator.h"
 #include "engine/cli/live_stats.h"
+#include "engine/cli/live_video_out.h"
 #include "engine/gpu/context.h"
 #include "engine/gpu/gpu_error.h"
 #include "engine/pipeline/default_model.h"
@@ -37,11 +40,8 @@
 #include "engine/pipeline/show.h"
 #include "ui/glfw.h"
 #include "ui/presenter.h"
-#include "ui/venue_windows.h"
-#include "ui/video_out.h"
-#include "ui/video_out_target.h"
 #include "ui/frame_times.h"
-#include "engine/pipeline/video_writer.h"
+#include "ui/venue_windows.h"
 #include "ui/window_system.h"
 
 namespace afterimage::cli {
@@ -110,19 +110,8 @@ int runLive(const CommandArgs& rawArgs) {
 
   if (args.value("outputs") && (args.flag("fullscreen") || args.value("monitor")))
     throw UsageError("--outputs gives each output its monitor: leave out --fullscreen and --monitor");
-  double recordFps = args.number("record-fps", 30);
-  if (!(recordFps > 0 && recordFps <= 240)) throw UsageError("--record-fps must be in (0, 240]");
-  std::string recordFile = args.value("record", "");
-  if (!recordFile.empty() && !pipeline::isVideoPath(recordFile))
-    throw UsageError("--record " + recordFile + ": expected a .mp4, .mov or .mkv name");
-  std::string streamTarget = args.value("stream", "");
-  if (!streamTarget.empty()) {
-    try {
-      ui::checkStreamTarget(streamTarget);
-    } catch (const std::invalid_argument& e) {
-      throw UsageError(e.what());
-    }
-  }
+  LiveVideoOutOptions videoOut{args.value("record", ""), args.value("stream", ""), args.number("record-fps", 30)};
+  LiveVideoOut::check(videoOut);
 
   std::string setPath = args.value("set") ? *args.value("set") : pipeline::defaultSetFile();
   // Every reload is checked against the model the show starts with (it keeps it until a restart).
@@ -252,44 +241,10 @@ int runLive(const CommandArgs& rawArgs) {
   };
   if (!screenshots.empty()) std::filesystem::create_directories(screenshots);
 
-  // Recording (--record, the panel's button, Ctrl+R) and streaming: fed by
-  // the presenter after each presented step, never waited for.
-  std::unique_ptr<ui::VideoOut> recording, stream;
-  std::vector<std::unique_ptr<ui::VideoOut>> finishing;  // stopped, still muxing
-  std::vector<std::filesystem::path> recordedNames;
-  std::string recordingMessage;
-  const std::string recordName = recordFile.empty() ? "afterimage-recording.mp4" : recordFile;
-  auto startRecording = [&] {
-    ui::VideoOutOptions out;
-    out.target = recordName, out.fps = recordFps, out.audio = &audioTap, out.taken = recordedNames;
-    recording = std::make_unique<ui::VideoOut>(out);
-    recordedNames.push_back(recording->status().target);
-    recordingMessage.clear();
-    log("recording to " + recording->status().target + " at " + std::to_string(int(recordFps)) + " fps");
-  };
-  std::string streamError;
-  auto reportFinished = [&](ui::VideoOut& out) {
-    auto r = out.status();
-    recordingMessage = r.error.empty() ? "recorded " + r.target + ": " + std::to_string(r.frames) + " frames, " +
-                                             std::to_string(r.dropped) + " dropped"
-                                       : "recording failed: " + r.error;
-    log(recordingMessage, !r.error.empty());
-  };
-  auto stopRecording = [&] {
-    if (!recording) return;
-    recording->stop();
-    finishing.push_back(std::move(recording));
-  };
-  if (!recordFile.empty()) startRecording();
-  if (!streamTarget.empty()) {
-    ui::VideoOutOptions out;
-    out.kind = ui::VideoOutOptions::Kind::Stream, out.target = streamTarget, out.fps = recordFps;
-    stream = std::make_unique<ui::VideoOut>(out);
-    log("streaming to " + streamTarget + " at " + std::to_string(int(recordFps)) + " fps");
-  }
+  // Recording (--record, the panel's button, Ctrl+R) and streaming.
+  LiveVideoOut videoOuts(videoOut, audioTap, [&log](const std::string& what, bool error) { log(what, error); });
   presenter.setFrameListener([&](const ui::HostFrame* frame, double taken, float brightness, double now) {
-    if (recording) recording->offer(frame, taken, state.crossfadeSeconds, brightness, now);
-    if (stream) stream->offer(frame, taken, state.crossfadeSeconds, brightness, now);
+    videoOuts.offer(frame, taken, state.crossfadeSeconds, brightness, now);
   });
   // The presenter's frame times (between presented frames), for the
   // figure of what recording costs it.
@@ -408,10 +363,7 @@ int runLive(const CommandArgs& rawArgs) {
               log("venue not saved: " + model.outputs.venueMessage, true);
             }
             break;
-          case Kind::ToggleRecording:
-            if (recording) stopRecording();
-            else startRecording();
-            break;
+          case Kind::ToggleRecording: videoOuts.toggleRecording(); break;
           case Kind::AvOffset:
             watcher.replace(pipeline::withAvOffset(*watcher.current(), event.value));
             unsaved = true, setMessage.clear();
@@ -439,37 +391,7 @@ int runLive(const CommandArgs& rawArgs) {
       continue;
     }
     frameTimes.step(presenter.stats().framesPresented, std::chrono::duration<double>(Clock::now() - start).count());
-    // Recording and streaming: their state for the panel, a line when one ends.
-    model.outputs.canRecord = true;
-    model.outputs.recording = recording != nullptr;
-    if (recording) {
-      auto r = recording->status();
-      model.outputs.recordingFile = r.target, model.outputs.recordedFrames = r.frames;
-      model.outputs.droppedFrames = r.dropped;
-      if (!r.error.empty()) {
-        log("recording stopped: " + r.error, true);
-        stopRecording();
-      }
-    }
-    for (auto it = finishing.begin(); it != finishing.end();) {
-      if (!(*it)->status().finished) {
-        ++it;
-        continue;
-      }
-      reportFinished(**it);
-      it = finishing.erase(it);
-    }
-    model.outputs.recordingMessage = recordingMessage;
-    if (stream) {
-      auto r = stream->status();
-      model.outputs.stream = r.target + (r.error.empty() ? ": " + std::to_string(r.frames) + " frames, " +
-                                                              std::to_string(r.dropped) + " dropped"
-                                                        : ": " + r.error);
-      if (r.error != streamError) {
-        streamError = r.error;
-        log("stream stopped: " + streamError, true);
-      }
-    }
+    videoOuts.poll(model.outputs);
     if (statsFile)
       statsFile->step(std::chrono::duration<double>(Clock::now() - start).count(), presenter.stats().framesPresented,
                       generatedBefore + generator->frames(), presenter.stats().framesTaken);
@@ -492,14 +414,7 @@ int runLive(const CommandArgs& rawArgs) {
   }
   // Recordings end with the show: each is finished (muxed, in place) here.
   double stopping = std::chrono::duration<double>(Clock::now() - start).count();
-  stopRecording();
-  if (stream) stream->stop();
-  for (auto& r : finishing) {
-    r->wait();
-    reportFinished(*r);
-  }
-  finishing.clear();
-  stream.reset();
+  videoOuts.finish();
   std::printf("presenter frame time: mean %.2f ms, p95 %.2f ms over %llu frames\n", frameTimes.meanMilliseconds(),
               frameTimes.percentileMilliseconds(0.95), static_cast<unsigned long long>(frameTimes.count()));
   double elapsed = stopping;

@@ -94,6 +94,15 @@ TEST(Shortcuts, CtrlSSavesTheSetAndCtrlLeavesTheOthersAlone) {
   EXPECT_EQ(state.events.size(), 1u);
 }
 
+TEST(Shortcuts, CtrlRStartsOrStopsRecording) {
+  ControlState state;
+  EXPECT_TRUE(applyShortcut(GLFW_KEY_R, 5.0, state, GLFW_MOD_CONTROL));
+  ASSERT_EQ(state.events.size(), 1u);
+  EXPECT_EQ(state.events[0].kind, ControlEvent::Kind::ToggleRecording);
+  EXPECT_FALSE(applyShortcut(GLFW_KEY_R, 5.1, state));  // R alone is nothing
+  EXPECT_EQ(state.events.size(), 1u);
+}
+
 TEST(Letterbox, WiderWindowGetsBarsLeftAndRight) {
   PixelRect r = letterbox(512, 512, 1920, 1080);
   EXPECT_EQ(r.x, 420);

@@ -84,5 +84,29 @@ TEST_F(OutputsPanel, DraggingACornerHandleMovesThatCornerAndTheSavedFileHasIt) {
   std::filesystem::remove(path);
 }
 
+TEST_F(OutputsPanel, DraggingAMeshPointMovesItThroughTheCornerPin) {
+  ControlState state;
+  OutputLayout& output = state.venue.outputs[0];
+  output.width = 640, output.height = 360;
+  // The region pinned to the window's right half: a mesh point's drag is
+  // undone through the pin (x doubles).
+  output.corners = std::array<Point2, 4>{Point2{0.5f, 0}, {1, 0}, {1, 1}, {0.5f, 1}};
+  output.mesh = WarpMesh::regular(3, 3);
+  frame(state, ImVec2(-100, -100), false);
+  ASSERT_EQ(state.meshHandles.size(), 9u);
+  ImVec2 grab(state.meshHandles[4][0], state.meshHandles[4][1]);  // the middle one, at 0.75 x 0.5 of the preview
+  EXPECT_NEAR(grab.x - state.cornerHandles[0][0], 240 * 0.25, 1e-3);
+  frame(state, grab, false);
+  frame(state, grab, true);
+  for (int step = 1; step <= 2; ++step) frame(state, ImVec2(grab.x + 6 * step, grab.y + 13.5f * step), true);
+  frame(state, ImVec2(grab.x + 12, grab.y + 27), false);
+  // 12 px of a 240 px preview is 0.05 of the window, 0.1 of the pinned half;
+  // 27 px of 135 is 0.2 of both.
+  EXPECT_NEAR(output.mesh.points[4][0], 0.6, 1e-4);
+  EXPECT_NEAR(output.mesh.points[4][1], 0.7, 1e-4);
+  EXPECT_NEAR(output.mesh.points[0][0], 0, 1e-6);
+  EXPECT_NEAR((*output.corners)[0][0], 0.5, 1e-6);  // the pin stays
+}
+
 }  // namespace
 }  // namespace afterimage::ui

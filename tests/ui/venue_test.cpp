@@ -129,6 +129,13 @@ TEST(WarpGeometry, TheCornerPinTakesTheSquareToTheHandles) {
   Point2 centre = pin(0.5f, 0.5f);
   EXPECT_NEAR(centre[0], 0.42, 1e-5);
   EXPECT_NEAR(centre[1], 0.48, 1e-5);
+  // And back.
+  Point2 back = pin.inverse(0.42f, 0.48f);
+  EXPECT_NEAR(back[0], 0.5, 1e-5);
+  EXPECT_NEAR(back[1], 0.5, 1e-5);
+  Point2 corner = pin.inverse(0.9f, 0.9f);
+  EXPECT_NEAR(corner[0], 1, 1e-5);
+  EXPECT_NEAR(corner[1], 1, 1e-5);
 }
 
 TEST(WarpGeometry, ARegularMeshIsNoWarpAndCatmullRomPassesThroughItsPoints) {
