@@ -156,7 +156,7 @@ TEST_F(LiveCli, RecreatesTheGpuAfterADeviceLossAndGoesOn) {
   const char* gpu = std::getenv("AFTERIMAGE_GPU");
   std::string script = "DISPLAY=" + display_->name() + " AFTERIMAGE_GPU='" + (gpu && *gpu ? gpu : "llvmpipe") +
                        "' AFTERIMAGE_INJECT_DEVICE_LOST_AFTER_FRAMES=3 " + binary + " live --validation --set " + set +
-                       " --audio-file " + track + " --seconds 12 --size 64x64 --stats " + stats + " 2>&1\n";
+                       " --audio-file " + track + " --seconds 20 --size 64x64 --stats " + stats + " 2>&1\n";
   std::ofstream(dir_ / "run.sh") << script;
   auto result = afterimage::testing::runCommand({"bash", (dir_ / "run.sh").string()});
   std::printf("%s", result.output.c_str());
