@@ -47,6 +47,7 @@ class TempoEstimator {
 
  private:
   double autocorrelationAt(double lag) const;  // linear interpolation of ac_
+  void removeFloor(size_t validLags);          // ac_ minus its local mean, rectified
   double valueAt(double framesAgo) const;      // of the rectified history
   // Comb over the recent beats of period `lag` frames: the best and mean
   // score over the phases; bestPhase_ gets the best phase (frames ago).
@@ -62,7 +63,7 @@ class TempoEstimator {
   double lastTime_ = 0;
   double longLevel_ = 0, recentLevel_ = 0;  // slow and fast followers of the onset strength
   std::vector<float> linear_, rectified_;
-  std::vector<double> ac_;
+  std::vector<double> ac_, floor_;
   size_t minLag_, maxLag_;
 };
 
