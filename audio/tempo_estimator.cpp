@@ -209,8 +209,8 @@ TempoMeasurement TempoEstimator::estimate(double expectedPeriod) {
   double contrast = bestPhaseScore > 0 ? 1.0 - meanScore / bestPhaseScore : 0;
   double periodicity = ac0 > 0 ? std::clamp(autocorrelationAt(bestLag) / ac0, 0.0, 1.0) : 0;
   m.activity = longLevel_ > 0 ? std::clamp(recentLevel_ / longLevel_, 0.0, 1.0) : 0;
-  m.strength = std::clamp(0.5 * contrast + 0.5 * std::sqrt(periodicity), 0.0, 1.0) *
-               std::clamp((m.activity - 0.35) / 0.35, 0.0, 1.0);
+  m.evidence = std::clamp(0.5 * contrast + 0.5 * std::sqrt(periodicity), 0.0, 1.0);
+  m.strength = m.evidence * std::clamp((m.activity - 0.35) / 0.35, 0.0, 1.0);
   m.barSalience3 = autocorrelationAt(3 * bestLag) / ac0;
   m.barSalience4 = autocorrelationAt(4 * bestLag) / ac0;
   return m;
