@@ -73,7 +73,7 @@ double toDb(double power) { return power > 1e-12 ? 10 * std::log10(power) : -120
 }  // namespace
 
 Analyzer::Analyzer(AnalyzerOptions options)
-    : options_(withHop(options)), aubio_(std::make_unique<Aubio>()), gain_(options.gain), onsetGain_(AutoGain::Options{3.0, 30.0, options.gain.gateDbfs}), tempo_(tempoOptions(options)),
+    : options_(withHop(options)), aubio_(std::make_unique<Aubio>()), gain_(options.gain), onsetGain_(AutoGain::Options{3.0, 30.0, options.gain.gateDbfs, 3.0}), tempo_(tempoOptions(options)),
       clock_(options.clock), onsets_(OnsetPicker::Options{options.onsetThreshold, options.onsetMinInterval, 1e-3f, float(options.onsetRelativeFloor)}) {
   if (options_.melBands < 1 || options_.melBands > kMaxMelBands)
     throw std::invalid_argument("melBands must be 1.." + std::to_string(kMaxMelBands) + ", found " +

@@ -15,6 +15,7 @@ class AutoGain {
     double riseSeconds = 1.5;
     double fallSeconds = 6.0;
     double gateDbfs = -70;  // power below this is treated as silence
+    double catchUpSeconds = 0.15;  // rise time once the recent power is 3 dB over the level
   };
   AutoGain() : AutoGain(Options{}) {}
   explicit AutoGain(Options options) : options_(options) {}
@@ -25,9 +26,16 @@ class AutoGain {
     double gate = std::pow(10.0, options_.gateDbfs / 10);
     if (power > gate) {
       if (level_ <= 0) {
-        level_ = power;
+        level_ = recent_ = power;
       } else {
-        double tau = power > level_ ? options_.riseSeconds : options_.fallSeconds;
+        // After a quiet passage the level has fallen: when the last
+        // fraction of a second is well above it, the music is back, not a
+        // single hit, and the level catches up within a beat instead of
+        // letting the gain overshoot for seconds.
+        recent_ += (1.0 - std::exp(-dt / options_.catchUpSeconds)) * (power - recent_);
+        double tau = power <= level_ ? options_.fallSeconds
+                     : recent_ > 2 * level_ ? options_.catchUpSeconds
+                                              : options_.riseSeconds;
         level_ += (1.0 - std::exp(-dt / tau)) * (power - level_);
       }
     }
@@ -38,7 +46,7 @@ class AutoGain {
 
  private:
   Options options_;
-  double level_ = 0;
+  double level_ = 0, recent_ = 0;
 };
 
 }  // namespace afterimage::audio

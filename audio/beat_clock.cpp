@@ -46,7 +46,11 @@ void BeatClock::follow(double bpm, double beatTime, double now) {
 void BeatClock::update(const TempoMeasurement& m, double now) {
   if (now < followedUntil_) return;
   decay(now);
-  if (!m.valid || m.strength < options_.lockStrength) return;
+  if (!m.valid) return;
+  if (m.strength < options_.lockStrength) {
+    followEvidence(m);
+    return;
+  }
   bool tapped = now - tappedAt_ < options_.tapHoldSeconds;
 
   if (period_ <= 0) {
@@ -95,6 +99,13 @@ void BeatClock::update(const TempoMeasurement& m, double now) {
     }
     confidence_ += 0.05 * (0.0 - confidence_);
   }
+}
+
+void BeatClock::followEvidence(const TempoMeasurement& m) {
+  if (period_ <= 0) return;
+  bool sameTempo = std::abs(m.period / period_ - 1) < 0.06;
+  bool samePhase = std::abs(wrap(m.lastBeat - anchor_, period_)) < 0.2 * period_;
+  if (sameTempo && samePhase) confidence_ += 0.1 * (m.evidence - confidence_);
 }
 
 void BeatClock::tap(double t) {

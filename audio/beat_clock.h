@@ -25,7 +25,10 @@ class BeatClock {
   BeatClock() : BeatClock(Options{}) {}
   explicit BeatClock(Options options) : options_(options) {}
 
-  // Steers the clock with a measurement made at time `now`.
+  // Steers the clock with a measurement made at time `now`. One too weak to
+  // steer (a quiet passage, a breakdown) still moves the confidence towards
+  // its beat evidence when it agrees with the clock: confidence follows the
+  // evidence, not the loudness.
   void update(const TempoMeasurement& m, double now);
   // Time passes without a measurement: confidence decays.
   void decay(double now);
@@ -56,6 +59,7 @@ class BeatClock {
 
  private:
   static double wrap(double x, double period);  // into [-period/2, period/2)
+  void followEvidence(const TempoMeasurement& m);
 
   Options options_;
   double period_ = 0, anchor_ = 0, confidence_ = 0, lastTime_ = 0;

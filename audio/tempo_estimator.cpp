@@ -64,6 +64,17 @@ double TempoEstimator::gridMean(double lag, double phase, int halfWidth) const {
   return count ? sum / count : 0;
 }
 
+void TempoEstimator::removeFloor(size_t validLags) {
+  // The floor at a lag: the mean over +-25 % of it (wider than a peak,
+  // narrower than the gap to the next metrical level).
+  floor_.assign(validLags + 1, 0.0);  // running sums of ac_
+  for (size_t lag = 0; lag < validLags; ++lag) floor_[lag + 1] = floor_[lag] + ac_[lag];
+  for (size_t lag = validLags; lag-- > minLag_ / 2;) {
+    size_t from = lag - lag / 4, to = std::min(validLags, lag + lag / 4 + 1);
+    ac_[lag] = std::max(0.0, ac_[lag] - (floor_[to] - floor_[from]) / double(to - from));
+  }
+}
+
 double TempoEstimator::valueAt(double framesAgo) const {
   double index = double(rectified_.size() - 1) - framesAgo;
   if (index < 0) return 0;
@@ -114,6 +125,11 @@ TempoMeasurement TempoEstimator::estimate(double expectedPeriod) {
     ac_[lag] = s / double(n - lag);
   }
   double ac0 = ac_[0];
+  // Only what stands above the autocorrelation's local floor is evidence of
+  // a period: real music keeps a broad floor (every lag correlates a
+  // little), on which the harmonic sum would add the same amount to every
+  // candidate and leave the choice to the prior.
+  removeFloor(maxAc);
 
   // Period: harmonic sum of the autocorrelation times the tempo prior.
   double bestScore = -1, bestLag = 0;
@@ -193,8 +209,8 @@ TempoMeasurement TempoEstimator::estimate(double expectedPeriod) {
   double contrast = bestPhaseScore > 0 ? 1.0 - meanScore / bestPhaseScore : 0;
   double periodicity = ac0 > 0 ? std::clamp(autocorrelationAt(bestLag) / ac0, 0.0, 1.0) : 0;
   m.activity = longLevel_ > 0 ? std::clamp(recentLevel_ / longLevel_, 0.0, 1.0) : 0;
-  m.strength = std::clamp(0.5 * contrast + 0.5 * std::sqrt(periodicity), 0.0, 1.0) *
-               std::clamp((m.activity - 0.35) / 0.35, 0.0, 1.0);
+  m.evidence = std::clamp(0.5 * contrast + 0.5 * std::sqrt(periodicity), 0.0, 1.0);
+  m.strength = m.evidence * std::clamp((m.activity - 0.35) / 0.35, 0.0, 1.0);
   m.barSalience3 = autocorrelationAt(3 * bestLag) / ac0;
   m.barSalience4 = autocorrelationAt(4 * bestLag) / ac0;
   return m;

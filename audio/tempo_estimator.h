@@ -13,7 +13,8 @@ struct TempoMeasurement {
   bool valid = false;
   double period = 0;     // seconds per beat
   double lastBeat = 0;   // time of the most recent beat, seconds
-  double strength = 0;   // 0..1: how periodic the onset strength is, times activity
+  double evidence = 0;   // 0..1: how periodic the onset strength is and how the beat grid stands out
+  double strength = 0;   // evidence times activity: whether the measurement may steer a clock
   double activity = 0;   // 0..1: recent onset strength against its long-run level (low in a breakdown)
   double barSalience3 = 0, barSalience4 = 0;  // autocorrelation at 3 and 4 beats
 };
@@ -47,6 +48,7 @@ class TempoEstimator {
 
  private:
   double autocorrelationAt(double lag) const;  // linear interpolation of ac_
+  void removeFloor(size_t validLags);          // ac_ minus its local mean, rectified
   double valueAt(double framesAgo) const;      // of the rectified history
   // Comb over the recent beats of period `lag` frames: the best and mean
   // score over the phases; bestPhase_ gets the best phase (frames ago).
@@ -62,7 +64,7 @@ class TempoEstimator {
   double lastTime_ = 0;
   double longLevel_ = 0, recentLevel_ = 0;  // slow and fast followers of the onset strength
   std::vector<float> linear_, rectified_;
-  std::vector<double> ac_;
+  std::vector<double> ac_, floor_;
   size_t minLag_, maxLag_;
 };
 
