@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "ui/control_section.h"
+#include "ui/outputs_panel.h"
 
 namespace afterimage::ui {
 namespace {
@@ -155,6 +156,7 @@ void drawControlPanel(const PanelModel& model, ControlState& state, double now) 
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
   if (!model.status.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", model.status.c_str());
   if (ImGui::CollapsingHeader("Output", ImGuiTreeNodeFlags_DefaultOpen)) drawOutput(model, state);
+  if (ImGui::CollapsingHeader("Outputs")) drawOutputsSection(model, state, now);
   if (ImGui::CollapsingHeader("Audio", ImGuiTreeNodeFlags_DefaultOpen)) drawAudio(model, state, now);
   if (ImGui::CollapsingHeader("Scenes [1-9]", ImGuiTreeNodeFlags_DefaultOpen)) drawScenes(model, state, now);
   if (!model.set.file.empty() && ImGui::CollapsingHeader("Set", ImGuiTreeNodeFlags_DefaultOpen))

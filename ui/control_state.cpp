@@ -19,6 +19,9 @@ void ControlState::editScenePrompts(int scene, std::string text, double time) {
 
 void ControlState::saveSet(double time) { events.push_back({ControlEvent::Kind::SaveSet, time}); }
 
+void ControlState::saveVenue(double time) { events.push_back({ControlEvent::Kind::SaveVenue, time}); }
+
+void ControlState::toggleRecording(double time) { events.push_back({ControlEvent::Kind::ToggleRecording, time}); }
 void ControlState::editAvOffset(double milliseconds, double time) {
   events.push_back({ControlEvent::Kind::AvOffset, time, -1, -1, milliseconds});
 }

@@ -12,11 +12,12 @@
 #include "ui/control_view.h"
 #include "ui/monitors.h"
 #include "ui/tap_tempo.h"
+#include "ui/venue.h"
 
 namespace afterimage::ui {
 
 struct ControlEvent {
-  enum class Kind { Tap, Cue, MappingGain, ScenePrompts, SaveSet, AvOffset, MidiLearn };
+  enum class Kind { Tap, Cue, MappingGain, ScenePrompts, SaveSet, SaveVenue, ToggleRecording, AvOffset, MidiLearn };
   Kind kind = Kind::Tap;
   double time = 0;  // seconds on the presenter's clock (glfwGetTime)
   int scene = -1;   // Cue, ScenePrompts: the scene index; MappingGain: the mapping's scene, -1 the set's own
@@ -30,6 +31,14 @@ struct ControlState {
   bool blackout = false;  // the output fades to black
   float crossfadeSeconds = 0.25f;
   int outputMonitor = -1;  // fullscreen on this monitor; -1 windowed
+  bool calibrate = false;  // the outputs show the calibration grid
+  // The outputs' layouts (ui/venue.h): the panel edits them and bumps
+  // venueVersion; the presenter applies a new version.
+  Venue venue = Venue::single();
+  uint64_t venueVersion = 0;
+  // Where the panel drew each output's four corner handles last frame
+  // (screen pixels, output-major): what a drag grabs, and what tests aim at.
+  std::vector<Point2> cornerHandles;
   bool quit = false;
   TapTempo tapTempo;
   std::vector<ControlEvent> events;  // since the owner last cleared them
@@ -40,6 +49,8 @@ struct ControlState {
   void editMappingGain(int scene, int mapping, double gain, double time);
   void editScenePrompts(int scene, std::string text, double time);
   void saveSet(double time);
+  void saveVenue(double time);
+  void toggleRecording(double time);
   // The Control section (control_section.h).
   void editAvOffset(double milliseconds, double time);
   void learnMidi(std::string target, double time);
@@ -76,6 +87,18 @@ struct SetView {
   std::string message;                   // the last edit's or save's outcome
 };
 
+// What the panel shows of the outputs and of recording and streaming.
+struct OutputsView {
+  std::string venueFile;  // where "Save venue" writes; empty: no --outputs file
+  std::string venueMessage;
+  bool canRecord = false;  // --record or a default name was given
+  bool recording = false;
+  std::string recordingFile;
+  uint64_t recordedFrames = 0, droppedFrames = 0;  // dropped: the encoder fell behind
+  std::string recordingMessage;  // the last outcome or error
+  std::string stream;            // where the picture is streamed, and how it goes
+};
+
 struct PanelModel {
   audio::FeatureSnapshot features;
   bool audioLive = false;        // features are coming from a source now
@@ -87,6 +110,7 @@ struct PanelModel {
   std::vector<StageTiming> stages;  // per-stage times of the generator (GPU ms)
   std::string status;            // one line, e.g. the last set error
   SetView set;                   // empty when the show has no editable set
+  OutputsView outputs;           // venue outputs, recording, streaming
   ControlView control;           // OSC, MIDI, Link, A/V offset
 
   // Filled by the Presenter before drawing.

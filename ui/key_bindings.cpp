@@ -6,8 +6,9 @@ namespace afterimage::ui {
 
 bool applyShortcut(int key, double time, ControlState& state, int mods) {
   if (mods & GLFW_MOD_CONTROL) {
-    if (key != GLFW_KEY_S) return false;
-    state.saveSet(time);
+    if (key == GLFW_KEY_S) state.saveSet(time);
+    else if (key == GLFW_KEY_R) state.toggleRecording(time);
+    else return false;
     return true;
   }
   switch (key) {

@@ -1,6 +1,6 @@
 // The keyboard shortcuts of both windows: space taps the tempo, B toggles
 // blackout, F toggles freeze, 1-9 (either row) cue scenes 1-9, Esc leaves
-// fullscreen, Ctrl+S saves the set.
+// fullscreen, Ctrl+S saves the set, Ctrl+R starts or stops recording.
 #pragma once
 #include "ui/control_state.h"
 

@@ -1,17 +1,23 @@
 #include "ui/output_renderer.h"
 
+#include <cmath>
 #include <cstring>
 
 #include "engine/gpu/gpu_error.h"
 #include "engine/gpu/shader_library.h"
+#include "ui/warp_geometry.h"
 
 namespace afterimage::ui {
 namespace {
 
-struct CrossfadePush {
-  float mixAmount;
-  float brightness;
+// present_warp.frag's push constants.
+struct WarpPush {
+  float edges[4];
+  float mixAmount, brightness, gamma, calibrate;
 };
+
+constexpr int kMeshCells = 32;
+constexpr VkDeviceSize kMeshBytes = VkDeviceSize(kMeshCells) * kMeshCells * 6 * sizeof(WarpVertex);
 
 VkShaderModule createModule(VkDevice device, const char* name) {
   auto words = gpu::findShader(name);
@@ -27,19 +33,19 @@ VkShaderModule createModule(VkDevice device, const char* name) {
 
 OutputRenderer::OutputRenderer(gpu::Context& context, VkRenderPass renderPass) : context_(context) {
   VkDevice device = context.device();
-  VkDescriptorSetLayoutBinding bindings[2]{};
-  for (uint32_t i = 0; i < 2; ++i) {
+  VkDescriptorSetLayoutBinding bindings[3]{};
+  for (uint32_t i = 0; i < 3; ++i) {
     bindings[i].binding = i;
-    bindings[i].descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
+    bindings[i].descriptorType = i < 2 ? VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
     bindings[i].descriptorCount = 1;
-    bindings[i].stageFlags = VK_SHADER_STAGE_FRAGMENT_BIT;
+    bindings[i].stageFlags = i < 2 ? VK_SHADER_STAGE_FRAGMENT_BIT : VK_SHADER_STAGE_VERTEX_BIT;
   }
   VkDescriptorSetLayoutCreateInfo setInfo{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
   setInfo.flags = VK_DESCRIPTOR_SET_LAYOUT_CREATE_PUSH_DESCRIPTOR_BIT_KHR;
-  setInfo.bindingCount = 2;
+  setInfo.bindingCount = 3;
   setInfo.pBindings = bindings;
   gpu::check(vkCreateDescriptorSetLayout(device, &setInfo, nullptr, &setLayout_), "vkCreateDescriptorSetLayout");
-  VkPushConstantRange push{VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(CrossfadePush)};
+  VkPushConstantRange push{VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(WarpPush)};
   VkPipelineLayoutCreateInfo layoutInfo{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
   layoutInfo.setLayoutCount = 1;
   layoutInfo.pSetLayouts = &setLayout_;
@@ -47,8 +53,8 @@ OutputRenderer::OutputRenderer(gpu::Context& context, VkRenderPass renderPass) :
   layoutInfo.pPushConstantRanges = &push;
   gpu::check(vkCreatePipelineLayout(device, &layoutInfo, nullptr, &layout_), "vkCreatePipelineLayout");
 
-  VkShaderModule vertex = createModule(device, "present_quad");
-  VkShaderModule fragment = createModule(device, "present_crossfade");
+  VkShaderModule vertex = createModule(device, "present_mesh");
+  VkShaderModule fragment = createModule(device, "present_warp");
   VkPipelineShaderStageCreateInfo stages[2]{};
   stages[0] = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, nullptr, 0, VK_SHADER_STAGE_VERTEX_BIT, vertex, "main"};
   stages[1] = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, nullptr, 0, VK_SHADER_STAGE_FRAGMENT_BIT, fragment,
@@ -99,6 +105,7 @@ OutputRenderer::OutputRenderer(gpu::Context& context, VkRenderPass renderPass) :
   samplerInfo.addressModeU = samplerInfo.addressModeV = samplerInfo.addressModeW = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE;
   samplerInfo.maxLod = 0.0f;
   gpu::check(vkCreateSampler(device, &samplerInfo, nullptr, &sampler_), "vkCreateSampler");
+  for (auto& mesh : meshes_) mesh = context.arena().allocate(kMeshBytes, gpu::MemoryKind::Staging);
 }
 
 OutputRenderer::~OutputRenderer() {
@@ -106,6 +113,8 @@ OutputRenderer::~OutputRenderer() {
   textures_[0].reset();
   textures_[1].reset();
   if (staging_) context_.arena().release(staging_);
+  for (auto& mesh : meshes_)
+    if (mesh) context_.arena().release(mesh);
   vkDestroySampler(device, sampler_, nullptr);
   vkDestroyPipeline(device, pipeline_, nullptr);
   vkDestroyPipelineLayout(device, layout_, nullptr);
@@ -156,18 +165,28 @@ void OutputRenderer::upload(VkCommandBuffer commands, const HostFrame& frame, do
   uploadTime_ = now;
 }
 
-PixelRect OutputRenderer::placement(VkExtent2D target) const {
-  if (!hasFrame()) return {0, 0, target.width, target.height};
-  const auto& texture = *textures_[current_];
-  return letterbox(texture.width(), texture.height(), target.width, target.height);
+std::array<Point2, 4> OutputRenderer::placement(VkExtent2D target, const OutputLayout& layout) const {
+  PixelRect rect{0, 0, target.width, target.height};
+  if (hasFrame() && target.width && target.height) {
+    const auto& texture = *textures_[current_];
+    rect = letterbox(uint32_t(std::lround(texture.width() * layout.region[2])),
+                     uint32_t(std::lround(texture.height() * layout.region[3])), target.width, target.height);
+  }
+  float x0 = float(rect.x) / float(target.width), y0 = float(rect.y) / float(target.height);
+  float x1 = float(rect.x + int32_t(rect.width)) / float(target.width);
+  float y1 = float(rect.y + int32_t(rect.height)) / float(target.height);
+  return {Point2{x0, y0}, Point2{x1, y0}, Point2{x1, y1}, Point2{x0, y1}};
 }
 
-void OutputRenderer::draw(VkCommandBuffer commands, VkExtent2D target, float mixAmount, float brightness) {
-  if (!hasFrame() || brightness <= 0.0f) return;  // the cleared black is the picture
-  PixelRect rect = placement(target);
-  if (!rect.width || !rect.height) return;
-  VkViewport viewport{float(rect.x), float(rect.y), float(rect.width), float(rect.height), 0.0f, 1.0f};
-  VkRect2D scissor{{rect.x, rect.y}, {rect.width, rect.height}};
+void OutputRenderer::draw(VkCommandBuffer commands, VkExtent2D target, uint32_t slot, const OutputLayout& layout,
+                          float mixAmount, float brightness, bool calibrate) {
+  if (!hasFrame() || (brightness <= 0.0f && !calibrate)) return;  // the cleared black is the picture
+  if (!target.width || !target.height) return;
+  const gpu::BufferSlice& mesh = meshes_[slot % 2];
+  size_t vertexCount = writeWarpTriangles(layout, layout.corners ? *layout.corners : placement(target, layout),
+                                          kMeshCells, reinterpret_cast<WarpVertex*>(mesh.mapped));
+  VkViewport viewport{0.0f, 0.0f, float(target.width), float(target.height), 0.0f, 1.0f};
+  VkRect2D scissor{{0, 0}, target};
   vkCmdBindPipeline(commands, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_);
   vkCmdSetViewport(commands, 0, 1, &viewport);
   vkCmdSetScissor(commands, 0, 1, &scissor);
@@ -175,18 +194,22 @@ void OutputRenderer::draw(VkCommandBuffer commands, VkExtent2D target, float mix
       {sampler_, textures_[previous_]->view(), VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL},
       {sampler_, textures_[current_]->view(), VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL},
   };
-  VkWriteDescriptorSet writes[2]{};
-  for (uint32_t i = 0; i < 2; ++i) {
+  VkDescriptorBufferInfo vertices{mesh.buffer, mesh.offset, kMeshBytes};
+  VkWriteDescriptorSet writes[3]{};
+  for (uint32_t i = 0; i < 3; ++i) {
     writes[i].sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET;
     writes[i].dstBinding = i;
     writes[i].descriptorCount = 1;
-    writes[i].descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
-    writes[i].pImageInfo = &images[i];
+    writes[i].descriptorType = i < 2 ? VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+    if (i < 2) writes[i].pImageInfo = &images[i];
+    else writes[i].pBufferInfo = &vertices;
   }
-  vkCmdPushDescriptorSetKHR(commands, VK_PIPELINE_BIND_POINT_GRAPHICS, layout_, 0, 2, writes);
-  CrossfadePush push{mixAmount, brightness};
+  vkCmdPushDescriptorSetKHR(commands, VK_PIPELINE_BIND_POINT_GRAPHICS, layout_, 0, 3, writes);
+  const SoftEdge& edge = layout.softEdge;
+  WarpPush push{{edge.left, edge.right, edge.top, edge.bottom}, mixAmount, brightness, edge.gamma,
+                calibrate ? 1.0f : 0.0f};
   vkCmdPushConstants(commands, layout_, VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(push), &push);
-  vkCmdDraw(commands, 3, 1, 0, 0);
+  vkCmdDraw(commands, uint32_t(vertexCount), 1, 0, 0);
 }
 
 }  // namespace afterimage::ui

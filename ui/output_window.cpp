@@ -10,7 +10,7 @@
 namespace afterimage::ui {
 
 OutputWindow::OutputWindow(gpu::Context& context, const OutputWindowOptions& options)
-    : windowedWidth_(options.width), windowedHeight_(options.height) {
+    : layout_(options.layout), windowedWidth_(options.width), windowedHeight_(options.height) {
   glfwWindowHint(GLFW_CLIENT_API, GLFW_NO_API);
   glfwWindowHint(GLFW_RESIZABLE, GLFW_TRUE);
   window_ = glfwCreateWindow(options.width, options.height, options.title.c_str(), nullptr, nullptr);
@@ -75,7 +75,7 @@ void OutputWindow::setMonitor(int index) {
 }
 
 bool OutputWindow::render(const HostFrame* newFrame, double now, float crossfadeSeconds, bool blackout,
-                          const std::string& capturePath) {
+                          const std::string& capturePath, bool calibrate) {
   if (newFrame) pending_ = newFrame;
   double elapsed = lastRender_ < 0 ? 0 : now - lastRender_;
   lastRender_ = now;
@@ -97,7 +97,8 @@ bool OutputWindow::render(const HostFrame* newFrame, double now, float crossfade
   float mix = crossfadeSeconds > 0 ? float((now - renderer_->lastUploadTime()) / crossfadeSeconds) : 1.0f;
   const float black[4] = {0, 0, 0, 1};
   swapchain_->beginRenderPass(*frame, black);
-  renderer_->draw(frame->commands, frame->extent, std::clamp(mix, 0.0f, 1.0f), brightness_);
+  renderer_->draw(frame->commands, frame->extent, frame->slot, layout_, std::clamp(mix, 0.0f, 1.0f), brightness_,
+                  calibrate);
   swapchain_->finish(*frame, capturePath);
   return true;
 }

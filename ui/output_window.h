@@ -1,7 +1,8 @@
 // The output: a GLFW window, windowed or fullscreen on a chosen monitor
 // (the projector), presenting with FIFO at the display's rate. Each present
 // shows the newest frame it was given, crossfaded in from the one before,
-// with blackout fading to black.
+// with blackout fading to black, through the output's layout (its region
+// of the picture, warp and soft edges; ui/venue.h).
 #pragma once
 #include <memory>
 #include <string>
@@ -10,6 +11,7 @@
 #include "ui/frame_mailbox.h"
 #include "ui/glfw.h"
 #include "ui/output_renderer.h"
+#include "ui/venue.h"
 #include "ui/window_swapchain.h"
 
 namespace afterimage::ui {
@@ -18,6 +20,7 @@ struct OutputWindowOptions {
   int width = 960, height = 540;  // windowed size
   int monitor = -1;               // fullscreen on this monitor; -1 windowed
   std::string title = "Afterimage";
+  OutputLayout layout;  // region, warp, soft edges (its monitor and size are resolved by the caller)
 };
 
 class OutputWindow {
@@ -44,8 +47,13 @@ class OutputWindow {
   // Draws and presents one frame. newFrame (may be null) replaces the
   // current picture, fading in over crossfadeSeconds. Returns whether a
   // frame was presented (false while minimised or rebuilding).
+  // calibrate: the calibration grid instead of the picture.
   bool render(const HostFrame* newFrame, double now, float crossfadeSeconds, bool blackout,
-              const std::string& capturePath = "");
+              const std::string& capturePath = "", bool calibrate = false);
+
+  float brightness() const { return brightness_; }  // 0 black .. 1 (blackout's fade)
+  const OutputLayout& layout() const { return layout_; }
+  void setLayout(const OutputLayout& layout) { layout_ = layout; }
 
   bool hasGpu() const { return swapchain_ != nullptr; }
   const WindowSwapchain& swapchain() const { return *swapchain_; }  // while hasGpu()
@@ -56,6 +64,7 @@ class OutputWindow {
   GLFWwindow* window_ = nullptr;
   std::unique_ptr<WindowSwapchain> swapchain_;
   std::unique_ptr<OutputRenderer> renderer_;
+  OutputLayout layout_;
   int monitor_ = -1;
   int windowedX_ = 0, windowedY_ = 0, windowedWidth_, windowedHeight_;
   const HostFrame* pending_ = nullptr;  // taken but not yet uploaded (window could not draw)

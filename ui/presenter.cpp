@@ -5,15 +5,27 @@
 
 namespace afterimage::ui {
 
+std::string outputCapturePath(const std::string& first, size_t index) {
+  if (index == 0 || first.empty()) return first;
+  size_t dot = first.rfind('.');
+  size_t slash = first.rfind('/');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) dot = first.size();
+  return first.substr(0, dot) + "-" + std::to_string(index + 1) + first.substr(dot);
+}
+
 Presenter::Presenter(gpu::Context& context, FrameMailbox& frames, const PresenterOptions& options)
     : frames_(frames) {
-  output_ = std::make_unique<OutputWindow>(context, options.output);
-  glfwSetWindowUserPointer(output_->window(), this);
-  glfwSetKeyCallback(output_->window(), &Presenter::onKey);
-  // Beside the output window when it is windowed.
+  outputs_.push_back(std::make_unique<OutputWindow>(context, options.output));
+  for (const auto& more : options.moreOutputs) outputs_.push_back(std::make_unique<OutputWindow>(context, more));
+  for (auto& output : outputs_) {
+    glfwSetWindowUserPointer(output->window(), this);
+    glfwSetKeyCallback(output->window(), &Presenter::onKey);
+  }
+  outputCaptures_.resize(outputs_.size());
+  // Beside the (last) output window when it is windowed.
   int x = 0, y = 0, width = 0;
-  glfwGetWindowPos(output_->window(), &x, &y);
-  glfwGetWindowSize(output_->window(), &width, nullptr);
+  glfwGetWindowPos(outputs_.back()->window(), &x, &y);
+  glfwGetWindowSize(outputs_.back()->window(), &width, nullptr);
   panel_ = std::make_unique<ControlPanelWindow>(context, options.panelWidth, options.panelHeight, &Presenter::onKey,
                                                 this);
   if (options.output.monitor < 0) glfwSetWindowPos(panel_->window(), x + width + 8, y);
@@ -21,16 +33,27 @@ Presenter::Presenter(gpu::Context& context, FrameMailbox& frames, const Presente
 
 Presenter::~Presenter() {
   panel_.reset();
-  output_.reset();
+  outputs_.clear();
+}
+
+bool Presenter::capturing() const {
+  for (const auto& path : outputCaptures_)
+    if (!path.empty()) return true;
+  return !captures_.panel.empty();
+}
+
+void Presenter::capture(const Captures& captures) {
+  captures_ = captures;
+  for (size_t i = 0; i < outputs_.size(); ++i) outputCaptures_[i] = outputCapturePath(captures.output, i);
 }
 
 void Presenter::releaseGpu() {
-  output_->releaseGpu();
+  for (auto& output : outputs_) output->releaseGpu();
   panel_->releaseGpu();
 }
 
 void Presenter::attachGpu(gpu::Context& context) {
-  output_->attachGpu(context, lastFrame_);
+  for (auto& output : outputs_) output->attachGpu(context, lastFrame_);
   panel_->attachGpu(context);
 }
 
@@ -38,7 +61,9 @@ bool Presenter::pollEvents(ControlState& state) {
   keyTarget_ = &state;
   glfwPollEvents();
   keyTarget_ = nullptr;
-  if (glfwWindowShouldClose(output_->window()) || glfwWindowShouldClose(panel_->window())) state.quit = true;
+  for (auto& output : outputs_)
+    if (glfwWindowShouldClose(output->window())) state.quit = true;
+  if (glfwWindowShouldClose(panel_->window())) state.quit = true;
   return !state.quit;
 }
 
@@ -50,13 +75,14 @@ void Presenter::onKey(GLFWwindow* window, int key, int, int action, int mods) {
 }
 
 void Presenter::applyOutputMonitor(ControlState& state) {
-  if (state.outputMonitor == output_->monitor()) return;
+  OutputWindow& first = *outputs_[0];
+  if (state.outputMonitor == first.monitor()) return;
   try {
-    output_->setMonitor(state.outputMonitor);
+    first.setMonitor(state.outputMonitor);
     monitorMessage_.clear();
   } catch (const WindowError& e) {
     monitorMessage_ = e.what();
-    state.outputMonitor = output_->monitor();
+    state.outputMonitor = first.monitor();
   }
 }
 
@@ -66,14 +92,26 @@ bool Presenter::step(PanelModel& model, ControlState& state) {
 
   double now = glfwGetTime();
   const HostFrame* frame = state.freeze ? nullptr : frames_.takeNewest();
-  if (frame) ++stats_.framesTaken, lastFrame_ = frame;
-  if (output_->render(frame, now, state.crossfadeSeconds, state.blackout, captures_.output)) {
-    ++stats_.framesPresented;
-    captures_.output.clear();
+  if (frame) ++stats_.framesTaken, lastFrame_ = frame, lastTakenAt_ = now;
+  if (state.venueVersion != venueVersion_) {
+    venueVersion_ = state.venueVersion;
+    for (size_t i = 0; i < outputs_.size() && i < state.venue.outputs.size(); ++i)
+      outputs_[i]->setLayout(state.venue.outputs[i]);
   }
-  stats_.uploadMilliseconds = output_->lastUploadMilliseconds();
-  std::string problem = output_->hasGpu() ? output_->swapchain().problem() : "no GPU";
-  stats_.message = problem.empty() ? monitorMessage_ : "output: " + problem;
+  std::string problem;
+  for (size_t i = 0; i < outputs_.size(); ++i) {
+    OutputWindow& output = *outputs_[i];
+    // The first output sets the pace (FIFO); the others present beside it.
+    bool presented = output.render(frame, now, state.crossfadeSeconds,
+                                   state.blackout, outputCaptures_[i], state.calibrate);
+    if (presented) outputCaptures_[i].clear();
+    if (presented && i == 0) ++stats_.framesPresented;
+    std::string p = output.hasGpu() ? output.swapchain().problem() : "no GPU";
+    if (problem.empty() && !p.empty()) problem = "output " + std::to_string(i + 1) + ": " + p;
+  }
+  if (frameListener_) frameListener_(lastFrame_, lastTakenAt_, outputs_[0]->brightness(), now);
+  stats_.uploadMilliseconds = outputs_[0]->lastUploadMilliseconds();
+  stats_.message = problem.empty() ? monitorMessage_ : problem;
 
   // GLFW reports connected monitors only through events; listing them every
   // two seconds keeps the choice current without a callback.

@@ -1,11 +1,13 @@
-// The live show's windows on the main thread: the output window and the
-// control panel, the keyboard shortcuts of both, and the link to the
+// The live show's windows on the main thread: the output windows (one, or
+// one per output of the venue file) and the control panel, the keyboard shortcuts of both, and the link to the
 // generator, a FrameMailbox. Each step() polls window events, takes the
 // newest generated frame if there is one (never waiting for it), and draws
 // both windows; FIFO presentation paces the loop at the display's rate.
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "engine/gpu/context.h"
 #include "ui/control_panel_window.h"
@@ -17,13 +19,17 @@ namespace afterimage::ui {
 
 struct PresenterOptions {
   OutputWindowOptions output;
+  std::vector<OutputWindowOptions> moreOutputs;  // the venue's second, third... outputs
   int panelWidth = 460, panelHeight = 640;
 };
 
 // Read-backs of what the windows present in this step, as PNG (tests).
+// The second output's goes beside the first's as NAME-2.png, and so on.
 struct Captures {
   std::string output, panel;
 };
+
+std::string outputCapturePath(const std::string& first, size_t index);
 
 class Presenter {
  public:
@@ -39,8 +45,8 @@ class Presenter {
 
   // Reads back the next picture each window presents (from a later step)
   // and writes it as PNG; an empty path asks nothing of that window.
-  void capture(const Captures& captures) { captures_ = captures; }
-  bool capturing() const { return !captures_.output.empty() || !captures_.panel.empty(); }
+  void capture(const Captures& captures);
+  bool capturing() const;
 
   // After a device loss: releaseGpu() destroys both windows' Vulkan objects
   // (the windows stay), attachGpu() makes them on a new context and shows
@@ -52,7 +58,15 @@ class Presenter {
   bool pollEvents(ControlState& state);
 
   const PresenterStats& stats() const { return stats_; }
-  OutputWindow& output() { return *output_; }
+  OutputWindow& output(size_t index = 0) { return *outputs_[index]; }
+  size_t outputCount() const { return outputs_.size(); }
+  // Called once per presented step with the frame on show (null before the
+  // first), when it was taken, and the first output's brightness: recording
+  // and streaming take it from here, never waiting.
+  using FrameListener = std::function<void(const HostFrame*, double taken, float brightness, double now)>;
+  void setFrameListener(FrameListener listener) {
+    frameListener_ = std::move(listener);
+  }
 
  private:
   static void onKey(GLFWwindow* window, int key, int scancode, int action, int mods);
@@ -60,7 +74,11 @@ class Presenter {
 
   FrameMailbox& frames_;
   const HostFrame* lastFrame_ = nullptr;  // the last one taken (valid until the next take)
-  std::unique_ptr<OutputWindow> output_;
+  std::vector<std::unique_ptr<OutputWindow>> outputs_;
+  std::vector<std::string> outputCaptures_;  // per output, empty once taken
+  uint64_t venueVersion_ = 0;
+  FrameListener frameListener_;
+  double lastTakenAt_ = 0;
   std::unique_ptr<ControlPanelWindow> panel_;
   ControlState* keyTarget_ = nullptr;  // the state being edited during step()
   Captures captures_;

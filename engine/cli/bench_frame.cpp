@@ -1,4 +1,4 @@
-// `afterimage bench frame --model DIR [--size WxH] [--steps N] [--frames N]`:
+// `afterimage bench frame --model DIR [--size WxH] [--steps N] [--frames N] [--temporal-window N]`:
 // the stream generator's frame (inputs, motion, UNet steps, decode, post
 // effects, read-back) replayed with parameters that move every frame as a
 // show's do; GPU time per stage (timestamps, mean over the frames) and the
@@ -47,7 +47,7 @@ std::vector<gpu::StageTime> frameStages(const std::vector<gpu::StageTime>& times
 }  // namespace
 
 int benchFrame(const CommandArgs& rawArgs) {
-  Arguments args(rawArgs, {"gpu", "model", "tae", "size", "steps", "frames", "prompt"},
+  Arguments args(rawArgs, {"gpu", "model", "tae", "size", "steps", "frames", "prompt", "temporal-window"},
                  {"per-shader"});
   bool perShader = args.flag("per-shader");
   gpu::CommandSequence::profileEachDispatch(perShader);
@@ -67,7 +67,8 @@ int benchFrame(const CommandArgs& rawArgs) {
   auto buildStart = Clock::now();
   pipeline::Generator generator(context, model,
                                 {.width = size.width, .height = size.height, .steps = uint32_t(steps),
-                                 .timestamps = true});
+                                 .timestamps = true,
+                                 .temporalWindow = uint32_t(std::max(0, args.integer("temporal-window", 0)))});
   double buildMs = millisecondsSince(buildStart);
 
   pipeline::GenParams params;

@@ -15,6 +15,7 @@ int runDecode(const CommandArgs& args);
 int runGenerate(const CommandArgs& args);
 int runModels(const CommandArgs& args);
 int runAnalyze(const CommandArgs& args);
+int runEvaluateBeats(const CommandArgs& args);
 int runRender(const CommandArgs& args);
 int runDemoTrack(const CommandArgs& args);
 int runReaction(const CommandArgs& args);

@@ -37,6 +37,11 @@
 #include "engine/pipeline/show.h"
 #include "ui/glfw.h"
 #include "ui/presenter.h"
+#include "ui/venue_windows.h"
+#include "ui/video_out.h"
+#include "ui/video_out_target.h"
+#include "ui/frame_times.h"
+#include "engine/pipeline/video_writer.h"
 #include "ui/window_system.h"
 
 namespace afterimage::cli {
@@ -88,8 +93,9 @@ class EventLog {
 int runLive(const CommandArgs& rawArgs) {
   Arguments args(rawArgs,
                  {"set", "input", "audio-file", "audio-output", "monitor", "size", "seconds", "screenshot-dir",
-                  "model", "tae", "crossfade", "stats", "osc-port", "osc-send", "link"},
-                 {"fullscreen", "validation"});
+                  "model", "tae", "crossfade", "stats", "outputs", "record", "record-fps", "stream", "osc-port",
+                  "osc-send", "link"},
+                 {"fullscreen", "validation", "calibrate"});
   if (!args.positionals().empty()) throw UsageError("unexpected argument '" + args.positionals()[0] + "'");
   if (args.value("input") && args.value("audio-file")) throw UsageError("give --input or --audio-file, not both");
   double seconds = args.number("seconds", 0);  // 0: until a window is closed
@@ -101,6 +107,22 @@ int runLive(const CommandArgs& rawArgs) {
   // Opened first: an unwritable path is reported before the model loads.
   std::unique_ptr<LiveStatsFile> statsFile;
   if (auto path = args.value("stats")) statsFile = std::make_unique<LiveStatsFile>(*path);
+
+  if (args.value("outputs") && (args.flag("fullscreen") || args.value("monitor")))
+    throw UsageError("--outputs gives each output its monitor: leave out --fullscreen and --monitor");
+  double recordFps = args.number("record-fps", 30);
+  if (!(recordFps > 0 && recordFps <= 240)) throw UsageError("--record-fps must be in (0, 240]");
+  std::string recordFile = args.value("record", "");
+  if (!recordFile.empty() && !pipeline::isVideoPath(recordFile))
+    throw UsageError("--record " + recordFile + ": expected a .mp4, .mov or .mkv name");
+  std::string streamTarget = args.value("stream", "");
+  if (!streamTarget.empty()) {
+    try {
+      ui::checkStreamTarget(streamTarget);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
+    }
+  }
 
   std::string setPath = args.value("set") ? *args.value("set") : pipeline::defaultSetFile();
   // Every reload is checked against the model the show starts with (it keeps it until a restart).
@@ -139,19 +161,37 @@ int runLive(const CommandArgs& rawArgs) {
   LiveAudio sound(audioOptions);
   audio::AnalyzerOptions analysis;
   analysis.sampleRate = sound.sampleRate();
-  audio::LiveAnalysis analyzer([&sound](float* out, size_t n) { return sound.read(out, n); }, analysis);
+  // What the analyzer hears is also what a recording keeps.
+  ui::AudioTap audioTap(sound.sampleRate());
+  audio::LiveAnalysis analyzer(
+      [&sound, &audioTap](float* out, size_t n) {
+        size_t got = sound.read(out, n);
+        audioTap.push(out, got);
+        return got;
+      },
+      analysis);
   LiveControl control(liveControlOptions(args), analyzer);
 
   ui::FrameMailbox mailbox;
   ui::PresenterOptions presenterOptions;
-  presenterOptions.output.monitor = args.flag("fullscreen") ? monitor : -1;
-  presenterOptions.output.title = "Afterimage: " + first.name;
+  std::string venueFile = args.value("outputs", "");
+  ui::Venue venue = ui::Venue::single();
+  std::vector<std::string> venueProblems;
+  if (!venueFile.empty()) {
+    venue = ui::loadVenue(venueFile);
+    presenterOptions = ui::presenterOptionsFor(venue, monitors, "Afterimage: " + first.name, venueFile, venueProblems);
+  } else {
+    presenterOptions.output.monitor = args.flag("fullscreen") ? monitor : -1;
+    presenterOptions.output.title = "Afterimage: " + first.name;
+  }
   presenterOptions.panelHeight = 800;  // room for the set's prompts and gains
   ui::Presenter presenter(*context, mailbox, presenterOptions);
-  if (!args.flag("fullscreen") && args.value("monitor"))
+  if (venueFile.empty() && !args.flag("fullscreen") && args.value("monitor"))
     glfwSetWindowPos(presenter.output().window(), monitors[size_t(monitor)].x + 40, monitors[size_t(monitor)].y + 40);
   ui::ControlState state;
   state.outputMonitor = presenterOptions.output.monitor;
+  state.venue = venue;
+  state.calibrate = args.flag("calibrate");
   state.crossfadeSeconds = float(args.number("crossfade", 0.1));
   ui::PanelModel model;
 
@@ -165,6 +205,9 @@ int runLive(const CommandArgs& rawArgs) {
   startGenerator();
   uint64_t generatedBefore = 0;  // by the generator threads before the last rebuild
   EventLog log(presenter, [&] { return generatedBefore + (generator ? generator->frames() : 0); }, start);
+  for (const auto& problem : venueProblems) log(problem, true);
+  if (!venueFile.empty())
+    log("outputs: " + std::to_string(venue.outputs.size()) + " from " + venueFile);
 
   // After a lost device: everything Vulkan goes, in order (nothing but
   // destruction touches the lost device), the windows stay.
@@ -209,6 +252,49 @@ int runLive(const CommandArgs& rawArgs) {
   };
   if (!screenshots.empty()) std::filesystem::create_directories(screenshots);
 
+  // Recording (--record, the panel's button, Ctrl+R) and streaming: fed by
+  // the presenter after each presented step, never waited for.
+  std::unique_ptr<ui::VideoOut> recording, stream;
+  std::vector<std::unique_ptr<ui::VideoOut>> finishing;  // stopped, still muxing
+  std::vector<std::filesystem::path> recordedNames;
+  std::string recordingMessage;
+  const std::string recordName = recordFile.empty() ? "afterimage-recording.mp4" : recordFile;
+  auto startRecording = [&] {
+    ui::VideoOutOptions out;
+    out.target = recordName, out.fps = recordFps, out.audio = &audioTap, out.taken = recordedNames;
+    recording = std::make_unique<ui::VideoOut>(out);
+    recordedNames.push_back(recording->status().target);
+    recordingMessage.clear();
+    log("recording to " + recording->status().target + " at " + std::to_string(int(recordFps)) + " fps");
+  };
+  std::string streamError;
+  auto reportFinished = [&](ui::VideoOut& out) {
+    auto r = out.status();
+    recordingMessage = r.error.empty() ? "recorded " + r.target + ": " + std::to_string(r.frames) + " frames, " +
+                                             std::to_string(r.dropped) + " dropped"
+                                       : "recording failed: " + r.error;
+    log(recordingMessage, !r.error.empty());
+  };
+  auto stopRecording = [&] {
+    if (!recording) return;
+    recording->stop();
+    finishing.push_back(std::move(recording));
+  };
+  if (!recordFile.empty()) startRecording();
+  if (!streamTarget.empty()) {
+    ui::VideoOutOptions out;
+    out.kind = ui::VideoOutOptions::Kind::Stream, out.target = streamTarget, out.fps = recordFps;
+    stream = std::make_unique<ui::VideoOut>(out);
+    log("streaming to " + streamTarget + " at " + std::to_string(int(recordFps)) + " fps");
+  }
+  presenter.setFrameListener([&](const ui::HostFrame* frame, double taken, float brightness, double now) {
+    if (recording) recording->offer(frame, taken, state.crossfadeSeconds, brightness, now);
+    if (stream) stream->offer(frame, taken, state.crossfadeSeconds, brightness, now);
+  });
+  // The presenter's frame times (between presented frames), for the
+  // figure of what recording costs it.
+  ui::FrameTimes frameTimes;
+
   uint64_t viewVersion = 0;
   bool unsaved = false;
   std::string setMessage, setError, audioProblem = "-", generatorError, generatorNote, lostReason;
@@ -251,6 +337,7 @@ int runLive(const CommandArgs& rawArgs) {
       model.set = setView(*set, setPath);
     }
     model.set.unsaved = unsaved;
+    model.outputs.venueFile = venueFile;
     model.set.message = setMessage;
 
     // Audio.
@@ -310,6 +397,21 @@ int runLive(const CommandArgs& rawArgs) {
             unsaved = true, setMessage.clear();
             log("scene " + std::to_string(event.scene + 1) + " prompts: " + event.text);
             break;
+          case Kind::SaveVenue:
+            if (venueFile.empty()) break;
+            try {
+              ui::saveVenue(state.venue, venueFile);
+              model.outputs.venueMessage = "saved";
+              log("venue saved to " + venueFile);
+            } catch (const std::exception& e) {
+              model.outputs.venueMessage = firstLine(e.what());
+              log("venue not saved: " + model.outputs.venueMessage, true);
+            }
+            break;
+          case Kind::ToggleRecording:
+            if (recording) stopRecording();
+            else startRecording();
+            break;
           case Kind::AvOffset:
             watcher.replace(pipeline::withAvOffset(*watcher.current(), event.value));
             unsaved = true, setMessage.clear();
@@ -336,6 +438,38 @@ int runLive(const CommandArgs& rawArgs) {
       lostReason = e.what();
       continue;
     }
+    frameTimes.step(presenter.stats().framesPresented, std::chrono::duration<double>(Clock::now() - start).count());
+    // Recording and streaming: their state for the panel, a line when one ends.
+    model.outputs.canRecord = true;
+    model.outputs.recording = recording != nullptr;
+    if (recording) {
+      auto r = recording->status();
+      model.outputs.recordingFile = r.target, model.outputs.recordedFrames = r.frames;
+      model.outputs.droppedFrames = r.dropped;
+      if (!r.error.empty()) {
+        log("recording stopped: " + r.error, true);
+        stopRecording();
+      }
+    }
+    for (auto it = finishing.begin(); it != finishing.end();) {
+      if (!(*it)->status().finished) {
+        ++it;
+        continue;
+      }
+      reportFinished(**it);
+      it = finishing.erase(it);
+    }
+    model.outputs.recordingMessage = recordingMessage;
+    if (stream) {
+      auto r = stream->status();
+      model.outputs.stream = r.target + (r.error.empty() ? ": " + std::to_string(r.frames) + " frames, " +
+                                                              std::to_string(r.dropped) + " dropped"
+                                                        : ": " + r.error);
+      if (r.error != streamError) {
+        streamError = r.error;
+        log("stream stopped: " + streamError, true);
+      }
+    }
     if (statsFile)
       statsFile->step(std::chrono::duration<double>(Clock::now() - start).count(), presenter.stats().framesPresented,
                       generatedBefore + generator->frames(), presenter.stats().framesTaken);
@@ -356,7 +490,19 @@ int runLive(const CommandArgs& rawArgs) {
     if (presenter.capturing()) std::fprintf(stderr, "afterimage live: the screenshots were not all taken\n");
     else std::printf("screenshots: %s/output.png, %s/panel.png\n", screenshots.c_str(), screenshots.c_str());
   }
-  double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  // Recordings end with the show: each is finished (muxed, in place) here.
+  double stopping = std::chrono::duration<double>(Clock::now() - start).count();
+  stopRecording();
+  if (stream) stream->stop();
+  for (auto& r : finishing) {
+    r->wait();
+    reportFinished(*r);
+  }
+  finishing.clear();
+  stream.reset();
+  std::printf("presenter frame time: mean %.2f ms, p95 %.2f ms over %llu frames\n", frameTimes.meanMilliseconds(),
+              frameTimes.percentileMilliseconds(0.95), static_cast<unsigned long long>(frameTimes.count()));
+  double elapsed = stopping;
   const auto& p = presenter.stats();
   uint64_t generated = generatedBefore + (generator ? generator->frames() : 0);
   std::printf("presented %llu frames in %.2f s: %.1f fps; generated %llu frames: %.1f fps; %llu new frames shown\n",

@@ -43,9 +43,13 @@ const Command kCommands[] = {
     {"analyze", afterimage::cli::runAnalyze,
      "analyze FILE [--beats|--onsets|--features] [--lookahead MS] [--channel N] [--realtime [--output DEV]]\n"
      "                              beats, onsets or features of a file (--realtime: play it, rehearsal)"},
+    {"evaluate-beats", afterimage::cli::runEvaluateBeats,
+     "evaluate-beats DIR [--lookahead MS]   the analyzer's beats against annotated clips (audio + .beats files):\n"
+     "                              F-measure, CMLt/AMLt, tempo and metrical errors per clip, genre and overall"},
     {"live", afterimage::cli::runLive,
      "live [--set FILE] [--input DEVICE | --audio-file TRACK [--audio-output DEVICE]] [--monitor N] [--fullscreen]\n"
      "     [--size WxH] [--model DIR] [--crossfade S] [--seconds S] [--screenshot-dir DIR] [--stats FILE] [--validation]\n"
+     "     [--outputs VENUE.toml] [--calibrate]   outputs: several projectors, warp, soft edges (README: Outputs)\n"
      "     [--osc-port N] [--osc-send HOST:PORT,...] [--link off|follow|lead]\n"
      "                              the show: output window and control panel (default set: sets/default.toml);\n"
      "                              --audio-file loops; --stats: a CSV row per presentation (tools/soak)"},
@@ -53,7 +57,8 @@ const Command kCommands[] = {
      "osc-addresses                 every OSC address live mode takes (set parameters, cues, actions) and sends"},
     {"window-test", afterimage::cli::runWindowTest,
      "window-test [--monitor N] [--fullscreen] [--seconds S] [--rate FPS] [--size WxH] [--crossfade S]\n"
-     "            [--screenshots DIR] [--resize WxH] [--validation] [--list-monitors]   output window and control panel fed a\n"
+     "            [--screenshots DIR] [--resize WxH] [--validation] [--list-monitors] [--outputs VENUE.toml] [--calibrate]\n"
+     "                              output windows and control panel fed a\n"
      "                              CPU test pattern (not the show); prints the presented fps"},
 };
 

@@ -1,6 +1,7 @@
-// afterimage models check DIR [--size WxH] [--steps N] [--tae DIR]
+// afterimage models check DIR [--size WxH] [--steps N] [--tae DIR] [--temporal-window N]
 //   Validates a model folder (every tensor's name and shape against the
-//   configs) and prints what it found and the memory a resolution needs; or
+//   configs) and prints what it found and the memory a resolution needs
+//   (with temporal layers, their history at the window, 16 by default); or
 //   exactly what is missing or mismatched (exit 1).
 // afterimage models random DIR --tokenizer DIR [--seed N] [--threads N]
 //   Writes a folder of SD-Turbo's shapes with random weights (benchmarks).
@@ -51,6 +52,14 @@ int checkModel(const Arguments& args) {
   }
   std::printf("  autoencoder   %s\n                %.2fM parameters; %u latent channels\n",
               model.files().taeDecoder.c_str(), model.tae().parameterCount() / 1e6, model.tae().latentChannels());
+  uint32_t window = 0;
+  if (const auto* motion = model.motionAdapter()) {
+    const auto& m = motion->config();
+    window = uint32_t(args.integer("temporal-window", int(std::min(16u, m.maxFrames))));
+    std::printf("  temporal      %s\n                %.1fM parameters; motion adapter, heads %s, up to %u frames\n",
+                model.files().motionWeights.c_str(), motion->parameterCount() / 1e6, list(m.heads).c_str(),
+                m.maxFrames);
+  }
   const auto& s = model.scheduler();
   std::printf("  scheduler     %s, %s prediction\n",
               s.kind == diffusion::SchedulerKind::EulerDiscrete ? "Euler discrete" : "DDIM",
@@ -60,17 +69,22 @@ int checkModel(const Arguments& args) {
                                       : ImageSize{u.sampleSize * 8, u.sampleSize * 8};
   uint32_t steps = static_cast<uint32_t>(args.integer("steps", 1));
   nn::Plan plan(context);
-  models::SamplerGraph graph(plan, model.unet(), model.tae(), {steps, size.height / 8, size.width / 8,
-                                                               model.contextTokens()});
+  models::SamplerShape shape{steps, size.height / 8, size.width / 8, model.contextTokens()};
+  shape.temporalWindow = window;
+  models::SamplerGraph graph(plan, model.unet(), model.tae(), shape, false, {}, model.motionAdapter());
   plan.finalize();  // places the activations: the arena now holds everything a frame needs
   uint64_t weights = model.parameterCount() * 2;  // stored as f16 on the GPU
   std::printf("  total         %.1fM parameters, %.0f MiB of f16 weights\n", model.parameterCount() / 1e6, mib(weights));
   std::printf("  at %ux%u, %u step(s): %.0f MiB activations + %.1f MiB inputs/state\n", size.width, size.height,
               steps, mib(plan.activationBytes()), mib(plan.persistentBytes()));
+  if (window)
+    std::printf("  temporal window %u: %.1f MiB of history (in the state above), fixed\n", window,
+                mib(graph.temporalHistoryBytes()));
   std::printf("  peak GPU memory in use: %.0f MiB (%.0f MiB reserved)\n", mib(context.arena().stats().peakBytesInUse),
               mib(context.arena().stats().bytesReserved));
   const auto& f = model.files();
-  for (const std::string& path : {f.unetWeights, f.textEncoderWeights, f.stylesWeights, f.taeEncoder, f.taeDecoder}) {
+  for (const std::string& path :
+       {f.unetWeights, f.textEncoderWeights, f.stylesWeights, f.taeEncoder, f.taeDecoder, f.motionWeights}) {
     if (path.empty()) continue;
     std::string problem = nn::findNonFinite(nn::SafetensorsFile(path));
     if (!problem.empty()) throw nn::WeightError(path + ": " + problem);
@@ -95,7 +109,7 @@ int writeRandom(const Arguments& args) {
 }  // namespace
 
 int runModels(const CommandArgs& rawArgs) {
-  Arguments args(rawArgs, {"gpu", "size", "steps", "tae", "tokenizer", "seed", "threads"}, {});
+  Arguments args(rawArgs, {"gpu", "size", "steps", "tae", "tokenizer", "seed", "threads", "temporal-window"}, {});
   std::string what = args.positionals().empty() ? "" : args.positionals()[0];
   if (what == "check") return checkModel(args);
   if (what == "random") return writeRandom(args);

@@ -16,6 +16,7 @@
 #include "ui/glfw.h"
 #include "ui/presenter.h"
 #include "ui/test_pattern.h"
+#include "ui/venue_windows.h"
 #include "ui/window_system.h"
 
 namespace afterimage::cli {
@@ -82,8 +83,8 @@ audio::FeatureSnapshot syntheticFeatures(double seconds) {
 }  // namespace
 
 int runWindowTest(const CommandArgs& rawArgs) {
-  Arguments args(rawArgs, {"monitor", "seconds", "rate", "size", "crossfade", "screenshots", "resize"},
-                 {"fullscreen", "validation", "list-monitors"});
+  Arguments args(rawArgs, {"monitor", "seconds", "rate", "size", "crossfade", "screenshots", "resize", "outputs"},
+                 {"fullscreen", "validation", "list-monitors", "calibrate"});
   int monitor = args.integer("monitor", 0);
   double seconds = args.number("seconds", 0);  // 0: until a window is closed
   double rate = args.number("rate", 15);
@@ -112,8 +113,16 @@ int runWindowTest(const CommandArgs& rawArgs) {
 
   ui::FrameMailbox mailbox;
   ui::PresenterOptions presenterOptions;
-  presenterOptions.output.monitor = args.flag("fullscreen") ? monitor : -1;
-  presenterOptions.output.title = "Afterimage: test pattern";
+  ui::Venue venue = ui::Venue::single();
+  if (auto file = args.value("outputs")) {
+    venue = ui::loadVenue(*file);
+    std::vector<std::string> problems;
+    presenterOptions = ui::presenterOptionsFor(venue, monitors, "Afterimage: test pattern", *file, problems);
+    for (const auto& problem : problems) std::fprintf(stderr, "window-test: %s\n", problem.c_str());
+  } else {
+    presenterOptions.output.monitor = args.flag("fullscreen") ? monitor : -1;
+    presenterOptions.output.title = "Afterimage: test pattern";
+  }
   ui::Presenter presenter(context, mailbox, presenterOptions);
   if (!args.flag("fullscreen") && args.value("monitor")) {
     // Windowed on the chosen monitor: near its top left corner.
@@ -124,6 +133,8 @@ int runWindowTest(const CommandArgs& rawArgs) {
   }
   ui::ControlState state;
   state.outputMonitor = presenterOptions.output.monitor;
+  state.venue = venue;
+  state.calibrate = args.flag("calibrate");
   state.crossfadeSeconds = float(args.number("crossfade", 0.1));
   ui::PanelModel model;
   model.audioSource = "synthetic 120 BPM clock";

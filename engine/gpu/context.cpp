@@ -7,6 +7,21 @@
 
 namespace afterimage::gpu {
 
+namespace {
+
+// $AFTERIMAGE_GPU_MEMORY_MIB: at most this much of each memory heap, to
+// leave room for a streaming or mixing program on the same GPU.
+VkDeviceSize memoryCapFromEnvironment() {
+  const char* env = std::getenv("AFTERIMAGE_GPU_MEMORY_MIB");
+  if (!env || !*env) return 0;
+  std::string text = env;
+  if (text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos || std::stoull(text) == 0)
+    throw GpuError("AFTERIMAGE_GPU_MEMORY_MIB: '" + text + "' is not a positive whole number of MiB");
+  return VkDeviceSize(std::stoull(text)) << 20;
+}
+
+}  // namespace
+
 std::string defaultCacheDir() {
   if (const char* dir = std::getenv("AFTERIMAGE_CACHE_DIR"); dir && *dir) return dir;
   if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::string(xdg) + "/afterimage";
@@ -70,7 +85,9 @@ Context::Context(const ContextOptions& options) {
   check(vkCreateCommandPool(device_, &poolInfo, nullptr, &pool_), "vkCreateCommandPool");
 
   bool unified = info_.type == "cpu" || info_.type == "integrated";
-  arena_ = std::make_unique<MemoryArena>(info_.handle, device_, unified, info_.minStorageBufferOffsetAlignment);
+  arena_ = std::make_unique<MemoryArena>(info_.handle, device_, unified, info_.minStorageBufferOffsetAlignment,
+                                         VkDeviceSize(128) << 20, info_.type != "cpu");
+  arena_->capHeaps(memoryCapFromEnvironment());
 
   std::string cacheDir = options.cacheDir.empty() ? defaultCacheDir() : options.cacheDir;
   std::string cacheFile;

@@ -2,7 +2,8 @@
 // this machine" (the CLI exits with code 2); DeviceLost means the device
 // returned VK_ERROR_DEVICE_LOST (driver reset, GPU removed or hung): every
 // object made on it is dead, only destroying them is left, and live mode
-// builds a new context; GpuError is any other failure.
+// builds a new context; OutOfGpuMemory a request beyond the device's memory;
+// GpuError is any other failure.
 #pragma once
 #include <stdexcept>
 #include <string>
@@ -21,6 +22,14 @@ class GpuUnavailable : public GpuError {
 };
 
 class DeviceLost : public GpuError {
+ public:
+  using GpuError::GpuError;
+};
+
+// A request for more GPU memory than the device's heap has left, refused
+// before Vulkan is asked (or Vulkan's own out-of-memory). Callers add what
+// the memory was for and what to change.
+class OutOfGpuMemory : public GpuError {
  public:
   using GpuError::GpuError;
 };

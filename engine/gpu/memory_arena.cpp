@@ -1,6 +1,8 @@
 #include "engine/gpu/memory_arena.h"
 
 #include <algorithm>
+#include <limits>
+#include <string>
 
 #include "engine/gpu/gpu_error.h"
 
@@ -8,6 +10,8 @@ namespace afterimage::gpu {
 namespace {
 
 VkDeviceSize alignUp(VkDeviceSize value, VkDeviceSize alignment) { return (value + alignment - 1) / alignment * alignment; }
+
+std::string mebibytes(VkDeviceSize bytes) { return std::to_string((bytes + (1 << 20) - 1) >> 20) + " MiB"; }
 
 constexpr VkBufferUsageFlags kUsage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
                                       VK_BUFFER_USAGE_TRANSFER_DST_BIT | VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT;
@@ -24,10 +28,22 @@ BufferSlice BufferSlice::sub(VkDeviceSize byteOffset, VkDeviceSize byteSize) con
 }
 
 MemoryArena::MemoryArena(VkPhysicalDevice physical, VkDevice device, bool unifiedMemory, VkDeviceSize alignment,
-                         VkDeviceSize blockSize)
+                         VkDeviceSize blockSize, bool heapSizesAreLimits)
     : device_(device), unifiedMemory_(unifiedMemory), alignment_(std::max<VkDeviceSize>(alignment, 256)),
-      blockSize_(blockSize) {
+      blockSize_(blockSize), heapSizesAreLimits_(heapSizesAreLimits) {
   vkGetPhysicalDeviceMemoryProperties(physical, &memoryProperties_);
+  heapReserved_.assign(memoryProperties_.memoryHeapCount, 0);
+  capHeaps(0);
+}
+
+void MemoryArena::capHeaps(VkDeviceSize bytes) {
+  std::lock_guard lock(mutex_);
+  heapLimit_.resize(memoryProperties_.memoryHeapCount);
+  for (uint32_t i = 0; i < memoryProperties_.memoryHeapCount; ++i) {
+    VkDeviceSize limit = heapSizesAreLimits_ ? memoryProperties_.memoryHeaps[i].size
+                                             : std::numeric_limits<VkDeviceSize>::max();
+    heapLimit_[i] = bytes > 0 ? std::min(limit, bytes) : limit;
+  }
 }
 
 MemoryArena::~MemoryArena() {
@@ -62,25 +78,47 @@ uint32_t MemoryArena::memoryType(uint32_t allowedTypes, MemoryKind kind) const {
   return static_cast<uint32_t>(best);
 }
 
-int32_t MemoryArena::addBlock(VkDeviceSize size, MemoryKind kind) {
+int32_t MemoryArena::addBlock(VkDeviceSize needed, MemoryKind kind) {
   Block block;
   block.kind = kind;
-  block.size = size;
-  VkBufferCreateInfo bufferInfo{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
-  bufferInfo.size = size;
-  bufferInfo.usage = kUsage;
-  bufferInfo.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
-  check(vkCreateBuffer(device_, &bufferInfo, nullptr, &block.buffer), "vkCreateBuffer");
   VkMemoryRequirements requirements;
-  vkGetBufferMemoryRequirements(device_, block.buffer, &requirements);
+  auto makeBuffer = [&](VkDeviceSize size) {
+    block.size = size;
+    VkBufferCreateInfo bufferInfo{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
+    bufferInfo.size = size;
+    bufferInfo.usage = kUsage;
+    bufferInfo.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+    check(vkCreateBuffer(device_, &bufferInfo, nullptr, &block.buffer), "vkCreateBuffer");
+    vkGetBufferMemoryRequirements(device_, block.buffer, &requirements);
+  };
+  makeBuffer(std::max(blockSize_, needed));
   VkMemoryAllocateInfo allocInfo{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
-  allocInfo.allocationSize = requirements.size;
   allocInfo.memoryTypeIndex = memoryType(requirements.memoryTypeBits, kind);
+  uint32_t heap = memoryProperties_.memoryTypes[allocInfo.memoryTypeIndex].heapIndex;
+  VkDeviceSize room = heapLimit_[heap] > heapReserved_[heap] ? heapLimit_[heap] - heapReserved_[heap] : 0;
+  if (requirements.size > room && block.size > needed) {
+    // No room for a whole block: one just big enough may still fit.
+    vkDestroyBuffer(device_, block.buffer, nullptr);
+    makeBuffer(needed);
+  }
+  allocInfo.allocationSize = requirements.size;
+  auto refuse = [&](const std::string& why) {
+    vkDestroyBuffer(device_, block.buffer, nullptr);
+    std::string limit = heapLimit_[heap] == std::numeric_limits<VkDeviceSize>::max()
+                            ? ""
+                            : " of the " + mebibytes(heapLimit_[heap]) + " it may use";
+    throw OutOfGpuMemory("out of GPU memory: " + mebibytes(needed) + " more needed, " + mebibytes(heapReserved_[heap]) +
+                         limit + " already taken" + why);
+  };
+  if (requirements.size > room) refuse("");
   VkResult result = vkAllocateMemory(device_, &allocInfo, nullptr, &block.memory);
+  if (result == VK_ERROR_OUT_OF_DEVICE_MEMORY || result == VK_ERROR_OUT_OF_HOST_MEMORY)
+    refuse(std::string(" (the driver refused: ") + resultName(result) + ")");
   if (result != VK_SUCCESS) {
     vkDestroyBuffer(device_, block.buffer, nullptr);
-    check(result, ("vkAllocateMemory of " + std::to_string(size >> 20) + " MiB").c_str());
+    check(result, ("vkAllocateMemory of " + mebibytes(block.size)).c_str());
   }
+  heapReserved_[heap] += requirements.size;
   check(vkBindBufferMemory(device_, block.buffer, block.memory, 0), "vkBindBufferMemory");
   auto flags = memoryProperties_.memoryTypes[allocInfo.memoryTypeIndex].propertyFlags;
   if ((flags & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) && (flags & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT)) {
@@ -88,9 +126,9 @@ int32_t MemoryArena::addBlock(VkDeviceSize size, MemoryKind kind) {
     check(vkMapMemory(device_, block.memory, 0, VK_WHOLE_SIZE, 0, &ptr), "vkMapMemory");
     block.mapped = static_cast<std::byte*>(ptr);
   }
-  block.freeRanges[0] = size;
+  block.freeRanges[0] = block.size;
   stats_.deviceMemoryAllocations++;
-  stats_.bytesReserved += size;
+  stats_.bytesReserved += block.size;
   blocks_.push_back(std::move(block));
   return static_cast<int32_t>(blocks_.size() - 1);
 }
@@ -117,7 +155,7 @@ BufferSlice MemoryArena::allocate(VkDeviceSize size, MemoryKind kind) {
     if (blocks_[i].kind != kind) continue;
     if (auto slice = tryBlock(i)) return slice;
   }
-  return tryBlock(addBlock(std::max(blockSize_, needed), kind));
+  return tryBlock(addBlock(needed, kind));
 }
 
 void MemoryArena::release(const BufferSlice& slice) {

@@ -42,14 +42,22 @@ class MemoryArena {
  public:
   // unifiedMemory: the device shares the host's memory (CPU or integrated
   // GPU), so device memory is taken host-visible and mapped.
+  // heapSizesAreLimits: false where the driver's heap sizes are nominal (a
+  // CPU device such as lavapipe backs them with host memory and allocates
+  // past them), so only the driver's own refusal counts there.
   MemoryArena(VkPhysicalDevice physical, VkDevice device, bool unifiedMemory, VkDeviceSize alignment,
-              VkDeviceSize blockSize = VkDeviceSize(128) << 20);
+              VkDeviceSize blockSize = VkDeviceSize(128) << 20, bool heapSizesAreLimits = true);
   ~MemoryArena();
   MemoryArena(const MemoryArena&) = delete;
   MemoryArena& operator=(const MemoryArena&) = delete;
 
+  // Throws OutOfGpuMemory when the block it needs would take the memory
+  // heap past its limit, before asking Vulkan (or when Vulkan refuses).
   BufferSlice allocate(VkDeviceSize size, MemoryKind kind = MemoryKind::Device);
   void release(const BufferSlice& slice);
+  // Caps what this arena takes from each heap (0: the heap sizes alone), for
+  // sharing the GPU with other programs ($AFTERIMAGE_GPU_MEMORY_MIB).
+  void capHeaps(VkDeviceSize bytes);
   ArenaStats stats() const;
 
  private:
@@ -61,7 +69,9 @@ class MemoryArena {
     std::byte* mapped = nullptr;
     std::map<VkDeviceSize, VkDeviceSize> freeRanges;  // offset -> size
   };
-  int32_t addBlock(VkDeviceSize size, MemoryKind kind);
+  // A block of blockSize_ (or `needed` where larger, or where the heap's
+  // limit leaves room only for that).
+  int32_t addBlock(VkDeviceSize needed, MemoryKind kind);
   uint32_t memoryType(uint32_t allowedTypes, MemoryKind kind) const;
 
   VkDevice device_;
@@ -70,6 +80,9 @@ class MemoryArena {
   VkDeviceSize alignment_;
   VkDeviceSize blockSize_;
   std::vector<Block> blocks_;
+  std::vector<VkDeviceSize> heapReserved_;  // bytes of this arena's blocks per memory heap
+  std::vector<VkDeviceSize> heapLimit_;     // what it may take per heap (no limit: max)
+  bool heapSizesAreLimits_;
   ArenaStats stats_;
   mutable std::mutex mutex_;
 };

@@ -14,6 +14,10 @@ DiffusionModel::DiffusionModel(gpu::Context& context, const ModelFiles& files)
   }
   unet_ = std::make_unique<UNet>(context, files.unetConfig, files.unetWeights);
   tae_ = std::make_unique<TinyAutoencoder>(context, files.taeEncoder, files.taeDecoder);
+  if (!files.motionConfig.empty()) {
+    motion_ = std::make_unique<MotionAdapter>(context, files.motionConfig, files.motionWeights);
+    motion_->config().checkFits(unet_->config(), files.motionConfig);
+  }
   if (unet_->config().crossAttentionDim != contextDim())
     throw std::runtime_error(files.unetConfig + ": cross_attention_dim " +
                              std::to_string(unet_->config().crossAttentionDim) + " does not match " +
@@ -37,7 +41,7 @@ DiffusionModel::~DiffusionModel() = default;
 uint64_t DiffusionModel::parameterCount() const {
   uint64_t conditioning = styles_ ? uint64_t(styles_->names().size()) * contextTokens() * contextDim()
                                   : textEncoder_->parameterCount();
-  return conditioning + unet_->parameterCount() + tae_->parameterCount();
+  return conditioning + unet_->parameterCount() + tae_->parameterCount() + (motion_ ? motion_->parameterCount() : 0);
 }
 
 const std::vector<float>& DiffusionModel::embedPrompt(const std::string& prompt) {

@@ -12,6 +12,7 @@
 #include "engine/diffusion/scheduler_config.h"
 #include "engine/models/clip_text_encoder.h"
 #include "engine/models/model_folder.h"
+#include "engine/models/motion_adapter.h"
 #include "engine/models/style_table.h"
 #include "engine/models/tiny_autoencoder.h"
 #include "engine/models/unet.h"
@@ -30,6 +31,8 @@ class DiffusionModel {
   const ModelFiles& files() const { return files_; }
   const UNet& unet() const { return *unet_; }
   const TinyAutoencoder& tae() const { return *tae_; }
+  // The folder's temporal layers (motion_adapter/), or null.
+  const MotionAdapter* motionAdapter() const { return motion_.get(); }
   // Null for a style-token model, whose styles() is set instead.
   const ClipTextEncoder* textEncoder() const { return textEncoder_.get(); }
   const StyleTable* styles() const { return styles_.get(); }
@@ -54,6 +57,7 @@ class DiffusionModel {
   std::unique_ptr<StyleTable> styles_;
   std::unique_ptr<UNet> unet_;
   std::unique_ptr<TinyAutoencoder> tae_;
+  std::unique_ptr<MotionAdapter> motion_;
   std::unique_ptr<nn::Plan> textPlan_;
   nn::Tensor textInput_, textOutput_;
   std::map<std::string, std::vector<float>> embeddings_;

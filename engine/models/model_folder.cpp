@@ -106,6 +106,10 @@ ModelFiles findModelFiles(const std::string& dir, const std::string& taeDir) {
     requireFile(root / "tokenizer" / "merges.txt", problems);
   }
   files.schedulerConfig = requireFile(root / "scheduler" / "scheduler_config.json", problems);
+  if (fs::exists(root / "motion_adapter")) {
+    files.motionConfig = requireFile(root / "motion_adapter" / "config.json", problems);
+    files.motionWeights = findWeights(root / "motion_adapter", "diffusion_pytorch_model", problems);
+  }
 
   if (!taeDir.empty()) {
     findTinyAutoencoder(taeDir, files, problems);

@@ -30,6 +30,9 @@ struct ModelFiles {
   std::string tokenizerDir;                           // TextEncoder only
   std::string schedulerConfig;
   std::string taeEncoder, taeDecoder;
+  // Optional temporal layers: motion_adapter/ (a diffusers MotionAdapter,
+  // e.g. AnimateDiff's), empty when the folder has none.
+  std::string motionConfig, motionWeights;
 };
 
 // Throws ModelFolderError listing every missing or unsupported part (the

@@ -18,7 +18,7 @@ uint32_t imageSizeMultiple(const UNetConfig& unet) {
 }
 
 SamplerGraph::SamplerGraph(nn::Plan& plan, const UNet& unet, const TinyAutoencoder& tae, const SamplerShape& shape,
-                           bool timestamps, const SamplerTensors& given)
+                           bool timestamps, const SamplerTensors& given, const MotionAdapter* motion)
     : shape_(shape) {
   if (shape.steps < 1 || shape.steps > kMaxSamplerSteps)
     throw std::invalid_argument("sampler: 1 to " + std::to_string(kMaxSamplerSteps) + " steps");
@@ -31,7 +31,11 @@ SamplerGraph::SamplerGraph(nn::Plan& plan, const UNet& unet, const TinyAutoencod
     if (t->valid() && (t->shape() != latentShape || t->dtype() != nn::DType::F16))
       throw std::invalid_argument("sampler: a given latent is " + nn::toString(t->shape()) + ", expected f16 " +
                                   nn::toString(latentShape));
+  if (shape.temporalWindow && (!motion || shape.guidance))
+    throw std::invalid_argument(motion ? "sampler: temporal layers stream one frame a call, without guidance"
+                                       : "sampler: a temporal window needs the model's motion_adapter/");
   uint32_t batch = shape.guidance ? 2 : 1;
+  if (shape.temporalWindow) temporalReset_ = plan.persistent({1}, nn::DType::F32);
   initLatent_ = given.initLatent.valid() ? given.initLatent : plan.persistent(latentShape);
   noise_ = plan.persistent(latentShape);
   context_ = plan.persistent({batch, shape.contextTokens, unet.config().crossAttentionDim});
@@ -45,7 +49,10 @@ SamplerGraph::SamplerGraph(nn::Plan& plan, const UNet& unet, const TinyAutoencod
     uint32_t base = kStartCoefficients + kStepCoefficients * i;
     nn::Tensor input = plan.allocate({batch, channels, shape.latentHeight, shape.latentWidth});
     for (uint32_t b = 0; b < batch; ++b) nn::weightedSum(plan, {x}, coefficients_, base, input.batchItem(b));
-    nn::Tensor output = unet.forward(plan, input, timesteps_[i], context_, timestamps);
+    if (shape.temporalWindow)
+      streams_.push_back(std::make_unique<TemporalStream>(*motion, shape.temporalWindow, temporalReset_));
+    nn::Tensor output = unet.forward(plan, input, timesteps_[i], context_, timestamps,
+                                     streams_.empty() ? nullptr : streams_.back().get());
     plan.release(input);
     if (shape.guidance) {
       nn::Tensor guided = nn::weightedSum(plan, {output.batchItem(0), output.batchItem(1)}, coefficients_, guidanceBase);
@@ -60,6 +67,14 @@ SamplerGraph::SamplerGraph(nn::Plan& plan, const UNet& unet, const TinyAutoencod
   }
   image_ = tae.decode(plan, latent_);
   if (timestamps) plan.mark("decode");
+}
+
+SamplerGraph::~SamplerGraph() = default;
+
+VkDeviceSize SamplerGraph::temporalHistoryBytes() const {
+  VkDeviceSize bytes = 0;
+  for (const auto& stream : streams_) bytes += stream->historyBytes();
+  return bytes;
 }
 
 ScheduleValues SamplerGraph::scheduleValues(const diffusion::SamplingSchedule& schedule, float guidanceScale) const {

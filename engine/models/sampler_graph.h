@@ -4,9 +4,11 @@
 // writes the inputs and a schedule (scalars and timesteps on the GPU) and
 // replays; nothing is recorded again, whatever the strength.
 #pragma once
+#include <memory>
 #include <vector>
 
 #include "engine/diffusion/sampling_schedule.h"
+#include "engine/models/temporal_stream.h"
 #include "engine/models/tiny_autoencoder.h"
 #include "engine/models/unet.h"
 
@@ -29,6 +31,9 @@ struct SamplerShape {
   // (unconditional, conditional) and blends the predictions. Off for turbo
   // models (one evaluation per step).
   bool guidance = false;
+  // Temporal layers streamed over this many frames, the new one included
+  // (temporal_stream.h); 0: none, every frame on its own.
+  uint32_t temporalWindow = 0;
 };
 
 // Tensors a caller supplies instead of the graph's own persistent ones, e.g.
@@ -47,8 +52,10 @@ class SamplerGraph {
  public:
   // Adds the loop to `plan` (finalize it afterwards). With timestamps, the
   // UNet's blocks and the decode are timed.
+  // shape.temporalWindow needs `motion` (and no guidance).
   SamplerGraph(nn::Plan& plan, const UNet& unet, const TinyAutoencoder& tae, const SamplerShape& shape,
-               bool timestamps = false, const SamplerTensors& given = {});
+               bool timestamps = false, const SamplerTensors& given = {}, const MotionAdapter* motion = nullptr);
+  ~SamplerGraph();
 
   // Inputs, written before each run: [1, C, h, w] f16, and [1, T, D] f16
   // ([2, T, D] with guidance: the unconditional context first).
@@ -71,6 +78,11 @@ class SamplerGraph {
   // once per batch item (twice with guidance).
   ScheduleValues scheduleValues(const diffusion::SamplingSchedule& schedule, float guidanceScale = 1.0f) const;
   const nn::Tensor& coefficients() const { return coefficients_; }
+  // With temporal layers: f32 [1], 1 on a frame that starts their history
+  // afresh (the first, a cut), else 0; invalid without them.
+  const nn::Tensor& temporalReset() const { return temporalReset_; }
+  // The temporal layers' kept frames, all steps (fixed when recorded).
+  VkDeviceSize temporalHistoryBytes() const;
   const std::vector<nn::Tensor>& timesteps() const { return timesteps_; }
 
  private:
@@ -80,6 +92,8 @@ class SamplerGraph {
   // the prediction; then the guidance weights (unconditional, conditional).
   nn::Tensor coefficients_;
   std::vector<nn::Tensor> timesteps_;  // f32 [batch] per step
+  nn::Tensor temporalReset_;
+  std::vector<std::unique_ptr<TemporalStream>> streams_;  // one per step: each keeps its own history
 };
 
 }  // namespace afterimage::models

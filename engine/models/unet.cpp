@@ -285,7 +285,7 @@ nn::Tensor UNet::transformer(nn::Plan& plan, const Transformer& t, const nn::Ten
 }
 
 nn::Tensor UNet::forward(nn::Plan& plan, const nn::Tensor& sample, const nn::Tensor& timesteps,
-                         const nn::Tensor& context, bool timestamps) const {
+                         const nn::Tensor& context, bool timestamps, UNetLayerHook* hook) const {
   const auto& c = config_;
   const Weights& w = *w_;
   size_t blocks = c.blockOutChannels.size();
@@ -298,6 +298,13 @@ nn::Tensor UNet::forward(nn::Plan& plan, const nn::Tensor& sample, const nn::Ten
                              nn::toString(context.shape()));
   auto mark = [&](const std::string& label) {
     if (timestamps) plan.mark(label);
+  };
+  auto hooked = [&](nn::Tensor& h, UNetLayerSite::Block block, size_t index, size_t layer) {
+    if (!hook) return;
+    nn::Tensor out = hook->afterLayer(plan, {block, uint32_t(index), uint32_t(layer)}, h);
+    if (out.sameStorage(h)) return;
+    plan.release(h);
+    h = out;
   };
 
   nn::TimestepEmbeddingOptions sinusoid{c.blockOutChannels[0], c.flipSinToCos, c.freqShift};
@@ -321,6 +328,7 @@ nn::Tensor UNet::forward(nn::Plan& plan, const nn::Tensor& sample, const nn::Ten
         plan.release(h);
         h = attended;
       }
+      hooked(h, UNetLayerSite::Block::Down, i, j);
       skips.push_back(h);
     }
     if (block.downsample.weight.valid()) {
@@ -335,6 +343,7 @@ nn::Tensor UNet::forward(nn::Plan& plan, const nn::Tensor& sample, const nn::Ten
     nn::Tensor first = resnet(plan, w.mid0, h, embedding);
     nn::Tensor attended = transformer(plan, w.midTransformer, first, context);
     plan.release(first);
+    hooked(attended, UNetLayerSite::Block::Mid, 0, 0);
     h = resnet(plan, w.mid1, attended, embedding);
     plan.release(attended);
     hIsSkip = false;
@@ -357,6 +366,7 @@ nn::Tensor UNet::forward(nn::Plan& plan, const nn::Tensor& sample, const nn::Ten
         plan.release(h);
         h = attended;
       }
+      hooked(h, UNetLayerSite::Block::Up, i, j);
     }
     if (block.upsample.weight.valid()) {
       nn::Tensor larger = nn::upsampleNearest2x(plan, h);

@@ -10,6 +10,7 @@
 
 #include "engine/gpu/context.h"
 #include "engine/models/unet_config.h"
+#include "engine/models/unet_layer_hook.h"
 #include "engine/models/weight_reader.h"
 #include "engine/nn/plan.h"
 #include "engine/nn/weight_store.h"
@@ -36,9 +37,10 @@ class UNet {
   // Adds one UNet evaluation to `plan`: sample [N, in, h, w] (h, w multiples
   // of 2^(blocks-1)), timesteps f32 [N], context [N, T, crossAttentionDim]
   // -> prediction [N, out, h, w]. With timestamps, each block gets a GPU
-  // timestamp. Inputs are not released.
+  // timestamp. Inputs are not released. A hook transforms the hidden state
+  // after every layer (temporal layers).
   nn::Tensor forward(nn::Plan& plan, const nn::Tensor& sample, const nn::Tensor& timesteps, const nn::Tensor& context,
-                     bool timestamps = false) const;
+                     bool timestamps = false, UNetLayerHook* hook = nullptr) const;
 
   struct Resnet;
   struct Transformer;

@@ -92,7 +92,12 @@ void Plan::mark(const std::string& label) {
 
 void Plan::finalize() {
   if (finalized_) return;
-  if (activationPeak_ > 0) *activationBase_ = context_.arena().allocate(activationPeak_);
+  try {
+    if (activationPeak_ > 0) *activationBase_ = context_.arena().allocate(activationPeak_);
+  } catch (const gpu::OutOfGpuMemory& e) {
+    throw gpu::OutOfGpuMemory(std::string(e.what()) + ", for the activations (" +
+                              std::to_string((activationPeak_ + (1 << 20) - 1) >> 20) + " MiB)");
+  }
   sequence_.begin();
   for (const auto& s : steps_) {
     if (s.step)

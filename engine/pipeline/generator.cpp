@@ -6,6 +6,7 @@
 
 #include "engine/diffusion/sampling_schedule.h"
 #include "engine/diffusion/seeded_noise.h"
+#include "engine/gpu/gpu_error.h"
 #include "engine/nn/elementwise.h"
 #include "engine/nn/half.h"
 #include "engine/pipeline/post_effects.h"
@@ -29,7 +30,7 @@ bool samePrompts(const std::vector<WeightedPromptRef>& a, const std::vector<Weig
 
 }  // namespace
 
-Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const GeneratorOptions& options)
+Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const GeneratorOptions& options) try
     : context_(context), model_(model), options_(options), plan_(std::make_unique<nn::Plan>(context)),
       uploads_(context), anchor_(model.unet().config().inChannels) {
   const auto& unet = model.unet().config();
@@ -40,6 +41,7 @@ Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const
                                 std::to_string(multiple) + " for this model");
   models::SamplerShape shape{options.steps, options.height / models::TinyAutoencoder::kScale,
                              options.width / models::TinyAutoencoder::kScale, model.contextTokens()};
+  shape.temporalWindow = options.temporalWindow;
   nn::Shape latentShape{1, unet.inChannels, shape.latentHeight, shape.latentWidth};
   nn::Plan& plan = *plan_;
   previous_ = plan.persistent(latentShape);
@@ -57,7 +59,8 @@ Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const
   nn::Tensor anchored = nn::add(plan, nn::multiply(plan, moved_, anchorScale_), anchorOffset_);
   plan.mark("motion");
   sampler_ = std::make_unique<models::SamplerGraph>(plan, model.unet(), model.tae(), shape, options.timestamps,
-                                                    models::SamplerTensors{anchored, previous_});
+                                                    models::SamplerTensors{anchored, previous_},
+                                                    model.motionAdapter());
   if (!options.timestamps) plan.mark("sampler");
   pixels_ = context.arena().allocate(VkDeviceSize(options.width) * options.height * 4);
   readback_ = context.arena().allocate(pixels_.size, gpu::MemoryKind::Staging);
@@ -81,9 +84,15 @@ Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const
   latentValues_.resize(previous_.elements());
   anchorScaleValues_.resize(unet.inChannels), anchorOffsetValues_.resize(unet.inChannels);
   effectsInput_ = uploads_.add(effects_);
+  if (options.temporalWindow) temporalResetInput_ = uploads_.add(sampler_->temporalReset());
   uploads_.allocate();
   plan.finalize();
   nn::writeTensor(context, previous_, std::vector<float>(previous_.elements(), 0.0f));
+} catch (const gpu::OutOfGpuMemory& e) {
+  // Refused before any frame runs: say which request did not fit where.
+  throw gpu::OutOfGpuMemory("generating " + std::to_string(options.width) + "x" + std::to_string(options.height) +
+                            " with " + std::to_string(options.steps) + " step(s) on '" + context.info().name +
+                            "': " + e.what());
 }
 
 Generator::~Generator() {
@@ -114,6 +123,10 @@ void Generator::submit(const GenParams& params) {
                        anchorOffsetValues_);
   uploads_.write(anchorScaleInput_, anchorScaleValues_);
   uploads_.write(anchorOffsetInput_, anchorOffsetValues_);
+  if (options_.temporalWindow) {
+    float reset = hasPrevious_ ? 0.0f : 1.0f;
+    uploads_.write(temporalResetInput_, std::span<const float>(&reset, 1));
+  }
   plan_->submit();
   pending_ = true;
 }

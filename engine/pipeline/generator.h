@@ -28,6 +28,9 @@ struct GeneratorOptions {
   uint32_t steps = 1;                  // UNet calls per frame, at any strength
   nn::EdgeMode edges = nn::EdgeMode::Reflect;
   bool timestamps = false;             // per-stage GPU times (UNet blocks per step, decode, ...)
+  // Frames the model's temporal layers attend over (0: off); the history
+  // starts afresh with the first frame and after restart().
+  uint32_t temporalWindow = 0;
 };
 
 class Generator {
@@ -69,6 +72,7 @@ class Generator {
   // "decode", "post", "readback".
   std::vector<gpu::StageTime> stageTimes() const { return plan_->stageTimes(); }
   uint64_t frameCount() const { return frames_; }
+  VkDeviceSize temporalHistoryBytes() const { return sampler_->temporalHistoryBytes(); }
 
  private:
   void writeNoise(const GenParams& params);
@@ -84,7 +88,7 @@ class Generator {
   nn::Tensor previous_, moved_, motion_, effects_, anchorScale_, anchorOffset_;
   gpu::BufferSlice pixels_, readback_, latentReadback_;
   size_t noiseInput_ = 0, contextInput_ = 0, coefficientsInput_ = 0, motionInput_ = 0, effectsInput_ = 0;
-  size_t anchorScaleInput_ = 0, anchorOffsetInput_ = 0;
+  size_t anchorScaleInput_ = 0, anchorOffsetInput_ = 0, temporalResetInput_ = 0;
   LatentAnchor anchor_;
   std::vector<float> latentValues_, anchorScaleValues_, anchorOffsetValues_;
   double effective_ = 1.0;  // the strength the frame in flight was re-noised to

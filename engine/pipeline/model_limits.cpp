@@ -4,6 +4,8 @@
 #include <memory>
 
 #include "engine/models/model_folder.h"
+#include "engine/models/motion_adapter_config.h"
+#include "engine/nn/temporal_attention.h"
 #include "engine/models/style_table.h"
 #include "engine/models/unet_config.h"
 #include "engine/pipeline/default_model.h"
@@ -16,6 +18,9 @@ ModelLimits readModelLimits(const std::string& folder, const std::string& taeDir
   limits.folder = folder;
   limits.sizeMultiple = int(models::imageSizeMultiple(models::UNetConfig::fromFile(files.unetConfig)));
   if (files.conditioning == models::Conditioning::StyleTokens) limits.styles = models::readStyleNames(files.stylesNames);
+  if (!files.motionConfig.empty())
+    limits.maxTemporalWindow = int(std::min(models::MotionAdapterConfig::fromFile(files.motionConfig).maxFrames,
+                                            nn::kTemporalAttentionMaxFrames));
   return limits;
 }
 
@@ -53,6 +58,12 @@ std::vector<SetProblem> checkSetOnModel(const Set& set, const ModelLimits& limit
   if (set.steps < 1 || set.steps > limits.maxSteps)
     problems.push_back({"steps", std::to_string(set.steps) + " steps: the sampler takes 1 to " +
                                      std::to_string(limits.maxSteps)});
+  if (set.temporalWindow >= 2 && set.temporalWindow > limits.maxTemporalWindow)
+    problems.push_back({"temporal_window",
+                        limits.maxTemporalWindow == 0
+                            ? "the model (" + limits.folder + ") has no temporal layers (motion_adapter/)"
+                            : std::to_string(set.temporalWindow) + " frames: the model's temporal layers take 2 to " +
+                                  std::to_string(limits.maxTemporalWindow)});
   int m = limits.sizeMultiple;
   if (set.width % m || set.height % m)
     problems.push_back({"size", std::to_string(set.width) + "x" + std::to_string(set.height) +

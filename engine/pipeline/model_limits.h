@@ -23,6 +23,7 @@ struct ModelLimits {
   std::optional<std::vector<std::string>> styles;
   int sizeMultiple = 8;
   int maxSteps = int(models::kMaxSamplerSteps);
+  int maxTemporalWindow = 0;  // 0: the model has no temporal layers
 };
 
 // Throws models::ModelFolderError (or the config reader's error) naming the

@@ -99,6 +99,7 @@ struct Set {
   int width = 512, height = 512;
   double fps = 30;  // a hint for live mode; render takes --fps
   int steps = 1;    // denoising steps per frame
+  int temporalWindow = 0;  // frames the model's temporal layers attend over; 0 or 1: off
   double bpm = 120; // the tempo LFOs and beat triggers follow while the beat clock has none
   std::vector<Scene> scenes;
   Sequence sequence;

@@ -20,6 +20,12 @@ Show::Show(gpu::Context& context, std::shared_ptr<const Set> set, const ShowOpti
   generatorOptions.height = options.height ? options.height : uint32_t(set->height);
   generatorOptions.steps = uint32_t(set->steps);
   generatorOptions.timestamps = options.timestamps;
+  if (set->temporalWindow >= 2) {
+    if (!model_->motionAdapter())
+      throw std::runtime_error(set->file.string() + ": temporal_window " + std::to_string(set->temporalWindow) +
+                               ": model \"" + set->model + "\" has no temporal layers (motion_adapter/)");
+    generatorOptions.temporalWindow = uint32_t(set->temporalWindow);
+  }
   generator_ = std::make_unique<Generator>(context, *model_, generatorOptions);
   conductor_ = std::make_unique<Conductor>(std::move(set));
 }
@@ -34,8 +40,9 @@ std::string Show::setSet(std::shared_ptr<const Set> set) {
   std::string note;
   bool sizeFromSet = options_.width == 0 && options_.height == 0;
   if (set->modelFolder() != built_->modelFolder() || set->steps != built_->steps ||
+      set->temporalWindow != built_->temporalWindow ||
       (sizeFromSet && (set->width != built_->width || set->height != built_->height)))
-    note = set->file.string() + ": the model, size and steps stay as they were until the show restarts";
+    note = set->file.string() + ": the model, size, steps and temporal window stay as they were until the show restarts";
   conductor_->setSet(std::move(set));
   return note;
 }

@@ -31,17 +31,23 @@ TEST(FilePlayer, PacedPlaybackFeedsTheAnalyzerInRealTime) {
   options.sampleRate = player.sampleRate();
   LiveAnalysis live([&](float* out, size_t n) { return player.read(out, n); }, options, 10.0);
 
+  // Never ahead of the clock (tight); behind it only by what a loaded
+  // machine's scheduling costs (loose: ctest runs suites side by side).
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_NEAR(player.position(), elapsed, 0.1) << "the file is released at the real-time pace";
-  EXPECT_NEAR(live.latest().time, player.position(), 0.05) << "the analyzer keeps up";
+  double position = player.position();
+  EXPECT_LE(position, elapsed + 0.01) << "the file is released at the real-time pace, not faster";
+  EXPECT_GE(position, elapsed - 0.2) << "the file is released at the real-time pace";
+  EXPECT_LE(live.latest().time, player.position() + 0.01);
+  EXPECT_GE(live.latest().time, position - 0.2) << "the analyzer keeps up";
   EXPECT_GT(live.latest().loudness, 0.1f);
 
   while (!player.finished() && std::chrono::steady_clock::now() - start < std::chrono::seconds(5))
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_TRUE(player.finished());
-  EXPECT_NEAR(elapsed, 1.5, 0.2);
+  EXPECT_GE(elapsed, 1.5 - 0.01) << "finished faster than real time";
+  EXPECT_LE(elapsed, 1.5 + 0.5);
   std::filesystem::remove(path);
 }
 

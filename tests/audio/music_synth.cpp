@@ -1,5 +1,7 @@
 #include "tests/audio/music_synth.h"
 
+#include "audio/beat_evaluation.h"
+
 #include <algorithm>
 #include <cmath>
 #include <tuple>
@@ -44,28 +46,7 @@ std::vector<TrackSpec> drumOnlySet() {
 
 Score fMeasure(const std::vector<double>& detections, const std::vector<double>& annotations, double window,
                double ignoreBefore) {
-  std::vector<double> d, a;
-  for (double t : detections)
-    if (t >= ignoreBefore) d.push_back(t);
-  for (double t : annotations)
-    if (t >= ignoreBefore) a.push_back(t);
-  std::sort(d.begin(), d.end());
-  std::vector<bool> used(a.size(), false);
-  Score s;
-  for (double t : d) {
-    size_t best = a.size();
-    double bestError = window;
-    for (size_t i = 0; i < a.size(); ++i) {
-      double e = std::abs(a[i] - t);
-      if (!used[i] && e <= bestError) best = i, bestError = e;
-    }
-    if (best < a.size()) used[best] = true, ++s.matched;
-  }
-  s.detections = int(d.size()), s.annotations = int(a.size());
-  s.precision = d.empty() ? 0 : double(s.matched) / double(d.size());
-  s.recall = a.empty() ? 0 : double(s.matched) / double(a.size());
-  s.fMeasure = s.precision + s.recall > 0 ? 2 * s.precision * s.recall / (s.precision + s.recall) : 0;
-  return s;
+  return beatFMeasure(detections, annotations, window, ignoreBefore);
 }
 
 }  // namespace afterimage::audio::testing

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "audio/beat_evaluation.h"
 #include "audio/music_synth.h"
 
 namespace afterimage::audio::testing {
@@ -18,10 +19,7 @@ std::vector<TrackSpec> drumOnlySet();
 
 // F-measure of detections against annotations with a +-window match, both
 // lists ignoring times before `ignoreBefore` seconds.
-struct Score {
-  double fMeasure = 0, precision = 0, recall = 0;
-  int matched = 0, detections = 0, annotations = 0;
-};
+using Score = audio::BeatScore;
 Score fMeasure(const std::vector<double>& detections, const std::vector<double>& annotations, double window,
                double ignoreBefore);
 

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -77,7 +78,10 @@ TEST(LiveOsc, AParameterSentOverOscChangesTheOutputAndTheAnalysisComesBack) {
   while (!done && !(listening && generating)) {
     std::string text = readAll(log);
     listening = text.find("OSC in: listening on port " + std::to_string(inPort)) != std::string::npos;
-    generating = text.find("generated 1") != std::string::npos || text.find("generated 2") != std::string::npos;
+    // A once-a-second line with a non-zero generated rate ("generated 8.3 fps").
+    static const std::regex rate(R"(generated ([0-9.]+) fps)");
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), rate); it != std::sregex_iterator(); ++it)
+      generating = generating || std::stod((*it)[1]) > 0;
     lo_server_recv_noblock(receiver, 50);
   }
   lo_address to = lo_address_new("127.0.0.1", std::to_string(inPort).c_str());

@@ -147,6 +147,27 @@ TEST(Cli, GenerateFromABrokenFolderNamesWhatIsMissing) {
   EXPECT_NE(r.output.find("unet/config.json: missing"), std::string::npos) << r.output;
 }
 
+// A picture beyond the GPU memory given ($AFTERIMAGE_GPU_MEMORY_MIB here;
+// the heap's size on a real GPU) is one line before anything runs.
+TEST(Cli, GenerateBeyondTheGpuMemoryIsOneLineWithWhatToChange) {
+  std::string out = afterimage::testing::uniqueTempPath("too_big.png").string();
+  auto r = run({kBinary, "generate", "--model", kTinyModel, "--prompt", "x", "--size", "1024x1024", "-o", out}, true,
+               {{"AFTERIMAGE_GPU_MEMORY_MIB", "32"}});
+  EXPECT_EQ(r.exitCode, 1) << r.output;
+  EXPECT_NE(r.output.find("afterimage: error: out of GPU memory: "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("of the 32 MiB it may use already taken, for the activations ("), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("; choose a smaller --size, fewer --steps, or another GPU (--gpu)"), std::string::npos)
+      << r.output;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  auto bad = run({kBinary, "generate", "--model", kTinyModel, "--prompt", "x", "--size", "64x64", "-o", out}, true,
+                 {{"AFTERIMAGE_GPU_MEMORY_MIB", "lots"}});
+  EXPECT_EQ(bad.exitCode, 1) << bad.output;
+  EXPECT_NE(bad.output.find("AFTERIMAGE_GPU_MEMORY_MIB: 'lots' is not a positive whole number of MiB"),
+            std::string::npos)
+      << bad.output;
+}
+
 TEST(Cli, ModelsCheckPrintsTheParts) {
   auto r = run({kBinary, "models", "check", kTinyModel, "--size", "128x128"});
   EXPECT_EQ(r.exitCode, 0) << r.output;

@@ -42,6 +42,10 @@ TEST(DeviceLost, ABatchCommandReportsItClearlyAndFails) {
   auto other = cli::describeError(gpu::GpuError("vkAllocateMemory failed: VK_ERROR_OUT_OF_DEVICE_MEMORY"));
   EXPECT_EQ(other.exitCode, 1);
   EXPECT_EQ(other.message, "vkAllocateMemory failed: VK_ERROR_OUT_OF_DEVICE_MEMORY");
+  auto memory = cli::describeError(gpu::OutOfGpuMemory("out of GPU memory: 2600 MiB more needed"));
+  EXPECT_EQ(memory.exitCode, 1);
+  EXPECT_EQ(memory.message,
+            "out of GPU memory: 2600 MiB more needed; choose a smaller --size, fewer --steps, or another GPU (--gpu)");
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "engine/gpu/gpu_error.h"
 #include "engine/nn/latent_transform.h"
 #include "tests/support/golden.h"
 #include "tests/support/gpu_test.h"
@@ -277,6 +278,26 @@ TEST_F(GeneratorTest, RejectsASizeTheModelCannotTake) {
   EXPECT_THROW(pipeline::Generator(context(), model(), {.width = 60, .height = 64}), std::invalid_argument);
   EXPECT_THROW(pipeline::Generator(context(), model(), {.width = 64, .height = 64, .steps = 0}),
                std::invalid_argument);
+}
+
+// 2048x2048 on the tiny model needs ~208 MiB of activations: with 32 MiB
+// left it is refused while the plan is made, naming the request.
+TEST_F(GeneratorTest, ASizeBeyondTheGpuMemoryIsRefusedNamingTheRequest) {
+  model();
+  context().arena().capHeaps(context().arena().stats().bytesReserved + (32 << 20));
+  try {
+    pipeline::Generator generator(context(), model(), {.width = 2048, .height = 2048, .steps = 1});
+    context().arena().capHeaps(0);
+    FAIL() << "2048x2048 fitted in 32 MiB";
+  } catch (const gpu::OutOfGpuMemory& e) {
+    context().arena().capHeaps(0);
+    std::string message = e.what();
+    EXPECT_EQ(message.rfind("generating 2048x2048 with 1 step(s) on '" + context().info().name + "': out of GPU memory: ", 0),
+              0u)
+        << message;
+    EXPECT_NE(message.find("MiB more needed"), std::string::npos) << message;
+    EXPECT_NE(message.find(", for the activations ("), std::string::npos) << message;
+  }
 }
 
 }  // namespace

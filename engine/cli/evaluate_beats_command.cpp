@@ -1,0 +1,67 @@
+// `afterimage evaluate-beats DIR [--lookahead MS]`: the live analyzer's beats
+// on every annotated clip under DIR (audio files with a .beats file beside
+// them, see audio/beat_evaluation.h) against the annotations: F-measure
+// (+-70 ms, first 5 s skipped) as the beats happen and as predicted MS
+// ahead (default 60), CMLt/AMLt, the tempo found and annotated and how they
+// relate (right, double, half, 3:2, 2:3, off-beat). One row per clip, then
+// the mean per genre (the clip's folder) and over all clips.
+#include <cstdio>
+#include <map>
+
+#include "audio/beat_evaluation.h"
+#include "audio/file_source.h"
+#include "audio/offline_analysis.h"
+#include "engine/cli/arguments.h"
+#include "engine/cli/commands.h"
+
+namespace afterimage::cli {
+namespace {
+
+struct Means {
+  double f = 0, fLookahead = 0, cmlt = 0, amlt = 0;
+  int clips = 0, right = 0;
+  void add(double a, double b, double c, double d, bool r) { f += a, fLookahead += b, cmlt += c, amlt += d, ++clips, right += r; }
+  void print(const char* label, const std::string& name) const {
+    double n = clips > 0 ? clips : 1;
+    std::printf("%-9s %-28s %6s %6s %-8s %6.3f %6.3f %6.3f %6.3f  %d/%d at the annotated tempo\n", label, name.c_str(),
+                "", "", "", f / n, fLookahead / n, cmlt / n, amlt / n, right, clips);
+  }
+};
+
+}  // namespace
+
+int runEvaluateBeats(const CommandArgs& rawArgs) {
+  Arguments args(rawArgs, {"lookahead"}, {});
+  if (args.positionals().size() != 1) throw UsageError("expected one folder of annotated clips");
+  double lookaheadMs = args.number("lookahead", 60);
+  if (lookaheadMs <= 0) throw UsageError("--lookahead must be > 0 ms");
+  std::vector<audio::AnnotatedClip> clips = audio::findAnnotatedClips(args.positionals()[0]);
+
+  std::printf("%-9s %-28s %6s %6s %-8s %6s %6s %6s %6s\n", "genre", "clip", "bpm", "found", "relation", "F",
+              ("F+" + std::to_string(int(lookaheadMs))).c_str(), "CMLt", "AMLt");
+  std::map<std::string, Means> genres;
+  Means all;
+  for (const auto& clip : clips) {
+    std::vector<double> annotations = audio::readBeatAnnotations(clip.beatsPath);
+    int rate = 0;
+    std::vector<float> samples = audio::readMonoFile(clip.audioPath, &rate);
+    std::vector<double> beats = audio::beatTimes(samples, rate, 0);
+    std::vector<double> predicted = audio::beatTimes(samples, rate, lookaheadMs / 1000.0);
+    double f = audio::beatFMeasure(beats, annotations).fMeasure;
+    double fl = audio::beatFMeasure(predicted, annotations).fMeasure;
+    audio::ContinuityScore c = audio::beatContinuity(beats, annotations);
+    audio::MetricalRelation relation = audio::metricalRelation(beats, annotations);
+    std::printf("%-9s %-28.28s %6.1f %6.1f %-8s %6.3f %6.3f %6.3f %6.3f\n", clip.genre.c_str(), clip.name.c_str(),
+                audio::medianBpm(annotations), audio::medianBpm(beats), audio::toString(relation), f, fl, c.cmlt,
+                c.amlt);
+    std::fflush(stdout);
+    bool right = relation == audio::MetricalRelation::Right;
+    genres[clip.genre].add(f, fl, c.cmlt, c.amlt, right);
+    all.add(f, fl, c.cmlt, c.amlt, right);
+  }
+  for (const auto& [genre, means] : genres) means.print("genre", genre);
+  all.print("MEAN", std::to_string(all.clips) + " clips");
+  return 0;
+}
+
+}  // namespace afterimage::cli

@@ -1,0 +1,231 @@
+#include "engine/models/motion_adapter.h"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "engine/nn/elementwise.h"
+#include "engine/nn/geglu.h"
+#include "engine/nn/linear.h"
+#include "engine/nn/normalization.h"
+#include "engine/nn/temporal_attention.h"
+#include "engine/nn/transpose.h"
+
+namespace afterimage::models {
+namespace {
+
+constexpr float kGroupNormEps = 1e-6f;  // diffusers' temporal transformer GroupNorm
+constexpr float kLayerNormEps = 1e-5f;  // its BasicTransformerBlock's LayerNorms
+
+struct TemporalAttentionWeights {
+  LinearWeights q, k, v, out;
+};
+
+struct TemporalBlockWeights {
+  NormWeights norm1, norm2, norm3;
+  TemporalAttentionWeights attention1, attention2;
+  LinearWeights feedForwardIn, feedForwardOut;
+};
+
+}  // namespace
+
+struct MotionAdapter::Layer {
+  uint32_t channels = 0, heads = 0;
+  NormWeights norm;
+  LinearWeights projectIn, projectOut;
+  std::vector<TemporalBlockWeights> blocks;
+};
+
+namespace {
+
+MotionAdapter::Layer readLayer(WeightReader& r, const std::string& p, uint32_t channels, uint32_t heads,
+                               uint32_t depth) {
+  MotionAdapter::Layer w;
+  w.channels = channels, w.heads = heads;
+  w.norm = r.norm(p + ".norm", channels);
+  w.projectIn = r.linear(p + ".proj_in", channels, channels, true);
+  auto attention = [&](const std::string& a) {
+    return TemporalAttentionWeights{r.linear(a + ".to_q", channels, channels, false),
+                                    r.linear(a + ".to_k", channels, channels, false),
+                                    r.linear(a + ".to_v", channels, channels, false),
+                                    r.linear(a + ".to_out.0", channels, channels, true)};
+  };
+  for (uint32_t i = 0; i < depth; ++i) {
+    std::string b = p + ".transformer_blocks." + std::to_string(i);
+    TemporalBlockWeights block;
+    block.norm1 = r.norm(b + ".norm1", channels);
+    block.attention1 = attention(b + ".attn1");
+    block.norm2 = r.norm(b + ".norm2", channels);
+    block.attention2 = attention(b + ".attn2");
+    block.norm3 = r.norm(b + ".norm3", channels);
+    block.feedForwardIn = r.linear(b + ".ff.net.0.proj", channels, channels * 8, true);
+    block.feedForwardOut = r.linear(b + ".ff.net.2", channels * 4, channels, true);
+    w.blocks.push_back(std::move(block));
+  }
+  w.projectOut = r.linear(p + ".proj_out", channels, channels, true);
+  return w;
+}
+
+// h + f(layerNorm(h)); releases h.
+template <typename Sublayer>
+nn::Tensor withResidual(nn::Plan& plan, const nn::Tensor& h, const NormWeights& norm, Sublayer sublayer) {
+  nn::Tensor normed = nn::layerNorm(plan, h, norm.gamma, norm.beta, kLayerNormEps);
+  nn::Tensor update = sublayer(normed);
+  plan.release(normed);
+  nn::Tensor sum = nn::add(plan, h, update);
+  plan.release(h);
+  plan.release(update);
+  return sum;
+}
+
+// Attention over the frames of each pixel: queries from `queries` [Fq, P, C]
+// (the window's last Fq frames), keys and values from `frames` [F, P, C],
+// both with the position encoding already added.
+nn::Tensor frameAttention(nn::Plan& plan, const TemporalAttentionWeights& w, const nn::Tensor& queries,
+                          const nn::Tensor& frames, uint32_t heads, bool causal) {
+  nn::Tensor q = nn::linear(plan, queries, w.q.weight);
+  nn::Tensor k = nn::linear(plan, frames, w.k.weight);
+  nn::Tensor v = nn::linear(plan, frames, w.v.weight);
+  nn::Tensor attended = nn::temporalAttention(plan, q, k, v, heads, causal);
+  for (const auto& t : {q, k, v}) plan.release(t);
+  nn::Tensor out = nn::linear(plan, attended, w.out.weight, w.out.bias);
+  plan.release(attended);
+  return out;
+}
+
+nn::Tensor feedForward(nn::Plan& plan, const TemporalBlockWeights& block, const nn::Tensor& x) {
+  nn::Tensor wide = nn::linear(plan, x, block.feedForwardIn.weight, block.feedForwardIn.bias);
+  nn::Tensor gated = nn::geglu(plan, wide);
+  plan.release(wide);
+  nn::Tensor out = nn::linear(plan, gated, block.feedForwardOut.weight, block.feedForwardOut.bias);
+  plan.release(gated);
+  return out;
+}
+
+}  // namespace
+
+MotionAdapter::MotionAdapter(gpu::Context& context, const std::string& configPath, const std::string& weightsPath)
+    : config_(MotionAdapterConfig::fromFile(configPath)), weights_(context), positionTables_(context) {
+  WeightReader r(weightsPath, weights_);
+  const auto& c = config_;
+  size_t blocks = c.blockOutChannels.size();
+  for (size_t i = 0; i < blocks; ++i) {
+    std::vector<Layer> layers;
+    for (uint32_t j = 0; j < c.layersPerBlock; ++j)
+      layers.push_back(readLayer(r, "down_blocks." + std::to_string(i) + ".motion_modules." + std::to_string(j),
+                                 c.blockOutChannels[i], c.heads[i], c.transformerLayers[i]));
+    down_.push_back(std::move(layers));
+  }
+  for (uint32_t j = 0; j < c.midLayers; ++j)
+    mid_.push_back(readLayer(r, "mid_block.motion_modules." + std::to_string(j), c.blockOutChannels.back(),
+                             c.heads.back(), c.midTransformerLayers));
+  for (size_t i = 0; i < blocks; ++i) {
+    size_t level = blocks - 1 - i;
+    std::vector<Layer> layers;
+    for (uint32_t j = 0; j <= c.layersPerBlock; ++j)
+      layers.push_back(readLayer(r, "up_blocks." + std::to_string(i) + ".motion_modules." + std::to_string(j),
+                                 c.blockOutChannels[level], c.heads[level], c.upTransformerLayers[i]));
+    up_.push_back(std::move(layers));
+  }
+  parameters_ = r.parameters();
+}
+
+MotionAdapter::~MotionAdapter() = default;
+
+const MotionAdapter::Layer& MotionAdapter::layer(const UNetLayerSite& site) const {
+  const std::vector<Layer>* layers = site.block == UNetLayerSite::Block::Mid ? &mid_
+                                     : site.block == UNetLayerSite::Block::Down
+                                         ? (site.index < down_.size() ? &down_[site.index] : nullptr)
+                                         : (site.index < up_.size() ? &up_[site.index] : nullptr);
+  if (!layers || site.layer >= layers->size())
+    throw std::runtime_error("motion adapter: no temporal layer for UNet block " + std::to_string(site.index) +
+                             " layer " + std::to_string(site.layer) + " (the adapter does not fit the UNet)");
+  return (*layers)[site.layer];
+}
+
+const nn::Tensor& MotionAdapter::positions(uint32_t frames, uint32_t channels) const {
+  auto key = std::make_pair(frames, channels);
+  auto found = positions_.find(key);
+  if (found != positions_.end()) return found->second;
+  // diffusers' SinusoidalPositionalEmbedding: sin on even, cos on odd channels.
+  std::vector<float> table(size_t(frames) * channels);
+  for (uint32_t f = 0; f < frames; ++f)
+    for (uint32_t c = 0; c < channels; c += 2) {
+      double angle = f * std::exp(-std::log(10000.0) * c / channels);
+      table[size_t(f) * channels + c] = float(std::sin(angle));
+      if (c + 1 < channels) table[size_t(f) * channels + c + 1] = float(std::cos(angle));
+    }
+  return positions_.emplace(key, positionTables_.upload(table, {frames, 1, channels})).first->second;
+}
+
+nn::Tensor MotionAdapter::temporalTransformer(nn::Plan& plan, const UNetLayerSite& site, const nn::Tensor& window,
+                                              bool causal, bool lastFrameOnly) const {
+  const Layer& w = layer(site);
+  if (window.rank() != 4 || window.dim(1) != w.channels)
+    throw std::runtime_error("motion adapter: a temporal layer of " + std::to_string(w.channels) +
+                             " channels got " + nn::toString(window.shape()));
+  uint32_t frames = window.dim(0), c = w.channels, pixels = window.dim(2) * window.dim(3);
+  if (frames > config_.maxFrames)
+    throw std::runtime_error("motion adapter: " + std::to_string(frames) + " frames exceed its " +
+                             std::to_string(config_.maxFrames) + " positions (motion_max_seq_length)");
+
+  // Group statistics span all frames: group norm on the channel-major view
+  // [C, P, F], then back to frames first and each frame's tokens [F, P, C].
+  nn::Tensor channelMajor = nn::transposeLastTwo(plan, window.reshaped({1, frames, c * pixels}));
+  nn::Tensor normed = nn::groupNorm(plan, channelMajor.reshaped({1, c, pixels, frames}), w.norm.gamma, w.norm.beta,
+                                    config_.normGroups, kGroupNormEps);
+  plan.release(channelMajor);
+  nn::Tensor framesFirst = nn::transposeLastTwo(plan, normed.reshaped({1, c * pixels, frames}));
+  plan.release(normed);
+  nn::Tensor tokens = nn::transposeLastTwo(plan, framesFirst.reshaped({frames, c, pixels}));
+  plan.release(framesFirst);
+  nn::Tensor h = nn::linear(plan, tokens, w.projectIn.weight, w.projectIn.bias);
+  plan.release(tokens);
+
+  const nn::Tensor& positions = this->positions(frames, c);
+  auto placed = [&](const nn::Tensor& x) { return nn::add(plan, x, positions); };
+  for (size_t b = 0; b < w.blocks.size(); ++b) {
+    const auto& block = w.blocks[b];
+    h = withResidual(plan, h, block.norm1, [&](const nn::Tensor& a) {
+      nn::Tensor p = placed(a);
+      nn::Tensor out = frameAttention(plan, block.attention1, p, p, w.heads, causal);
+      plan.release(p);
+      return out;
+    });
+    if (lastFrameOnly && b + 1 == w.blocks.size()) {
+      // Only the last frame's output is wanted: its queries alone from here.
+      nn::Tensor normed2 = nn::layerNorm(plan, h, block.norm2.gamma, block.norm2.beta, kLayerNormEps);
+      nn::Tensor p = placed(normed2);
+      plan.release(normed2);
+      nn::Tensor update = frameAttention(plan, block.attention2, p.batchItem(frames - 1), p, w.heads, causal);
+      plan.release(p);
+      nn::Tensor last = nn::add(plan, h.batchItem(frames - 1), update);
+      plan.release(h);
+      plan.release(update);
+      h = last;
+    } else {
+      h = withResidual(plan, h, block.norm2, [&](const nn::Tensor& a) {
+        nn::Tensor p = placed(a);
+        nn::Tensor out = frameAttention(plan, block.attention2, p, p, w.heads, causal);
+        plan.release(p);
+        return out;
+      });
+    }
+    h = withResidual(plan, h, block.norm3, [&](const nn::Tensor& a) { return feedForward(plan, block, a); });
+  }
+  uint32_t outFrames = lastFrameOnly ? 1 : frames;
+  nn::Tensor projected = nn::linear(plan, h, w.projectOut.weight, w.projectOut.bias);
+  plan.release(h);
+  nn::Tensor image = nn::transposeLastTwo(plan, projected);
+  plan.release(projected);
+  nn::Shape shape = window.shape();
+  shape[0] = outFrames;
+  nn::Tensor out = nn::add(plan, image.reshaped(shape), lastFrameOnly ? window.batchItem(frames - 1) : window);
+  plan.release(image);
+  return out;
+}
+
+nn::Tensor MotionAdapter::afterLayer(nn::Plan& plan, const UNetLayerSite& site, const nn::Tensor& hidden) {
+  return temporalTransformer(plan, site, hidden, false);
+}
+
+}  // namespace afterimage::models

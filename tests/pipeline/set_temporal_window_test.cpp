@@ -1,0 +1,56 @@
+// A set's temporal_window against its model: refused by file, line and
+// field where the model has no temporal layers or fewer positions; written
+// back by save only when set.
+#include <gtest/gtest.h>
+
+#include "engine/pipeline/set_file.h"
+
+namespace afterimage::pipeline {
+namespace {
+
+const std::string kScene = "[[scene]]\nprompt = \"a misty forest\"\n";
+
+ModelLimitsFor withWindow(int maxTemporalWindow) {
+  return [maxTemporalWindow](const Set&) {
+    ModelLimits limits{"models/video", std::nullopt, 8, 8};
+    limits.maxTemporalWindow = maxTemporalWindow;
+    return limits;
+  };
+}
+
+std::string errorOf(const std::string& toml, const ModelLimitsFor& limits) {
+  try {
+    parseSet(toml, "sets/x.toml", limits);
+  } catch (const SetError& e) {
+    return e.messages().empty() ? "" : e.messages()[0];
+  }
+  return "";
+}
+
+TEST(SetTemporalWindow, ReadsTheWindow) {
+  Set set = parseSet("temporal_window = 8\n" + kScene, "sets/x.toml", withWindow(32));
+  EXPECT_EQ(set.temporalWindow, 8);
+  EXPECT_EQ(parseSet(kScene, "sets/x.toml", withWindow(0)).temporalWindow, 0);
+}
+
+TEST(SetTemporalWindow, AModelWithoutTemporalLayersIsNamed) {
+  EXPECT_EQ(errorOf("temporal_window = 8\n" + kScene, withWindow(0)),
+            "sets/x.toml:1:19: temporal_window: the model (models/video) has no temporal layers (motion_adapter/)");
+}
+
+TEST(SetTemporalWindow, AWindowBeyondTheModelsPositionsIsNamed) {
+  EXPECT_EQ(errorOf("temporal_window = 24\n" + kScene, withWindow(16)),
+            "sets/x.toml:1:19: temporal_window: 24 frames: the model's temporal layers take 2 to 16");
+  EXPECT_NE(errorOf("temporal_window = 33\n" + kScene, withWindow(32)).find("out of range [0, 32]"),
+            std::string::npos);
+}
+
+TEST(SetTemporalWindow, SaveWritesItOnlyWhenSet) {
+  Set set = parseSet("temporal_window = 6\n" + kScene, "sets/x.toml", withWindow(32));
+  EXPECT_NE(formatSet(set, "sets/x.toml").find("temporal_window = 6"), std::string::npos);
+  set.temporalWindow = 0;
+  EXPECT_EQ(formatSet(set, "sets/x.toml").find("temporal_window"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace afterimage::pipeline

@@ -1,0 +1,108 @@
+// The stream generator with temporal layers: the tiny test model folder with
+// the tiny random motion adapter beside its UNet (motion_adapter/), at 64x64.
+// The layers change the frames, a restart replays the same frames (the
+// history starts afresh), the history's memory is fixed when the plan is
+// recorded and frames allocate nothing.
+#include <filesystem>
+
+#include "engine/pipeline/generator.h"
+#include "tests/support/golden.h"
+#include "tests/support/gpu_test.h"
+#include "tests/support/temp_path.h"
+
+namespace afterimage {
+namespace {
+
+namespace fs = std::filesystem;
+using pipeline::GenParams;
+
+GenParams params(int frame) {
+  GenParams p;
+  p.prompts = {{"a misty forest", 1.0f}};
+  p.strength = 0.6f;
+  p.seedA = 3, p.seedB = 4;
+  p.seedMix = 0.2f * frame;
+  return p;
+}
+
+double pictureChange(std::span<const uint8_t> a, std::span<const uint8_t> b) {
+  double sum = 0;
+  for (size_t i = 0; i < a.size(); ++i) sum += std::abs(int(a[i]) - int(b[i]));
+  return sum / double(a.size());
+}
+
+class TemporalGeneratorTest : public testing::GpuTest {
+ protected:
+  static std::unique_ptr<models::DiffusionModel> model_;
+  static fs::path folder_;
+  models::DiffusionModel& model() {
+    if (!model_) {
+      folder_ = testing::uniqueTempPath("temporal_model");
+      fs::remove_all(folder_);
+      fs::copy(testing::goldenPath("models/tiny_pipeline"), folder_, fs::copy_options::recursive);
+      fs::copy(testing::goldenPath("models/motion_adapter_tiny"), folder_ / "motion_adapter",
+               fs::copy_options::recursive);
+      model_ = std::make_unique<models::DiffusionModel>(context(), models::findModelFiles(folder_.string()));
+    }
+    return *model_;
+  }
+  static void TearDownTestSuite() {
+    model_.reset();
+    fs::remove_all(folder_);
+  }
+
+  std::vector<std::vector<uint8_t>> frames(pipeline::Generator& generator, int count) {
+    std::vector<std::vector<uint8_t>> out;
+    for (int i = 0; i < count; ++i) {
+      generator.frame(params(i));
+      out.emplace_back(generator.pixels().begin(), generator.pixels().end());
+    }
+    return out;
+  }
+};
+
+std::unique_ptr<models::DiffusionModel> TemporalGeneratorTest::model_;
+fs::path TemporalGeneratorTest::folder_;
+
+TEST_F(TemporalGeneratorTest, LoadsTheMotionAdapterBesideTheUNet) {
+  ASSERT_NE(model().motionAdapter(), nullptr);
+  EXPECT_EQ(model().motionAdapter()->config().blockOutChannels, model().unet().config().blockOutChannels);
+}
+
+TEST_F(TemporalGeneratorTest, TemporalLayersChangeTheFrames) {
+  pipeline::Generator plain(context(), model(), {.width = 64, .height = 64, .steps = 1});
+  pipeline::Generator temporal(context(), model(), {.width = 64, .height = 64, .steps = 1, .temporalWindow = 4});
+  auto a = frames(plain, 3), b = frames(temporal, 3);
+  for (int i = 0; i < 3; ++i) EXPECT_GT(pictureChange(a[i], b[i]), 1.0) << "frame " << i;
+}
+
+TEST_F(TemporalGeneratorTest, RestartStartsTheHistoryAfresh) {
+  pipeline::Generator generator(context(), model(), {.width = 64, .height = 64, .steps = 2, .temporalWindow = 3});
+  auto first = frames(generator, 4);
+  generator.restart();
+  auto again = frames(generator, 4);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(pictureChange(first[i], again[i]), 0.0) << "frame " << i;
+}
+
+// Two steps, each layer keeping 3 frames of its input at an 8x8 latent:
+// 16x8x8 + 32x4x4 + 32x4x4 (mid) + 2 x 32x4x4 + 2 x 16x8x8 f16 values a frame.
+TEST_F(TemporalGeneratorTest, HistoryMemoryIsFixedAndFramesAllocateNothing) {
+  pipeline::Generator generator(context(), model(), {.width = 64, .height = 64, .steps = 2, .temporalWindow = 4});
+  EXPECT_EQ(generator.temporalHistoryBytes(), 2u * 3 * (1024 + 512 + 512 + 2 * 512 + 2 * 1024) * 2);
+  frames(generator, 1);
+  auto arena = context().arena().stats();
+  auto pipelines = context().pipelines().pipelinesCreated();
+  frames(generator, 5);
+  EXPECT_EQ(context().arena().stats().sliceAllocations, arena.sliceAllocations);
+  EXPECT_EQ(context().arena().stats().deviceMemoryAllocations, arena.deviceMemoryAllocations);
+  EXPECT_EQ(context().pipelines().pipelinesCreated(), pipelines);
+}
+
+TEST_F(TemporalGeneratorTest, RejectsAWindowBeyondTheAdaptersPositions) {
+  uint32_t window = model().motionAdapter()->config().maxFrames + 1;
+  EXPECT_THROW(pipeline::Generator(context(), model(), {.width = 64, .height = 64, .temporalWindow = window}),
+               std::runtime_error);
+}
+
+}  // namespace
+}  // namespace afterimage
