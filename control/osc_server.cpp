@@ -2,6 +2,8 @@
 
 #include <lo/lo.h>
 
+#include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "control/osc_address.h"
@@ -17,17 +19,26 @@ void onLiblopError(int number, const char* message, const char* where) {
                     " [" + std::to_string(number) + "]";
 }
 
+template <typename T>
+T read(const void* at) {
+  T value;
+  std::memcpy(&value, at, sizeof value);
+  return value;
+}
+
 int onMessage(const char* path, const char* types, lo_arg** argv, int argc, lo_message, void* self) {
   double values[8];
   int count = 0;
   std::string problem;
   for (int i = 0; i < argc && count < 8; ++i) {
-    const lo_arg& arg = *argv[i];
+    // OSC aligns arguments to 4 bytes, lo_arg (a union with 8-byte members)
+    // wants 8: read each through memcpy, never as lo_arg.
+    const void* arg = argv[i];
     switch (types[i]) {
-      case LO_INT32: values[count++] = arg.i; break;
-      case LO_FLOAT: values[count++] = arg.f; break;
-      case LO_DOUBLE: values[count++] = arg.d; break;
-      case LO_INT64: values[count++] = double(arg.h); break;
+      case LO_INT32: values[count++] = read<int32_t>(arg); break;
+      case LO_FLOAT: values[count++] = read<float>(arg); break;
+      case LO_DOUBLE: values[count++] = read<double>(arg); break;
+      case LO_INT64: values[count++] = double(read<int64_t>(arg)); break;
       case LO_TRUE: values[count++] = 1; break;
       case LO_FALSE: values[count++] = 0; break;
       default: problem = std::string(path) + ": argument " + std::to_string(i) + " is not a number";

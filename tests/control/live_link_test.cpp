@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -78,7 +79,7 @@ TEST_F(LiveLink, LeadingTheSessionTakesTheDetectedTempo) {
 }
 
 int lastTempo(const char*, const char* types, lo_arg** argv, int argc, lo_message, void* bpm) {
-  if (argc >= 1 && types[0] == LO_FLOAT) *static_cast<float*>(bpm) = argv[0]->f;
+  if (argc >= 1 && types[0] == LO_FLOAT) std::memcpy(bpm, argv[0], sizeof(float));  // 4-byte aligned: not as lo_arg
   return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <lo/lo.h>
 
 #include <chrono>
+#include <cstring>
 #include <map>
 #include <thread>
 
@@ -134,7 +135,11 @@ struct Received {
 
 int collect(const char* path, const char* types, lo_arg** argv, int argc, lo_message, void* data) {
   std::vector<float> values;
-  for (int i = 0; i < argc; ++i) values.push_back(types[i] == LO_FLOAT ? argv[i]->f : -999);
+  for (int i = 0; i < argc; ++i) {
+    float f = -999;  // memcpy: liblo's arguments are 4-byte aligned, lo_arg wants 8
+    if (types[i] == LO_FLOAT) std::memcpy(&f, argv[i], sizeof f);
+    values.push_back(f);
+  }
   static_cast<Received*>(data)->messages[path] = values;
   return 0;
 }
