@@ -5,15 +5,15 @@
 #include <stdexcept>
 
 #include "control/osc_address.h"
+#include "engine/pipeline/control_settings.h"
 
 namespace afterimage::control {
 
 OscSender::OscSender(const std::vector<std::string>& targets) : names_(targets) {
   for (const std::string& target : targets) {
-    size_t colon = target.rfind(':');
-    if (colon == std::string::npos || colon == 0 || colon + 1 == target.size())
-      throw std::invalid_argument("OSC target '" + target + "' is not host:port");
-    lo_address address = lo_address_new(target.substr(0, colon).c_str(), target.substr(colon + 1).c_str());
+    auto hostPort = pipeline::splitHostPort(target);
+    if (!hostPort) throw std::invalid_argument("OSC target '" + target + "' is not host:port");
+    lo_address address = lo_address_new(hostPort->host.c_str(), hostPort->port.c_str());
     if (!address) throw std::invalid_argument("OSC target '" + target + "' cannot be used");
     addresses_.push_back(address);
   }

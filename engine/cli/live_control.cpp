@@ -14,6 +14,9 @@ using pipeline::ControlVerb;
 
 namespace {
 
+// report()'s slots: one per control surface, then one per MIDI device line.
+enum : size_t { kOscInSlot, kOscOutSlot, kLinkSlot, kMidiSlots };
+
 double steadySeconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
@@ -39,9 +42,7 @@ LiveControlOptions liveControlOptions(const Arguments& args) {
     for (size_t comma; !rest.empty(); rest = comma == std::string::npos ? "" : rest.substr(comma + 1)) {
       comma = rest.find(',');
       std::string target = rest.substr(0, comma);
-      size_t colon = target.rfind(':');
-      if (colon == std::string::npos || colon == 0 || colon + 1 == target.size())
-        throw UsageError("--osc-send: '" + target + "' is not HOST:PORT");
+      if (!pipeline::splitHostPort(target)) throw UsageError("--osc-send: '" + target + "' is not HOST:PORT");
       o.oscSend.push_back(target);
     }
   }
@@ -123,19 +124,19 @@ void LiveControl::poll(const pipeline::Set& set, double now) {
   view_.lines.clear();
   if (oscServer_) {
     control::OscStatus s = oscServer_->status();
-    report(0, s.listening ? "OSC in: listening on port " + std::to_string(s.port) : s.problem);
+    report(kOscInSlot, s.listening ? "OSC in: listening on port " + std::to_string(s.port) : s.problem);
     view_.lines.push_back({s.listening ? "OSC in: port " + std::to_string(s.port) + ", " + std::to_string(s.received) +
                                              " messages" + (s.rejected ? " (" + std::to_string(s.rejected) + " refused)" : "")
                                        : s.problem,
                            !s.listening});
     if (s.listening && !s.problem.empty()) view_.lines.push_back({"  last refused: " + s.problem, true});
   } else {
-    report(0, "");
+    report(kOscInSlot, "");
     view_.lines.push_back({"OSC in: off ([control] osc_port or --osc-port)"});
   }
   std::string list;
   for (const auto& t : oscTargets_) list += (list.empty() ? "" : ", ") + t;
-  report(1, !senderProblem_.empty() ? "OSC out: " + senderProblem_ : oscSender_ ? "OSC out: sending to " + list : "");
+  report(kOscOutSlot, !senderProblem_.empty() ? "OSC out: " + senderProblem_ : oscSender_ ? "OSC out: sending to " + list : "");
   if (!senderProblem_.empty()) view_.lines.push_back({"OSC out: " + senderProblem_, true});
   else if (oscSender_) {
     view_.lines.push_back({"OSC out: " + list + ", " + std::to_string(oscSender_->sent()) + " messages"});
@@ -143,7 +144,7 @@ void LiveControl::poll(const pipeline::Set& set, double now) {
   if (midi_) {
     auto lines = midi_->lines();
     for (size_t i = 0; i < lines.size(); ++i) {
-      report(2 + i, lines[i].text.substr(0, lines[i].text.find(" (")));
+      report(kMidiSlots + i, lines[i].text.substr(0, lines[i].text.find(" (")));
       view_.lines.push_back({lines[i].text, lines[i].problem});
     }
   }
@@ -161,11 +162,11 @@ void LiveControl::poll(const pipeline::Set& set, double now) {
       beats -= std::round(beats);
       std::snprintf(line + n, sizeof line - size_t(n), "; detected beat %+.1f ms from Link's", beats * 60000.0 / g.bpm);
     }
-    report(1000, "Link: " + std::string(mode == pipeline::LinkMode::Lead ? "lead" : "follow") + ", " +
+    report(kLinkSlot, "Link: " + std::string(mode == pipeline::LinkMode::Lead ? "lead" : "follow") + ", " +
                      std::to_string(peers) + (peers == 1 ? " peer" : " peers"));
     view_.lines.push_back({line, peers == 0 && mode == pipeline::LinkMode::Follow});
   } else {
-    report(1000, "");
+    report(kLinkSlot, "");
   }
   if (c.midiClock) {
     char line[64];

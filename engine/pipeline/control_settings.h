@@ -5,6 +5,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/pipeline/curve.h"
@@ -49,5 +50,12 @@ struct ControlSettings {
 
   bool operator==(const ControlSettings&) const = default;
 };
+
+// "host:port" (an OSC target) split in two; nullopt unless the host is not
+// empty and the port is a number in 1..65535.
+struct HostPort {
+  std::string host, port;
+};
+std::optional<HostPort> splitHostPort(std::string_view text);
 
 }  // namespace afterimage::pipeline

@@ -1,5 +1,6 @@
 #include "engine/pipeline/set.h"
 
+#include <charconv>
 #include <tuple>
 
 namespace afterimage::pipeline {
@@ -9,6 +10,16 @@ std::filesystem::path Set::modelFolder() const {
   std::filesystem::path folder(model);
   if (folder.is_absolute() || file.empty()) return folder.lexically_normal();
   return (file.parent_path() / folder).lexically_normal();
+}
+
+std::optional<HostPort> splitHostPort(std::string_view text) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  std::string_view port = text.substr(colon + 1);
+  int number = 0;
+  auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), number);
+  if (error != std::errc() || end != port.data() + port.size() || number < 1 || number > 65535) return std::nullopt;
+  return HostPort{std::string(text.substr(0, colon)), std::string(port)};
 }
 
 bool Set::operator==(const Set& other) const {

@@ -536,13 +536,7 @@ void readStrings(TableReader& t, std::string_view key, std::vector<std::string>&
 void readControl(TableReader& t, ControlSettings& c) {
   t.integer("osc_port", c.oscPort, 0, 65535);
   readStrings(t, "osc_send", c.oscSend, [](const std::string& target) -> std::string {
-    size_t colon = target.rfind(':');
-    int port = 0;
-    bool ok = colon != std::string::npos && colon > 0 &&
-              std::from_chars(target.data() + colon + 1, target.data() + target.size(), port).ptr ==
-                  target.data() + target.size() &&
-              port > 0 && port <= 65535;
-    return ok ? "" : "'" + target + "' is not host:port (e.g. \"127.0.0.1:9001\")";
+    return splitHostPort(target) ? "" : "'" + target + "' is not host:port (e.g. \"127.0.0.1:9001\")";
   });
   readStrings(t, "midi_inputs", c.midiInputs,
               [](const std::string& name) { return name.empty() ? std::string("an empty device name") : ""; });

@@ -89,6 +89,7 @@ TEST(LiveOsc, AParameterSentOverOscChangesTheOutputAndTheAnalysisComesBack) {
   lo_address_free(to);
   while (!done) lo_server_recv_noblock(receiver, 50);
   live.join();
+  while (lo_server_recv_noblock(receiver, 0) > 0) {}  // what is still in the socket
   lo_server_free(receiver);
   std::string output = readAll(log);
   std::printf("%s", output.c_str());
@@ -99,7 +100,8 @@ TEST(LiveOsc, AParameterSentOverOscChangesTheOutputAndTheAnalysisComesBack) {
   std::printf("received: tempo %d, bands %d, loudness %d, beat %d\n", received["/afterimage/tempo"],
               received["/afterimage/bands"], received["/afterimage/loudness"], received["/afterimage/beat"]);
   EXPECT_GT(received["/afterimage/bands"], 100);
-  EXPECT_EQ(received["/afterimage/tempo"], received["/afterimage/bands"]);
+  // Both each hop (UDP on a loaded machine may drop the odd datagram).
+  EXPECT_NEAR(received["/afterimage/tempo"], received["/afterimage/bands"], received["/afterimage/bands"] / 100);
   EXPECT_GT(received["/afterimage/beat"], 3) << "the demo track's beats were not sent";
 
   auto picture = image::readPng((dir / "output.png").string());
