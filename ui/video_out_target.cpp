@@ -2,23 +2,14 @@
 
 #include <algorithm>
 #include <regex>
-#include <sstream>
 #include <stdexcept>
+
+#include "engine/system/ffmpeg_arguments.h"
 
 namespace afterimage::ui {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string decimal(double value) {
-  std::ostringstream out;
-  out.precision(10);
-  out << value;
-  return out.str();
-}
-
-// "file:" makes ffmpeg take the name as a file whatever it holds.
-std::string fileUrl(const fs::path& path) { return "file:" + path.string(); }
 
 std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
   a.insert(a.end(), b.begin(), b.end());
@@ -52,14 +43,14 @@ void checkStreamTarget(const std::string& target) {
 
 std::vector<std::string> rawVideoInput(uint32_t width, uint32_t height, double fps) {
   return {"ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-f", "rawvideo", "-pix_fmt", "rgba", "-s",
-          std::to_string(width) + "x" + std::to_string(height), "-r", decimal(fps), "-i", "pipe:0"};
+          std::to_string(width) + "x" + std::to_string(height), "-r", system::ffmpegNumber(fps), "-i", "pipe:0"};
 }
 
 std::vector<std::string> recordingVideoArguments(uint32_t width, uint32_t height, double fps, const fs::path& video) {
   // yuv420p needs even sizes.
   return concat(rawVideoInput(width, height, fps),
                 {"-c:v", "libx264", "-preset", "ultrafast", "-crf", "18", "-pix_fmt", "yuv420p", "-vf",
-                 "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-f", "matroska", fileUrl(video)});
+                 "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-f", "matroska", system::ffmpegFileName(video)});
 }
 
 std::vector<std::string> streamArguments(uint32_t width, uint32_t height, double fps, const std::string& target) {
@@ -75,14 +66,13 @@ std::vector<std::string> streamArguments(uint32_t width, uint32_t height, double
 
 std::vector<std::string> muxArguments(const fs::path& video, const fs::path& audio, int sampleRate,
                                       const fs::path& output, const fs::path& finalName) {
-  std::string extension = finalName.extension().string();
-  std::string muxer = extension == ".mkv" ? "matroska" : extension == ".mov" ? "mov" : "mp4";
-  std::vector<std::string> argv = {"ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-                                   "-i", fileUrl(video), "-f", "f32le", "-ar", std::to_string(sampleRate),
-                                   "-ac", "1", "-i", fileUrl(audio), "-map", "0:v", "-map", "1:a", "-c:v", "copy",
-                                   "-c:a", "aac", "-b:a", "192k"};
+  std::string muxer = system::ffmpegMuxerFor(finalName);
+  std::vector<std::string> argv = {"ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-i",
+                                   system::ffmpegFileName(video), "-f", "f32le", "-ar", std::to_string(sampleRate),
+                                   "-ac", "1", "-i", system::ffmpegFileName(audio), "-map", "0:v", "-map", "1:a",
+                                   "-c:v", "copy", "-c:a", "aac", "-b:a", "192k"};
   if (muxer != "matroska") argv.insert(argv.end(), {"-movflags", "+faststart"});
-  argv.insert(argv.end(), {"-f", muxer, fileUrl(output)});
+  argv.insert(argv.end(), {"-f", muxer, system::ffmpegFileName(output)});
   return argv;
 }
 

@@ -6,33 +6,17 @@
 #include <cstdlib>
 #include <deque>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <system_error>
 #include <vector>
 
 #include "engine/image/png_image.h"
+#include "engine/system/ffmpeg_arguments.h"
 
 namespace afterimage::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string decimal(double value) {
-  std::ostringstream out;
-  out.precision(10);
-  out << value;
-  return out.str();
-}
-
-// "file:" makes ffmpeg take the name as a file whatever it holds: never an
-// option ("-x.mp4"), never a protocol ("http:...", "a:b.wav").
-std::string fileUrl(const fs::path& path) { return "file:" + path.string(); }
-
-std::string muxerFor(const fs::path& output) {
-  std::string extension = output.extension().string();
-  return extension == ".mkv" ? "matroska" : extension == ".mov" ? "mov" : "mp4";
-}
 
 std::string lastLines(const fs::path& file, size_t count) {
   std::ifstream in(file);
@@ -68,16 +52,17 @@ VideoWriter::VideoWriter(const VideoOptions& options) : options_(options) {
   std::vector<std::string> argv = {"ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
                                    "-f", "rawvideo", "-pix_fmt", "rgba",
                                    "-s", std::to_string(options.width) + "x" + std::to_string(options.height),
-                                   "-r", decimal(options.fps), "-i", "pipe:0"};
+                                   "-r", system::ffmpegNumber(options.fps), "-i", "pipe:0"};
   if (!options.audioPath.empty())
-    argv.insert(argv.end(), {"-ss", decimal(options.audioStart), "-i", fileUrl(options.audioPath), "-map", "0:v",
-                             "-map", "1:a", "-c:a", "aac", "-b:a", "192k"});
+    argv.insert(argv.end(), {"-ss", system::ffmpegNumber(options.audioStart), "-i",
+                             system::ffmpegFileName(options.audioPath), "-map", "0:v", "-map", "1:a", "-c:a", "aac",
+                             "-b:a", "192k"});
   // yuv420p for players everywhere; even sizes are required by it.
   argv.insert(argv.end(), {"-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p", "-vf",
                            "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-shortest"});
-  std::string muxer = muxerFor(options.output);
+  std::string muxer = system::ffmpegMuxerFor(options.output);
   if (muxer != "matroska") argv.insert(argv.end(), {"-movflags", "+faststart"});
-  argv.insert(argv.end(), {"-f", muxer, fileUrl(video_->path())});
+  argv.insert(argv.end(), {"-f", muxer, system::ffmpegFileName(video_->path())});
   try {
     ffmpeg_ = std::make_unique<system::ChildProcess>(
         system::ChildOptions{.argv = argv, .pipeStdin = true, .stderrPath = logPath_.string()});
@@ -111,7 +96,7 @@ void VideoWriter::probeVideo() {
   // non-empty file is the best evidence there is.
   std::vector<std::string> argv = {"ffprobe", "-v", "error", "-select_streams", "v:0", "-count_packets",
                                    "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0",
-                                   fileUrl(video_->path())};
+                                   system::ffmpegFileName(video_->path())};
   std::unique_ptr<system::ChildProcess> probe;
   try {
     probe = std::make_unique<system::ChildProcess>(
