@@ -3,8 +3,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "engine/models/transformer_layers.h"
 #include "engine/nn/elementwise.h"
-#include "engine/nn/geglu.h"
 #include "engine/nn/linear.h"
 #include "engine/nn/normalization.h"
 #include "engine/nn/temporal_attention.h"
@@ -14,7 +14,6 @@ namespace afterimage::models {
 namespace {
 
 constexpr float kGroupNormEps = 1e-6f;  // diffusers' temporal transformer GroupNorm
-constexpr float kLayerNormEps = 1e-5f;  // its BasicTransformerBlock's LayerNorms
 
 struct TemporalAttentionWeights {
   LinearWeights q, k, v, out;
@@ -65,18 +64,6 @@ MotionAdapter::Layer readLayer(WeightReader& r, const std::string& p, uint32_t c
   return w;
 }
 
-// h + f(layerNorm(h)); releases h.
-template <typename Sublayer>
-nn::Tensor withResidual(nn::Plan& plan, const nn::Tensor& h, const NormWeights& norm, Sublayer sublayer) {
-  nn::Tensor normed = nn::layerNorm(plan, h, norm.gamma, norm.beta, kLayerNormEps);
-  nn::Tensor update = sublayer(normed);
-  plan.release(normed);
-  nn::Tensor sum = nn::add(plan, h, update);
-  plan.release(h);
-  plan.release(update);
-  return sum;
-}
-
 // Attention over the frames of each pixel: queries from `queries` [Fq, P, C]
 // (the window's last Fq frames), keys and values from `frames` [F, P, C],
 // both with the position encoding already added.
@@ -89,15 +76,6 @@ nn::Tensor frameAttention(nn::Plan& plan, const TemporalAttentionWeights& w, con
   for (const auto& t : {q, k, v}) plan.release(t);
   nn::Tensor out = nn::linear(plan, attended, w.out.weight, w.out.bias);
   plan.release(attended);
-  return out;
-}
-
-nn::Tensor feedForward(nn::Plan& plan, const TemporalBlockWeights& block, const nn::Tensor& x) {
-  nn::Tensor wide = nn::linear(plan, x, block.feedForwardIn.weight, block.feedForwardIn.bias);
-  nn::Tensor gated = nn::geglu(plan, wide);
-  plan.release(wide);
-  nn::Tensor out = nn::linear(plan, gated, block.feedForwardOut.weight, block.feedForwardOut.bias);
-  plan.release(gated);
   return out;
 }
 
@@ -185,7 +163,7 @@ nn::Tensor MotionAdapter::temporalTransformer(nn::Plan& plan, const UNetLayerSit
   auto placed = [&](const nn::Tensor& x) { return nn::add(plan, x, positions); };
   for (size_t b = 0; b < w.blocks.size(); ++b) {
     const auto& block = w.blocks[b];
-    h = withResidual(plan, h, block.norm1, [&](const nn::Tensor& a) {
+    h = preNormResidual(plan, h, block.norm1, [&](const nn::Tensor& a) {
       nn::Tensor p = placed(a);
       nn::Tensor out = frameAttention(plan, block.attention1, p, p, w.heads, causal);
       plan.release(p);
@@ -193,7 +171,7 @@ nn::Tensor MotionAdapter::temporalTransformer(nn::Plan& plan, const UNetLayerSit
     });
     if (lastFrameOnly && b + 1 == w.blocks.size()) {
       // Only the last frame's output is wanted: its queries alone from here.
-      nn::Tensor normed2 = nn::layerNorm(plan, h, block.norm2.gamma, block.norm2.beta, kLayerNormEps);
+      nn::Tensor normed2 = nn::layerNorm(plan, h, block.norm2.gamma, block.norm2.beta, kTransformerLayerNormEps);
       nn::Tensor p = placed(normed2);
       plan.release(normed2);
       nn::Tensor update = frameAttention(plan, block.attention2, p.batchItem(frames - 1), p, w.heads, causal);
@@ -203,14 +181,16 @@ nn::Tensor MotionAdapter::temporalTransformer(nn::Plan& plan, const UNetLayerSit
       plan.release(update);
       h = last;
     } else {
-      h = withResidual(plan, h, block.norm2, [&](const nn::Tensor& a) {
+      h = preNormResidual(plan, h, block.norm2, [&](const nn::Tensor& a) {
         nn::Tensor p = placed(a);
         nn::Tensor out = frameAttention(plan, block.attention2, p, p, w.heads, causal);
         plan.release(p);
         return out;
       });
     }
-    h = withResidual(plan, h, block.norm3, [&](const nn::Tensor& a) { return feedForward(plan, block, a); });
+    h = preNormResidual(plan, h, block.norm3, [&](const nn::Tensor& a) {
+      return gegluFeedForward(plan, block.feedForwardIn, block.feedForwardOut, a);
+    });
   }
   uint32_t outFrames = lastFrameOnly ? 1 : frames;
   nn::Tensor projected = nn::linear(plan, h, w.projectOut.weight, w.projectOut.bias);

@@ -1,11 +1,11 @@
 #include "engine/models/unet.h"
 
+#include "engine/models/transformer_layers.h"
 #include "engine/models/weight_reader.h"
 #include "engine/nn/attention.h"
 #include "engine/nn/concat.h"
 #include "engine/nn/conv2d.h"
 #include "engine/nn/elementwise.h"
-#include "engine/nn/geglu.h"
 #include "engine/nn/linear.h"
 #include "engine/nn/normalization.h"
 #include "engine/nn/resample.h"
@@ -16,7 +16,6 @@ namespace afterimage::models {
 namespace {
 
 constexpr float kTransformerNormEps = 1e-6f;  // diffusers Transformer2DModel's GroupNorm
-constexpr float kLayerNormEps = 1e-5f;        // BasicTransformerBlock's LayerNorms
 
 struct AttentionWeights {
   LinearWeights q, k, v, out;
@@ -239,18 +238,6 @@ nn::Tensor attentionLayer(nn::Plan& plan, const AttentionWeights& w, const nn::T
   return out;
 }
 
-// h + f(layerNorm(h)); releases h.
-template <typename Sublayer>
-nn::Tensor residual(nn::Plan& plan, const nn::Tensor& h, const NormWeights& norm, Sublayer sublayer) {
-  nn::Tensor normed = nn::layerNorm(plan, h, norm.gamma, norm.beta, kLayerNormEps);
-  nn::Tensor update = sublayer(normed);
-  plan.release(normed);
-  nn::Tensor out = nn::add(plan, h, update);
-  plan.release(h);
-  plan.release(update);
-  return out;
-}
-
 }  // namespace
 
 nn::Tensor UNet::transformer(nn::Plan& plan, const Transformer& t, const nn::Tensor& x,
@@ -262,17 +249,12 @@ nn::Tensor UNet::transformer(nn::Plan& plan, const Transformer& t, const nn::Ten
   nn::Tensor h = nn::linear(plan, tokens, t.projectIn.weight, t.projectIn.bias);
   plan.release(tokens);
   for (const auto& block : t.blocks) {
-    h = residual(plan, h, block.norm1,
+    h = preNormResidual(plan, h, block.norm1,
                  [&](const nn::Tensor& a) { return attentionLayer(plan, block.self, a, a, t.heads); });
-    h = residual(plan, h, block.norm2,
+    h = preNormResidual(plan, h, block.norm2,
                  [&](const nn::Tensor& a) { return attentionLayer(plan, block.cross, a, context, t.heads); });
-    h = residual(plan, h, block.norm3, [&](const nn::Tensor& a) {
-      nn::Tensor wide = nn::linear(plan, a, block.feedForwardIn.weight, block.feedForwardIn.bias);
-      nn::Tensor gated = nn::geglu(plan, wide);
-      plan.release(wide);
-      nn::Tensor out = nn::linear(plan, gated, block.feedForwardOut.weight, block.feedForwardOut.bias);
-      plan.release(gated);
-      return out;
+    h = preNormResidual(plan, h, block.norm3, [&](const nn::Tensor& a) {
+      return gegluFeedForward(plan, block.feedForwardIn, block.feedForwardOut, a);
     });
   }
   nn::Tensor projected = nn::linear(plan, h, t.projectOut.weight, t.projectOut.bias);

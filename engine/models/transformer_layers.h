@@ -1,0 +1,38 @@
+// Sub-layers of diffusers' BasicTransformerBlock that the UNet's spatial
+// transformers and the motion adapter's temporal transformers share.
+#pragma once
+#include "engine/models/weight_reader.h"
+#include "engine/nn/elementwise.h"
+#include "engine/nn/geglu.h"
+#include "engine/nn/linear.h"
+#include "engine/nn/normalization.h"
+#include "engine/nn/plan.h"
+
+namespace afterimage::models {
+
+constexpr float kTransformerLayerNormEps = 1e-5f;  // BasicTransformerBlock's LayerNorms
+
+// h + sublayer(layerNorm(h)); releases h.
+template <typename Sublayer>
+nn::Tensor preNormResidual(nn::Plan& plan, const nn::Tensor& h, const NormWeights& norm, Sublayer sublayer) {
+  nn::Tensor normed = nn::layerNorm(plan, h, norm.gamma, norm.beta, kTransformerLayerNormEps);
+  nn::Tensor update = sublayer(normed);
+  plan.release(normed);
+  nn::Tensor sum = nn::add(plan, h, update);
+  plan.release(h);
+  plan.release(update);
+  return sum;
+}
+
+// out(GEGLU(in(x))): the feed-forward of a transformer block.
+inline nn::Tensor gegluFeedForward(nn::Plan& plan, const LinearWeights& in, const LinearWeights& out,
+                                   const nn::Tensor& x) {
+  nn::Tensor wide = nn::linear(plan, x, in.weight, in.bias);
+  nn::Tensor gated = nn::geglu(plan, wide);
+  plan.release(wide);
+  nn::Tensor result = nn::linear(plan, gated, out.weight, out.bias);
+  plan.release(gated);
+  return result;
+}
+
+}  // namespace afterimage::models
