@@ -6,24 +6,14 @@
 
 #include <memory>
 
+#include "tests/ui/headless_imgui_test.h"
 #include "ui/control_panel.h"
 
 namespace afterimage::ui {
 namespace {
 
-class ControlPanel : public ::testing::Test {
+class ControlPanel : public testing::HeadlessImGuiTest {
  protected:
-  void SetUp() override {
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = ImVec2(460, 640);
-    io.DeltaTime = 1.0f / 60;
-    unsigned char* pixels;
-    int width, height;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &width, &height);
-  }
-  void TearDown() override { ImGui::DestroyContext(); }
 
   // Vertices drawn for one frame of the panel.
   int drawFrame(const PanelModel& model, ControlState& state) {

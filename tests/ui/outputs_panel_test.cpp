@@ -8,24 +8,14 @@
 #include <filesystem>
 
 #include "tests/support/temp_path.h"
+#include "tests/ui/headless_imgui_test.h"
 #include "ui/outputs_panel.h"
 
 namespace afterimage::ui {
 namespace {
 
-class OutputsPanel : public ::testing::Test {
+class OutputsPanel : public testing::HeadlessImGuiTest {
  protected:
-  void SetUp() override {
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = ImVec2(460, 640);
-    io.DeltaTime = 1.0f / 60;
-    unsigned char* pixels;
-    int width, height;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &width, &height);
-  }
-  void TearDown() override { ImGui::DestroyContext(); }
 
   void frame(ControlState& state, ImVec2 mouse, bool down) {
     ImGuiIO& io = ImGui::GetIO();
