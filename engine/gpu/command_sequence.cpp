@@ -13,13 +13,9 @@ void CommandSequence::profileEachDispatch(bool on) { profileEachDispatch_ = on; 
 CommandSequence::CommandSequence(Context& context, uint32_t maxTimestamps)
     : context_(context), maxTimestamps_(profileEachDispatch_ && maxTimestamps ? std::max(maxTimestamps, 16384u)
                                                                               : maxTimestamps) {
-  VkCommandBufferAllocateInfo allocInfo{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
-  allocInfo.commandPool = context_.commandPool();
-  allocInfo.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
-  allocInfo.commandBufferCount = 1;
-  check(vkAllocateCommandBuffers(context_.device(), &allocInfo, &commands_), "vkAllocateCommandBuffers");
+  if (context_.presentation() && !context_.separatePresentationQueue()) segmentDispatches_ = kSharedQueueSegment;
   VkFenceCreateInfo fenceInfo{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
-  check(vkCreateFence(context_.device(), &fenceInfo, nullptr, &fence_), "vkCreateFence");
+  for (VkFence& fence : fences_) check(vkCreateFence(context_.device(), &fenceInfo, nullptr, &fence), "vkCreateFence");
   if (context_.info().timestamps && maxTimestamps_ > 0) {
     VkQueryPoolCreateInfo queryInfo{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
     queryInfo.queryType = VK_QUERY_TYPE_TIMESTAMP;
@@ -29,16 +25,19 @@ CommandSequence::CommandSequence(Context& context, uint32_t maxTimestamps)
 }
 
 CommandSequence::~CommandSequence() {
-  if (pending_) vkWaitForFences(context_.device(), 1, &fence_, VK_TRUE, UINT64_MAX);
+  for (size_t i = waited_; pending_ && i < submitted_; ++i)
+    vkWaitForFences(context_.device(), 1, &fenceOf(i), VK_TRUE, UINT64_MAX);
   if (queries_) vkDestroyQueryPool(context_.device(), queries_, nullptr);
-  vkDestroyFence(context_.device(), fence_, nullptr);
-  vkFreeCommandBuffers(context_.device(), context_.commandPool(), 1, &commands_);
+  for (VkFence fence : fences_) vkDestroyFence(context_.device(), fence, nullptr);
+  if (!segments_.empty())
+    vkFreeCommandBuffers(context_.device(), context_.commandPool(), static_cast<uint32_t>(segments_.size()),
+                         segments_.data());
 }
 
 void CommandSequence::begin() {
   if (pending_) wait();
-  VkCommandBufferBeginInfo info{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-  check(vkBeginCommandBuffer(commands_, &info), "vkBeginCommandBuffer");
+  used_ = 0;
+  nextSegment();
   labels_.clear();
   dispatches_ = 0;
   barriers_ = 0;
@@ -49,6 +48,23 @@ void CommandSequence::begin() {
     vkCmdResetQueryPool(commands_, queries_, 0, maxTimestamps_);
     vkCmdWriteTimestamp(commands_, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, queries_, 0);
   }
+}
+
+void CommandSequence::nextSegment() {
+  if (used_ > 0) check(vkEndCommandBuffer(commands_), "vkEndCommandBuffer");
+  if (used_ == segments_.size()) {
+    VkCommandBufferAllocateInfo allocInfo{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+    allocInfo.commandPool = context_.commandPool();
+    allocInfo.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+    allocInfo.commandBufferCount = 1;
+    VkCommandBuffer commands = VK_NULL_HANDLE;
+    check(vkAllocateCommandBuffers(context_.device(), &allocInfo, &commands), "vkAllocateCommandBuffers");
+    segments_.push_back(commands);
+  }
+  commands_ = segments_[used_++];
+  VkCommandBufferBeginInfo info{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+  check(vkBeginCommandBuffer(commands_, &info), "vkBeginCommandBuffer");
+  dispatchesInSegment_ = 0;
 }
 
 void CommandSequence::barrier() {
@@ -89,6 +105,9 @@ void CommandSequence::dispatch(const ComputePipeline& pipeline, std::span<const 
                    std::to_string(pushBytes) + " push-constant bytes, the pipeline takes " +
                    std::to_string(pipeline.bindings) + " and " + std::to_string(pipeline.pushConstantBytes));
   }
+  // A barrier recorded in a later segment still orders everything submitted
+  // before it on the queue, so the hazard tracking carries over unchanged.
+  if (segmentDispatches_ && dispatchesInSegment_ == segmentDispatches_) nextSegment();
   ranges_.clear();
   for (const auto& b : bindings) ranges_.push_back(rangeOf(b, b.size));
   order(ranges_, pipeline.access);
@@ -108,6 +127,7 @@ void CommandSequence::dispatch(const ComputePipeline& pipeline, std::span<const 
   if (pushBytes) vkCmdPushConstants(commands_, pipeline.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, pushBytes, pushConstants);
   vkCmdDispatch(commands_, groupsX, groupsY, groupsZ);
   dispatches_++;
+  dispatchesInSegment_++;
   if (profileEachDispatch_)
     timestamp(kDispatchLabelPrefix + pipeline.shader + kDispatchGridSeparator + std::to_string(groupsX) + "x" +
               std::to_string(groupsY) + "x" + std::to_string(groupsZ));
@@ -148,15 +168,27 @@ void CommandSequence::end() {
 void CommandSequence::submit() {
   if (!recorded_) throw GpuError("CommandSequence::submit before end()");
   if (pending_) wait();
-  check(vkResetFences(context_.device(), 1, &fence_), "vkResetFences");
-  context_.submit(commands_, fence_);
+  submitted_ = waited_ = 0;
+  while (submitted_ < std::min(used_, kSegmentsInFlight)) submitSegment();
   pending_ = true;
+}
+
+void CommandSequence::submitSegment() {
+  check(vkResetFences(context_.device(), 1, &fenceOf(submitted_)), "vkResetFences");
+  context_.submit(segments_[submitted_], fenceOf(submitted_));
+  submitted_++;
 }
 
 void CommandSequence::wait() {
   if (!pending_) return;
+  // The next segment is queued while one runs, so the queue does not idle
+  // while this thread wakes up, and the presenter waits for two at most.
+  while (waited_ < submitted_) {
+    check(vkWaitForFences(context_.device(), 1, &fenceOf(waited_), VK_TRUE, UINT64_MAX), "vkWaitForFences");
+    waited_++;
+    if (submitted_ < used_) submitSegment();
+  }
   pending_ = false;
-  check(vkWaitForFences(context_.device(), 1, &fence_, VK_TRUE, UINT64_MAX), "vkWaitForFences");
 }
 
 std::vector<StageTime> CommandSequence::stageTimes() const {

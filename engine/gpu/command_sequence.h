@@ -1,6 +1,11 @@
 // A command buffer recorded once and replayed many times: a model plan or
 // a benchmark records its dispatches here, then each frame only submits.
 // Named timestamps between the recorded steps give per-stage GPU times.
+//
+// Where the presenter shares the one queue (lavapipe; a GPU whose graphics
+// family has one queue), a replay goes in segments of a few dispatches, each
+// submitted once the one before has finished: the presenter's frames then
+// wait for one or two segments, not for a whole UNet call.
 #pragma once
 #include <cstdint>
 #include <initializer_list>
@@ -51,6 +56,12 @@ class CommandSequence {
   void wait();
   void run() { submit(), wait(); }
   bool recorded() const { return recorded_; }
+  // Dispatches per segment; 0 = one command buffer. Set before begin().
+  // The default comes from the context (kSharedQueueSegment when the
+  // presenter shares the queue, else 0).
+  void setSegmentDispatches(size_t dispatches) { segmentDispatches_ = dispatches; }
+  static constexpr size_t kSharedQueueSegment = 16;
+  size_t segmentCount() const { return used_; }
   size_t dispatchCount() const { return dispatches_; }
   size_t barrierCount() const { return barriers_; }
 
@@ -68,14 +79,23 @@ class CommandSequence {
 
  private:
   void barrier();
+  // Ends the current command buffer and continues in the next one.
+  void nextSegment();
+  void submitSegment();  // the next one, submitted_
+  VkFence& fenceOf(size_t segment) { return fences_[segment % kSegmentsInFlight]; }
+  static constexpr size_t kSegmentsInFlight = 2;
   // Places a barrier first when one of these accesses conflicts with the
   // pending ones, then records them as pending.
   void order(std::span<const BufferRange> ranges, std::span<const BufferAccess> access);
   static bool profileEachDispatch_;
 
   Context& context_;
-  VkCommandBuffer commands_ = VK_NULL_HANDLE;
-  VkFence fence_ = VK_NULL_HANDLE;
+  std::vector<VkCommandBuffer> segments_;  // allocated while recording, reused by later recordings
+  size_t used_ = 0;                        // segments of the current recording
+  size_t submitted_ = 0, waited_ = 0;      // segments of the pending replay submitted, finished
+  size_t segmentDispatches_ = 0, dispatchesInSegment_ = 0;
+  VkCommandBuffer commands_ = VK_NULL_HANDLE;  // the segment being recorded
+  VkFence fences_[kSegmentsInFlight] = {};
   VkQueryPool queries_ = VK_NULL_HANDLE;
   uint32_t maxTimestamps_;
   std::vector<std::string> labels_;  // labels_[i] ends at query i + 1

@@ -146,5 +146,44 @@ TEST_F(CommandSequenceTest, ProfilingEachDispatchKeepsEveryBarrier) {
   s.end();
 }
 
+// Where the presenter shares the queue, a replay goes in segments (so that
+// its frames wait for one segment, not a whole UNet call): a chain of
+// dependent adds across segment boundaries must give what one command
+// buffer gives, replay after replay.
+TEST_F(CommandSequenceTest, SegmentedReplayKeepsTheDataFlow) {
+  constexpr size_t kCount = 512, kChain = 20;
+  std::vector<float> ones(kCount, 1.0f);
+  gpu::BufferSlice one = testing::uploadHalf(context(), ones);
+  gpu::BufferSlice sums[2] = {testing::uploadHalf(context(), ones), testing::uploadHalf(context(), ones)};
+  ElementwisePush push;
+  push.count = kCount;
+  push.dims[3] = kCount;
+  for (size_t segment : {size_t(0), size_t(3)}) {
+    gpu::CommandSequence s(context());
+    s.setSegmentDispatches(segment);
+    s.begin();
+    s.dispatch(*add_, {one, one, sums[0]}, push, 2);  // 2
+    for (size_t i = 1; i < kChain; ++i) s.dispatch(*add_, {sums[(i + 1) % 2], one, sums[i % 2]}, push, 2);
+    s.end();
+    EXPECT_EQ(s.segmentCount(), segment ? (kChain + segment - 1) / segment : 1u);
+    for (int replay = 0; replay < 2; ++replay) {
+      s.run();
+      std::vector<float> result = testing::downloadHalf(context(), sums[(kChain - 1) % 2], kCount);
+      EXPECT_EQ(result.front(), float(kChain + 1)) << segment << " dispatches per segment, replay " << replay;
+      EXPECT_EQ(result.back(), float(kChain + 1)) << segment << " dispatches per segment, replay " << replay;
+    }
+  }
+  for (auto& slice : {one, sums[0], sums[1]}) context().arena().release(slice);
+}
+
+TEST_F(CommandSequenceTest, OnlyAQueueSharedWithThePresenterIsSegmented) {
+  auto [a, b, c, d, x, y] = buffers_;
+  gpu::CommandSequence s(context());  // the tests' context presents nothing
+  s.begin();
+  for (size_t i = 0; i < 2 * gpu::CommandSequence::kSharedQueueSegment; ++i) add(s, a, b, x);
+  s.end();
+  EXPECT_EQ(s.segmentCount(), 1u);
+}
+
 }  // namespace
 }  // namespace afterimage
