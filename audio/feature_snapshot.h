@@ -11,6 +11,7 @@ namespace afterimage::audio {
 constexpr int kMaxMelBands = 40;
 
 enum Band { Sub = 0, Low, Mid, High, BandCount };
+enum DrumKind { Kick = 0, Snare, Hat, DrumKindCount };  // snare: claps and rims too
 
 struct FeatureSnapshot {
   double time = 0;        // seconds of audio heard when this snapshot was made
@@ -36,6 +37,16 @@ struct FeatureSnapshot {
   float onsetStrength = 0;  // compressed flux of all bins alike (what onsets are picked from)
   bool onset = false;       // an onset was detected in this hop
   double onsetTime = 0;     // its estimate of when the onset happened
+
+  // Drums by kind (DrumKind), each from its own band (drum_detector.h).
+  // drumStrength: this hop's attack in that band, 0..1 of its recent peaks;
+  // drumHit: a hit was detected in this hop; drumHitTime and
+  // drumHitStrength: the latest hit's estimated time and strength (0..1),
+  // kept until the next.
+  std::array<float, DrumKindCount> drumStrength{};
+  std::array<bool, DrumKindCount> drumHit{};
+  std::array<double, DrumKindCount> drumHitTime{};
+  std::array<float, DrumKindCount> drumHitStrength{};
 
   // Beat clock.
   float bpm = 0;
