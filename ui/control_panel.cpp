@@ -13,6 +13,21 @@ namespace afterimage::ui {
 namespace {
 
 const char* kBandNames[audio::BandCount] = {"sub", "low", "mid", "high"};
+const char* kDrumNames[audio::DrumKindCount] = {"kick", "snare", "hat"};
+
+// One light per drum kind: lit by its latest hit in proportion to the hit's
+// strength, fading over 0.15 s of audio time.
+void drumLights(const audio::FeatureSnapshot& f) {
+  float width = (ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().ItemSpacing.x) / float(audio::DrumKindCount);
+  for (int k = 0; k < audio::DrumKindCount; ++k) {
+    double age = f.time - f.drumHitTime[size_t(k)];
+    float lit = f.drumHitTime[size_t(k)] > 0 && age >= 0 ? f.drumHitStrength[size_t(k)] * float(std::exp(-age / 0.15)) : 0.0f;
+    if (k > 0) ImGui::SameLine();
+    ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ImVec4(0.3f + 0.7f * lit, 0.25f + 0.45f * lit, 0.1f, 1.0f));
+    ImGui::ProgressBar(std::clamp(lit, 0.0f, 1.0f), ImVec2(width, 0), kDrumNames[k]);
+    ImGui::PopStyleColor();
+  }
+}
 
 // Band energies and loudness sit around 1 at the running level (automatic
 // gain); the meters show 0..2 so peaks above the average still move them.
@@ -66,6 +81,7 @@ void drawAudio(const PanelModel& model, ControlState& state, double now) {
               model.audioLive ? "" : " (silent: features at rest)");
   for (int b = 0; b < audio::BandCount; ++b) meter(kBandNames[b], f.bands[b]);
   meter("loudness", f.loudness);
+  drumLights(f);
 
   // The flash follows the beat clock's phase, so it keeps time between
   // detected beats too.

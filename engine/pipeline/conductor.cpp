@@ -126,7 +126,7 @@ void Conductor::fire(const Trigger& trigger, TriggerState& state, double eventTi
 }
 
 void Conductor::fireTriggers(const std::vector<Trigger>& triggers, Behaviour& state, const audio::FeatureSnapshot& s,
-                             long long firstBeat, long long lastBeat, long long firstBar, long long lastBar, bool onset) {
+                             long long firstBeat, long long lastBeat, long long firstBar, long long lastBar) {
   for (size_t i = 0; i < triggers.size(); ++i) {
     const Trigger& g = triggers[i];
     TriggerState& st = state.triggers[i];
@@ -148,10 +148,19 @@ void Conductor::fireTriggers(const std::vector<Trigger>& triggers, Behaviour& st
         }
         break;
       case TriggerEvent::Onset:
-        if (!onset) break;
-        if (open && matches(st.count)) eventTime = std::min(s.onsetTime, time_.time);
+      case TriggerEvent::Kick:
+      case TriggerEvent::Snare:
+      case TriggerEvent::Hat: {
+        // Events the analyzer detects (not predicted): the frame that first
+        // sees one fires, counted for every/offset.
+        int drum = g.on == TriggerEvent::Kick ? audio::Kick : g.on == TriggerEvent::Snare ? audio::Snare : audio::Hat;
+        bool onset = g.on == TriggerEvent::Onset;
+        if (!(onset ? events_.onset : events_.drums[size_t(drum)])) break;
+        double at = onset ? s.onsetTime : s.drumHitTime[size_t(drum)];
+        if (open && matches(st.count)) eventTime = std::min(at, time_.time);
         st.count++;
         break;
+      }
     }
     if (!eventTime) continue;
     fire(g, st, *eventTime);
@@ -223,7 +232,11 @@ void Conductor::frame(const audio::FeatureSnapshot& s, double showTime, GenParam
   }
   bool onset = started_ ? s.onsetTime > lastOnsetTime_ : s.onset;
   lastOnsetTime_ = std::max(lastOnsetTime_, s.onsetTime);
-  events_ = FrameEvents{onset, lastBeat >= firstBeat, lastBar >= firstBar, time_.beatPhase(), time_.barPhase()};
+  events_ = FrameEvents{onset, lastBeat >= firstBeat, lastBar >= firstBar, {}, time_.beatPhase(), time_.barPhase()};
+  for (size_t k = 0; k < lastDrumTime_.size(); ++k) {
+    events_.drums[k] = started_ ? s.drumHitTime[k] > lastDrumTime_[k] : s.drumHit[k];
+    lastDrumTime_[k] = std::max(lastDrumTime_[k], s.drumHitTime[k]);
+  }
 
   // Scene changes: cues and the sequence on bar boundaries, then triggers.
   const Sequence& sequence = set.sequence;
@@ -237,8 +250,8 @@ void Conductor::frame(const audio::FeatureSnapshot& s, double showTime, GenParam
     advanceSequence(lastBar);
   }
   pendingScene_.reset();
-  fireTriggers(set.triggers, setState_, s, firstBeat, lastBeat, firstBar, lastBar, onset);
-  fireTriggers(set.scenes[size_t(scene_)].triggers, sceneState_, s, firstBeat, lastBeat, firstBar, lastBar, onset);
+  fireTriggers(set.triggers, setState_, s, firstBeat, lastBeat, firstBar, lastBar);
+  fireTriggers(set.scenes[size_t(scene_)].triggers, sceneState_, s, firstBeat, lastBeat, firstBar, lastBar);
   if (pendingScene_) {
     int next = *pendingScene_;
     if (next < 0) {

@@ -2,11 +2,12 @@
 // time the frame will be shown. Base parameters of the active scene, then
 // the mappings (features through envelopes and curves), the LFOs (locked to
 // the beat grid), the triggers (pulses, seed advances, scene cuts on beats,
-// bars or onsets) and the scene sequence (changes on bar boundaries). Beats
+// bars, onsets or kick, snare and hat hits) and the scene sequence (changes on bar boundaries). Beats
 // and bars come from the beat clock's prediction, so an effect on a beat
 // lands in the frame shown on that beat although the snapshot is older.
 // Deterministic: the same set, snapshots and show times give the same frames.
 #pragma once
+#include <array>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -50,7 +51,7 @@ class Conductor {
 
  private:
   struct TriggerState {
-    long long count = 0;       // onsets seen (for every/offset)
+    long long count = 0;       // onsets or hits seen (for every/offset)
     double firedAt = -1e30;    // Pulse: time of the last event
     bool firedThisFrame = false;
   };
@@ -64,7 +65,7 @@ class Conductor {
   void enterScene(int scene);
   void advanceSequence(long long bar);
   void fireTriggers(const std::vector<Trigger>& triggers, Behaviour& state, const audio::FeatureSnapshot& s,
-                    long long firstBeat, long long lastBeat, long long firstBar, long long lastBar, bool onset);
+                    long long firstBeat, long long lastBeat, long long firstBar, long long lastBar);
   void fire(const Trigger& trigger, TriggerState& state, double eventTime);
   void applyMappings(const std::vector<Mapping>& mappings, Behaviour& state, const audio::FeatureSnapshot& s, double dt);
   void applyLfos(const std::vector<Lfo>& lfos);
@@ -76,6 +77,7 @@ class Conductor {
   MusicalTime time_;
   bool started_ = false;
   double lastOnsetTime_ = 0;
+  std::array<double, audio::DrumKindCount> lastDrumTime_{};
   FrameEvents events_;
 
   int scene_ = 0;

@@ -269,6 +269,45 @@ TEST(Conductor, OnsetTriggerFiresOnceForEachNewOnset) {
   EXPECT_NEAR(conductor.frame(s, 1.35).strobe, std::exp(-(1.35 - 1.19) / 0.05), 1e-6) << "the same onset decays";
 }
 
+TEST(Conductor, DrumTriggersFireOnTheirOwnKindOnly) {
+  Conductor conductor(setFrom(R"(
+[[trigger]]
+on = "kick"
+action = "pulse"
+decay = 0.05
+[[trigger]]
+on = "hat"
+every = 2
+action = "pulse"
+target = "zoom"
+amount = 0.5
+decay = 0.05
+[[mapping]]
+source = "snare_strength"
+target = "brightness"
+)" + kScenes));
+  audio::FeatureSnapshot s = clockAt(1.0);
+  GenParams p = conductor.frame(s, 1.1);
+  EXPECT_EQ(p.strobe, 0.0f);
+  s.time = 1.2, s.drumHitTime[audio::Snare] = 1.19, s.drumStrength[audio::Snare] = 0.5f;
+  p = conductor.frame(s, 1.3);
+  EXPECT_EQ(p.strobe, 0.0f) << "a snare is not a kick";
+  EXPECT_NEAR(p.brightness, 0.5, 1e-6) << "snare_strength mapped";
+  s.time = 1.4, s.drumHitTime[audio::Kick] = 1.39, s.drumStrength[audio::Snare] = 0;
+  p = conductor.frame(s, 1.5);
+  EXPECT_EQ(p.strobe, 1.0f);
+  EXPECT_NEAR(conductor.frame(s, 1.55).strobe, std::exp(-(1.55 - 1.39) / 0.05), 1e-6) << "the same kick decays";
+  // Hats: every = 2 fires on the first, third... (count % 2 == 0).
+  float zoomPulses[3];
+  for (int i = 0; i < 3; ++i) {
+    s.time = 2.0 + i, s.drumHitTime[audio::Hat] = 2.0 + i - 0.01;
+    zoomPulses[i] = conductor.frame(s, 2.1 + i).zoom;
+  }
+  EXPECT_NEAR(zoomPulses[0], 1.5, 1e-6);
+  EXPECT_NEAR(zoomPulses[1], 1.0, 1e-3);
+  EXPECT_NEAR(zoomPulses[2], 1.5, 1e-6);
+}
+
 TEST(Conductor, EveryAndOffsetPickBeatsOfTheBar) {
   Conductor conductor(setFrom("[[trigger]]\non = \"beat\"\nevery = 4\noffset = 2\naction = \"pulse\"\ndecay = 0.01\n" + kScenes));
   std::vector<double> flashes;
@@ -370,6 +409,32 @@ TEST(Conductor, StrobeFromTheAnalyzerLandsOnTheLabelledBeats) {
   std::printf("flashes after 6.5 s: %d matched of %d, %d beats: F = %.3f (window %.0f ms)\n", score.matched,
               score.detections, score.annotations, score.fMeasure, (1 / fps + 0.03) * 1000);
   EXPECT_GT(score.fMeasure, 0.9);
+}
+
+// on = "kick" from the real analyzer: the pulses follow the labelled kicks
+// (each seen one pipeline latency later), not the snares and hats between.
+TEST(Conductor, KickTriggerFromTheAnalyzerFollowsTheLabelledKicks) {
+  audio::testing::TrackSpec spec;
+  spec.name = "house", spec.pattern = "house", spec.bpm = 124, spec.seconds = 12;
+  audio::testing::LabelledTrack track = audio::testing::synthesize(spec);
+  audio::Analyzer analyzer;
+  std::vector<audio::FeatureSnapshot> snapshots;
+  audio::analyzeSamples(analyzer, track.samples, [&](const audio::FeatureSnapshot& s) { snapshots.push_back(s); });
+
+  Conductor conductor(setFrom("[[trigger]]\non = \"kick\"\naction = \"pulse\"\ndecay = 0.01\n" + kScenes));
+  const double fps = 60;
+  size_t next = 0;
+  std::vector<double> kicks;  // show time less the latency: when the audio was
+  for (double show = 0.2; show < spec.seconds; show += 1 / fps) {
+    while (next + 1 < snapshots.size() && snapshots[next + 1].time <= show - kLatency) ++next;
+    if (conductor.frame(snapshots[next], show).strobe > 0.99) kicks.push_back(show - kLatency);
+  }
+  // A frame lasts 1/60 s, the detection takes about 25 ms.
+  audio::testing::Score score = audio::testing::fMeasure(kicks, track.kicks, 1 / fps + 0.05, 1.0);
+  std::printf("kick pulses: %d matched of %d, %d kicks: P %.3f R %.3f\n", score.matched, score.detections,
+              score.annotations, score.precision, score.recall);
+  EXPECT_GE(score.recall, 0.9);
+  EXPECT_GE(score.precision, 0.9);
 }
 
 }  // namespace
