@@ -129,6 +129,7 @@ const FeatureSnapshot& Analyzer::process(const float* hop) {
   snapshot_.time = double(samples_) / options_.sampleRate;
   spectralFeatures(hop);
   beatFeatures();
+  sections_.process(snapshot_);
   return snapshot_;
 }
 

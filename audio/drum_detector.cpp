@@ -10,6 +10,11 @@ namespace {
 constexpr float kKickCompression = 20, kBroadbandCompression = 5;
 constexpr float kSilence = 1e-5f;     // amplitude: quieter bands are not compressed up
 constexpr double kPeakFallSeconds = 4;
+// The kick band's level falls slower and a kick must come within 14 dB of
+// it: through a build-up without kicks, a snare's or a riser's leakage under
+// 110 Hz (20 dB and more under the kicks) stays too weak to be a kick.
+constexpr double kKickPeakFallSeconds = 30;
+constexpr float kKickMinLevel = 0.2f;
 // How fast the held level of a bin falls (compressed units per second): about
 // as fast as a kick or snare decays, so that the beating of a decaying kick
 // against the bass, or a snare's rattle, does not look like a new attack.
@@ -23,8 +28,10 @@ constexpr float kBodyGate = 0.3f;
 
 }  // namespace
 
-DrumDetector::Band::Band(const std::vector<float>& binHz, double lowHz, double highHz, bool perBin, float compression)
-    : perBin(perBin), compression(compression) {
+DrumDetector::Band::Band(const std::vector<float>& binHz, double lowHz, double highHz, bool perBin, float compression,
+                         double hopSeconds, double peakFallSeconds, float minLevel)
+    : perBin(perBin), compression(compression), minLevel(minLevel),
+      peakFall(float(std::exp(-hopSeconds / peakFallSeconds))) {
   first = binHz.size(), end = 0;
   for (size_t k = 1; k < binHz.size(); ++k)
     if (binHz[k] >= lowHz && binHz[k] <= highHz) first = std::min(first, k), end = k + 1;
@@ -32,7 +39,7 @@ DrumDetector::Band::Band(const std::vector<float>& binHz, double lowHz, double h
   held.assign(perBin ? end - first : 1, 0.0f);
 }
 
-float DrumDetector::Band::rise(const float* magnitude, float amplitudeScale, float peakFall, float holdFall) {
+float DrumDetector::Band::rise(const float* magnitude, float amplitudeScale, float holdFall) {
   if (end == first) return 0;
   size_t width = end - first;
   double energy = 0;
@@ -45,15 +52,21 @@ float DrumDetector::Band::rise(const float* magnitude, float amplitudeScale, flo
     hold = std::max(c, hold - holdFall);
     return r;
   };
-  if (!perBin) return step(std::log1p(level * toCompressed), held[0]);
+  if (!perBin) {
+    float r = step(std::log1p(level * toCompressed), held[0]);
+    return level >= minLevel * peakLevel ? r : 0.0f;
+  }
   float sum = 0;
   for (size_t i = 0; i < width; ++i) sum += step(std::log1p(magnitude[first + i] * amplitudeScale * toCompressed), held[i]);
   return sum / float(width);
 }
 
 DrumDetector::DrumDetector(const std::vector<float>& binHz, float amplitudeScale, double hopSeconds)
-    : kick_(binHz, 40, 110, false, kKickCompression), snareBody_(binHz, 180, 1000, true, kBroadbandCompression),
-      snareNoise_(binHz, 1000, 5000, true, kBroadbandCompression), hat_(binHz, 6000, 16000, true, kBroadbandCompression), amplitudeScale_(amplitudeScale),
+    : kick_(binHz, 40, 110, false, kKickCompression, hopSeconds, kKickPeakFallSeconds, kKickMinLevel),
+      snareBody_(binHz, 180, 1000, true, kBroadbandCompression, hopSeconds, kPeakFallSeconds, 0),
+      snareNoise_(binHz, 1000, 5000, true, kBroadbandCompression, hopSeconds, kPeakFallSeconds, 0),
+      hat_(binHz, 6000, 16000, true, kBroadbandCompression, hopSeconds, kPeakFallSeconds, 0),
+      amplitudeScale_(amplitudeScale),
       peakFall_(float(std::exp(-hopSeconds / kPeakFallSeconds))), holdFall_(float(kHoldFallPerSecond * hopSeconds)) {
   // A snare must reach 60 % of the recent snares (an open hat's noise
   // reaches half of a snare's); hats, often soft beside open hats, 10 %.
@@ -65,7 +78,7 @@ DrumDetector::DrumDetector(const std::vector<float>& binHz, float amplitudeScale
 }
 
 void DrumDetector::process(const float* magnitude, double time, FeatureSnapshot& out) {
-  auto rise = [&](Band& band) { return band.rise(magnitude, amplitudeScale_, peakFall_, holdFall_); };
+  auto rise = [&](Band& band) { return band.rise(magnitude, amplitudeScale_, holdFall_); };
   float kick = rise(kick_), body = rise(snareBody_), noise = rise(snareNoise_), hat = rise(hat_);
   // A snare is a noise burst with a body: its value is the noise band's rise,
   // gated by the body's (a hat has no body; a kick has body but little

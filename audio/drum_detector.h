@@ -39,13 +39,16 @@ class DrumDetector {
   // One band's attack: its bins' magnitudes compressed against the band's
   // recent peak level, each compared with its held (slowly falling) past.
   struct Band {
-    Band(const std::vector<float>& binHz, double lowHz, double highHz, bool perBin, float compression);
-    // The rise of the band's level (perBin false) or the mean rise of its bins.
-    float rise(const float* magnitude, float amplitudeScale, float peakFall, float holdFall);
+    Band(const std::vector<float>& binHz, double lowHz, double highHz, bool perBin, float compression, double hopSeconds,
+         double peakFallSeconds, float minLevel);
+    // The rise of the band's level (perBin false; 0 while the level is under
+    // minLevel of its peak) or the mean rise of its bins.
+    float rise(const float* magnitude, float amplitudeScale, float holdFall);
 
     size_t first = 0, end = 0;  // bins
     bool perBin = false;
-    float compression = 1;
+    float compression = 1, minLevel = 0;
+    float peakFall = 1;  // per hop
     float peakLevel = 0;
     std::vector<float> held;
   };

@@ -12,6 +12,9 @@ constexpr int kMaxMelBands = 40;
 
 enum Band { Sub = 0, Low, Mid, High, BandCount };
 enum DrumKind { Kick = 0, Snare, Hat, DrumKindCount };  // snare: claps and rims too
+// None: no section seen yet (an intro, or music without drums).
+enum class MusicSection { None = 0, Buildup, Drop, Breakdown };
+constexpr int kMusicSectionCount = 4;
 
 struct FeatureSnapshot {
   double time = 0;        // seconds of audio heard when this snapshot was made
@@ -47,6 +50,19 @@ struct FeatureSnapshot {
   std::array<bool, DrumKindCount> drumHit{};
   std::array<double, DrumKindCount> drumHitTime{};
   std::array<float, DrumKindCount> drumHitStrength{};
+
+  // Sections (section_detector.h): the one we are in; sectionChange: it
+  // began in this hop; sectionStartTime: the latest start of each (indexed
+  // by MusicSection; kept until the next): a drop at its kick, a build-up
+  // or breakdown when it was recognised. In a build-up, the
+  // predicted drop: its time, the bars to it and the share of the build-up
+  // gone (0 outside a build-up).
+  MusicSection section = MusicSection::None;
+  bool sectionChange = false;
+  std::array<double, kMusicSectionCount> sectionStartTime{};
+  double predictedDropTime = 0;
+  float dropInBars = 0;
+  float buildupProgress = 0;
 
   // Beat clock.
   float bpm = 0;

@@ -118,16 +118,18 @@ class Mixer {
     }
   }
 
-  // Noise from t0 to t1 growing louder and brighter (a one-pole low-pass
-  // whose cut-off rises from 300 Hz to 12 kHz): a build-up's riser.
+  // Noise from t0 to t1 growing louder and brighter, band-passed between a
+  // quarter of its cut-off and its cut-off, which rises from 1 to 12 kHz: a
+  // build-up's riser (a sweep, with nothing in the kick's band).
   void riser(double t0, double t1, float v) {
     size_t start = size_t(t0 * rate_), len = size_t((t1 - t0) * rate_);
-    double low = 0;
+    double low = 0, lower = 0;
     for (size_t i = 0; i < len && start + i < out.size(); ++i) {
       double f = double(i) / double(len);
-      double cutoff = 300 * std::pow(40.0, f);
-      low += (1 - std::exp(-2 * kPi * cutoff / rate_)) * (noise() - low);
-      out[start + i] += float(v * f * f * low);
+      double cutoff = 1000 * std::pow(12.0, f), n = noise();
+      low += (1 - std::exp(-2 * kPi * cutoff / rate_)) * (n - low);
+      lower += (1 - std::exp(-2 * kPi * cutoff / 4 / rate_)) * (n - lower);
+      out[start + i] += float(v * f * f * (low - lower));
     }
   }
 

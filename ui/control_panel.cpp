@@ -37,6 +37,18 @@ void meter(const char* label, float value, float full = 2.0f) {
   ImGui::ProgressBar(std::clamp(value / full, 0.0f, 1.0f), ImVec2(-1, 0), overlay);
 }
 
+// The section the music is in, and in a build-up the bars to the predicted drop.
+void sectionLine(const audio::FeatureSnapshot& f) {
+  switch (f.section) {
+    case audio::MusicSection::None: ImGui::TextDisabled("section: -"); break;
+    case audio::MusicSection::Buildup:
+      ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "section: build-up, drop in %.1f bars", f.dropInBars);
+      break;
+    case audio::MusicSection::Drop: ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "section: drop"); break;
+    case audio::MusicSection::Breakdown: ImGui::Text("section: breakdown"); break;
+  }
+}
+
 void drawOutput(const PanelModel& model, ControlState& state) {
   const PresenterStats& p = model.presenter;
   ImGui::Text("output %.1f fps   new frames %.1f/s", p.presentedFps, p.newFramesFps);
@@ -82,6 +94,7 @@ void drawAudio(const PanelModel& model, ControlState& state, double now) {
   for (int b = 0; b < audio::BandCount; ++b) meter(kBandNames[b], f.bands[b]);
   meter("loudness", f.loudness);
   drumLights(f);
+  sectionLine(f);
 
   // The flash follows the beat clock's phase, so it keeps time between
   // detected beats too.

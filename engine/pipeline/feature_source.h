@@ -40,6 +40,11 @@ enum class Feature {
   KickStrength,   // the kick band's attack, 0..1 of its recent peaks (peak over the frame's hops)
   SnareStrength,
   HatStrength,
+  Buildup,          // 1 in the frame that first sees a build-up begin, else 0
+  Drop,             // the same for a drop
+  Breakdown,        // the same for a breakdown
+  BuildupProgress,  // 0..1 through the build-up to its predicted drop (0 outside one)
+  DropInBars,       // bars to the predicted drop (0 when none is predicted)
   Count
 };
 
@@ -59,6 +64,7 @@ std::vector<std::string> featureNames();
 struct FrameEvents {
   bool onset = false, beat = false, bar = false;
   std::array<bool, audio::DrumKindCount> drums{};  // a new hit of each kind
+  std::array<bool, audio::kMusicSectionCount> sections{};  // a new start of each section (by MusicSection)
   double beatPhase = 0, barPhase = 0;
 };
 

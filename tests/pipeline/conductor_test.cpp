@@ -308,6 +308,39 @@ target = "brightness"
   EXPECT_NEAR(zoomPulses[2], 1.5, 1e-6);
 }
 
+TEST(Conductor, DropTriggerCutsToTheDropScene) {
+  Conductor conductor(setFrom(R"(
+[[trigger]]
+on = "drop"
+action = "scene"
+scene = 1
+[[trigger]]
+on = "breakdown"
+action = "scene"
+scene = 0
+[[scene]]
+prompt = "plasma"
+[[scene]]
+prompt = "tunnel"
+[[mapping]]
+source = "drop_in_bars"
+target = "zoom"
+gain = 0.1
+input = [0, 8]
+)"));
+  audio::FeatureSnapshot s = clockAt(10.0);
+  EXPECT_EQ(conductor.frame(s, 10.1).scene, 0);
+  s.time = 11, s.section = audio::MusicSection::Buildup, s.sectionStartTime[1] = 11, s.dropInBars = 4;
+  GenParams p = conductor.frame(s, 11.1);
+  EXPECT_EQ(p.scene, 0) << "a build-up is not a drop";
+  EXPECT_NEAR(p.zoom, 1.05, 1e-6) << "drop_in_bars mapped";
+  s.time = 15, s.section = audio::MusicSection::Drop, s.sectionStartTime[2] = 14.99, s.dropInBars = 0;
+  EXPECT_EQ(conductor.frame(s, 15.1).scene, 1);
+  EXPECT_EQ(conductor.frame(s, 15.2).scene, 1) << "the same drop does not cut again";
+  s.time = 30, s.section = audio::MusicSection::Breakdown, s.sectionStartTime[3] = 30;
+  EXPECT_EQ(conductor.frame(s, 30.1).scene, 0);
+}
+
 TEST(Conductor, EveryAndOffsetPickBeatsOfTheBar) {
   Conductor conductor(setFrom("[[trigger]]\non = \"beat\"\nevery = 4\noffset = 2\naction = \"pulse\"\ndecay = 0.01\n" + kScenes));
   std::vector<double> flashes;
@@ -435,6 +468,55 @@ TEST(Conductor, KickTriggerFromTheAnalyzerFollowsTheLabelledKicks) {
               score.annotations, score.precision, score.recall);
   EXPECT_GE(score.recall, 0.9);
   EXPECT_GE(score.precision, 0.9);
+}
+
+// on = "drop" from the real analyzer on a synthesized arrangement: the set
+// cuts to its drop scene on each drop, within a frame of the drop's first
+// kick (after the pipeline latency), and back on the breakdown.
+TEST(Conductor, DropTriggerFromTheAnalyzerCutsOnTheArrangementsDrops) {
+  audio::testing::TrackSpec spec;
+  spec.name = "arrangement", spec.pattern = "house", spec.bpm = 128;
+  using audio::SectionKind;
+  spec.arrangement = {{SectionKind::Intro, 4}, {SectionKind::Buildup, 8}, {SectionKind::Drop, 8},
+                      {SectionKind::Breakdown, 4}, {SectionKind::Buildup, 4}, {SectionKind::Drop, 4}};
+  audio::testing::LabelledTrack track = audio::testing::synthesize(spec);
+  audio::Analyzer analyzer;
+  std::vector<audio::FeatureSnapshot> snapshots;
+  audio::analyzeSamples(analyzer, track.samples, [&](const audio::FeatureSnapshot& s) { snapshots.push_back(s); });
+  Conductor conductor(setFrom(R"(
+[[trigger]]
+on = "drop"
+action = "scene"
+scene = 1
+[[trigger]]
+on = "breakdown"
+action = "scene"
+scene = 0
+[[scene]]
+prompt = "plasma"
+[[scene]]
+prompt = "tunnel"
+)"));
+  const double fps = 30;
+  size_t next = 0;
+  std::vector<double> cuts;  // show time less the latency, when the scene became the drop's
+  int scene = 0;
+  for (double show = 0.2; show < track.samples.size() / double(track.sampleRate); show += 1 / fps) {
+    while (next + 1 < snapshots.size() && snapshots[next + 1].time <= show - kLatency) ++next;
+    int now = conductor.frame(snapshots[next], show).scene;
+    if (now == 1 && scene == 0) cuts.push_back(show - kLatency);
+    scene = now;
+  }
+  std::vector<double> drops;
+  for (const audio::SectionMark& m : track.sections)
+    if (m.kind == SectionKind::Drop) drops.push_back(m.time);
+  ASSERT_EQ(cuts.size(), drops.size());
+  for (size_t i = 0; i < drops.size(); ++i) {
+    std::printf("drop at %.3f s: cut to the drop scene at %.3f s (+%.0f ms)\n", drops[i], cuts[i],
+                1000 * (cuts[i] - drops[i]));
+    EXPECT_GE(cuts[i], drops[i] - 1e-9);
+    EXPECT_LT(cuts[i], drops[i] + 0.05 + 1 / fps);
+  }
 }
 
 }  // namespace

@@ -207,7 +207,7 @@ TEST(SetFileErrors, UnknownNamesOfFeaturesAndChoices) {
             "smoothstep");
   EXPECT_EQ(only(kScene + "[[trigger]]\non = \"beats\"\naction = \"pulse\"\n"),
             "sets/x.toml:4:6: trigger[0].on: unknown event 'beats' (did you mean 'beat'?); one of beat, bar, onset, kick, "
-            "snare, hat");
+            "snare, hat, buildup, drop, breakdown");
   EXPECT_EQ(only(kScene + "[[mapping]]\nsource = \"mel.40\"\ntarget = \"zoom\"\n"),
             "sets/x.toml:4:10: mapping[0].source: mel band 40 out of range [0, 39]");
 }

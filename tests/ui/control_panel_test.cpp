@@ -32,6 +32,7 @@ TEST_F(ControlPanel, DrawsAFullModelAndLeavesTheStateAlone) {
   model.features.loudness = 1.0f;
   model.features.time = 2.0;
   model.features.drumHitTime[audio::Kick] = 1.95, model.features.drumHitStrength[audio::Kick] = 1.0f;  // a lit light
+  model.features.section = audio::MusicSection::Buildup, model.features.dropInBars = 3.5f;
   model.sceneNames = {"intro", "drop", "outro"};
   model.activeScene = 1;
   model.pendingScene = 2;
