@@ -257,6 +257,7 @@ void mergeWithin30ms(std::vector<double>& times) {
 LabelledTrack synthesize(const TrackSpec& given) {
   TrackSpec spec = given;
   Pattern pattern = patternNamed(spec.pattern);
+  if (spec.swing >= 0) pattern.swing = spec.swing;
   // The section of each bar; its first bar's index.
   std::vector<size_t> sectionOfBar, sectionFirstBar;
   for (size_t i = 0; i < spec.arrangement.size(); ++i) {

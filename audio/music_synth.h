@@ -55,6 +55,7 @@ struct TrackSpec {
   double breakdownTo = -1;
   double silenceFrom = -1;        // everything silent in [silenceFrom, silenceTo)
   double silenceTo = -1;
+  double swing = -1;               // >= 0: the off-8ths' delay in beats (1/6: triplet feel), instead of the pattern's
   double peakDbfs = -3;
   double noiseSnrDb = 0;          // > 0: add noise at this signal-to-noise ratio
   int sampleRate = 44100;
