@@ -149,15 +149,20 @@ class Mixer {
   std::vector<float> out;
 
  private:
-  void kick(double t, float v) {
-    size_t start = size_t(t * rate_), len = size_t(0.35 * rate_);
+  // A sine gliding down from baseHz + glideHz to baseHz (time constant
+  // glideTau) and decaying with decayTau, after a linear attack.
+  void sweptSine(double t, float v, double seconds, double baseHz, double glideHz, double glideTau, double decayTau,
+                 double attackSeconds) {
+    size_t start = size_t(t * rate_), len = size_t(seconds * rate_);
     double phase = 0;
     for (size_t i = 0; i < len && start + i < out.size(); ++i) {
       double s = double(i) / rate_;
-      phase += 2 * kPi * (48 + 110 * std::exp(-s / 0.035)) / rate_;
-      out[start + i] += float(v * 0.9 * std::exp(-s / 0.18) * std::sin(phase));
+      phase += 2 * kPi * (baseHz + glideHz * std::exp(-s / glideTau)) / rate_;
+      double attack = attackSeconds > 0 ? std::min(1.0, s / attackSeconds) : 1.0;
+      out[start + i] += float(v * 0.9 * attack * std::exp(-s / decayTau) * std::sin(phase));
     }
   }
+  void kick(double t, float v) { sweptSine(t, v, 0.35, 48, 110, 0.035, 0.18, 0); }
   void snare(double t, float v) {
     size_t start = size_t(t * rate_), len = size_t(0.25 * rate_);
     float previous = 0;
@@ -187,16 +192,7 @@ class Mixer {
   }
 
   // An 808-style kick: a 50 Hz sine, no click, nothing above ~150 Hz.
-  void subKick(double t, float v) {
-    size_t start = size_t(t * rate_), len = size_t(0.4 * rate_);
-    double phase = 0;
-    for (size_t i = 0; i < len && start + i < out.size(); ++i) {
-      double s = double(i) / rate_;
-      phase += 2 * kPi * (50 + 30 * std::exp(-s / 0.02)) / rate_;
-      double attack = std::min(1.0, s / 0.003);
-      out[start + i] += float(v * 0.9 * attack * std::exp(-s / 0.2) * std::sin(phase));
-    }
-  }
+  void subKick(double t, float v) { sweptSine(t, v, 0.4, 50, 30, 0.02, 0.2, 0.003); }
   // Three quick noise bursts then a tail, band-limited around 1-2 kHz.
   void clap(double t, float v) {
     size_t start = size_t(t * rate_), len = size_t(0.2 * rate_);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 
 #include "audio/analyzer.h"
 #include "audio/offline_analysis.h"
@@ -38,6 +39,43 @@ audio::FeatureSnapshot clockAt(double t, double bpm = 120, int beatsPerBar = 4, 
 }
 
 Set setFrom(const std::string& toml) { return parseSet(toml, "test.toml"); }
+
+// Two scenes; a drop cuts to the second, a breakdown back to the first.
+const std::string kDropScenes = R"(
+[[trigger]]
+on = "drop"
+action = "scene"
+scene = 1
+[[trigger]]
+on = "breakdown"
+action = "scene"
+scene = 0
+[[scene]]
+prompt = "plasma"
+[[scene]]
+prompt = "tunnel"
+)";
+
+// The analyzer's snapshots of a track, one per hop.
+std::vector<audio::FeatureSnapshot> analyzed(const audio::testing::LabelledTrack& track) {
+  audio::AnalyzerOptions options;
+  options.sampleRate = track.sampleRate;
+  audio::Analyzer analyzer(options);
+  std::vector<audio::FeatureSnapshot> snapshots;
+  audio::analyzeSamples(analyzer, track.samples, [&](const audio::FeatureSnapshot& s) { snapshots.push_back(s); });
+  return snapshots;
+}
+
+// Frames shown from 0.2 s to `seconds` at `fps`, each with the latest
+// snapshot heard kLatency before it.
+void forEachFrame(const std::vector<audio::FeatureSnapshot>& snapshots, double seconds, double fps,
+                  const std::function<void(double show, const audio::FeatureSnapshot&)>& each) {
+  size_t next = 0;
+  for (double show = 0.2; show < seconds; show += 1 / fps) {
+    while (next + 1 < snapshots.size() && snapshots[next + 1].time <= show - kLatency) ++next;
+    each(show, snapshots[next]);
+  }
+}
 
 const std::string kScenes = R"(
 [[scene]]
@@ -309,19 +347,7 @@ target = "brightness"
 }
 
 TEST(Conductor, DropTriggerCutsToTheDropScene) {
-  Conductor conductor(setFrom(R"(
-[[trigger]]
-on = "drop"
-action = "scene"
-scene = 1
-[[trigger]]
-on = "breakdown"
-action = "scene"
-scene = 0
-[[scene]]
-prompt = "plasma"
-[[scene]]
-prompt = "tunnel"
+  Conductor conductor(setFrom(kDropScenes + R"(
 [[mapping]]
 source = "drop_in_bars"
 target = "zoom"
@@ -419,24 +445,15 @@ TEST(Conductor, StrobeFromTheAnalyzerLandsOnTheLabelledBeats) {
   spec.bpm = 124;
   spec.seconds = 16;
   audio::testing::LabelledTrack track = audio::testing::synthesize(spec);
-  audio::AnalyzerOptions options;
-  options.sampleRate = track.sampleRate;
-  audio::Analyzer analyzer(options);
-  std::vector<audio::FeatureSnapshot> snapshots;
-  audio::analyzeSamples(analyzer, track.samples, [&](const audio::FeatureSnapshot& s) { snapshots.push_back(s); });
-
   Conductor conductor(setFrom("[[trigger]]\non = \"beat\"\naction = \"pulse\"\ndecay = 0.02\nmin_confidence = 0.3\n" + kScenes));
   const double fps = 60;
-  size_t next = 0;
   std::vector<double> flashes;
   float fluxPeak = 0, onsetPeak = 0, lowPeak = 0;
-  for (double show = 0.2; show < spec.seconds; show += 1 / fps) {
-    while (next + 1 < snapshots.size() && snapshots[next + 1].time <= show - kLatency) ++next;
-    const audio::FeatureSnapshot& s = snapshots[next];
+  forEachFrame(analyzed(track), spec.seconds, fps, [&](double show, const audio::FeatureSnapshot& s) {
     fluxPeak = std::max(fluxPeak, s.flux), onsetPeak = std::max(onsetPeak, s.onsetStrength);
     lowPeak = std::max(lowPeak, s.bands[audio::Low]);
     if (conductor.frame(s, show).strobe > 0.99 && show > 6) flashes.push_back(show);
-  }
+  });
   std::printf("peaks: flux %.3f, onset strength %.3f, low %.3f\n", fluxPeak, onsetPeak, lowPeak);
   audio::testing::Score score = audio::testing::fMeasure(flashes, track.beats, 1 / fps + 0.03, 6.5);
   std::printf("flashes after 6.5 s: %d matched of %d, %d beats: F = %.3f (window %.0f ms)\n", score.matched,
@@ -450,18 +467,12 @@ TEST(Conductor, KickTriggerFromTheAnalyzerFollowsTheLabelledKicks) {
   audio::testing::TrackSpec spec;
   spec.name = "house", spec.pattern = "house", spec.bpm = 124, spec.seconds = 12;
   audio::testing::LabelledTrack track = audio::testing::synthesize(spec);
-  audio::Analyzer analyzer;
-  std::vector<audio::FeatureSnapshot> snapshots;
-  audio::analyzeSamples(analyzer, track.samples, [&](const audio::FeatureSnapshot& s) { snapshots.push_back(s); });
-
   Conductor conductor(setFrom("[[trigger]]\non = \"kick\"\naction = \"pulse\"\ndecay = 0.01\n" + kScenes));
   const double fps = 60;
-  size_t next = 0;
   std::vector<double> kicks;  // show time less the latency: when the audio was
-  for (double show = 0.2; show < spec.seconds; show += 1 / fps) {
-    while (next + 1 < snapshots.size() && snapshots[next + 1].time <= show - kLatency) ++next;
-    if (conductor.frame(snapshots[next], show).strobe > 0.99) kicks.push_back(show - kLatency);
-  }
+  forEachFrame(analyzed(track), spec.seconds, fps, [&](double show, const audio::FeatureSnapshot& s) {
+    if (conductor.frame(s, show).strobe > 0.99) kicks.push_back(show - kLatency);
+  });
   // A frame lasts 1/60 s, the detection takes about 25 ms.
   audio::testing::Score score = audio::testing::fMeasure(kicks, track.kicks, 1 / fps + 0.05, 1.0);
   std::printf("kick pulses: %d matched of %d, %d kicks: P %.3f R %.3f\n", score.matched, score.detections,
@@ -480,33 +491,15 @@ TEST(Conductor, DropTriggerFromTheAnalyzerCutsOnTheArrangementsDrops) {
   spec.arrangement = {{SectionKind::Intro, 4}, {SectionKind::Buildup, 8}, {SectionKind::Drop, 8},
                       {SectionKind::Breakdown, 4}, {SectionKind::Buildup, 4}, {SectionKind::Drop, 4}};
   audio::testing::LabelledTrack track = audio::testing::synthesize(spec);
-  audio::Analyzer analyzer;
-  std::vector<audio::FeatureSnapshot> snapshots;
-  audio::analyzeSamples(analyzer, track.samples, [&](const audio::FeatureSnapshot& s) { snapshots.push_back(s); });
-  Conductor conductor(setFrom(R"(
-[[trigger]]
-on = "drop"
-action = "scene"
-scene = 1
-[[trigger]]
-on = "breakdown"
-action = "scene"
-scene = 0
-[[scene]]
-prompt = "plasma"
-[[scene]]
-prompt = "tunnel"
-)"));
-  const double fps = 30;
-  size_t next = 0;
+  Conductor conductor(setFrom(kDropScenes));
+  const double fps = 30, seconds = double(track.samples.size()) / track.sampleRate;
   std::vector<double> cuts;  // show time less the latency, when the scene became the drop's
   int scene = 0;
-  for (double show = 0.2; show < track.samples.size() / double(track.sampleRate); show += 1 / fps) {
-    while (next + 1 < snapshots.size() && snapshots[next + 1].time <= show - kLatency) ++next;
-    int now = conductor.frame(snapshots[next], show).scene;
+  forEachFrame(analyzed(track), seconds, fps, [&](double show, const audio::FeatureSnapshot& s) {
+    int now = conductor.frame(s, show).scene;
     if (now == 1 && scene == 0) cuts.push_back(show - kLatency);
     scene = now;
-  }
+  });
   std::vector<double> drops;
   for (const audio::SectionMark& m : track.sections)
     if (m.kind == SectionKind::Drop) drops.push_back(m.time);
