@@ -9,6 +9,7 @@ namespace {
 constexpr double kDefaultBarSeconds = 2.0;  // before the beat clock has a tempo
 constexpr int kRollSnaresPerBar = 3;        // snares in the last bar that make a roll
 constexpr double kDropLowWithinDb = 10;     // a drop's kick: lows this close to the recent loudest
+constexpr double kDropLowWithinSeconds = 0.08;  // ...within this long of the kick
 constexpr double kLowPeakFallDbPerSecond = 0.2;
 constexpr int kPhraseBars[] = {8, 16, 32};
 
@@ -51,11 +52,16 @@ void SectionDetector::process(FeatureSnapshot& s) {
                                           [&](double t) { return t > now - bar; }));
   bool roll = snaresInLastBar >= kRollSnaresPerBar;
 
+  bool afterAPause = section_ == MusicSection::Buildup || section_ == MusicSection::Breakdown;
   if (s.drumHit[Kick]) {
-    bool afterAPause = section_ == MusicSection::Buildup || section_ == MusicSection::Breakdown;
-    if (afterAPause && lowDb >= lowPeakDb_ - kDropLowWithinDb) enter(s, MusicSection::Drop, s.drumHitTime[Kick]);
+    if (afterAPause) dropCandidate_ = s.drumHitTime[Kick];
     lastKick_ = s.drumHitTime[Kick];
     firstSnareSinceKick_ = -1;
+  }
+  // A kick after a pause is the drop once its lows come up (over the next
+  // few hops: the kick is found before its low band has fully risen).
+  if (afterAPause && dropCandidate_ > 0 && now - dropCandidate_ <= kDropLowWithinSeconds) {
+    if (lowDb >= lowPeakDb_ - kDropLowWithinDb) enter(s, MusicSection::Drop, dropCandidate_), dropCandidate_ = -1;
   }
   bool kicksHeard = lastKick_ > -1e8, kicksStopped = now - lastKick_ > bar + 0.5 * beat;
   if (!kicksHeard && section_ == MusicSection::None && roll) {

@@ -31,6 +31,7 @@ class SectionDetector {
 
   MusicSection section_ = MusicSection::None;
   double lastKick_ = -1e9;
+  double dropCandidate_ = -1;           // a kick after a pause, waiting for its lows
   double lastHopTime_ = -1;
   double lowPeakDb_ = -120;             // the loudest recent low band (falls slowly)
   double snareTimes_[8] = {-1e9, -1e9, -1e9, -1e9, -1e9, -1e9, -1e9, -1e9};  // the latest snares, newest first

@@ -105,6 +105,34 @@ TEST(SectionDetection, BuildupsDropsAndBreakdownsOfAnArrangement) {
   EXPECT_LT(worstPredictionBars, 0.1);
 }
 
+// The beat set's breakdown track: the drums stop from 12 to 22 s mid-bar
+// (the bass plays on to the bar's end), chords go on. Measured: the
+// breakdown at 14.77 s, the drop 0.04 s after the first kick back.
+TEST(SectionDetection, BreakdownAndDropOfTheBeatSetsBreakdownTrack) {
+  TrackSpec spec = beatSet()[10];
+  ASSERT_EQ(spec.name, "breakdown_128");
+  LabelledTrack track = synthesize(spec);
+  double firstBeatBack = 0;
+  for (double b : track.beats)
+    if (b >= spec.breakdownTo) {
+      firstBeatBack = b;
+      break;
+    }
+  Analyzer analyzer;
+  std::vector<Detected> detected;
+  analyzeSamples(analyzer, track.samples, [&](const FeatureSnapshot& s) {
+    if (s.sectionChange) detected.push_back({s.section, s.time});
+  });
+  for (const Detected& d : detected) std::printf("%s at %.2f s\n", nameOf(d.section), d.at);
+  ASSERT_EQ(detected.size(), 2u);
+  EXPECT_EQ(detected[0].section, MusicSection::Breakdown);
+  EXPECT_GT(detected[0].at, spec.breakdownFrom);
+  EXPECT_LT(detected[0].at, spec.breakdownFrom + 3.0);
+  EXPECT_EQ(detected[1].section, MusicSection::Drop);
+  EXPECT_GE(detected[1].at, firstBeatBack);
+  EXPECT_LT(detected[1].at, firstBeatBack + 0.1);
+}
+
 // Steady music never changes section, whatever its pattern: no false
 // alarms on the beat set's tracks without breakdowns.
 TEST(SectionDetection, NoSectionChangesInSteadyTracks) {
