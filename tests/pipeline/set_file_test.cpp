@@ -284,6 +284,10 @@ TEST(SetFile, LoadSaveLoadGivesTheSameSet) {
   original.scenes[0].prompts = {{"ratio 16:9, \"quoted\"\\ and:colons", 0.1 + 0.2}, {"tab\there", -1e-7}};
   original.scenes[0].seeds = {18446744073709551ull, 0};
   original.mappings[0].gain = 1.0 / 3.0;
+  // The detected events: a cut on the drop, a pulse on each kick.
+  original.triggers[1].on = TriggerEvent::Drop;
+  original.scenes[0].triggers[0].on = TriggerEvent::Kick;
+  original.mappings[0].source = *parseFeatureSource("drop_in_bars");
   saveSet(original, folder / "full.toml");
   again = loadSet(folder / "full.toml");
   EXPECT_TRUE(again == original) << formatSet(again, folder / "full.toml");
