@@ -106,6 +106,7 @@ Analyzer::Analyzer(AnalyzerOptions options)
   previousLogMagnitude_.assign(bins, 0.0f);
   previousCompressed_.assign(bins, 0.0f);
   magnitudeScale_ = float(std::sqrt(16.0 / (3.0 * double(window) * window)));
+  drums_.emplace(binHz_, magnitudeScale_, hopSeconds());
   beatAccent_.assign(4, 0.0);
   beatMel_.assign(size_t(options_.melBands), 0.0f);
   fmat_t* coefficients = aubio_filterbank_get_coeffs(aubio_->mel);
@@ -128,6 +129,7 @@ const FeatureSnapshot& Analyzer::process(const float* hop) {
   snapshot_.time = double(samples_) / options_.sampleRate;
   spectralFeatures(hop);
   beatFeatures();
+  sections_.process(snapshot_);
   return snapshot_;
 }
 
@@ -191,6 +193,8 @@ void Analyzer::spectralFeatures(const float* hop) {
   double flux = 0;
   for (int g = 0; g < 3; ++g) flux += kFluxGroupWeights[g] * groupFlux[g] / std::max(1, groupBins[g]);
   snapshot_.flux = float(flux);
+
+  drums_->process(magnitude, snapshot_.time, snapshot_);
 
   snapshot_.onsetStrength = float(onsetFlux / double(bins - 1));
   if (aubio_->onset) {

@@ -1,18 +1,23 @@
 // The analyzer: one hop of mono samples in, one FeatureSnapshot out. Causal
 // (it sees only the past) and the same for live capture and files. Built on
 // aubio: the phase vocoder gives the spectrum, a mel filterbank the bands
-// and the onset strength, aubio_onset the onset events; the tempo estimator
+// and the onset strength, aubio_onset the onset events, the drum detector
+// kicks, snares and hats (and from them, the low band and the beat clock,
+// the section detector build-ups, drops and breakdowns); the tempo estimator
 // and beat clock turn the onset strength into tempo, phase and predicted
 // beats. It knows nothing of threads or devices.
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "audio/auto_gain.h"
 #include "audio/beat_clock.h"
+#include "audio/drum_detector.h"
 #include "audio/feature_snapshot.h"
 #include "audio/onset_picker.h"
+#include "audio/section_detector.h"
 #include "audio/tempo_estimator.h"
 
 namespace afterimage::audio {
@@ -65,6 +70,8 @@ class Analyzer {
   FeatureSnapshot snapshot_;
   uint64_t samples_ = 0;
   OnsetPicker onsets_;
+  std::optional<DrumDetector> drums_;  // built once the bins' frequencies are known
+  SectionDetector sections_;
   std::vector<float> binWeightA_, binHz_, previousLogMagnitude_, previousCompressed_;
   float magnitudeScale_ = 1;  // spectrum magnitude -> amplitude
   double lastBeatEmitted_ = -1e9;

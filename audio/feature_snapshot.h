@@ -11,6 +11,10 @@ namespace afterimage::audio {
 constexpr int kMaxMelBands = 40;
 
 enum Band { Sub = 0, Low, Mid, High, BandCount };
+enum DrumKind { Kick = 0, Snare, Hat, DrumKindCount };  // snare: claps and rims too
+// None: no section seen yet (an intro, or music without drums).
+enum class MusicSection { None = 0, Buildup, Drop, Breakdown };
+constexpr int kMusicSectionCount = 4;
 
 struct FeatureSnapshot {
   double time = 0;        // seconds of audio heard when this snapshot was made
@@ -36,6 +40,29 @@ struct FeatureSnapshot {
   float onsetStrength = 0;  // compressed flux of all bins alike (what onsets are picked from)
   bool onset = false;       // an onset was detected in this hop
   double onsetTime = 0;     // its estimate of when the onset happened
+
+  // Drums by kind (DrumKind), each from its own band (drum_detector.h).
+  // drumStrength: this hop's attack in that band, 0..1 of its recent peaks;
+  // drumHit: a hit was detected in this hop; drumHitTime and
+  // drumHitStrength: the latest hit's estimated time and strength (0..1),
+  // kept until the next.
+  std::array<float, DrumKindCount> drumStrength{};
+  std::array<bool, DrumKindCount> drumHit{};
+  std::array<double, DrumKindCount> drumHitTime{};
+  std::array<float, DrumKindCount> drumHitStrength{};
+
+  // Sections (section_detector.h): the one we are in; sectionChange: it
+  // began in this hop; sectionStartTime: the latest start of each (indexed
+  // by MusicSection; kept until the next): a drop at its kick, a build-up
+  // or breakdown when it was recognised. In a build-up, the
+  // predicted drop: its time, the bars to it and the share of the build-up
+  // gone (0 outside a build-up).
+  MusicSection section = MusicSection::None;
+  bool sectionChange = false;
+  std::array<double, kMusicSectionCount> sectionStartTime{};
+  double predictedDropTime = 0;
+  float dropInBars = 0;
+  float buildupProgress = 0;
 
   // Beat clock.
   float bpm = 0;

@@ -11,7 +11,11 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-enum class Drum { Kick, Snare, ClosedHat, OpenHat, Rim };
+enum class Drum { Kick, Snare, ClosedHat, OpenHat, Rim, SubKick, Clap, Crash };
+
+bool isKick(Drum d) { return d == Drum::Kick || d == Drum::SubKick; }
+bool isSnare(Drum d) { return d == Drum::Snare || d == Drum::Clap || d == Drum::Rim; }
+bool isHat(Drum d) { return d == Drum::ClosedHat || d == Drum::OpenHat; }
 
 struct Hit {
   double beat;  // position in beats from the start of the bar
@@ -68,6 +72,15 @@ Pattern patternNamed(const std::string& name) {
     for (int b = 0; b < 4; ++b) add(b, Drum::Kick, 1.0f);
     for (int half = 0; half < 2; ++half) add(half * 2 + 0.75, Drum::Rim, 0.8f), add(half * 2 + 1.5, Drum::Rim, 0.8f);
     eighthHats(p, 0.25f);
+  } else if (name == "offbeat") {
+    add(0, Drum::Kick, 1.0f), add(2, Drum::Kick, 0.9f);
+    for (int b = 0; b < 4; ++b) add(b + 0.5, Drum::OpenHat, 0.9f);
+    add(1.5, Drum::Rim, 0.9f), add(3.5, Drum::Rim, 0.9f), add(2.75, Drum::Rim, 0.5f);
+  } else if (name == "masked") {
+    for (int b = 0; b < 4; ++b) add(b, Drum::SubKick, 1.0f);
+    add(0, Drum::Crash, 1.0f), add(2, Drum::Crash, 1.0f);
+    add(1, Drum::Clap, 1.0f), add(3, Drum::Clap, 1.0f);
+    add(1.5, Drum::Crash, 0.8f), add(3.5, Drum::Crash, 0.8f);
   } else {
     throw std::runtime_error("unknown pattern " + name);
   }
@@ -99,6 +112,24 @@ class Mixer {
       case Drum::ClosedHat: return hat(t, v, 0.018);
       case Drum::OpenHat: return hat(t, v, 0.12);
       case Drum::Rim: return rim(t, v);
+      case Drum::SubKick: return subKick(t, v);
+      case Drum::Clap: return clap(t, v);
+      case Drum::Crash: return crash(t, v);
+    }
+  }
+
+  // Noise from t0 to t1 growing louder and brighter, band-passed between a
+  // quarter of its cut-off and its cut-off, which rises from 1 to 12 kHz: a
+  // build-up's riser (a sweep, with nothing in the kick's band).
+  void riser(double t0, double t1, float v) {
+    size_t start = size_t(t0 * rate_), len = size_t((t1 - t0) * rate_);
+    double low = 0, lower = 0;
+    for (size_t i = 0; i < len && start + i < out.size(); ++i) {
+      double f = double(i) / double(len);
+      double cutoff = 1000 * std::pow(12.0, f), n = noise();
+      low += (1 - std::exp(-2 * kPi * cutoff / rate_)) * (n - low);
+      lower += (1 - std::exp(-2 * kPi * cutoff / 4 / rate_)) * (n - lower);
+      out[start + i] += float(v * f * f * (low - lower));
     }
   }
 
@@ -118,15 +149,20 @@ class Mixer {
   std::vector<float> out;
 
  private:
-  void kick(double t, float v) {
-    size_t start = size_t(t * rate_), len = size_t(0.35 * rate_);
+  // A sine gliding down from baseHz + glideHz to baseHz (time constant
+  // glideTau) and decaying with decayTau, after a linear attack.
+  void sweptSine(double t, float v, double seconds, double baseHz, double glideHz, double glideTau, double decayTau,
+                 double attackSeconds) {
+    size_t start = size_t(t * rate_), len = size_t(seconds * rate_);
     double phase = 0;
     for (size_t i = 0; i < len && start + i < out.size(); ++i) {
       double s = double(i) / rate_;
-      phase += 2 * kPi * (48 + 110 * std::exp(-s / 0.035)) / rate_;
-      out[start + i] += float(v * 0.9 * std::exp(-s / 0.18) * std::sin(phase));
+      phase += 2 * kPi * (baseHz + glideHz * std::exp(-s / glideTau)) / rate_;
+      double attack = attackSeconds > 0 ? std::min(1.0, s / attackSeconds) : 1.0;
+      out[start + i] += float(v * 0.9 * attack * std::exp(-s / decayTau) * std::sin(phase));
     }
   }
+  void kick(double t, float v) { sweptSine(t, v, 0.35, 48, 110, 0.035, 0.18, 0); }
   void snare(double t, float v) {
     size_t start = size_t(t * rate_), len = size_t(0.25 * rate_);
     float previous = 0;
@@ -155,19 +191,82 @@ class Mixer {
     }
   }
 
+  // An 808-style kick: a 50 Hz sine, no click, nothing above ~150 Hz.
+  void subKick(double t, float v) { sweptSine(t, v, 0.4, 50, 30, 0.02, 0.2, 0.003); }
+  // Three quick noise bursts then a tail, band-limited around 1-2 kHz.
+  void clap(double t, float v) {
+    size_t start = size_t(t * rate_), len = size_t(0.2 * rate_);
+    double low = 0, lower = 0;
+    for (size_t i = 0; i < len && start + i < out.size(); ++i) {
+      double s = double(i) / rate_;
+      double n = noise();
+      low += 0.35 * (n - low), lower += 0.03 * (n - lower);  // band: ~2.6 kHz low-pass minus ~200 Hz
+      double burst = s < 0.03 ? std::exp(-std::fmod(s, 0.01) / 0.002) : std::exp(-(s - 0.03) / 0.05);
+      out[start + i] += float(v * 0.9 * burst * (low - lower));
+    }
+  }
+  // White noise over the whole spectrum, loud and long: a broadband hit
+  // that covers everything else at its attack.
+  void crash(double t, float v) {
+    size_t start = size_t(t * rate_), len = size_t(0.6 * rate_);
+    for (size_t i = 0; i < len && start + i < out.size(); ++i) {
+      double s = double(i) / rate_;
+      out[start + i] += float(v * 0.6 * std::exp(-s / 0.15) * noise());
+    }
+  }
+
   int rate_;
   std::mt19937 rng_;
 };
 
 double noteHz(int midi) { return 440.0 * std::pow(2.0, (midi - 69) / 12.0); }
 
+// What plays in a bar: everything, or what its section lets play.
+struct Parts {
+  bool kick = true, snare = true, hats = true, bass = true, chords = true;
+  bool roll = false, riser = false;  // a build-up's
+  float gain = 1;
+};
+
+Parts partsOf(SectionKind kind) {
+  Parts p;
+  switch (kind) {
+    case SectionKind::Intro:
+    case SectionKind::Outro: p.snare = p.bass = false, p.gain = 0.6f; break;
+    case SectionKind::Buildup: p.kick = p.bass = p.snare = false, p.roll = p.riser = true, p.gain = 0.8f; break;
+    case SectionKind::Drop: break;
+    case SectionKind::Breakdown: p.kick = p.snare = p.hats = p.bass = false, p.gain = 0.6f; break;
+  }
+  return p;
+}
+
+void mergeWithin30ms(std::vector<double>& times) {
+  std::sort(times.begin(), times.end());
+  std::vector<double> merged;
+  for (double t : times)
+    if (merged.empty() || t - merged.back() > 0.03) merged.push_back(t);
+  times = std::move(merged);
+}
+
 }  // namespace
 
-LabelledTrack synthesize(const TrackSpec& spec) {
+LabelledTrack synthesize(const TrackSpec& given) {
+  TrackSpec spec = given;
+  Pattern pattern = patternNamed(spec.pattern);
+  if (spec.swing >= 0) pattern.swing = spec.swing;
+  // The section of each bar; its first bar's index.
+  std::vector<size_t> sectionOfBar, sectionFirstBar;
+  for (size_t i = 0; i < spec.arrangement.size(); ++i) {
+    sectionFirstBar.push_back(sectionOfBar.size());
+    for (int b = 0; b < spec.arrangement[i].bars; ++b) sectionOfBar.push_back(i);
+  }
+  if (!spec.arrangement.empty()) {
+    spec.seconds = double(sectionOfBar.size() * size_t(pattern.beatsPerBar)) * 60.0 / spec.bpm;
+    spec.endBpm = 0, spec.breakdownFrom = spec.breakdownTo = -1;
+  }
   LabelledTrack track;
   track.name = spec.name;
   track.sampleRate = spec.sampleRate;
-  Pattern pattern = patternNamed(spec.pattern);
   std::vector<double> grid = beatTimes(spec);
   auto timeAt = [&](double beat) {
     size_t k = std::min(size_t(beat), grid.size() - 2);
@@ -193,31 +292,58 @@ LabelledTrack synthesize(const TrackSpec& spec) {
     double barBeat = double(bar * pattern.beatsPerBar);
     double start = timeAt(barBeat);
     if (start >= spec.seconds) break;
+    Parts parts;
+    if (bar < sectionOfBar.size()) {
+      size_t section = sectionOfBar[bar];
+      parts = partsOf(spec.arrangement[section].kind);
+      if (sectionFirstBar[section] == bar) track.sections.push_back({start, spec.arrangement[section].kind});
+    }
     bool inBreakdown = start >= spec.breakdownFrom && start < spec.breakdownTo;
     int root = roots[bar % 4];
-    if (spec.tonal) {
+    if (spec.tonal && parts.chords) {
       double barLength = timeAt(barBeat + pattern.beatsPerBar) - start;
       for (int interval : {12, 12 + thirds[bar % 4], 19})
-        mix.tone(start, barLength * 0.95, noteHz(root + interval), 0.07f, 0.12, 0.3, 4);
+        mix.tone(start, barLength * 0.95, noteHz(root + interval), 0.07f * parts.gain, 0.12, 0.3, 4);
     }
     for (const Hit& hit : pattern.hits) {
       double t = timeAt(barBeat + swung(hit.beat));
       if (t >= spec.seconds) continue;
       bool drumsPlay = spec.drums && !(t >= spec.breakdownFrom && t < spec.breakdownTo);
-      if (drumsPlay) {
-        mix.drum(t, hit.drum, hit.velocity);
+      bool partPlays = isKick(hit.drum) ? parts.kick : isSnare(hit.drum) ? parts.snare : isHat(hit.drum) ? parts.hats : parts.snare;
+      if (drumsPlay && partPlays) {
+        mix.drum(t, hit.drum, hit.velocity * parts.gain);
         track.hits.push_back(t);
+        if (isKick(hit.drum)) track.kicks.push_back(t);
+        if (isSnare(hit.drum)) track.snares.push_back(t);
+        if (isHat(hit.drum)) track.hats.push_back(t);
       }
-      if (spec.tonal && hit.drum == Drum::Kick && !inBreakdown)
+      if (spec.tonal && parts.bass && isKick(hit.drum) && !inBreakdown)
         mix.tone(t, 60.0 / spec.bpm * 0.4, noteHz(root - 12), 0.35f * hit.velocity, 0.004, 0.05, 3);
+    }
+    if (bar < sectionOfBar.size() && (parts.roll || parts.riser)) {
+      // The build-up's snare roll: quarters, eighths from half-way, sixteenths
+      // in its last quarter, louder and louder; the riser over the whole bar.
+      size_t section = sectionOfBar[bar], first = sectionFirstBar[section];
+      double length = spec.arrangement[section].bars, into = double(bar - first);
+      if (parts.riser) {
+        double sectionStart = timeAt(double(first * pattern.beatsPerBar));
+        double sectionEnd = timeAt(double((first + size_t(length)) * pattern.beatsPerBar));
+        if (into == 0) mix.riser(sectionStart, std::min(sectionEnd, spec.seconds), 0.35f);
+      }
+      if (parts.roll && spec.drums) {
+        int perBeat = into < 0.5 * length ? 1 : into < 0.75 * length ? 2 : 4;
+        for (int k = 0; k < pattern.beatsPerBar * perBeat; ++k) {
+          double beat = barBeat + double(k) / perBeat, t = timeAt(beat);
+          if (t >= spec.seconds) continue;
+          float velocity = float(0.35 + 0.65 * (into + double(k) / (pattern.beatsPerBar * perBeat)) / length);
+          mix.drum(t, Drum::Snare, velocity);
+          track.hits.push_back(t), track.snares.push_back(t);
+        }
+      }
     }
   }
 
-  std::sort(track.hits.begin(), track.hits.end());
-  std::vector<double> merged;
-  for (double t : track.hits)
-    if (merged.empty() || t - merged.back() > 0.03) merged.push_back(t);
-  track.hits = merged;
+  for (auto* times : {&track.hits, &track.kicks, &track.snares, &track.hats}) mergeWithin30ms(*times);
 
   std::vector<float>& x = mix.out;
   if (spec.noiseSnrDb > 0) {
@@ -238,8 +364,8 @@ LabelledTrack synthesize(const TrackSpec& spec) {
     for (size_t i = begin; i < end; ++i)
       x[i] *= i - begin < fade ? float(1.0 - double(i - begin) / fade) : 0.0f;
     auto outside = [&](double t) { return t < spec.silenceFrom || t >= spec.silenceTo; };
-    std::erase_if(track.beats, [&](double t) { return !outside(t); });
-    std::erase_if(track.hits, [&](double t) { return !outside(t); });
+    for (auto* times : {&track.beats, &track.hits, &track.kicks, &track.snares, &track.hats})
+      std::erase_if(*times, [&](double t) { return !outside(t); });
   }
   track.samples = std::move(x);
   return track;

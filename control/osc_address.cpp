@@ -72,10 +72,13 @@ std::vector<std::string> oscAddresses() {
   lines.push_back("  /afterimage/beat f  on each beat: the beat in the bar (from 0)");
   lines.push_back("  /afterimage/bar  on each downbeat");
   lines.push_back("  /afterimage/onset f  on each onset: its strength");
+  lines.push_back("  /afterimage/kick f, /afterimage/snare f, /afterimage/hat f  on each hit of that drum: its strength 0..1");
+  lines.push_back("  /afterimage/buildup f  when a build-up begins: the bars to its predicted drop");
+  lines.push_back("  /afterimage/drop, /afterimage/breakdown  when a drop or a breakdown begins");
   return lines;
 }
 
-int oscOutMessages(const audio::FeatureSnapshot& s, std::array<OscOutMessage, 8>& out) {
+int oscOutMessages(const audio::FeatureSnapshot& s, OscOutMessages& out) {
   int n = 0;
   out[n++] = {"/afterimage/tempo", {s.bpm, s.confidence}, 2};
   out[n++] = {"/afterimage/phase", {s.beatPhase, s.barPosition}, 2};
@@ -86,6 +89,17 @@ int oscOutMessages(const audio::FeatureSnapshot& s, std::array<OscOutMessage, 8>
     if (s.beatInBar == 0) out[n++] = {"/afterimage/bar", {}, 0};
   }
   if (s.onset) out[n++] = {"/afterimage/onset", {s.onsetStrength}, 1};
+  constexpr const char* kDrumAddresses[audio::DrumKindCount] = {"/afterimage/kick", "/afterimage/snare", "/afterimage/hat"};
+  for (size_t k = 0; k < size_t(audio::DrumKindCount); ++k)
+    if (s.drumHit[k]) out[n++] = {kDrumAddresses[k], {s.drumHitStrength[k]}, 1};
+  if (s.sectionChange) {
+    switch (s.section) {
+      case audio::MusicSection::Buildup: out[n++] = {"/afterimage/buildup", {s.dropInBars}, 1}; break;
+      case audio::MusicSection::Drop: out[n++] = {"/afterimage/drop", {}, 0}; break;
+      case audio::MusicSection::Breakdown: out[n++] = {"/afterimage/breakdown", {}, 0}; break;
+      case audio::MusicSection::None: break;
+    }
+  }
   return n;
 }
 

@@ -34,7 +34,10 @@ struct OscOutMessage {
   int count = 0;
 };
 // What OSC out sends for a hop: tempo, phase, bands and loudness always;
-// beat, bar (on a downbeat) and onset when they happen. No allocation.
-int oscOutMessages(const audio::FeatureSnapshot& s, std::array<OscOutMessage, 8>& out);
+// beat, bar (on a downbeat), onset, kick, snare, hat and a section's start
+// when they happen. No allocation.
+constexpr size_t kMostOscOutMessages = 12;
+using OscOutMessages = std::array<OscOutMessage, kMostOscOutMessages>;
+int oscOutMessages(const audio::FeatureSnapshot& s, OscOutMessages& out);
 
 }  // namespace afterimage::control

@@ -24,7 +24,7 @@ OscSender::~OscSender() {
 }
 
 void OscSender::send(const audio::FeatureSnapshot& snapshot) {
-  std::array<OscOutMessage, 8> messages;
+  OscOutMessages messages;
   int count = oscOutMessages(snapshot, messages);
   for (int i = 0; i < count; ++i) {
     lo_message message = lo_message_new();

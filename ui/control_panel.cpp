@@ -13,6 +13,21 @@ namespace afterimage::ui {
 namespace {
 
 const char* kBandNames[audio::BandCount] = {"sub", "low", "mid", "high"};
+const char* kDrumNames[audio::DrumKindCount] = {"kick", "snare", "hat"};
+
+// One light per drum kind: lit by its latest hit in proportion to the hit's
+// strength, fading over 0.15 s of audio time.
+void drumLights(const audio::FeatureSnapshot& f) {
+  float width = (ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().ItemSpacing.x) / float(audio::DrumKindCount);
+  for (int k = 0; k < audio::DrumKindCount; ++k) {
+    double age = f.time - f.drumHitTime[size_t(k)];
+    float lit = f.drumHitTime[size_t(k)] > 0 && age >= 0 ? f.drumHitStrength[size_t(k)] * float(std::exp(-age / 0.15)) : 0.0f;
+    if (k > 0) ImGui::SameLine();
+    ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ImVec4(0.3f + 0.7f * lit, 0.25f + 0.45f * lit, 0.1f, 1.0f));
+    ImGui::ProgressBar(std::clamp(lit, 0.0f, 1.0f), ImVec2(width, 0), kDrumNames[k]);
+    ImGui::PopStyleColor();
+  }
+}
 
 // Band energies and loudness sit around 1 at the running level (automatic
 // gain); the meters show 0..2 so peaks above the average still move them.
@@ -20,6 +35,18 @@ void meter(const char* label, float value, float full = 2.0f) {
   char overlay[32];
   std::snprintf(overlay, sizeof overlay, "%s %.2f", label, value);
   ImGui::ProgressBar(std::clamp(value / full, 0.0f, 1.0f), ImVec2(-1, 0), overlay);
+}
+
+// The section the music is in, and in a build-up the bars to the predicted drop.
+void sectionLine(const audio::FeatureSnapshot& f) {
+  switch (f.section) {
+    case audio::MusicSection::None: ImGui::TextDisabled("section: -"); break;
+    case audio::MusicSection::Buildup:
+      ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "section: build-up, drop in %.1f bars", f.dropInBars);
+      break;
+    case audio::MusicSection::Drop: ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "section: drop"); break;
+    case audio::MusicSection::Breakdown: ImGui::Text("section: breakdown"); break;
+  }
 }
 
 void drawOutput(const PanelModel& model, ControlState& state) {
@@ -66,6 +93,8 @@ void drawAudio(const PanelModel& model, ControlState& state, double now) {
               model.audioLive ? "" : " (silent: features at rest)");
   for (int b = 0; b < audio::BandCount; ++b) meter(kBandNames[b], f.bands[b]);
   meter("loudness", f.loudness);
+  drumLights(f);
+  sectionLine(f);
 
   // The flash follows the beat clock's phase, so it keeps time between
   // detected beats too.

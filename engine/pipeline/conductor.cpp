@@ -125,8 +125,27 @@ void Conductor::fire(const Trigger& trigger, TriggerState& state, double eventTi
   }
 }
 
+std::pair<bool, double> Conductor::detectedEvent(TriggerEvent on, const audio::FeatureSnapshot& s) const {
+  auto drum = [&](audio::DrumKind k) { return std::pair{events_.drums[k], s.drumHitTime[k]}; };
+  auto section = [&](audio::MusicSection m) {
+    return std::pair{events_.sections[size_t(m)], s.sectionStartTime[size_t(m)]};
+  };
+  switch (on) {
+    case TriggerEvent::Onset: return {events_.onset, s.onsetTime};
+    case TriggerEvent::Kick: return drum(audio::Kick);
+    case TriggerEvent::Snare: return drum(audio::Snare);
+    case TriggerEvent::Hat: return drum(audio::Hat);
+    case TriggerEvent::Buildup: return section(audio::MusicSection::Buildup);
+    case TriggerEvent::Drop: return section(audio::MusicSection::Drop);
+    case TriggerEvent::Breakdown: return section(audio::MusicSection::Breakdown);
+    case TriggerEvent::Beat:
+    case TriggerEvent::Bar: break;
+  }
+  return {false, 0.0};
+}
+
 void Conductor::fireTriggers(const std::vector<Trigger>& triggers, Behaviour& state, const audio::FeatureSnapshot& s,
-                             long long firstBeat, long long lastBeat, long long firstBar, long long lastBar, bool onset) {
+                             long long firstBeat, long long lastBeat, long long firstBar, long long lastBar) {
   for (size_t i = 0; i < triggers.size(); ++i) {
     const Trigger& g = triggers[i];
     TriggerState& st = state.triggers[i];
@@ -147,11 +166,15 @@ void Conductor::fireTriggers(const std::vector<Trigger>& triggers, Behaviour& st
           if (matches(bar)) eventTime = time_.timeOfBeat(time_.barOrigin + double(bar * time_.beatsPerBar));
         }
         break;
-      case TriggerEvent::Onset:
-        if (!onset) break;
-        if (open && matches(st.count)) eventTime = std::min(s.onsetTime, time_.time);
+      default: {
+        // Events the analyzer detects (not predicted): the frame that first
+        // sees one fires, counted for every/offset.
+        auto [seen, at] = detectedEvent(g.on, s);
+        if (!seen) break;
+        if (open && matches(st.count)) eventTime = std::min(at, time_.time);
         st.count++;
         break;
+      }
     }
     if (!eventTime) continue;
     fire(g, st, *eventTime);
@@ -223,7 +246,18 @@ void Conductor::frame(const audio::FeatureSnapshot& s, double showTime, GenParam
   }
   bool onset = started_ ? s.onsetTime > lastOnsetTime_ : s.onset;
   lastOnsetTime_ = std::max(lastOnsetTime_, s.onsetTime);
-  events_ = FrameEvents{onset, lastBeat >= firstBeat, lastBar >= firstBar, time_.beatPhase(), time_.barPhase()};
+  events_ = FrameEvents{};
+  events_.onset = onset, events_.beat = lastBeat >= firstBeat, events_.bar = lastBar >= firstBar;
+  events_.beatPhase = time_.beatPhase(), events_.barPhase = time_.barPhase();
+  for (size_t k = 0; k < lastDrumTime_.size(); ++k) {
+    events_.drums[k] = started_ ? s.drumHitTime[k] > lastDrumTime_[k] : s.drumHit[k];
+    lastDrumTime_[k] = std::max(lastDrumTime_[k], s.drumHitTime[k]);
+  }
+  for (size_t k = 1; k < lastSectionTime_.size(); ++k) {
+    events_.sections[k] = started_ ? s.sectionStartTime[k] > lastSectionTime_[k]
+                                   : s.sectionChange && size_t(s.section) == k;
+    lastSectionTime_[k] = std::max(lastSectionTime_[k], s.sectionStartTime[k]);
+  }
 
   // Scene changes: cues and the sequence on bar boundaries, then triggers.
   const Sequence& sequence = set.sequence;
@@ -237,8 +271,8 @@ void Conductor::frame(const audio::FeatureSnapshot& s, double showTime, GenParam
     advanceSequence(lastBar);
   }
   pendingScene_.reset();
-  fireTriggers(set.triggers, setState_, s, firstBeat, lastBeat, firstBar, lastBar, onset);
-  fireTriggers(set.scenes[size_t(scene_)].triggers, sceneState_, s, firstBeat, lastBeat, firstBar, lastBar, onset);
+  fireTriggers(set.triggers, setState_, s, firstBeat, lastBeat, firstBar, lastBar);
+  fireTriggers(set.scenes[size_t(scene_)].triggers, sceneState_, s, firstBeat, lastBeat, firstBar, lastBar);
   if (pendingScene_) {
     int next = *pendingScene_;
     if (next < 0) {

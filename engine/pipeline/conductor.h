@@ -2,13 +2,15 @@
 // time the frame will be shown. Base parameters of the active scene, then
 // the mappings (features through envelopes and curves), the LFOs (locked to
 // the beat grid), the triggers (pulses, seed advances, scene cuts on beats,
-// bars or onsets) and the scene sequence (changes on bar boundaries). Beats
+// bars, onsets, kick, snare and hat hits, build-ups, drops or breakdowns) and the scene sequence (changes on bar boundaries). Beats
 // and bars come from the beat clock's prediction, so an effect on a beat
 // lands in the frame shown on that beat although the snapshot is older.
 // Deterministic: the same set, snapshots and show times give the same frames.
 #pragma once
+#include <array>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "audio/envelope_follower.h"
@@ -50,7 +52,7 @@ class Conductor {
 
  private:
   struct TriggerState {
-    long long count = 0;       // onsets seen (for every/offset)
+    long long count = 0;       // onsets or hits seen (for every/offset)
     double firedAt = -1e30;    // Pulse: time of the last event
     bool firedThisFrame = false;
   };
@@ -64,8 +66,11 @@ class Conductor {
   void enterScene(int scene);
   void advanceSequence(long long bar);
   void fireTriggers(const std::vector<Trigger>& triggers, Behaviour& state, const audio::FeatureSnapshot& s,
-                    long long firstBeat, long long lastBeat, long long firstBar, long long lastBar, bool onset);
+                    long long firstBeat, long long lastBeat, long long firstBar, long long lastBar);
   void fire(const Trigger& trigger, TriggerState& state, double eventTime);
+  // Whether this frame sees a new detected event of that kind (onset, drum
+  // hit, section start), and its time.
+  std::pair<bool, double> detectedEvent(TriggerEvent on, const audio::FeatureSnapshot& s) const;
   void applyMappings(const std::vector<Mapping>& mappings, Behaviour& state, const audio::FeatureSnapshot& s, double dt);
   void applyLfos(const std::vector<Lfo>& lfos);
   void applyPulses(const std::vector<Trigger>& triggers, const Behaviour& state, double t);
@@ -76,6 +81,8 @@ class Conductor {
   MusicalTime time_;
   bool started_ = false;
   double lastOnsetTime_ = 0;
+  std::array<double, audio::DrumKindCount> lastDrumTime_{};
+  std::array<double, audio::kMusicSectionCount> lastSectionTime_{};
   FrameEvents events_;
 
   int scene_ = 0;

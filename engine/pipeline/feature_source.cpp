@@ -8,7 +8,9 @@ namespace {
 
 constexpr std::array<std::string_view, int(Feature::Count)> kNames{
     "rms",  "rms_db", "perceptual_db", "loudness", "gain_db",        "sub",   "low",  "mid",       "high",      "mel.N",
-    "centroid", "flux", "onset_strength", "onset", "beat", "bar", "beat_phase", "bar_phase", "bpm", "confidence"};
+    "centroid", "flux", "onset_strength", "onset", "beat", "bar", "beat_phase", "bar_phase", "bpm", "confidence",
+    "kick", "snare", "hat", "kick_strength", "snare_strength", "hat_strength",
+    "buildup", "drop", "breakdown", "buildup_progress", "drop_in_bars"};
 
 }  // namespace
 
@@ -55,6 +57,17 @@ double featureValue(const FeatureSource& source, const audio::FeatureSnapshot& s
     case Feature::BarPhase: return events.barPhase;
     case Feature::Bpm: return s.bpm;
     case Feature::Confidence: return s.confidence;
+    case Feature::Kick: return events.drums[audio::Kick] ? 1.0 : 0.0;
+    case Feature::Snare: return events.drums[audio::Snare] ? 1.0 : 0.0;
+    case Feature::Hat: return events.drums[audio::Hat] ? 1.0 : 0.0;
+    case Feature::KickStrength: return s.drumStrength[audio::Kick];
+    case Feature::SnareStrength: return s.drumStrength[audio::Snare];
+    case Feature::HatStrength: return s.drumStrength[audio::Hat];
+    case Feature::Buildup: return events.sections[size_t(audio::MusicSection::Buildup)] ? 1.0 : 0.0;
+    case Feature::Drop: return events.sections[size_t(audio::MusicSection::Drop)] ? 1.0 : 0.0;
+    case Feature::Breakdown: return events.sections[size_t(audio::MusicSection::Breakdown)] ? 1.0 : 0.0;
+    case Feature::BuildupProgress: return s.buildupProgress;
+    case Feature::DropInBars: return s.dropInBars;
     case Feature::Count: break;
   }
   return 0.0;

@@ -3,6 +3,7 @@
 // Most come straight from the FeatureSnapshot; the beat and onset events and
 // phases are the conductor's, predicted for the time the frame is shown.
 #pragma once
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,17 @@ enum class Feature {
   BarPhase,   // 0 at a downbeat rising to 1, at the show time
   Bpm,
   Confidence,
+  Kick,           // 1 in the frame that first sees a new kick, else 0
+  Snare,          // the same for a snare (clap, rim)
+  Hat,            // the same for a hi-hat
+  KickStrength,   // the kick band's attack, 0..1 of its recent peaks (peak over the frame's hops)
+  SnareStrength,
+  HatStrength,
+  Buildup,          // 1 in the frame that first sees a build-up begin, else 0
+  Drop,             // the same for a drop
+  Breakdown,        // the same for a breakdown
+  BuildupProgress,  // 0..1 through the build-up to its predicted drop (0 outside one)
+  DropInBars,       // bars to the predicted drop (0 when none is predicted)
   Count
 };
 
@@ -51,6 +63,8 @@ std::vector<std::string> featureNames();
 // What the conductor knows at a frame besides the snapshot.
 struct FrameEvents {
   bool onset = false, beat = false, bar = false;
+  std::array<bool, audio::DrumKindCount> drums{};  // a new hit of each kind
+  std::array<bool, audio::kMusicSectionCount> sections{};  // a new start of each section (by MusicSection)
   double beatPhase = 0, barPhase = 0;
 };
 

@@ -2,8 +2,9 @@
 // since the previous frame. A frame lasts several hops (30 fps: about six at
 // 44.1 kHz), and an attack's flux is high for a hop or two: the latest
 // snapshot alone would miss most kicks. So the frame takes the latest
-// snapshot with the attack features at their peak over its window and the
-// onset and beat flags of any hop in it. Render and live mode share it.
+// snapshot with the attack features (flux, onset and drum strengths) at
+// their peak over its window and the onset, drum-hit and beat flags of any
+// hop in it. Render and live mode share it.
 #pragma once
 #include <span>
 

@@ -17,7 +17,7 @@ namespace afterimage::pipeline {
 
 enum class Combine { Add, Multiply, Replace };
 enum class Wave { Sine, Triangle, Saw, Square };
-enum class TriggerEvent { Beat, Bar, Onset };
+enum class TriggerEvent { Beat, Bar, Onset, Kick, Snare, Hat, Buildup, Drop, Breakdown };
 enum class TriggerAction { Pulse, Seed, NextScene, Scene };
 
 // feature -> [input range -> 0..1] -> attack/release -> curve -> gain, offset

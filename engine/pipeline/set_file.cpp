@@ -47,7 +47,8 @@ struct EnumNames<Wave> {
 template <>
 struct EnumNames<TriggerEvent> {
   static constexpr std::string_view what = "event";
-  static constexpr std::array<std::string_view, 3> names{"beat", "bar", "onset"};
+  static constexpr std::array<std::string_view, 9> names{"beat",  "bar",     "onset", "kick",     "snare",
+                                                         "hat",   "buildup", "drop",  "breakdown"};
 };
 template <>
 struct EnumNames<TriggerAction> {
@@ -343,7 +344,7 @@ Lfo readLfo(TableReader& t, int prompts) {
 // node to blame.
 Trigger readTrigger(TableReader& t, int prompts, int sceneCount) {
   Trigger g;
-  if (!t.enumeration("on", g.on) && !t.has("on")) t.missing("on", "\"beat\", \"bar\" or \"onset\"");
+  if (!t.enumeration("on", g.on) && !t.has("on")) t.missing("on", "\"beat\", \"bar\", \"onset\", \"kick\", \"snare\", \"hat\", \"buildup\", \"drop\" or \"breakdown\"");
   t.integer("every", g.every, 1, 1024);
   t.integer("offset", g.offset, 0, 1023);
   if (g.offset >= g.every) t.error("offset", *t.get("offset"), "must be below every (" + std::to_string(g.every) + ")");

@@ -189,11 +189,30 @@ TEST(OscSender, EachHopsAnalysisArrives) {
 TEST(OscSender, ABeatOffTheDownbeatIsNoBar) {
   audio::FeatureSnapshot s;
   s.beat = true, s.beatInBar = 2;
-  std::array<OscOutMessage, 8> out;
+  OscOutMessages out;
   int n = oscOutMessages(s, out);
   ASSERT_EQ(n, 5);
   EXPECT_STREQ(out[4].address, "/afterimage/beat");
   EXPECT_EQ(out[4].values[0], 2);
+}
+
+TEST(OscSender, DrumHitsAndASectionStartAreSentWhenTheyHappen) {
+  audio::FeatureSnapshot s;
+  s.drumHit[audio::Kick] = s.drumHit[audio::Hat] = true;
+  s.drumHitStrength[audio::Kick] = 0.75f, s.drumHitStrength[audio::Hat] = 0.25f;
+  s.sectionChange = true, s.section = audio::MusicSection::Buildup, s.dropInBars = 7.5f;
+  OscOutMessages out;
+  int n = oscOutMessages(s, out);
+  ASSERT_EQ(n, 7);
+  EXPECT_STREQ(out[4].address, "/afterimage/kick");
+  EXPECT_EQ(out[4].values[0], 0.75f);
+  EXPECT_STREQ(out[5].address, "/afterimage/hat");
+  EXPECT_EQ(out[5].values[0], 0.25f);
+  EXPECT_STREQ(out[6].address, "/afterimage/buildup");
+  EXPECT_EQ(out[6].values[0], 7.5f);
+  // Everything at once still fits.
+  s.beat = true, s.beatInBar = 0, s.onset = true, s.drumHit[audio::Snare] = true;
+  EXPECT_EQ(oscOutMessages(s, out), int(kMostOscOutMessages) - 1);
 }
 
 TEST(OscSender, ATargetThatIsNotHostPortIsRefused) {

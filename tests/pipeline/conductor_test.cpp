@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 
 #include "audio/analyzer.h"
 #include "audio/offline_analysis.h"
@@ -38,6 +39,43 @@ audio::FeatureSnapshot clockAt(double t, double bpm = 120, int beatsPerBar = 4, 
 }
 
 Set setFrom(const std::string& toml) { return parseSet(toml, "test.toml"); }
+
+// Two scenes; a drop cuts to the second, a breakdown back to the first.
+const std::string kDropScenes = R"(
+[[trigger]]
+on = "drop"
+action = "scene"
+scene = 1
+[[trigger]]
+on = "breakdown"
+action = "scene"
+scene = 0
+[[scene]]
+prompt = "plasma"
+[[scene]]
+prompt = "tunnel"
+)";
+
+// The analyzer's snapshots of a track, one per hop.
+std::vector<audio::FeatureSnapshot> analyzed(const audio::testing::LabelledTrack& track) {
+  audio::AnalyzerOptions options;
+  options.sampleRate = track.sampleRate;
+  audio::Analyzer analyzer(options);
+  std::vector<audio::FeatureSnapshot> snapshots;
+  audio::analyzeSamples(analyzer, track.samples, [&](const audio::FeatureSnapshot& s) { snapshots.push_back(s); });
+  return snapshots;
+}
+
+// Frames shown from 0.2 s to `seconds` at `fps`, each with the latest
+// snapshot heard kLatency before it.
+void forEachFrame(const std::vector<audio::FeatureSnapshot>& snapshots, double seconds, double fps,
+                  const std::function<void(double show, const audio::FeatureSnapshot&)>& each) {
+  size_t next = 0;
+  for (double show = 0.2; show < seconds; show += 1 / fps) {
+    while (next + 1 < snapshots.size() && snapshots[next + 1].time <= show - kLatency) ++next;
+    each(show, snapshots[next]);
+  }
+}
 
 const std::string kScenes = R"(
 [[scene]]
@@ -269,6 +307,66 @@ TEST(Conductor, OnsetTriggerFiresOnceForEachNewOnset) {
   EXPECT_NEAR(conductor.frame(s, 1.35).strobe, std::exp(-(1.35 - 1.19) / 0.05), 1e-6) << "the same onset decays";
 }
 
+TEST(Conductor, DrumTriggersFireOnTheirOwnKindOnly) {
+  Conductor conductor(setFrom(R"(
+[[trigger]]
+on = "kick"
+action = "pulse"
+decay = 0.05
+[[trigger]]
+on = "hat"
+every = 2
+action = "pulse"
+target = "zoom"
+amount = 0.5
+decay = 0.05
+[[mapping]]
+source = "snare_strength"
+target = "brightness"
+)" + kScenes));
+  audio::FeatureSnapshot s = clockAt(1.0);
+  GenParams p = conductor.frame(s, 1.1);
+  EXPECT_EQ(p.strobe, 0.0f);
+  s.time = 1.2, s.drumHitTime[audio::Snare] = 1.19, s.drumStrength[audio::Snare] = 0.5f;
+  p = conductor.frame(s, 1.3);
+  EXPECT_EQ(p.strobe, 0.0f) << "a snare is not a kick";
+  EXPECT_NEAR(p.brightness, 0.5, 1e-6) << "snare_strength mapped";
+  s.time = 1.4, s.drumHitTime[audio::Kick] = 1.39, s.drumStrength[audio::Snare] = 0;
+  p = conductor.frame(s, 1.5);
+  EXPECT_EQ(p.strobe, 1.0f);
+  EXPECT_NEAR(conductor.frame(s, 1.55).strobe, std::exp(-(1.55 - 1.39) / 0.05), 1e-6) << "the same kick decays";
+  // Hats: every = 2 fires on the first, third... (count % 2 == 0).
+  float zoomPulses[3];
+  for (int i = 0; i < 3; ++i) {
+    s.time = 2.0 + i, s.drumHitTime[audio::Hat] = 2.0 + i - 0.01;
+    zoomPulses[i] = conductor.frame(s, 2.1 + i).zoom;
+  }
+  EXPECT_NEAR(zoomPulses[0], 1.5, 1e-6);
+  EXPECT_NEAR(zoomPulses[1], 1.0, 1e-3);
+  EXPECT_NEAR(zoomPulses[2], 1.5, 1e-6);
+}
+
+TEST(Conductor, DropTriggerCutsToTheDropScene) {
+  Conductor conductor(setFrom(kDropScenes + R"(
+[[mapping]]
+source = "drop_in_bars"
+target = "zoom"
+gain = 0.1
+input = [0, 8]
+)"));
+  audio::FeatureSnapshot s = clockAt(10.0);
+  EXPECT_EQ(conductor.frame(s, 10.1).scene, 0);
+  s.time = 11, s.section = audio::MusicSection::Buildup, s.sectionStartTime[1] = 11, s.dropInBars = 4;
+  GenParams p = conductor.frame(s, 11.1);
+  EXPECT_EQ(p.scene, 0) << "a build-up is not a drop";
+  EXPECT_NEAR(p.zoom, 1.05, 1e-6) << "drop_in_bars mapped";
+  s.time = 15, s.section = audio::MusicSection::Drop, s.sectionStartTime[2] = 14.99, s.dropInBars = 0;
+  EXPECT_EQ(conductor.frame(s, 15.1).scene, 1);
+  EXPECT_EQ(conductor.frame(s, 15.2).scene, 1) << "the same drop does not cut again";
+  s.time = 30, s.section = audio::MusicSection::Breakdown, s.sectionStartTime[3] = 30;
+  EXPECT_EQ(conductor.frame(s, 30.1).scene, 0);
+}
+
 TEST(Conductor, EveryAndOffsetPickBeatsOfTheBar) {
   Conductor conductor(setFrom("[[trigger]]\non = \"beat\"\nevery = 4\noffset = 2\naction = \"pulse\"\ndecay = 0.01\n" + kScenes));
   std::vector<double> flashes;
@@ -347,29 +445,71 @@ TEST(Conductor, StrobeFromTheAnalyzerLandsOnTheLabelledBeats) {
   spec.bpm = 124;
   spec.seconds = 16;
   audio::testing::LabelledTrack track = audio::testing::synthesize(spec);
-  audio::AnalyzerOptions options;
-  options.sampleRate = track.sampleRate;
-  audio::Analyzer analyzer(options);
-  std::vector<audio::FeatureSnapshot> snapshots;
-  audio::analyzeSamples(analyzer, track.samples, [&](const audio::FeatureSnapshot& s) { snapshots.push_back(s); });
-
   Conductor conductor(setFrom("[[trigger]]\non = \"beat\"\naction = \"pulse\"\ndecay = 0.02\nmin_confidence = 0.3\n" + kScenes));
   const double fps = 60;
-  size_t next = 0;
   std::vector<double> flashes;
   float fluxPeak = 0, onsetPeak = 0, lowPeak = 0;
-  for (double show = 0.2; show < spec.seconds; show += 1 / fps) {
-    while (next + 1 < snapshots.size() && snapshots[next + 1].time <= show - kLatency) ++next;
-    const audio::FeatureSnapshot& s = snapshots[next];
+  forEachFrame(analyzed(track), spec.seconds, fps, [&](double show, const audio::FeatureSnapshot& s) {
     fluxPeak = std::max(fluxPeak, s.flux), onsetPeak = std::max(onsetPeak, s.onsetStrength);
     lowPeak = std::max(lowPeak, s.bands[audio::Low]);
     if (conductor.frame(s, show).strobe > 0.99 && show > 6) flashes.push_back(show);
-  }
+  });
   std::printf("peaks: flux %.3f, onset strength %.3f, low %.3f\n", fluxPeak, onsetPeak, lowPeak);
   audio::testing::Score score = audio::testing::fMeasure(flashes, track.beats, 1 / fps + 0.03, 6.5);
   std::printf("flashes after 6.5 s: %d matched of %d, %d beats: F = %.3f (window %.0f ms)\n", score.matched,
               score.detections, score.annotations, score.fMeasure, (1 / fps + 0.03) * 1000);
   EXPECT_GT(score.fMeasure, 0.9);
+}
+
+// on = "kick" from the real analyzer: the pulses follow the labelled kicks
+// (each seen one pipeline latency later), not the snares and hats between.
+TEST(Conductor, KickTriggerFromTheAnalyzerFollowsTheLabelledKicks) {
+  audio::testing::TrackSpec spec;
+  spec.name = "house", spec.pattern = "house", spec.bpm = 124, spec.seconds = 12;
+  audio::testing::LabelledTrack track = audio::testing::synthesize(spec);
+  Conductor conductor(setFrom("[[trigger]]\non = \"kick\"\naction = \"pulse\"\ndecay = 0.01\n" + kScenes));
+  const double fps = 60;
+  std::vector<double> kicks;  // show time less the latency: when the audio was
+  forEachFrame(analyzed(track), spec.seconds, fps, [&](double show, const audio::FeatureSnapshot& s) {
+    if (conductor.frame(s, show).strobe > 0.99) kicks.push_back(show - kLatency);
+  });
+  // A frame lasts 1/60 s, the detection takes about 25 ms.
+  audio::testing::Score score = audio::testing::fMeasure(kicks, track.kicks, 1 / fps + 0.05, 1.0);
+  std::printf("kick pulses: %d matched of %d, %d kicks: P %.3f R %.3f\n", score.matched, score.detections,
+              score.annotations, score.precision, score.recall);
+  EXPECT_GE(score.recall, 0.9);
+  EXPECT_GE(score.precision, 0.9);
+}
+
+// on = "drop" from the real analyzer on a synthesized arrangement: the set
+// cuts to its drop scene on each drop, within a frame of the drop's first
+// kick (after the pipeline latency), and back on the breakdown.
+TEST(Conductor, DropTriggerFromTheAnalyzerCutsOnTheArrangementsDrops) {
+  audio::testing::TrackSpec spec;
+  spec.name = "arrangement", spec.pattern = "house", spec.bpm = 128;
+  using audio::SectionKind;
+  spec.arrangement = {{SectionKind::Intro, 4}, {SectionKind::Buildup, 8}, {SectionKind::Drop, 8},
+                      {SectionKind::Breakdown, 4}, {SectionKind::Buildup, 4}, {SectionKind::Drop, 4}};
+  audio::testing::LabelledTrack track = audio::testing::synthesize(spec);
+  Conductor conductor(setFrom(kDropScenes));
+  const double fps = 30, seconds = double(track.samples.size()) / track.sampleRate;
+  std::vector<double> cuts;  // show time less the latency, when the scene became the drop's
+  int scene = 0;
+  forEachFrame(analyzed(track), seconds, fps, [&](double show, const audio::FeatureSnapshot& s) {
+    int now = conductor.frame(s, show).scene;
+    if (now == 1 && scene == 0) cuts.push_back(show - kLatency);
+    scene = now;
+  });
+  std::vector<double> drops;
+  for (const audio::SectionMark& m : track.sections)
+    if (m.kind == SectionKind::Drop) drops.push_back(m.time);
+  ASSERT_EQ(cuts.size(), drops.size());
+  for (size_t i = 0; i < drops.size(); ++i) {
+    std::printf("drop at %.3f s: cut to the drop scene at %.3f s (+%.0f ms)\n", drops[i], cuts[i],
+                1000 * (cuts[i] - drops[i]));
+    EXPECT_GE(cuts[i], drops[i] - 1e-9);
+    EXPECT_LT(cuts[i], drops[i] + 0.05 + 1 / fps);
+  }
 }
 
 }  // namespace

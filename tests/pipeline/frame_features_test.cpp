@@ -20,6 +20,8 @@ TEST(FrameFeatures, LatestSnapshotWithPeakAttackAndAnyEvent) {
   }
   hops[1].onsetStrength = 0.4f, hops[1].flux = 0.03f, hops[1].onset = true;
   hops[2].beat = true, hops[2].beatTime = 0.015;
+  hops[1].drumStrength[audio::Kick] = 0.9f, hops[1].drumHit[audio::Kick] = true;
+  hops[2].drumStrength[audio::Hat] = 0.6f;
 
   audio::FeatureSnapshot frame = frameFeatures(hops);
   EXPECT_EQ(frame.time, 0.03);
@@ -29,6 +31,10 @@ TEST(FrameFeatures, LatestSnapshotWithPeakAttackAndAnyEvent) {
   EXPECT_TRUE(frame.onset);
   EXPECT_TRUE(frame.beat);
   EXPECT_EQ(frame.beatTime, 0.015);
+  EXPECT_EQ(frame.drumStrength[audio::Kick], 0.9f);
+  EXPECT_EQ(frame.drumStrength[audio::Hat], 0.6f);
+  EXPECT_TRUE(frame.drumHit[audio::Kick]);
+  EXPECT_FALSE(frame.drumHit[audio::Hat]);
 
   audio::FeatureSnapshot last = frameFeatures(std::span(hops).subspan(3));
   EXPECT_EQ(last.onsetStrength, 0.05f);

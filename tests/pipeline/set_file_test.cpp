@@ -206,7 +206,8 @@ TEST(SetFileErrors, UnknownNamesOfFeaturesAndChoices) {
             "sets/x.toml:6:9: mapping[0].curve: unknown curve 'expo' (did you mean 'exp'?); one of linear, exp, log, "
             "smoothstep");
   EXPECT_EQ(only(kScene + "[[trigger]]\non = \"beats\"\naction = \"pulse\"\n"),
-            "sets/x.toml:4:6: trigger[0].on: unknown event 'beats' (did you mean 'beat'?); one of beat, bar, onset");
+            "sets/x.toml:4:6: trigger[0].on: unknown event 'beats' (did you mean 'beat'?); one of beat, bar, onset, kick, "
+            "snare, hat, buildup, drop, breakdown");
   EXPECT_EQ(only(kScene + "[[mapping]]\nsource = \"mel.40\"\ntarget = \"zoom\"\n"),
             "sets/x.toml:4:10: mapping[0].source: mel band 40 out of range [0, 39]");
 }
@@ -283,6 +284,10 @@ TEST(SetFile, LoadSaveLoadGivesTheSameSet) {
   original.scenes[0].prompts = {{"ratio 16:9, \"quoted\"\\ and:colons", 0.1 + 0.2}, {"tab\there", -1e-7}};
   original.scenes[0].seeds = {18446744073709551ull, 0};
   original.mappings[0].gain = 1.0 / 3.0;
+  // The detected events: a cut on the drop, a pulse on each kick.
+  original.triggers[1].on = TriggerEvent::Drop;
+  original.scenes[0].triggers[0].on = TriggerEvent::Kick;
+  original.mappings[0].source = *parseFeatureSource("drop_in_bars");
   saveSet(original, folder / "full.toml");
   again = loadSet(folder / "full.toml");
   EXPECT_TRUE(again == original) << formatSet(again, folder / "full.toml");

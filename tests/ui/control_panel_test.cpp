@@ -30,6 +30,9 @@ TEST_F(ControlPanel, DrawsAFullModelAndLeavesTheStateAlone) {
   model.features.confidence = 0.7f;
   model.features.bands = {0.5f, 1.0f, 1.5f, 2.5f};
   model.features.loudness = 1.0f;
+  model.features.time = 2.0;
+  model.features.drumHitTime[audio::Kick] = 1.95, model.features.drumHitStrength[audio::Kick] = 1.0f;  // a lit light
+  model.features.section = audio::MusicSection::Buildup, model.features.dropInBars = 3.5f;
   model.sceneNames = {"intro", "drop", "outro"};
   model.activeScene = 1;
   model.pendingScene = 2;
