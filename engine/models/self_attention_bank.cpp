@@ -1,0 +1,28 @@
+#include "engine/models/self_attention_bank.h"
+
+#include <stdexcept>
+#include <string>
+
+#include "engine/nn/attention.h"
+#include "engine/nn/feature_bank.h"
+
+namespace afterimage::models {
+
+SelfAttentionBank::SelfAttentionBank(uint32_t frames, nn::Tensor state) : frames_(frames), state_(std::move(state)) {
+  if (frames < 1 || frames > nn::kFeatureBankMaxFrames)
+    throw std::runtime_error("feature bank of " + std::to_string(frames) + " frames: it must be from 1 to " +
+                             std::to_string(nn::kFeatureBankMaxFrames));
+}
+
+nn::Tensor SelfAttentionBank::attend(nn::Plan& plan, const nn::Tensor& q, const nn::Tensor& k, const nn::Tensor& v,
+                                     uint32_t heads) {
+  nn::Shape shape = k.shape();
+  shape[0] *= frames_;
+  nn::Tensor bankKeys = plan.persistent(shape), bankValues = plan.persistent(shape);
+  bytes_ += bankKeys.bytes() + bankValues.bytes();
+  nn::Tensor attended = nn::featureBankAttention(plan, q, k, v, bankKeys, bankValues, state_, heads);
+  nn::featureBankWrite(plan, k, v, bankKeys, bankValues, state_);
+  return attended;
+}
+
+}  // namespace afterimage::models
