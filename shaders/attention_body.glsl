@@ -27,7 +27,7 @@ layout(std430, binding = 3) writeonly buffer Output { f16vec4 o[]; };
 #if BANKED
 layout(std430, binding = 4) readonly buffer BankKeys { f16vec4 bankK[]; };
 layout(std430, binding = 5) readonly buffer BankValues { f16vec4 bankV[]; };
-layout(std430, binding = 6) readonly buffer BankState { float bankWeight, bankReset, bankSlot; };
+layout(std430, binding = 6) readonly buffer BankState { float bankWeight, bankReset, bankSlot, bankFusion; };
 #endif
 
 layout(push_constant) uniform Params {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "engine/diffusion/guidance.h"
+#include "engine/nn/feature_bank.h"
 #include "engine/nn/weighted_sum.h"
 
 namespace afterimage::models {
@@ -36,7 +37,7 @@ SamplerGraph::SamplerGraph(nn::Plan& plan, const UNet& unet, const TinyAutoencod
                                        : "sampler: a temporal window needs the model's motion_adapter/");
   uint32_t batch = shape.guidance ? 2 : 1;
   if (shape.temporalWindow) temporalReset_ = plan.persistent({1}, nn::DType::F32);
-  if (shape.featureBankFrames) featureBankState_ = plan.persistent({3}, nn::DType::F32);
+  if (shape.featureBankFrames) featureBankState_ = plan.persistent({nn::kFeatureBankStateValues}, nn::DType::F32);
   initLatent_ = given.initLatent.valid() ? given.initLatent : plan.persistent(latentShape);
   noise_ = plan.persistent(latentShape);
   context_ = plan.persistent({batch, shape.contextTokens, unet.config().crossAttentionDim});

@@ -87,7 +87,7 @@ class SamplerGraph {
   const nn::Tensor& temporalReset() const { return temporalReset_; }
   // The temporal layers' kept frames, all steps (fixed when recorded).
   VkDeviceSize temporalHistoryBytes() const;
-  // With a feature bank: its state, f32 [3] (nn::FeatureBankCursor), written
+  // With a feature bank: its state, f32 [4] (nn::FeatureBankCursor), written
   // each frame; invalid without one.
   const nn::Tensor& featureBankState() const { return featureBankState_; }
   // The feature banks' kept keys and values, all steps (fixed when recorded).

@@ -226,7 +226,8 @@ nn::Tensor UNet::resnet(nn::Plan& plan, const Resnet& r, const nn::Tensor& x, co
 
 namespace {
 
-// bank: self-attention over the banked frames too (context is x).
+// bank: self-attention over the banked frames too, its output fused with
+// theirs (context is x).
 nn::Tensor attentionLayer(nn::Plan& plan, const AttentionWeights& w, const nn::Tensor& x, const nn::Tensor& context,
                           uint32_t heads, SelfAttentionBank* bank = nullptr) {
   nn::Tensor q = nn::linear(plan, x, w.q.weight);
@@ -236,7 +237,10 @@ nn::Tensor attentionLayer(nn::Plan& plan, const AttentionWeights& w, const nn::T
   for (const auto& t : {q, k, v}) plan.release(t);
   nn::Tensor out = nn::linear(plan, attended, w.out.weight, w.out.bias);
   plan.release(attended);
-  return out;
+  if (!bank) return out;
+  nn::Tensor fused = bank->fuse(plan, out);
+  plan.release(out);
+  return fused;
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "engine/gpu/gpu_error.h"
+#include "engine/nn/feature_bank.h"
 
 namespace afterimage::nn {
 namespace {
@@ -98,8 +99,9 @@ Tensor featureBankAttention(Plan& plan, const Tensor& q, const Tensor& k, const 
     throw gpu::GpuError("featureBankAttention: the bank's keys " + toString(bankKeys.shape()) + " and values " +
                         toString(bankValues.shape()) + " must both be f16 [S * " + std::to_string(batch) + ", " +
                         std::to_string(keys) + ", " + std::to_string(channels) + "]");
-  if (!state.valid() || state.dtype() != DType::F32 || state.elements() != 3)
-    throw gpu::GpuError("featureBankAttention: the bank's state must be f32 [3], got " + toString(state.shape()));
+  if (!state.valid() || state.dtype() != DType::F32 || state.elements() != kFeatureBankStateValues)
+    throw gpu::GpuError("featureBankAttention: the bank's state must be f32 [" +
+                        std::to_string(kFeatureBankStateValues) + "], got " + toString(state.shape()));
   FeatureBankAttentionPush push{{queries, keys, channels / 4, log2SoftmaxScale(headDim)},
                                 bankKeys.dim(0) / batch,
                                 batch};

@@ -22,7 +22,7 @@ Tensor attention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, 
 // Self-attention extended over a feature bank (StreamV2V): q, k, v as above
 // (one frame's tokens, batch B), bankKeys and bankValues [S * B, Tk, H*D] the
 // keys and values of S past frames (slot s of batch item b is row s * B + b),
-// state f32 [3] = {weight, reset, slot} (feature_bank.h). Each banked key's
+// state f32 [4] = {weight, reset, slot, fusion} (feature_bank.h). Each banked key's
 // softmax weight is scaled by `weight` (a score offset of log(weight)):
 // weight 1 attends over the concatenation [k; bank] as StreamV2V does, 0 (or
 // a reset frame) over k alone. The plain kernel on every device.

@@ -1,5 +1,5 @@
 // The stream generator with a feature bank (StreamV2V's extended
-// self-attention) on the tiny test model at 64x64: the first frame, which
+// self-attention and feature fusion) on the tiny test model at 64x64: the first frame, which
 // starts the bank, is the plain UNet's; later frames attend to the banked
 // ones and differ; weight 0 is the plain UNet; a restart and a scene cut
 // start the bank afresh; its memory is fixed when the plan is recorded and
@@ -88,11 +88,11 @@ TEST_F(FeatureBankGeneratorTest, RestartAndASceneCutStartTheBankAfresh) {
       << "from the same previous frame, the cut frame attends to itself alone, as with the bank at weight 0";
 }
 
-// Two steps, 3 frames of keys and values at an 8x8 latent for the transformers' self-attention:
-// 64 tokens x 16 (down 0) + 16 x 32 (mid) + 2 x 64 x 16 (up 1) f16 values each.
+// Two steps, 3 frames of keys, values and outputs at an 8x8 latent for the transformers'
+// self-attention: 64 tokens x 16 (down 0) + 16 x 32 (mid) + 2 x 64 x 16 (up 1) f16 values each.
 TEST_F(FeatureBankGeneratorTest, MemoryIsFixedAndFramesAllocateNothing) {
   pipeline::Generator generator(context(), model(), {.width = 64, .height = 64, .steps = 2, .featureBankFrames = 3});
-  EXPECT_EQ(generator.featureBankBytes(), 2u * 3 * 2 * (64 * 16 + 16 * 32 + 2 * 64 * 16) * 2);
+  EXPECT_EQ(generator.featureBankBytes(), 2u * 3 * 3 * (64 * 16 + 16 * 32 + 2 * 64 * 16) * 2);
   frames(generator, 1);
   auto arena = context().arena().stats();
   auto pipelines = context().pipelines().pipelinesCreated();
