@@ -105,8 +105,8 @@ int runReaction(const CommandArgs& rawArgs) {
               r.onBeats, r.beatFrames, 1000 * pipeline::kBeatWindow, r.inSilence, spec.silenceFrom, spec.silenceTo, r.silentFrames,
               100 * r.silenceShare());
   std::printf("  on beats against off them (%zu frames, %.4f): %.2fx\n", r.offBeatFrames, r.offBeats, r.beatRatio());
-  std::printf("  flicker: mean visual change %.4f in the %zu quiet frames (onset strength <= %.4f, the lower "
-              "quartile)\n",
+  std::printf("  flicker: mean visual change %.4f in the %zu quiet frames (off the beats, onset strength <= %.4f, "
+              "the lower quartile)\n",
               r.flicker, r.quietFrames, r.quietOnset);
   return 0;
 }

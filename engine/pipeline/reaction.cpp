@@ -85,7 +85,7 @@ Reaction measureReaction(std::span<const RenderedFrame> frames, std::span<const 
     if (onBeat) r.onBeats += f.visualChange, r.beatFrames++;
     else r.offBeats += f.visualChange, r.offBeatFrames++;
     if (f.time >= silenceFrom && f.time < silenceTo) r.inSilence += f.visualChange, r.silentFrames++;
-    if (f.onsetStrength <= r.quietOnset) r.flicker += f.visualChange, r.quietFrames++;
+    if (!onBeat && f.onsetStrength <= r.quietOnset) r.flicker += f.visualChange, r.quietFrames++;
   }
   if (r.beatFrames == 0) throw std::invalid_argument("measureReaction: no frame on a beat");
   if (r.offBeatFrames == 0) throw std::invalid_argument("measureReaction: no frame off the beats");
@@ -93,7 +93,7 @@ Reaction measureReaction(std::span<const RenderedFrame> frames, std::span<const 
   r.onBeats /= double(r.beatFrames);
   r.offBeats /= double(r.offBeatFrames);
   r.inSilence /= double(r.silentFrames);
-  r.flicker /= double(r.quietFrames);
+  if (r.quietFrames > 0) r.flicker /= double(r.quietFrames);
   return r;
 }
 

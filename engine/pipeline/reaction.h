@@ -25,9 +25,12 @@ struct RenderedFrame {
 std::vector<RenderedFrame> readRenderCsv(const std::string& path);
 
 constexpr double kBeatWindow = 0.07;  // seconds
-// Quiet frames: those whose onset strength is at most this quantile of the
-// measured frames' (ties included, so a track with many frames without
-// attacks has more quiet frames than the quantile).
+// Quiet frames: those off the beats whose onset strength is at most this
+// quantile of the measured frames' (ties included, so a track with many
+// frames without attacks has more quiet frames than the quantile). Beats
+// are left out because a set answers them even where no attack is heard
+// (the beat clock goes on through a breakdown): that change is reaction,
+// not flicker.
 constexpr double kQuietQuantile = 0.25;
 
 struct Reaction {

@@ -67,6 +67,10 @@ TEST(Reaction, FlickerIsTheChangeInTheQuietFramesAndBeatsAreWeighedAgainstOffBea
   EXPECT_EQ(r.offBeatFrames, 15u);  // frame 0 is not measured
   EXPECT_NEAR(r.offBeats, (5 * 0.08 + 0.09 + 5 * 0.05) / 15, 1e-12);
   EXPECT_NEAR(r.beatRatio(), 0.2 / r.offBeats, 1e-12);
+  // A beat the set answers where nothing is heard (a breakdown): reaction, not flicker.
+  Reaction breakdown = measureReaction(frames, std::vector<double>{0.4, 0.6, 0.8, 1.2, 1.6}, 1.3, 1.5);
+  EXPECT_EQ(breakdown.quietFrames, 4u);  // frame 6 is on a beat now
+  EXPECT_NEAR(breakdown.flicker, (0.01 + 0.01 + 0.03 + 0.01) / 4, 1e-12);
 
   // A steadier render of the same music: the quiet frames settle, the attacks stay.
   for (auto& f : frames)
