@@ -659,39 +659,6 @@ toml::source_region regionOf(const toml::node& node) {
   return region;
 }
 
-// temporal_bank steers a bank the set must ask for: without
-// temporal_bank_frames it would silently do nothing.
-void checkFeatureBankUse(const toml::table& root, Reader& reader, const Set& set) {
-  if (set.temporalBankFrames > 0) return;
-  auto refuse = [&](const std::string& field) {
-    reader.error(regionOf(locate(root, field)), field,
-                 "temporal_bank needs a feature bank: set temporal_bank_frames (1.." +
-                     std::to_string(nn::kFeatureBankMaxFrames) + ") at the top of the set");
-  };
-  auto banked = [](const ParameterTarget& target) { return target.parameter == Parameter::TemporalBank; };
-  auto targets = [&](const std::string& prefix, const std::vector<Mapping>& mappings, const std::vector<Lfo>& lfos,
-                     const std::vector<Trigger>& triggers) {
-    for (size_t i = 0; i < mappings.size(); ++i)
-      if (banked(mappings[i].target)) refuse(indexed(prefix, "mapping", i) + ".target");
-    for (size_t i = 0; i < lfos.size(); ++i)
-      if (banked(lfos[i].target)) refuse(indexed(prefix, "lfo", i) + ".target");
-    for (size_t i = 0; i < triggers.size(); ++i)
-      if (triggers[i].action == TriggerAction::Pulse && banked(triggers[i].target))
-        refuse(indexed(prefix, "trigger", i) + ".target");
-  };
-  targets("", set.mappings, set.lfos, set.triggers);
-  for (size_t i = 0; i < set.scenes.size(); ++i) {
-    const Scene& scene = set.scenes[i];
-    std::string prefix = indexed("", "scene", i);
-    if (scene.params[size_t(Parameter::TemporalBank)] != parameterInfo(Parameter::TemporalBank).defaultValue)
-      refuse(prefix + ".params.temporal_bank");
-    targets(prefix, scene.mappings, scene.lfos, scene.triggers);
-  }
-  for (size_t i = 0; i < set.midi.size(); ++i)
-    if (set.midi[i].verb == ControlVerb::SetParameter && banked(set.midi[i].target))
-      refuse(indexed("", "midi", i) + ".target");
-}
-
 void checkOnModel(const toml::table& root, Reader& reader, const Set& set, const ModelLimitsFor& limitsFor) {
   ModelLimits limits;
   try {
@@ -908,7 +875,6 @@ Set parseSet(std::string_view text, const std::filesystem::path& file, const Mod
   }
   Reader reader(file.string());
   Set set = readSet(root, reader, file);
-  if (!reader.any()) checkFeatureBankUse(root, reader, set);
   // Against the model only once the file itself reads: a mistyped key
   // would otherwise also show up as the model's problems.
   if (limitsFor && !reader.any()) checkOnModel(root, reader, set, limitsFor);

@@ -1,7 +1,6 @@
 // A set's feature bank: temporal_bank_frames read (0..16) and written back
-// only when set; the temporal_bank parameter refused by file, line and field
-// where no bank is asked for (it would do nothing), and the bank refused for
-// a model without attention layers.
+// only when set, out-of-range values and a model without attention layers
+// refused by file, line and field; the temporal_bank parameter.
 #include <gtest/gtest.h>
 
 #include "engine/pipeline/set_file.h"
@@ -39,16 +38,13 @@ TEST(SetTemporalBank, ReadsTheFramesAndTheParameter) {
   EXPECT_EQ(parseSet(kScene, "sets/x.toml", withAttention(true)).temporalBankFrames, 0);
 }
 
-TEST(SetTemporalBank, RefusesTheParameterWithoutABank) {
-  EXPECT_EQ(errorOf(kScene + "[scene.params]\ntemporal_bank = 0.5\n"),
-            "sets/x.toml:4:17: scene[0].params.temporal_bank: temporal_bank needs a feature bank: set "
-            "temporal_bank_frames (1..16) at the top of the set");
-  EXPECT_EQ(errorOf(kScene + "[[lfo]]\ntarget = \"temporal_bank\"\ndepth = 0.2\n"),
-            "sets/x.toml:4:10: lfo[0].target: temporal_bank needs a feature bank: set temporal_bank_frames (1..16) "
-            "at the top of the set");
-  EXPECT_NE(errorOf(kScene + "[[scene.trigger]]\non = \"beat\"\naction = \"pulse\"\ntarget = \"temporal_bank\"\n")
-                .find("scene[0].trigger[0].target: temporal_bank needs a feature bank"),
-            std::string::npos);
+// Without a bank the parameter does nothing, but a set the panel, OSC or MIDI learn edited still
+// reads back: it is not refused.
+TEST(SetTemporalBank, TheParameterWithoutABankReadsBack) {
+  Set set = parseSet(kScene + "[scene.params]\ntemporal_bank = 0.5\n[[lfo]]\ntarget = \"temporal_bank\"\ndepth = 0.2\n",
+                     "sets/x.toml", withAttention(true));
+  EXPECT_EQ(set.temporalBankFrames, 0);
+  EXPECT_EQ(parseSet(formatSet(set, "sets/x.toml"), "sets/x.toml", withAttention(true)), set);
 }
 
 TEST(SetTemporalBank, RefusesFramesOutOfRangeOrOnAModelWithoutAttention) {
