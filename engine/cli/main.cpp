@@ -39,7 +39,8 @@ const Command kCommands[] = {
     {"demo-track", afterimage::cli::runDemoTrack, "demo-track -o FILE.wav        the synthesized demo track (16 s)"},
     {"reaction", afterimage::cli::runReaction,
      "reaction CSV                  how a render of the demo track follows it: visual change vs onset strength,\n"
-     "                              silence vs beats (from the render's per-frame CSV)"},
+     "                              silence vs beats, beats vs off-beats, flicker in the quiet frames\n"
+     "                              (from the render's per-frame CSV)"},
     {"analyze", afterimage::cli::runAnalyze,
      "analyze FILE [--beats|--onsets|--features] [--lookahead MS] [--channel N] [--realtime [--output DEV]]\n"
      "                              beats, onsets or features of a file (--realtime: play it, rehearsal)"},

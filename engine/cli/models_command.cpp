@@ -1,7 +1,9 @@
 // afterimage models check DIR [--size WxH] [--steps N] [--tae DIR] [--temporal-window N]
+//   [--temporal-bank-frames N]
 //   Validates a model folder (every tensor's name and shape against the
 //   configs) and prints what it found and the memory a resolution needs
-//   (with temporal layers, their history at the window, 16 by default); or
+//   (with temporal layers, their history at the window, 16 by default; with
+//   a feature bank of N frames, its memory); or
 //   exactly what is missing or mismatched (exit 1).
 // afterimage models random DIR --tokenizer DIR [--seed N] [--threads N]
 //   Writes a folder of SD-Turbo's shapes with random weights (benchmarks).
@@ -71,6 +73,7 @@ int checkModel(const Arguments& args) {
   nn::Plan plan(context);
   models::SamplerShape shape{steps, size.height / 8, size.width / 8, model.contextTokens()};
   shape.temporalWindow = window;
+  shape.featureBankFrames = uint32_t(std::max(0, args.integer("temporal-bank-frames", 0)));
   models::SamplerGraph graph(plan, model.unet(), model.tae(), shape, false, {}, model.motionAdapter());
   plan.finalize();  // places the activations: the arena now holds everything a frame needs
   uint64_t weights = model.parameterCount() * 2;  // stored as f16 on the GPU
@@ -80,6 +83,9 @@ int checkModel(const Arguments& args) {
   if (window)
     std::printf("  temporal window %u: %.1f MiB of history (in the state above), fixed\n", window,
                 mib(graph.temporalHistoryBytes()));
+  if (shape.featureBankFrames)
+    std::printf("  feature bank of %u frames: %.1f MiB of keys, values and outputs (in the state above), fixed\n",
+                shape.featureBankFrames, mib(graph.featureBankBytes()));
   std::printf("  peak GPU memory in use: %.0f MiB (%.0f MiB reserved)\n", mib(context.arena().stats().peakBytesInUse),
               mib(context.arena().stats().bytesReserved));
   const auto& f = model.files();
@@ -109,7 +115,8 @@ int writeRandom(const Arguments& args) {
 }  // namespace
 
 int runModels(const CommandArgs& rawArgs) {
-  Arguments args(rawArgs, {"gpu", "size", "steps", "tae", "tokenizer", "seed", "threads", "temporal-window"}, {});
+  Arguments args(rawArgs, {"gpu", "size", "steps", "tae", "tokenizer", "seed", "threads", "temporal-window",
+                           "temporal-bank-frames"}, {});
   std::string what = args.positionals().empty() ? "" : args.positionals()[0];
   if (what == "check") return checkModel(args);
   if (what == "random") return writeRandom(args);

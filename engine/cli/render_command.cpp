@@ -8,8 +8,9 @@
 //   and a silent passage).
 // afterimage reaction CSV
 //   How a render of the demo track follows it, from the render's per-frame
-//   CSV: visual change against onset strength, and in the silent passage
-//   against the beats (engine/pipeline/reaction.h).
+//   CSV: visual change against onset strength, in the silent passage against
+//   the beats, on beats against off them, and the flicker in the quiet
+//   frames (engine/pipeline/reaction.h).
 #include <unistd.h>
 
 #include <algorithm>
@@ -103,6 +104,10 @@ int runReaction(const CommandArgs& rawArgs) {
               "(%.0f-%.0f s, %zu frames): %.1f%% of the beats' (the demo asks < 20%%)\n",
               r.onBeats, r.beatFrames, 1000 * pipeline::kBeatWindow, r.inSilence, spec.silenceFrom, spec.silenceTo, r.silentFrames,
               100 * r.silenceShare());
+  std::printf("  on beats against off them (%zu frames, %.4f): %.2fx\n", r.offBeatFrames, r.offBeats, r.beatRatio());
+  std::printf("  flicker: mean visual change %.4f in the %zu quiet frames (off the beats, onset strength <= %.4f, "
+              "the lower quartile)\n",
+              r.flicker, r.quietFrames, r.quietOnset);
   return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "engine/diffusion/guidance.h"
+#include "engine/nn/feature_bank.h"
 #include "engine/nn/weighted_sum.h"
 
 namespace afterimage::models {
@@ -36,6 +37,7 @@ SamplerGraph::SamplerGraph(nn::Plan& plan, const UNet& unet, const TinyAutoencod
                                        : "sampler: a temporal window needs the model's motion_adapter/");
   uint32_t batch = shape.guidance ? 2 : 1;
   if (shape.temporalWindow) temporalReset_ = plan.persistent({1}, nn::DType::F32);
+  if (shape.featureBankFrames) featureBankState_ = plan.persistent({nn::kFeatureBankStateValues}, nn::DType::F32);
   initLatent_ = given.initLatent.valid() ? given.initLatent : plan.persistent(latentShape);
   noise_ = plan.persistent(latentShape);
   context_ = plan.persistent({batch, shape.contextTokens, unet.config().crossAttentionDim});
@@ -51,8 +53,11 @@ SamplerGraph::SamplerGraph(nn::Plan& plan, const UNet& unet, const TinyAutoencod
     for (uint32_t b = 0; b < batch; ++b) nn::weightedSum(plan, {x}, coefficients_, base, input.batchItem(b));
     if (shape.temporalWindow)
       streams_.push_back(std::make_unique<TemporalStream>(*motion, shape.temporalWindow, temporalReset_));
+    if (shape.featureBankFrames)
+      banks_.push_back(std::make_unique<SelfAttentionBank>(shape.featureBankFrames, featureBankState_));
     nn::Tensor output = unet.forward(plan, input, timesteps_[i], context_, timestamps,
-                                     streams_.empty() ? nullptr : streams_.back().get());
+                                     streams_.empty() ? nullptr : streams_.back().get(),
+                                     banks_.empty() ? nullptr : banks_.back().get());
     plan.release(input);
     if (shape.guidance) {
       nn::Tensor guided = nn::weightedSum(plan, {output.batchItem(0), output.batchItem(1)}, coefficients_, guidanceBase);
@@ -74,6 +79,12 @@ SamplerGraph::~SamplerGraph() = default;
 VkDeviceSize SamplerGraph::temporalHistoryBytes() const {
   VkDeviceSize bytes = 0;
   for (const auto& stream : streams_) bytes += stream->historyBytes();
+  return bytes;
+}
+
+VkDeviceSize SamplerGraph::featureBankBytes() const {
+  VkDeviceSize bytes = 0;
+  for (const auto& bank : banks_) bytes += bank->bytes();
   return bytes;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/diffusion/sampling_schedule.h"
+#include "engine/models/self_attention_bank.h"
 #include "engine/models/temporal_stream.h"
 #include "engine/models/tiny_autoencoder.h"
 #include "engine/models/unet.h"
@@ -34,6 +35,9 @@ struct SamplerShape {
   // Temporal layers streamed over this many frames, the new one included
   // (temporal_stream.h); 0: none, every frame on its own.
   uint32_t temporalWindow = 0;
+  // Past frames whose self-attention keys and values a feature bank keeps
+  // (self_attention_bank.h); 0: none.
+  uint32_t featureBankFrames = 0;
 };
 
 // Tensors a caller supplies instead of the graph's own persistent ones, e.g.
@@ -83,6 +87,11 @@ class SamplerGraph {
   const nn::Tensor& temporalReset() const { return temporalReset_; }
   // The temporal layers' kept frames, all steps (fixed when recorded).
   VkDeviceSize temporalHistoryBytes() const;
+  // With a feature bank: its state, f32 [4] (nn::FeatureBankCursor), written
+  // each frame; invalid without one.
+  const nn::Tensor& featureBankState() const { return featureBankState_; }
+  // The feature banks' kept keys and values, all steps (fixed when recorded).
+  VkDeviceSize featureBankBytes() const;
   const std::vector<nn::Tensor>& timesteps() const { return timesteps_; }
 
  private:
@@ -94,6 +103,8 @@ class SamplerGraph {
   std::vector<nn::Tensor> timesteps_;  // f32 [batch] per step
   nn::Tensor temporalReset_;
   std::vector<std::unique_ptr<TemporalStream>> streams_;  // one per step: each keeps its own history
+  nn::Tensor featureBankState_;
+  std::vector<std::unique_ptr<SelfAttentionBank>> banks_;  // one per step
 };
 
 }  // namespace afterimage::models

@@ -226,22 +226,27 @@ nn::Tensor UNet::resnet(nn::Plan& plan, const Resnet& r, const nn::Tensor& x, co
 
 namespace {
 
+// bank: self-attention over the banked frames too, its output fused with
+// theirs (context is x).
 nn::Tensor attentionLayer(nn::Plan& plan, const AttentionWeights& w, const nn::Tensor& x, const nn::Tensor& context,
-                          uint32_t heads) {
+                          uint32_t heads, SelfAttentionBank* bank = nullptr) {
   nn::Tensor q = nn::linear(plan, x, w.q.weight);
   nn::Tensor k = nn::linear(plan, context, w.k.weight);
   nn::Tensor v = nn::linear(plan, context, w.v.weight);
-  nn::Tensor attended = nn::attention(plan, q, k, v, heads);
+  nn::Tensor attended = bank ? bank->attend(plan, q, k, v, heads) : nn::attention(plan, q, k, v, heads);
   for (const auto& t : {q, k, v}) plan.release(t);
   nn::Tensor out = nn::linear(plan, attended, w.out.weight, w.out.bias);
   plan.release(attended);
-  return out;
+  if (!bank) return out;
+  nn::Tensor fused = bank->fuse(plan, out);
+  plan.release(out);
+  return fused;
 }
 
 }  // namespace
 
-nn::Tensor UNet::transformer(nn::Plan& plan, const Transformer& t, const nn::Tensor& x,
-                             const nn::Tensor& context) const {
+nn::Tensor UNet::transformer(nn::Plan& plan, const Transformer& t, const nn::Tensor& x, const nn::Tensor& context,
+                             SelfAttentionBank* bank) const {
   uint32_t n = x.dim(0), c = x.dim(1), height = x.dim(2), width = x.dim(3);
   nn::Tensor normed = nn::groupNorm(plan, x, t.norm.gamma, t.norm.beta, config_.normGroups, kTransformerNormEps);
   nn::Tensor tokens = nn::transposeLastTwo(plan, normed.reshaped({n, c, height * width}));
@@ -250,7 +255,7 @@ nn::Tensor UNet::transformer(nn::Plan& plan, const Transformer& t, const nn::Ten
   plan.release(tokens);
   for (const auto& block : t.blocks) {
     h = preNormResidual(plan, h, block.norm1,
-                 [&](const nn::Tensor& a) { return attentionLayer(plan, block.self, a, a, t.heads); });
+                 [&](const nn::Tensor& a) { return attentionLayer(plan, block.self, a, a, t.heads, bank); });
     h = preNormResidual(plan, h, block.norm2,
                  [&](const nn::Tensor& a) { return attentionLayer(plan, block.cross, a, context, t.heads); });
     h = preNormResidual(plan, h, block.norm3, [&](const nn::Tensor& a) {
@@ -267,7 +272,8 @@ nn::Tensor UNet::transformer(nn::Plan& plan, const Transformer& t, const nn::Ten
 }
 
 nn::Tensor UNet::forward(nn::Plan& plan, const nn::Tensor& sample, const nn::Tensor& timesteps,
-                         const nn::Tensor& context, bool timestamps, UNetLayerHook* hook) const {
+                         const nn::Tensor& context, bool timestamps, UNetLayerHook* hook,
+                         SelfAttentionBank* bank) const {
   const auto& c = config_;
   const Weights& w = *w_;
   size_t blocks = c.blockOutChannels.size();
@@ -306,7 +312,7 @@ nn::Tensor UNet::forward(nn::Plan& plan, const nn::Tensor& sample, const nn::Ten
     for (size_t j = 0; j < block.resnets.size(); ++j) {
       h = resnet(plan, block.resnets[j], h, embedding);
       if (!block.transformers.empty()) {
-        nn::Tensor attended = transformer(plan, block.transformers[j], h, context);
+        nn::Tensor attended = transformer(plan, block.transformers[j], h, context, bank);
         plan.release(h);
         h = attended;
       }
@@ -323,7 +329,7 @@ nn::Tensor UNet::forward(nn::Plan& plan, const nn::Tensor& sample, const nn::Ten
   bool hIsSkip = true;
   if (w.hasMid) {
     nn::Tensor first = resnet(plan, w.mid0, h, embedding);
-    nn::Tensor attended = transformer(plan, w.midTransformer, first, context);
+    nn::Tensor attended = transformer(plan, w.midTransformer, first, context, bank);
     plan.release(first);
     hooked(attended, UNetLayerSite::Block::Mid, 0, 0);
     h = resnet(plan, w.mid1, attended, embedding);
@@ -344,7 +350,7 @@ nn::Tensor UNet::forward(nn::Plan& plan, const nn::Tensor& sample, const nn::Ten
       h = resnet(plan, block.resnets[j], joined, embedding);
       plan.release(joined);
       if (!block.transformers.empty()) {
-        nn::Tensor attended = transformer(plan, block.transformers[j], h, context);
+        nn::Tensor attended = transformer(plan, block.transformers[j], h, context, bank);
         plan.release(h);
         h = attended;
       }

@@ -10,6 +10,7 @@
 
 #include "engine/gpu/context.h"
 #include "engine/models/unet_config.h"
+#include "engine/models/self_attention_bank.h"
 #include "engine/models/unet_layer_hook.h"
 #include "engine/models/weight_reader.h"
 #include "engine/nn/plan.h"
@@ -38,9 +39,10 @@ class UNet {
   // of 2^(blocks-1)), timesteps f32 [N], context [N, T, crossAttentionDim]
   // -> prediction [N, out, h, w]. With timestamps, each block gets a GPU
   // timestamp. Inputs are not released. A hook transforms the hidden state
-  // after every layer (temporal layers).
+  // after every layer (temporal layers); a bank extends every
+  // self-attention over the keys and values of past frames (StreamV2V).
   nn::Tensor forward(nn::Plan& plan, const nn::Tensor& sample, const nn::Tensor& timesteps, const nn::Tensor& context,
-                     bool timestamps = false, UNetLayerHook* hook = nullptr) const;
+                     bool timestamps = false, UNetLayerHook* hook = nullptr, SelfAttentionBank* bank = nullptr) const;
 
   struct Resnet;
   struct Transformer;
@@ -51,7 +53,8 @@ class UNet {
   UNet(gpu::Context& context, const UNetConfig& config, WeightReader& reader);
   void load(WeightReader& reader);
   nn::Tensor resnet(nn::Plan& plan, const Resnet& r, const nn::Tensor& x, const nn::Tensor& embedding) const;
-  nn::Tensor transformer(nn::Plan& plan, const Transformer& t, const nn::Tensor& x, const nn::Tensor& context) const;
+  nn::Tensor transformer(nn::Plan& plan, const Transformer& t, const nn::Tensor& x, const nn::Tensor& context,
+                         SelfAttentionBank* bank) const;
 
   gpu::Context& context_;
   UNetConfig config_;

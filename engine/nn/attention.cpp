@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "engine/gpu/gpu_error.h"
+#include "engine/nn/feature_bank.h"
 
 namespace afterimage::nn {
 namespace {
@@ -11,6 +12,11 @@ namespace {
 struct AttentionPush {
   uint32_t queries, keys, channels4;
   float scale;
+};
+
+struct FeatureBankAttentionPush {
+  AttentionPush attention;
+  uint32_t slots, batches;
 };
 
 constexpr uint32_t kQueriesPerWorkgroup = 64;  // local_size_x of shaders/attention.comp
@@ -21,14 +27,11 @@ uint32_t keysPerBlock(uint32_t headDim) { return std::clamp(2048u / headDim, 8u,
 
 constexpr uint32_t kCoopmatQueriesPerWorkgroup = 64;  // shaders/attention_coopmat.comp
 
-}  // namespace
+// The scores' scale: 1/sqrt(D), times log2(e) as the kernels' softmax runs in base 2.
+float log2SoftmaxScale(uint32_t headDim) { return float(1.4426950408889634 / std::sqrt(double(headDim))); }
 
-bool attentionCoopmatFits(const gpu::DeviceInfo& device, uint32_t queries, uint32_t headDim, bool causal) {
-  return device.tensorCores && headDim % 16 == 0 && headDim <= 64 && queries % 16 == 0 && !causal;
-}
-
-Tensor attention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, uint32_t heads, bool causal,
-                 AttentionKernel kernel) {
+// Checks the shapes; returns the head dimension.
+uint32_t checkAttentionShapes(const Tensor& q, const Tensor& k, const Tensor& v, uint32_t heads, bool causal) {
   for (auto [name, t] : {std::pair<const char*, const Tensor*>{"q", &q}, {"k", &k}, {"v", &v}}) {
     if (!t->valid() || t->dtype() != DType::F16 || t->rank() != 3)
       throw gpu::GpuError(std::string("attention: ") + name + " must be f16 [B, T, H*D], found " +
@@ -49,8 +52,20 @@ Tensor attention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, 
   if (causal && keys != queries)
     throw gpu::GpuError("attention: causal attention needs as many keys as queries, got " + std::to_string(keys) +
                         " keys for " + std::to_string(queries) + " queries");
+  return headDim;
+}
 
-  AttentionPush push{queries, keys, channels / 4, float(1.4426950408889634 / std::sqrt(double(headDim)))};
+}  // namespace
+
+bool attentionCoopmatFits(const gpu::DeviceInfo& device, uint32_t queries, uint32_t headDim, bool causal) {
+  return device.tensorCores && headDim % 16 == 0 && headDim <= 64 && queries % 16 == 0 && !causal;
+}
+
+Tensor attention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, uint32_t heads, bool causal,
+                 AttentionKernel kernel) {
+  uint32_t headDim = checkAttentionShapes(q, k, v, heads, causal);
+  uint32_t batch = q.dim(0), queries = q.dim(1), channels = q.dim(2), keys = k.dim(1);
+  AttentionPush push{queries, keys, channels / 4, log2SoftmaxScale(headDim)};
   Tensor output = plan.allocate(q.shape());
   bool fits = attentionCoopmatFits(plan.context().info(), queries, headDim, causal);
   if (kernel == AttentionKernel::Coopmat && !fits)
@@ -70,6 +85,35 @@ Tensor attention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, 
   uint32_t queryBlocks = (queries + kQueriesPerWorkgroup - 1) / kQueriesPerWorkgroup;
   plan.add([&pipeline, q, k, v, output, push, queryBlocks, heads, batch](gpu::CommandSequence& sequence) {
     sequence.dispatch(pipeline, {q.slice(), k.slice(), v.slice(), output.slice()}, push, queryBlocks, heads, batch);
+  });
+  return output;
+}
+
+Tensor featureBankAttention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& bankKeys,
+                            const Tensor& bankValues, const Tensor& state, uint32_t heads) {
+  uint32_t headDim = checkAttentionShapes(q, k, v, heads, false);
+  uint32_t batch = q.dim(0), queries = q.dim(1), channels = q.dim(2), keys = k.dim(1);
+  if (!bankKeys.valid() || bankKeys.dtype() != DType::F16 || bankKeys.rank() != 3 || bankKeys.shape() != bankValues.shape() ||
+      bankValues.dtype() != DType::F16 || bankKeys.dim(0) == 0 || bankKeys.dim(0) % batch != 0 ||
+      bankKeys.dim(1) != keys || bankKeys.dim(2) != channels)
+    throw gpu::GpuError("featureBankAttention: the bank's keys " + toString(bankKeys.shape()) + " and values " +
+                        toString(bankValues.shape()) + " must both be f16 [S * " + std::to_string(batch) + ", " +
+                        std::to_string(keys) + ", " + std::to_string(channels) + "]");
+  if (!state.valid() || state.dtype() != DType::F32 || state.elements() != kFeatureBankStateValues)
+    throw gpu::GpuError("featureBankAttention: the bank's state must be f32 [" +
+                        std::to_string(kFeatureBankStateValues) + "], got " + toString(state.shape()));
+  FeatureBankAttentionPush push{{queries, keys, channels / 4, log2SoftmaxScale(headDim)},
+                                bankKeys.dim(0) / batch,
+                                batch};
+  Tensor output = plan.allocate(q.shape());
+  const auto& pipeline = plan.context().pipelines().get(
+      {"feature_bank_attention", 7, sizeof(FeatureBankAttentionPush), {headDim / 4, keysPerBlock(headDim), 0u}});
+  uint32_t queryBlocks = (queries + kQueriesPerWorkgroup - 1) / kQueriesPerWorkgroup;
+  plan.add([&pipeline, q, k, v, output, bankKeys, bankValues, state, push, queryBlocks, heads,
+            batch](gpu::CommandSequence& sequence) {
+    sequence.dispatch(pipeline,
+                      {q.slice(), k.slice(), v.slice(), output.slice(), bankKeys.slice(), bankValues.slice(), state.slice()},
+                      push, queryBlocks, heads, batch);
   });
   return output;
 }

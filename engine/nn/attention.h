@@ -19,6 +19,16 @@ Tensor attention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, 
 // Whether the tensor-core kernel takes it: the device has the kernels, head
 // size 16, 32, 48 or 64 (its key and value blocks fill shared memory at 64),
 // a multiple of 16 queries, and no causal mask.
+// Self-attention extended over a feature bank (StreamV2V): q, k, v as above
+// (one frame's tokens, batch B), bankKeys and bankValues [S * B, Tk, H*D] the
+// keys and values of S past frames (slot s of batch item b is row s * B + b),
+// state f32 [4] = {weight, reset, slot, fusion} (feature_bank.h). Each banked key's
+// softmax weight is scaled by `weight` (a score offset of log(weight)):
+// weight 1 attends over the concatenation [k; bank] as StreamV2V does, 0 (or
+// a reset frame) over k alone. The plain kernel on every device.
+Tensor featureBankAttention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& bankKeys,
+                            const Tensor& bankValues, const Tensor& state, uint32_t heads);
+
 bool attentionCoopmatFits(const gpu::DeviceInfo& device, uint32_t queries, uint32_t headDim, bool causal);
 
 }  // namespace afterimage::nn

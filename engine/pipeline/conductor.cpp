@@ -330,6 +330,7 @@ void Conductor::frame(const audio::FeatureSnapshot& s, double showTime, GenParam
   out.seedMix = float(seedPosition_ - double(whole));
   out.noiseRefresh = value(Parameter::NoiseRefresh);
   out.anchor = value(Parameter::Anchor);
+  out.temporalBank = value(Parameter::TemporalBank);
   out.zoom = value(Parameter::Zoom);
   out.rotate = value(Parameter::Rotate);
   out.translateX = value(Parameter::TranslateX);

@@ -37,6 +37,10 @@ struct GenParams {
   // re-noised to strength 0.5 or more). 1 holds the colours through quiet
   // passages; 0 lets the feedback drift (see LatentAnchor).
   float anchor = 0.0f;
+  // Feature bank (a set's temporal_bank_frames), 0..1: how much the UNet's
+  // self-attention attends to the kept frames' keys and values beside the
+  // frame's own (their softmax weights scaled by it; 1 as StreamV2V).
+  float temporalBank = 1.0f;
 
   // Latent motion applied to the previous latent before re-noising
   // (a VJ's "feedback" zoom/rotate/translate). Translation in fractions of

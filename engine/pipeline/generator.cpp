@@ -32,7 +32,8 @@ bool samePrompts(const std::vector<WeightedPromptRef>& a, const std::vector<Weig
 
 Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const GeneratorOptions& options) try
     : context_(context), model_(model), options_(options), plan_(std::make_unique<nn::Plan>(context)),
-      uploads_(context), anchor_(model.unet().config().inChannels) {
+      uploads_(context), featureBankCursor_(std::max(1u, options.featureBankFrames)),
+      anchor_(model.unet().config().inChannels) {
   const auto& unet = model.unet().config();
   uint32_t multiple = models::imageSizeMultiple(unet);
   if (options.width == 0 || options.height == 0 || options.width % multiple || options.height % multiple)
@@ -42,6 +43,7 @@ Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const
   models::SamplerShape shape{options.steps, options.height / models::TinyAutoencoder::kScale,
                              options.width / models::TinyAutoencoder::kScale, model.contextTokens()};
   shape.temporalWindow = options.temporalWindow;
+  shape.featureBankFrames = options.featureBankFrames;
   nn::Shape latentShape{1, unet.inChannels, shape.latentHeight, shape.latentWidth};
   nn::Plan& plan = *plan_;
   previous_ = plan.persistent(latentShape);
@@ -85,6 +87,7 @@ Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const
   anchorScaleValues_.resize(unet.inChannels), anchorOffsetValues_.resize(unet.inChannels);
   effectsInput_ = uploads_.add(effects_);
   if (options.temporalWindow) temporalResetInput_ = uploads_.add(sampler_->temporalReset());
+  if (options.featureBankFrames) featureBankInput_ = uploads_.add(sampler_->featureBankState());
   uploads_.allocate();
   plan.finalize();
   nn::writeTensor(context, previous_, std::vector<float>(previous_.elements(), 0.0f));
@@ -123,11 +126,13 @@ void Generator::submit(const GenParams& params) {
                        anchorOffsetValues_);
   uploads_.write(anchorScaleInput_, anchorScaleValues_);
   uploads_.write(anchorOffsetInput_, anchorOffsetValues_);
+  bool cut = !hasPrevious_ || historyScene_ != params.scene;
+  historyScene_ = params.scene;
   if (options_.temporalWindow) {
-    float reset = hasPrevious_ && historyScene_ == params.scene ? 0.0f : 1.0f;
-    historyScene_ = params.scene;
+    float reset = cut ? 1.0f : 0.0f;
     uploads_.write(temporalResetInput_, std::span<const float>(&reset, 1));
   }
+  if (options_.featureBankFrames) uploads_.write(featureBankInput_, featureBankCursor_.next(params.temporalBank, cut));
   plan_->submit();
   pending_ = true;
 }

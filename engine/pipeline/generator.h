@@ -16,6 +16,7 @@
 
 #include "engine/models/diffusion_model.h"
 #include "engine/models/sampler_graph.h"
+#include "engine/nn/feature_bank.h"
 #include "engine/nn/latent_transform.h"
 #include "engine/pipeline/frame_uploads.h"
 #include "engine/pipeline/gen_params.h"
@@ -32,6 +33,10 @@ struct GeneratorOptions {
   // starts afresh with the first frame, after restart() and on a scene cut
   // (GenParams::scene changes: the new scene does not attend to the old).
   uint32_t temporalWindow = 0;
+  // Frames the feature bank keeps for the UNet's self-attention (0: none),
+  // attended to as much as GenParams::temporalBank says; started afresh like
+  // the temporal history.
+  uint32_t featureBankFrames = 0;
 };
 
 class Generator {
@@ -74,6 +79,7 @@ class Generator {
   std::vector<gpu::StageTime> stageTimes() const { return plan_->stageTimes(); }
   uint64_t frameCount() const { return frames_; }
   VkDeviceSize temporalHistoryBytes() const { return sampler_->temporalHistoryBytes(); }
+  VkDeviceSize featureBankBytes() const { return sampler_->featureBankBytes(); }
 
  private:
   void writeNoise(const GenParams& params);
@@ -89,7 +95,8 @@ class Generator {
   nn::Tensor previous_, moved_, motion_, effects_, anchorScale_, anchorOffset_;
   gpu::BufferSlice pixels_, readback_, latentReadback_;
   size_t noiseInput_ = 0, contextInput_ = 0, coefficientsInput_ = 0, motionInput_ = 0, effectsInput_ = 0;
-  size_t anchorScaleInput_ = 0, anchorOffsetInput_ = 0, temporalResetInput_ = 0;
+  size_t anchorScaleInput_ = 0, anchorOffsetInput_ = 0, temporalResetInput_ = 0, featureBankInput_ = 0;
+  nn::FeatureBankCursor featureBankCursor_;
   LatentAnchor anchor_;
   std::vector<float> latentValues_, anchorScaleValues_, anchorOffsetValues_;
   double effective_ = 1.0;  // the strength the frame in flight was re-noised to
@@ -111,7 +118,7 @@ class Generator {
   std::optional<double> strengthWritten_;
   bool initWritten_ = false;
 
-  std::optional<int> historyScene_;  // the scene the temporal history belongs to
+  std::optional<int> historyScene_;  // the scene the temporal history and the feature bank belong to
   bool hasPrevious_ = false, pending_ = false;
   uint64_t frames_ = 0;
 };

@@ -16,7 +16,10 @@ ModelLimits readModelLimits(const std::string& folder, const std::string& taeDir
   models::ModelFiles files = models::findModelFiles(folder, taeDir);
   ModelLimits limits;
   limits.folder = folder;
-  limits.sizeMultiple = int(models::imageSizeMultiple(models::UNetConfig::fromFile(files.unetConfig)));
+  auto unet = models::UNetConfig::fromFile(files.unetConfig);
+  limits.sizeMultiple = int(models::imageSizeMultiple(unet));
+  limits.selfAttention = unet.midBlock || std::find(unet.downCrossAttention.begin(), unet.downCrossAttention.end(),
+                                                    true) != unet.downCrossAttention.end();
   if (files.conditioning == models::Conditioning::StyleTokens) limits.styles = models::readStyleNames(files.stylesNames);
   if (!files.motionConfig.empty())
     limits.maxTemporalWindow = int(std::min(models::MotionAdapterConfig::fromFile(files.motionConfig).maxFrames,
@@ -64,6 +67,9 @@ std::vector<SetProblem> checkSetOnModel(const Set& set, const ModelLimits& limit
                             ? "the model (" + limits.folder + ") has no temporal layers (motion_adapter/)"
                             : std::to_string(set.temporalWindow) + " frames: the model's temporal layers take 2 to " +
                                   std::to_string(limits.maxTemporalWindow)});
+  if (set.temporalBankFrames > 0 && !limits.selfAttention)
+    problems.push_back({"temporal_bank_frames",
+                        "the model (" + limits.folder + ") has no attention layers for a feature bank to extend"});
   int m = limits.sizeMultiple;
   if (set.width % m || set.height % m)
     problems.push_back({"size", std::to_string(set.width) + "x" + std::to_string(set.height) +

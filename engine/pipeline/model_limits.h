@@ -24,6 +24,7 @@ struct ModelLimits {
   int sizeMultiple = 8;
   int maxSteps = int(models::kMaxSamplerSteps);
   int maxTemporalWindow = 0;  // 0: the model has no temporal layers
+  bool selfAttention = true;  // the UNet has transformer blocks (a feature bank extends their self-attention)
 };
 
 // Throws models::ModelFolderError (or the config reader's error) naming the

@@ -23,6 +23,7 @@ constexpr std::array<ParameterInfo, kParameterCount> kParameters{{
     {"seed_speed", 0.0, 0.0, 16.0},
     {"noise_refresh", 0.0, 0.0, 1.0},
     {"anchor", 0.0, 0.0, 1.0},
+    {"temporal_bank", 1.0, 0.0, 1.0},
     {"prompt.N.weight", 1.0, -4.0, 4.0},
 }};
 

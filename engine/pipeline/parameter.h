@@ -27,6 +27,7 @@ enum class Parameter {
   SeedSpeed,  // seeds walked per beat (the noise drifts continuously)
   NoiseRefresh,  // share of the re-noising drawn fresh each frame (GenParams::noiseRefresh)
   Anchor,        // colour anchor (GenParams::anchor)
+  TemporalBank,  // how much the feature bank of past frames is attended to (GenParams::temporalBank)
   PromptWeight,  // prompt.N.weight: the weight of the scene's prompt N (0-based)
   Count
 };

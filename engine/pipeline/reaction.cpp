@@ -53,6 +53,10 @@ double Reaction::silenceShare() const {
   return onBeats > 0 ? inSilence / onBeats : std::numeric_limits<double>::infinity();
 }
 
+double Reaction::beatRatio() const {
+  return offBeats > 0 ? onBeats / offBeats : std::numeric_limits<double>::infinity();
+}
+
 Reaction measureReaction(std::span<const RenderedFrame> frames, std::span<const double> beats, double silenceFrom,
                          double silenceTo, double beatWindow) {
   if (frames.size() < 3) throw std::invalid_argument("measureReaction: fewer than three frames");
@@ -70,15 +74,26 @@ Reaction measureReaction(std::span<const RenderedFrame> frames, std::span<const 
   }
   r.correlation = xx > 0 && yy > 0 ? xy / std::sqrt(xx * yy) : 0.0;
 
+  std::vector<double> onsets;
+  for (const auto& f : measured) onsets.push_back(f.onsetStrength);
+  auto quantile = onsets.begin() + ptrdiff_t(kQuietQuantile * double(onsets.size() - 1));
+  std::nth_element(onsets.begin(), quantile, onsets.end());
+  r.quietOnset = *quantile;
+
   for (const auto& f : measured) {
     bool onBeat = std::any_of(beats.begin(), beats.end(), [&](double b) { return f.time >= b && f.time < b + beatWindow; });
     if (onBeat) r.onBeats += f.visualChange, r.beatFrames++;
+    else r.offBeats += f.visualChange, r.offBeatFrames++;
     if (f.time >= silenceFrom && f.time < silenceTo) r.inSilence += f.visualChange, r.silentFrames++;
+    if (!onBeat && f.onsetStrength <= r.quietOnset) r.flicker += f.visualChange, r.quietFrames++;
   }
   if (r.beatFrames == 0) throw std::invalid_argument("measureReaction: no frame on a beat");
+  if (r.offBeatFrames == 0) throw std::invalid_argument("measureReaction: no frame off the beats");
   if (r.silentFrames == 0) throw std::invalid_argument("measureReaction: no frame in the silent passage");
   r.onBeats /= double(r.beatFrames);
+  r.offBeats /= double(r.offBeatFrames);
   r.inSilence /= double(r.silentFrames);
+  if (r.quietFrames > 0) r.flicker /= double(r.quietFrames);
   return r;
 }
 

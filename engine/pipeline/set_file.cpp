@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/nn/feature_bank.h"
 #include "engine/nn/temporal_attention.h"
 #include "engine/pipeline/name_suggestion.h"
 #include "engine/pipeline/set_text_bounds.h"
@@ -605,6 +606,7 @@ Set readSet(const toml::table& root, Reader& reader, const std::filesystem::path
   t.number("fps", set.fps, 1, 240);
   t.integer("steps", set.steps, 1, int(models::kMaxSamplerSteps));
   t.integer("temporal_window", set.temporalWindow, 0, int(nn::kTemporalAttentionMaxFrames));
+  t.integer("temporal_bank_frames", set.temporalBankFrames, 0, int(nn::kFeatureBankMaxFrames));
   t.number("bpm", set.bpm, 20, 400);
   if (const toml::table* sequence = t.table("sequence")) {
     TableReader s(reader, *sequence, "sequence");
@@ -940,6 +942,7 @@ std::string formatSet(const Set& set, const std::filesystem::path& file) {
   w.key("fps", number(set.fps));
   w.key("steps", std::to_string(set.steps));
   if (set.temporalWindow) w.key("temporal_window", std::to_string(set.temporalWindow));
+  if (set.temporalBankFrames) w.key("temporal_bank_frames", std::to_string(set.temporalBankFrames));
   w.key("bpm", number(set.bpm));
   if (set.control.avOffsetMs != 0) w.key("av_offset_ms", number(set.control.avOffsetMs));
   w.line();

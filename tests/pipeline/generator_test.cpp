@@ -1,7 +1,8 @@
 // The stream generator on the tiny test model folder (random weights) at
 // 64x64 (an 8x8 latent): determinism, strength and seed-mix behaviour
 // measured as frame-to-frame picture change, feedback motion on the
-// carried latent, post effects, and a frame loop that allocates nothing.
+// carried latent, post effects, a frame loop that allocates nothing, and the
+// feature bank (StreamV2V's extended self-attention and feature fusion).
 #include "engine/pipeline/generator.h"
 
 #include <cmath>
@@ -57,6 +58,17 @@ class GeneratorTest : public testing::GpuTest {
   std::vector<uint8_t> frame(pipeline::Generator& generator, const GenParams& params) {
     generator.frame(params);
     return {generator.pixels().begin(), generator.pixels().end()};
+  }
+  // For the feature bank: frames 0..count-1 of a walk through the noise, the bank at `weight`.
+  std::vector<std::vector<uint8_t>> bankedFrames(pipeline::Generator& generator, int count, float weight = 1.0f) {
+    std::vector<std::vector<uint8_t>> frames;
+    for (int i = 0; i < count; ++i) {
+      GenParams p = baseParams();
+      p.seedMix = 0.2f * i;
+      p.temporalBank = weight;
+      frames.push_back(frame(generator, p));
+    }
+    return frames;
   }
 };
 
@@ -272,6 +284,58 @@ TEST_F(GeneratorTest, FramesAllocateNothingAndCreateNoPipelines) {
   EXPECT_EQ(context().arena().stats().sliceAllocations, arena.sliceAllocations);
   EXPECT_EQ(context().arena().stats().deviceMemoryAllocations, arena.deviceMemoryAllocations);
   EXPECT_EQ(context().pipelines().pipelinesCreated(), pipelines);
+}
+
+TEST_F(GeneratorTest, FeatureBankFramesAfterTheFirstAttendToTheBank) {
+  pipeline::Generator plain(context(), model(), {.width = 64, .height = 64, .steps = 1});
+  pipeline::Generator banked(context(), model(), {.width = 64, .height = 64, .steps = 1, .featureBankFrames = 3});
+  auto a = bankedFrames(plain, 4), b = bankedFrames(banked, 4);
+  EXPECT_EQ(a[0], b[0]) << "the first frame starts the bank: it attends to itself alone";
+  for (int i = 1; i < 4; ++i) EXPECT_GT(pictureChange(a[i], b[i]), 0.1) << "frame " << i;
+}
+
+TEST_F(GeneratorTest, FeatureBankAtWeightZeroIsThePlainUNet) {
+  pipeline::Generator plain(context(), model(), {.width = 64, .height = 64, .steps = 2});
+  pipeline::Generator banked(context(), model(), {.width = 64, .height = 64, .steps = 2, .featureBankFrames = 2});
+  EXPECT_EQ(bankedFrames(plain, 3), bankedFrames(banked, 3, 0.0f));
+}
+
+TEST_F(GeneratorTest, FeatureBankStartsAfreshOnRestartAndOnASceneCut) {
+  pipeline::Generator generator(context(), model(), {.width = 64, .height = 64, .steps = 2, .featureBankFrames = 3});
+  auto first = bankedFrames(generator, 4);
+  generator.restart();
+  EXPECT_EQ(first, bankedFrames(generator, 4));
+
+  pipeline::Generator cut(context(), model(), {.width = 64, .height = 64, .steps = 1, .featureBankFrames = 3});
+  pipeline::Generator kept(context(), model(), {.width = 64, .height = 64, .steps = 1, .featureBankFrames = 3});
+  pipeline::Generator unread(context(), model(), {.width = 64, .height = 64, .steps = 1, .featureBankFrames = 3});
+  for (auto* g : {&cut, &kept, &unread}) bankedFrames(*g, 3);
+  GenParams next = baseParams();
+  next.seedMix = 0.6f;
+  std::vector<uint8_t> keptFrame = frame(kept, next);
+  next.temporalBank = 0.0f;
+  std::vector<uint8_t> unreadFrame = frame(unread, next);
+  next.temporalBank = 1.0f, next.scene = 1;
+  std::vector<uint8_t> cutFrame = frame(cut, next);
+  EXPECT_GT(pictureChange(cutFrame, keptFrame), 0.02);
+  EXPECT_EQ(cutFrame, unreadFrame)
+      << "from the same previous frame, the cut frame attends to itself alone, as with the bank at weight 0";
+}
+
+// Two steps, 3 frames of keys, values and outputs at an 8x8 latent for the transformers'
+// self-attention: 64 tokens x 16 (down 0) + 16 x 32 (mid) + 2 x 64 x 16 (up 1) f16 values each.
+TEST_F(GeneratorTest, FeatureBankMemoryIsFixedAndFramesAllocateNothing) {
+  pipeline::Generator generator(context(), model(), {.width = 64, .height = 64, .steps = 2, .featureBankFrames = 3});
+  EXPECT_EQ(generator.featureBankBytes(), 2u * 3 * 3 * (64 * 16 + 16 * 32 + 2 * 64 * 16) * 2);
+  bankedFrames(generator, 1);
+  auto arena = context().arena().stats();
+  auto pipelines = context().pipelines().pipelinesCreated();
+  bankedFrames(generator, 5);
+  EXPECT_EQ(context().arena().stats().sliceAllocations, arena.sliceAllocations);
+  EXPECT_EQ(context().arena().stats().deviceMemoryAllocations, arena.deviceMemoryAllocations);
+  EXPECT_EQ(context().pipelines().pipelinesCreated(), pipelines);
+  EXPECT_THROW(pipeline::Generator(context(), model(), {.width = 64, .height = 64, .featureBankFrames = 17}),
+               std::runtime_error);
 }
 
 TEST_F(GeneratorTest, RejectsASizeTheModelCannotTake) {

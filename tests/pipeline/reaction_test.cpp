@@ -46,6 +46,41 @@ TEST(Reaction, CorrelationAndBeatAndSilenceMeans) {
   EXPECT_THROW(measureReaction(frames, std::vector<double>{0.25}, 2, 3), std::invalid_argument);
 }
 
+TEST(Reaction, FlickerIsTheChangeInTheQuietFramesAndBeatsAreWeighedAgainstOffBeats) {
+  // 10 fps, 20 frames: an attack every 4th frame (strength 0.4), a release
+  // frame after it (0.1), and frames without one (0.0 and 0.02): the lower
+  // quartile of the 19 measured onsets is 0.0, so the quiet frames are
+  // the 0.0 ones; they shimmer by 0.01 and 0.03 in turn.
+  std::vector<RenderedFrame> frames;
+  for (int i = 0; i < 20; ++i) {
+    double onset = i % 4 == 0 ? 0.4 : i % 4 == 1 ? 0.1 : i % 4 == 2 ? 0.0 : 0.02;
+    double change = i % 4 == 0 ? 0.2 : i % 4 == 1 ? 0.08 : i % 8 == 2 ? 0.01 : i % 4 == 2 ? 0.03 : 0.05;
+    frames.push_back({0.1 * i, onset, change});
+  }
+  std::vector<double> beats{0.4, 0.8, 1.2, 1.6};  // the attacks' frames
+  Reaction r = measureReaction(frames, beats, 1.3, 1.5);
+  EXPECT_DOUBLE_EQ(r.quietOnset, 0.0);
+  EXPECT_EQ(r.quietFrames, 5u);  // frames 2, 6, 10, 14, 18
+  EXPECT_NEAR(r.flicker, (0.01 + 0.03 + 0.01 + 0.03 + 0.01) / 5, 1e-12);
+  EXPECT_EQ(r.beatFrames, 4u);
+  EXPECT_NEAR(r.onBeats, 0.2, 1e-12);
+  EXPECT_EQ(r.offBeatFrames, 15u);  // frame 0 is not measured
+  EXPECT_NEAR(r.offBeats, (5 * 0.08 + 0.09 + 5 * 0.05) / 15, 1e-12);
+  EXPECT_NEAR(r.beatRatio(), 0.2 / r.offBeats, 1e-12);
+  // A beat the set answers where nothing is heard (a breakdown): reaction, not flicker.
+  Reaction breakdown = measureReaction(frames, std::vector<double>{0.4, 0.6, 0.8, 1.2, 1.6}, 1.3, 1.5);
+  EXPECT_EQ(breakdown.quietFrames, 4u);  // frame 6 is on a beat now
+  EXPECT_NEAR(breakdown.flicker, (0.01 + 0.01 + 0.03 + 0.01) / 4, 1e-12);
+
+  // A steadier render of the same music: the quiet frames settle, the attacks stay.
+  for (auto& f : frames)
+    if (f.onsetStrength == 0.0) f.visualChange = 0.002;
+  Reaction steadier = measureReaction(frames, beats, 1.3, 1.5);
+  EXPECT_NEAR(steadier.flicker, 0.002, 1e-12);
+  EXPECT_GT(steadier.beatRatio(), r.beatRatio());
+  EXPECT_THROW(measureReaction(frames, std::vector<double>{-1.0}, 1.3, 1.5), std::invalid_argument);  // no beat frame
+}
+
 TEST(Reaction, ReadsTheRenderCsvByColumnNameAndNamesTheBadLine) {
   fs::path file = testing::uniqueTempPath("reaction.csv");
   std::ofstream(file) << "frame,time,onset_strength,x,visual_change\n0,0.0,0.1,7,0\n1,0.0333,0.3,7,0.25\n";
