@@ -187,9 +187,9 @@ int runLive(const CommandArgs& rawArgs) {
   auto start = Clock::now();
   std::unique_ptr<LiveGenerator> generator;
   auto startGenerator = [&] {
-    // One queue for both (lavapipe): the generator leaves it idle half the time.
-    double idle = context->separatePresentationQueue() ? 0.0 : 0.5;
-    generator = std::make_unique<LiveGenerator>(*show, analyzer, watcher, mailbox, first.fps, idle);
+    // Where the presenter shares the queue (lavapipe), the frame's replay goes
+    // in segments (gpu::CommandSequence), so the generator need not rest.
+    generator = std::make_unique<LiveGenerator>(*show, analyzer, watcher, mailbox, first.fps);
   };
   startGenerator();
   uint64_t generatedBefore = 0;  // by the generator threads before the last rebuild

@@ -31,13 +31,12 @@ uint64_t injectDeviceLostAfter() {
 }  // namespace
 
 LiveGenerator::LiveGenerator(pipeline::Show& show, audio::LiveAnalysis& analysis, pipeline::SetWatcher& watcher,
-                             ui::FrameMailbox& mailbox, double maxFps, double idleFraction)
+                             ui::FrameMailbox& mailbox, double maxFps)
     : show_(show),
       analysis_(analysis),
       watcher_(watcher),
       mailbox_(mailbox),
-      maxFps_(maxFps),
-      idleFraction_(std::clamp(idleFraction, 0.0, 0.9)) {
+      maxFps_(maxFps) {
   setVersion_ = watcher.version();
   injectLostAfter_ = injectDeviceLostAfter();
   cues_.reserve(16);
@@ -167,9 +166,6 @@ void LiveGenerator::run() {
     }
     next += period;
     if (next < now) next = now;  // too slow: no catching up
-    auto rest = std::chrono::duration_cast<Clock::duration>(
-        std::chrono::duration<double>(frameSeconds_ * idleFraction_ / (1 - idleFraction_)));
-    if (next < now + rest) next = now + rest;
     std::this_thread::sleep_until(next);
   }
 }

@@ -35,12 +35,9 @@ struct LiveGeneratorStats {
 class LiveGenerator {
  public:
   // Starts the thread. The show, analysis, watcher and mailbox outlive it.
-  // At most maxFps frames a second; with idleFraction f > 0 the thread
-  // also rests f / (1 - f) of each frame's time after it, so that a queue
-  // shared with the presenter (one queue in order, as on lavapipe) is not
-  // kept busy by back-to-back frames while the output waits behind them.
+  // At most maxFps frames a second.
   LiveGenerator(pipeline::Show& show, audio::LiveAnalysis& analysis, pipeline::SetWatcher& watcher,
-                ui::FrameMailbox& mailbox, double maxFps, double idleFraction = 0);
+                ui::FrameMailbox& mailbox, double maxFps);
   ~LiveGenerator();
   LiveGenerator(const LiveGenerator&) = delete;
   LiveGenerator& operator=(const LiveGenerator&) = delete;
@@ -61,7 +58,7 @@ class LiveGenerator {
   audio::LiveAnalysis& analysis_;
   pipeline::SetWatcher& watcher_;
   ui::FrameMailbox& mailbox_;
-  double maxFps_, idleFraction_;
+  double maxFps_;
   std::atomic<bool> stop_{false};
   std::atomic<uint64_t> frames_{0};
   std::atomic<bool> lost_{false};
