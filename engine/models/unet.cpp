@@ -226,14 +226,15 @@ nn::Tensor UNet::resnet(nn::Plan& plan, const Resnet& r, const nn::Tensor& x, co
 
 namespace {
 
+// residual + out(attention(q(x), k(context), v(context))).
 nn::Tensor attentionLayer(nn::Plan& plan, const AttentionWeights& w, const nn::Tensor& x, const nn::Tensor& context,
-                          uint32_t heads) {
+                          uint32_t heads, const nn::Tensor& residual) {
   nn::Tensor q = nn::linear(plan, x, w.q.weight);
   nn::Tensor k = nn::linear(plan, context, w.k.weight);
   nn::Tensor v = nn::linear(plan, context, w.v.weight);
   nn::Tensor attended = nn::attention(plan, q, k, v, heads);
   for (const auto& t : {q, k, v}) plan.release(t);
-  nn::Tensor out = nn::linear(plan, attended, w.out.weight, w.out.bias);
+  nn::Tensor out = nn::linear(plan, attended, w.out.weight, w.out.bias, nn::Activation::None, residual);
   plan.release(attended);
   return out;
 }
@@ -249,21 +250,19 @@ nn::Tensor UNet::transformer(nn::Plan& plan, const Transformer& t, const nn::Ten
   nn::Tensor h = nn::linear(plan, tokens, t.projectIn.weight, t.projectIn.bias);
   plan.release(tokens);
   for (const auto& block : t.blocks) {
-    h = preNormResidual(plan, h, block.norm1,
-                 [&](const nn::Tensor& a) { return attentionLayer(plan, block.self, a, a, t.heads); });
-    h = preNormResidual(plan, h, block.norm2,
-                 [&](const nn::Tensor& a) { return attentionLayer(plan, block.cross, a, context, t.heads); });
-    h = preNormResidual(plan, h, block.norm3, [&](const nn::Tensor& a) {
-      return gegluFeedForward(plan, block.feedForwardIn, block.feedForwardOut, a);
+    h = preNormResidual(plan, h, block.norm1, [&](const nn::Tensor& a, const nn::Tensor& residual) {
+      return attentionLayer(plan, block.self, a, a, t.heads, residual);
+    });
+    h = preNormResidual(plan, h, block.norm2, [&](const nn::Tensor& a, const nn::Tensor& residual) {
+      return attentionLayer(plan, block.cross, a, context, t.heads, residual);
+    });
+    h = preNormResidual(plan, h, block.norm3, [&](const nn::Tensor& a, const nn::Tensor& residual) {
+      return gegluFeedForward(plan, block.feedForwardIn, block.feedForwardOut, a, residual);
     });
   }
-  nn::Tensor projected = nn::linear(plan, h, t.projectOut.weight, t.projectOut.bias);
+  nn::Tensor out = nn::linearToChannels(plan, h, t.projectOut.weight, t.projectOut.bias, x.reshaped({n, c, height * width}));
   plan.release(h);
-  nn::Tensor image = nn::transposeLastTwo(plan, projected);
-  plan.release(projected);
-  nn::Tensor out = nn::add(plan, image.reshaped({n, c, height, width}), x);
-  plan.release(image);
-  return out;
+  return out.reshaped({n, c, height, width});
 }
 
 nn::Tensor UNet::forward(nn::Plan& plan, const nn::Tensor& sample, const nn::Tensor& timesteps,
