@@ -12,7 +12,9 @@
 // shared-memory tile is what makes it fast there (7-10x the shared-memory
 // GEMM tile it replaced, on 3x3 layers); LANES = 1 reads each weight in every lane
 // (same-address loads, cheap on GPUs).
-// Epilogue: + bias, + residual, then the activation.
+// Epilogue: + bias, + residual, then the activation. HAS_BIAS 1: bias[Cout];
+// 2: a bias per image and channel, bias[image * biasStride + biasOffset + channel]
+// (a UNet ResNet's time-embedding projection, all ResNets' in one table).
 #extension GL_EXT_shader_16bit_storage : require
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
 #extension GL_KHR_shader_subgroup_shuffle : require
@@ -40,6 +42,7 @@ layout(push_constant) uniform Params {
   uint inChannels, height, width;
   uint outChannels, outHeight, outWidth;
   uint padding;
+  uint biasStride, biasOffset;
 } p;
 
 const uint TAPS = KSIZE * KSIZE;
@@ -122,7 +125,7 @@ void main() {
       uint ox = ox0 + j;
       if (ox >= p.outWidth) break;
       float value = acc[c][j];
-      if (HAS_BIAS != 0) value += float(bias[channel]);
+      if (HAS_BIAS != 0) value += float(bias[HAS_BIAS == 2 ? image * p.biasStride + p.biasOffset + channel : channel]);
       if (HAS_RESIDUAL != 0) value += float(residual[rowBase + ox]);
       y[rowBase + ox] = float16_t(applyActivation(ACTIVATION, value));
     }

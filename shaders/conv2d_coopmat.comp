@@ -2,7 +2,8 @@
 // 2-D convolution on tensor cores: an implicit GEMM, C[Cout, pixels] =
 // W[Cout, Cin*k*k] * im2col(x)[Cin*k*k, pixels], for one image per
 // workgroup layer z. The same contract as conv2d.comp (NCHW, f16 storage,
-// f32 accumulation, + bias, + residual, then the activation) for layers whose
+// f32 accumulation, + bias per channel or per image and channel, + residual,
+// then the activation) for layers whose
 // Cin*k*k and output width are multiples of 8. The im2col tile is gathered
 // from the input while the previous tile is multiplied; it is never stored.
 // With SPLITS > 1 (layers too small to fill the GPU: 1280 channels at 8x8)
@@ -29,6 +30,7 @@ layout(push_constant) uniform Params {
   uint inChannels, height, width;
   uint outChannels, outHeight, outWidth;
   uint padding;
+  uint biasStride, biasOffset;
 } p;
 
 const uint TAPS = KSIZE * KSIZE;
@@ -71,7 +73,7 @@ void writeOutput(uint channel, uint pixel, vec4 low, vec4 high) {
   }
   uint at = ((gl_WorkGroupID.z * p.outChannels + channel) * pixels + pixel) / 8;
   if (HAS_BIAS != 0) {
-    float b = float(bias[channel]);
+    float b = float(bias[HAS_BIAS == 2 ? gl_WorkGroupID.z * p.biasStride + p.biasOffset + channel : channel]);
     low += b;
     high += b;
   }

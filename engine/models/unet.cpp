@@ -5,7 +5,6 @@
 #include "engine/nn/attention.h"
 #include "engine/nn/concat.h"
 #include "engine/nn/conv2d.h"
-#include "engine/nn/elementwise.h"
 #include "engine/nn/linear.h"
 #include "engine/nn/normalization.h"
 #include "engine/nn/resample.h"
@@ -32,8 +31,17 @@ struct TransformerBlockWeights {
 struct UNet::Resnet {
   uint32_t in = 0, out = 0;
   NormWeights norm1, norm2;
-  nn::Conv2dWeights conv1, conv2, shortcut;
-  LinearWeights timeProjection;
+  nn::Conv2dWeights conv1, conv2, shortcut;  // conv1 without its bias: it is in the time projections'
+  uint32_t timeOffset = 0;  // this ResNet's first column in the stacked time projections
+};
+
+// Every ResNet's time_emb_proj, stacked into one layer so that one GEMM per
+// UNet call projects the embedding for all of them. Each bias is the
+// projection's plus its conv1's, which conv1 adds per image.
+struct StackedTimeProjections {
+  std::vector<float> weight, bias;  // [rows, embedding], [rows] on the host while loading
+  uint32_t rows = 0;
+  LinearWeights uploaded;
 };
 
 struct UNet::Transformer {
@@ -58,6 +66,7 @@ struct UNet::UpBlock {
 struct UNet::Weights {
   nn::Conv2dWeights convIn, convOut;
   LinearWeights time1, time2;
+  StackedTimeProjections timeProjections;
   std::vector<DownBlock> down;
   bool hasMid = false;
   Resnet mid0, mid1;
@@ -70,14 +79,22 @@ namespace {
 
 class UNetLoader {
  public:
-  UNetLoader(const UNetConfig& config, WeightReader& reader) : c_(config), r_(reader) {}
+  UNetLoader(const UNetConfig& config, WeightReader& reader, StackedTimeProjections& time)
+      : c_(config), r_(reader), time_(time) {}
 
   UNet::Resnet resnet(const std::string& p, uint32_t in, uint32_t out) {
     UNet::Resnet w;
     w.in = in, w.out = out;
     w.norm1 = r_.norm(p + ".norm1", in);
-    w.conv1 = r_.conv(p + ".conv1", in, out, 3);
-    w.timeProjection = r_.linear(p + ".time_emb_proj", c_.timeEmbeddingDim(), out, true);
+    w.conv1.weight = r_.tensor(p + ".conv1.weight", {out, in, 3, 3});
+    std::vector<float> conv1Bias = r_.values(p + ".conv1.bias", {out});
+    uint32_t embedding = c_.timeEmbeddingDim();
+    std::vector<float> weight = r_.values(p + ".time_emb_proj.weight", {out, embedding});
+    std::vector<float> bias = r_.values(p + ".time_emb_proj.bias", {out});
+    w.timeOffset = time_.rows;
+    time_.rows += out;
+    time_.weight.insert(time_.weight.end(), weight.begin(), weight.end());
+    for (size_t i = 0; i < bias.size(); ++i) time_.bias.push_back(bias[i] + conv1Bias[i]);
     w.norm2 = r_.norm(p + ".norm2", out);
     w.conv2 = r_.conv(p + ".conv2", out, out, 3);
     if (in != out) w.shortcut = r_.conv(p + ".conv_shortcut", in, out, 1);
@@ -117,6 +134,7 @@ class UNetLoader {
  private:
   const UNetConfig& c_;
   WeightReader& r_;
+  StackedTimeProjections& time_;
 };
 
 }  // namespace
@@ -146,7 +164,7 @@ std::vector<WeightReader::Requested> UNet::tensorShapes(gpu::Context& context, c
 }
 
 void UNet::load(WeightReader& reader) {
-  UNetLoader load(config_, reader);
+  UNetLoader load(config_, reader, w_->timeProjections);
   const auto& c = config_;
   const auto& channels = c.blockOutChannels;
   size_t blocks = channels.size();
@@ -200,21 +218,23 @@ void UNet::load(WeightReader& reader) {
   w_->normOut = reader.norm("conv_norm_out", base);
   w_->convOut = reader.conv("conv_out", base, c.outChannels, 3);
   parameters_ = reader.parameters();
+  StackedTimeProjections& time = w_->timeProjections;
+  if (!reader.shapesOnlyMode()) {
+    time.uploaded.weight = weights_.upload(time.weight, {time.rows, embedding});
+    time.uploaded.bias = weights_.upload(time.bias, {time.rows});
+  }
+  time.weight = {}, time.bias = {};
 }
 
 UNet::~UNet() = default;
 
-nn::Tensor UNet::resnet(nn::Plan& plan, const Resnet& r, const nn::Tensor& x, const nn::Tensor& embedding) const {
+nn::Tensor UNet::resnet(nn::Plan& plan, const Resnet& r, const nn::Tensor& x, const nn::Tensor& timeBias) const {
   using nn::Activation;
   float eps = config_.normEps;
   uint32_t groups = config_.normGroups;
   nn::Tensor h = nn::groupNorm(plan, x, r.norm1.gamma, r.norm1.beta, groups, eps, Activation::SiLU);
-  nn::Tensor conv1 = nn::conv2d(plan, h, r.conv1);
+  nn::Tensor withTime = nn::conv2d(plan, h, r.conv1, {}, {}, {timeBias, r.timeOffset});
   plan.release(h);
-  nn::Tensor time = nn::linear(plan, embedding, r.timeProjection.weight, r.timeProjection.bias);
-  nn::Tensor withTime = nn::add(plan, conv1, time.reshaped({time.dim(0), time.dim(1), 1, 1}));
-  plan.release(conv1);
-  plan.release(time);
   h = nn::groupNorm(plan, withTime, r.norm2.gamma, r.norm2.beta, groups, eps, Activation::SiLU);
   plan.release(withTime);
   nn::Tensor shortcut = r.shortcut.weight.valid() ? nn::conv2d(plan, x, r.shortcut, {1, 0}) : x;
@@ -292,9 +312,11 @@ nn::Tensor UNet::forward(nn::Plan& plan, const nn::Tensor& sample, const nn::Ten
   nn::Tensor projected = nn::timestepEmbedding(plan, timesteps, sinusoid);
   nn::Tensor hidden = nn::linear(plan, projected, w.time1.weight, w.time1.bias, nn::Activation::SiLU);
   plan.release(projected);
-  // Every ResNet projects SiLU(embedding): compute it once.
+  // Every ResNet projects SiLU(embedding): compute it once, and all their projections in one GEMM.
   nn::Tensor embedding = nn::linear(plan, hidden, w.time2.weight, w.time2.bias, nn::Activation::SiLU);
   plan.release(hidden);
+  nn::Tensor timeBias = nn::linear(plan, embedding, w.timeProjections.uploaded.weight, w.timeProjections.uploaded.bias);
+  plan.release(embedding);
 
   std::vector<nn::Tensor> skips;
   nn::Tensor h = nn::conv2d(plan, sample, w.convIn);
@@ -303,7 +325,7 @@ nn::Tensor UNet::forward(nn::Plan& plan, const nn::Tensor& sample, const nn::Ten
   for (size_t i = 0; i < blocks; ++i) {
     const DownBlock& block = w.down[i];
     for (size_t j = 0; j < block.resnets.size(); ++j) {
-      h = resnet(plan, block.resnets[j], h, embedding);
+      h = resnet(plan, block.resnets[j], h, timeBias);
       if (!block.transformers.empty()) {
         nn::Tensor attended = transformer(plan, block.transformers[j], h, context);
         plan.release(h);
@@ -321,11 +343,11 @@ nn::Tensor UNet::forward(nn::Plan& plan, const nn::Tensor& sample, const nn::Ten
 
   bool hIsSkip = true;
   if (w.hasMid) {
-    nn::Tensor first = resnet(plan, w.mid0, h, embedding);
+    nn::Tensor first = resnet(plan, w.mid0, h, timeBias);
     nn::Tensor attended = transformer(plan, w.midTransformer, first, context);
     plan.release(first);
     hooked(attended, UNetLayerSite::Block::Mid, 0, 0);
-    h = resnet(plan, w.mid1, attended, embedding);
+    h = resnet(plan, w.mid1, attended, timeBias);
     plan.release(attended);
     hIsSkip = false;
     mark("mid");
@@ -340,7 +362,7 @@ nn::Tensor UNet::forward(nn::Plan& plan, const nn::Tensor& sample, const nn::Ten
       if (!hIsSkip) plan.release(h);
       plan.release(skip);
       hIsSkip = false;
-      h = resnet(plan, block.resnets[j], joined, embedding);
+      h = resnet(plan, block.resnets[j], joined, timeBias);
       plan.release(joined);
       if (!block.transformers.empty()) {
         nn::Tensor attended = transformer(plan, block.transformers[j], h, context);
@@ -357,7 +379,7 @@ nn::Tensor UNet::forward(nn::Plan& plan, const nn::Tensor& sample, const nn::Ten
     }
     mark("up" + std::to_string(i));
   }
-  plan.release(embedding);
+  plan.release(timeBias);
 
   nn::Tensor normed = nn::groupNorm(plan, h, w.normOut.gamma, w.normOut.beta, c.normGroups, c.normEps,
                                     nn::Activation::SiLU);

@@ -50,7 +50,8 @@ class UNet {
  private:
   UNet(gpu::Context& context, const UNetConfig& config, WeightReader& reader);
   void load(WeightReader& reader);
-  nn::Tensor resnet(nn::Plan& plan, const Resnet& r, const nn::Tensor& x, const nn::Tensor& embedding) const;
+  // timeBias: every ResNet's time-embedding projection (plus its conv1 bias), [N, all their channels].
+  nn::Tensor resnet(nn::Plan& plan, const Resnet& r, const nn::Tensor& x, const nn::Tensor& timeBias) const;
   nn::Tensor transformer(nn::Plan& plan, const Transformer& t, const nn::Tensor& x, const nn::Tensor& context) const;
 
   gpu::Context& context_;

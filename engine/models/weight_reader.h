@@ -48,6 +48,9 @@ class WeightReader {
   nn::Shape shapeOf(const std::string& name) const;  // throws if missing
 
   nn::Tensor tensor(const std::string& name, const nn::Shape& shape);
+  // The values of a tensor on the host, for weights the model combines
+  // before uploading them (empty for shapesOnly()).
+  std::vector<float> values(const std::string& name, const nn::Shape& shape);
   // A tensor stored with `storedShape`, given to the model as `shape` (same element count).
   nn::Tensor tensorAs(const std::string& name, const nn::Shape& storedShape, const nn::Shape& shape);
   LinearWeights linear(const std::string& prefix, uint32_t in, uint32_t out, bool bias);
