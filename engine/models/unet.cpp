@@ -7,7 +7,6 @@
 #include "engine/nn/conv2d.h"
 #include "engine/nn/linear.h"
 #include "engine/nn/normalization.h"
-#include "engine/nn/resample.h"
 #include "engine/nn/timestep_embedding.h"
 #include "engine/nn/transpose.h"
 
@@ -372,10 +371,9 @@ nn::Tensor UNet::forward(nn::Plan& plan, const nn::Tensor& sample, const nn::Ten
       hooked(h, UNetLayerSite::Block::Up, i, j);
     }
     if (block.upsample.weight.valid()) {
-      nn::Tensor larger = nn::upsampleNearest2x(plan, h);
+      nn::Tensor larger = nn::conv2d(plan, h, block.upsample, {.upsample = true});
       plan.release(h);
-      h = nn::conv2d(plan, larger, block.upsample);
-      plan.release(larger);
+      h = larger;
     }
     mark("up" + std::to_string(i));
   }

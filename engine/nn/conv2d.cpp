@@ -73,14 +73,16 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
   require(weight.dim(3) == kernel && (kernel == 1 || kernel == 3),
           "kernel must be 1x1 or 3x3, weight is " + toString(weight.shape()));
   require(options.stride == 1 || options.stride == 2, "stride must be 1 or 2, got " + std::to_string(options.stride));
-  require(height + 2 * options.padding >= kernel && width + 2 * options.padding >= kernel,
+  uint32_t upsample = options.upsample ? 1u : 0u;
+  uint32_t seenHeight = height << upsample, seenWidth = width << upsample;
+  require(seenHeight + 2 * options.padding >= kernel && seenWidth + 2 * options.padding >= kernel,
           "input " + toString(input.shape()) + " is smaller than the kernel");
   if (weights.bias.valid())
     require(weights.bias.elements() == outChannels && weights.bias.dtype() == DType::F16,
             "bias must be f16 [" + std::to_string(outChannels) + "], found " + toString(weights.bias.shape()));
 
-  uint32_t outHeight = (height + 2 * options.padding - kernel) / options.stride + 1;
-  uint32_t outWidth = (width + 2 * options.padding - kernel) / options.stride + 1;
+  uint32_t outHeight = (seenHeight + 2 * options.padding - kernel) / options.stride + 1;
+  uint32_t outWidth = (seenWidth + 2 * options.padding - kernel) / options.stride + 1;
   Shape outShape{batch, outChannels, outHeight, outWidth};
   if (residual.valid())
     require(residual.shape() == outShape && residual.dtype() == DType::F16,
@@ -111,7 +113,7 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
                                           : chooseCoopmatLaunch(device, outChannels, pixels,
                                                                 inChannels * kernel * kernel, batch, false, true);
     std::vector<uint32_t> constants = {kernel, biasMode, hasResidual ? 1u : 0u,
-                                       static_cast<uint32_t>(options.activation), options.stride};
+                                       static_cast<uint32_t>(options.activation), options.stride, upsample};
     const gpu::ComputePipeline* pipeline = &plan.context().pipelines().get(
         {"conv2d_coopmat", 6, sizeof(Conv2dPush), coopmatSpecialization(constants, launch.tile, launch.splits)});
     Tensor output = plan.allocate(outShape);
@@ -151,7 +153,7 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
        5,
        sizeof(Conv2dPush),
        {kernel, biasMode, hasResidual ? 1u : 0u, static_cast<uint32_t>(options.activation), options.stride,
-        tiling.channels, tiling.pixels, tiling.lanes}});
+        tiling.channels, tiling.pixels, tiling.lanes, upsample}});
   Tensor output = plan.allocate(outShape);
   uint32_t tiles = ceilDiv(outWidth, tiling.pixels) * outHeight;
   uint32_t invocations = ceilDiv(tiles, tiling.lanes) * tiling.lanes * ceilDiv(outChannels, tiling.channels);

@@ -4,6 +4,7 @@
 #include "engine/nn/conv2d.h"
 
 #include "engine/gpu/gpu_error.h"
+#include "engine/nn/resample.h"
 #include "tests/support/golden.h"
 #include "tests/support/gpu_test.h"
 
@@ -98,6 +99,33 @@ TEST_F(Conv2dTest, ImageChannelBiasAddsEachImagesColumns) {
   EXPECT_THROW(nn::conv2d(other, other.persistent({batch, in, height, width}), {other.persistent({out, in, 3, 3}), {}},
                           {}, {}, {other.persistent({batch, out + offset - 1}), offset}),
                gpu::GpuError);
+}
+
+// An upsampling convolution reads the input doubled in place: the same as
+// the nearest upsample op followed by the convolution, for 3x3 (the UNet's
+// and TAESD's) and 1x1 kernels, stride 1 and 2, odd sizes.
+TEST_F(Conv2dTest, UpsampleInPlaceEqualsUpsampleThenConv) {
+  for (uint32_t kernel : {3u, 1u})
+    for (uint32_t stride : {1u, 2u}) {
+      SCOPED_TRACE("kernel " + std::to_string(kernel) + " stride " + std::to_string(stride));
+      nn::Plan plan(context());
+      auto input = plan.persistent({2, 3, 5, 7});
+      auto weight = plan.persistent({4, 3, kernel, kernel});
+      auto bias = plan.persistent({4});
+      nn::Conv2dOptions options{.stride = stride, .padding = kernel / 2, .activation = nn::Activation::ReLU};
+      auto larger = nn::upsampleNearest2x(plan, input);
+      auto separate = nn::conv2d(plan, larger, {weight, bias}, options);
+      options.upsample = true;
+      auto fused = nn::conv2d(plan, input, {weight, bias}, options);
+      ASSERT_EQ(fused.shape(), separate.shape());
+      plan.finalize();
+      nn::writeTensor(context(), input, testing::randomHalfValues(input.elements(), 31));
+      nn::writeTensor(context(), weight, testing::randomHalfValues(weight.elements(), 32));
+      nn::writeTensor(context(), bias, testing::randomHalfValues(bias.elements(), 33));
+      plan.run();
+      double error = testing::relativeL2(nn::readTensor(context(), fused), nn::readTensor(context(), separate));
+      EXPECT_LT(error, 1e-6);
+    }
 }
 
 TEST_F(Conv2dTest, MismatchedWeightIsAnErrorNamingBothShapes) {
