@@ -17,6 +17,9 @@ constexpr float kTransformerNormEps = 1e-6f;  // diffusers Transformer2DModel's 
 
 struct AttentionWeights {
   LinearWeights q, k, v, out;
+  // Self-attention: q, k, v [3, C, C]; cross-attention: k, v [2, C, context]
+  // (one GEMM for them); the layers above are views of it.
+  nn::Tensor stacked;
 };
 
 struct TransformerBlockWeights {
@@ -100,9 +103,20 @@ class UNetLoader {
     return w;
   }
 
-  AttentionWeights attention(const std::string& p, uint32_t channels, uint32_t contextDim) {
-    return {r_.linear(p + ".to_q", channels, channels, false), r_.linear(p + ".to_k", contextDim, channels, false),
-            r_.linear(p + ".to_v", contextDim, channels, false), r_.linear(p + ".to_out.0", channels, channels, true)};
+  AttentionWeights attention(const std::string& p, uint32_t channels, uint32_t contextDim, bool self) {
+    AttentionWeights w;
+    if (!self) w.q = r_.linear(p + ".to_q", channels, channels, false);
+    std::vector<std::string> names = {p + ".to_k.weight", p + ".to_v.weight"};
+    if (self) names.insert(names.begin(), p + ".to_q.weight");
+    w.stacked = r_.stacked(names, {channels, contextDim});
+    if (w.stacked.valid()) {
+      auto item = [&](uint32_t i) { return w.stacked.batchItem(i).reshaped({channels, contextDim}); };
+      if (self) w.q.weight = item(0);
+      w.k.weight = item(self ? 1 : 0);
+      w.v.weight = item(self ? 2 : 1);
+    }
+    w.out = r_.linear(p + ".to_out.0", channels, channels, true);
+    return w;
   }
 
   UNet::Transformer transformer(const std::string& p, uint32_t channels, uint32_t heads, uint32_t depth) {
@@ -118,9 +132,9 @@ class UNetLoader {
       std::string b = p + ".transformer_blocks." + std::to_string(i);
       TransformerBlockWeights block;
       block.norm1 = r_.norm(b + ".norm1", channels);
-      block.self = attention(b + ".attn1", channels, channels);
+      block.self = attention(b + ".attn1", channels, channels, true);
       block.norm2 = r_.norm(b + ".norm2", channels);
-      block.cross = attention(b + ".attn2", channels, c_.crossAttentionDim);
+      block.cross = attention(b + ".attn2", channels, c_.crossAttentionDim, false);
       block.norm3 = r_.norm(b + ".norm3", channels);
       block.feedForwardIn = r_.linear(b + ".ff.net.0.proj", channels, channels * 8, true);
       block.feedForwardOut = r_.linear(b + ".ff.net.2", channels * 4, channels, true);
@@ -245,14 +259,33 @@ nn::Tensor UNet::resnet(nn::Plan& plan, const Resnet& r, const nn::Tensor& x, co
 
 namespace {
 
-// residual + out(attention(q(x), k(context), v(context))).
+// residual + out(attention(q(x), k(context), v(context))); self: context is x.
 nn::Tensor attentionLayer(nn::Plan& plan, const AttentionWeights& w, const nn::Tensor& x, const nn::Tensor& context,
-                          uint32_t heads, const nn::Tensor& residual) {
-  nn::Tensor q = nn::linear(plan, x, w.q.weight);
-  nn::Tensor k = nn::linear(plan, context, w.k.weight);
-  nn::Tensor v = nn::linear(plan, context, w.v.weight);
+                          uint32_t heads, const nn::Tensor& residual, bool self) {
+  // q, k and v in one GEMM where its output's items can be bound on their own.
+  uint64_t alignment = plan.context().info().minStorageBufferOffsetAlignment;
+  uint32_t channels = w.k.weight.dim(0);
+  bool stack = context.elements() / context.dim(-1) * channels * 2 % alignment == 0;
+  nn::Tensor q, k, v, stacked;
+  if (stack) {
+    stacked = nn::linearStacked(plan, context, w.stacked);
+    auto item = [&](uint32_t i) { return stacked.batchItem(i).reshaped({context.dim(0), context.dim(1), channels}); };
+    if (self) q = item(0);
+    k = item(self ? 1 : 0);
+    v = item(self ? 2 : 1);
+  } else {
+    if (self) q = nn::linear(plan, x, w.q.weight);
+    k = nn::linear(plan, context, w.k.weight);
+    v = nn::linear(plan, context, w.v.weight);
+  }
+  if (!self) q = nn::linear(plan, x, w.q.weight);
   nn::Tensor attended = nn::attention(plan, q, k, v, heads);
-  for (const auto& t : {q, k, v}) plan.release(t);
+  if (stack) {
+    plan.release(stacked);
+    if (!self) plan.release(q);
+  } else {
+    for (const auto& t : {q, k, v}) plan.release(t);
+  }
   nn::Tensor out = nn::linear(plan, attended, w.out.weight, w.out.bias, nn::Activation::None, residual);
   plan.release(attended);
   return out;
@@ -270,10 +303,10 @@ nn::Tensor UNet::transformer(nn::Plan& plan, const Transformer& t, const nn::Ten
   plan.release(tokens);
   for (const auto& block : t.blocks) {
     h = preNormResidual(plan, h, block.norm1, [&](const nn::Tensor& a, const nn::Tensor& residual) {
-      return attentionLayer(plan, block.self, a, a, t.heads, residual);
+      return attentionLayer(plan, block.self, a, a, t.heads, residual, true);
     });
     h = preNormResidual(plan, h, block.norm2, [&](const nn::Tensor& a, const nn::Tensor& residual) {
-      return attentionLayer(plan, block.cross, a, context, t.heads, residual);
+      return attentionLayer(plan, block.cross, a, context, t.heads, residual, false);
     });
     h = preNormResidual(plan, h, block.norm3, [&](const nn::Tensor& a, const nn::Tensor& residual) {
       return gegluFeedForward(plan, block.feedForwardIn, block.feedForwardOut, a, residual);

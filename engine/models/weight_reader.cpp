@@ -61,6 +61,18 @@ nn::Tensor WeightReader::tensorAs(const std::string& name, const nn::Shape& stor
   return store_.upload(stored, storedShape).reshaped(shape);
 }
 
+nn::Tensor WeightReader::stacked(const std::vector<std::string>& names, const nn::Shape& shape) {
+  std::vector<float> all;
+  for (const auto& name : names) {
+    std::vector<float> one = values(name, shape);
+    all.insert(all.end(), one.begin(), one.end());
+  }
+  if (shapesOnly_) return {};
+  nn::Shape stackedShape = shape;
+  stackedShape.insert(stackedShape.begin(), uint32_t(names.size()));
+  return store_.upload(all, stackedShape);
+}
+
 LinearWeights WeightReader::linear(const std::string& prefix, uint32_t in, uint32_t out, bool bias) {
   LinearWeights w;
   w.weight = tensor(prefix + ".weight", {out, in});

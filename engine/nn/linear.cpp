@@ -70,6 +70,27 @@ Tensor linearToChannels(Plan& plan, const Tensor& input, const Tensor& weight, c
   return output;
 }
 
+Tensor linearStacked(Plan& plan, const Tensor& input, const Tensor& weights) {
+  requireHalf("linearStacked", "input", input);
+  requireHalf("linearStacked", "weights", weights);
+  if (input.rank() < 1 || weights.rank() != 3 || weights.dim(2) != input.dim(-1))
+    throw gpu::GpuError("linearStacked: weights must be [layers, out, " +
+                        std::to_string(input.rank() ? input.dim(-1) : 0) + "] for input " + toString(input.shape()) +
+                        ", found " + toString(weights.shape()));
+  uint32_t layers = weights.dim(0), out = weights.dim(1), in = weights.dim(2);
+  Shape outputShape = input.shape();
+  outputShape.back() = out;
+  outputShape.insert(outputShape.begin(), layers);
+  Tensor output = plan.allocate(outputShape);
+  // Batch item l: the input (A, shared) times layer l's weight (B, transposed).
+  MatmulShape shape{static_cast<uint32_t>(input.elements() / in), out, in, layers, true, 1.0f, true};
+  gpu::Context& context = plan.context();
+  plan.add([&context, shape, input, weights, output](gpu::CommandSequence& sequence) {
+    recordMatmul(context, sequence, shape, input.slice(), weights.slice(), MatmulEpilogue{}, output.slice());
+  });
+  return output;
+}
+
 Tensor batchedMatmul(Plan& plan, const Tensor& a, const Tensor& b, bool bTransposed, float alpha) {
   requireHalf("batchedMatmul", "a", a);
   requireHalf("batchedMatmul", "b", b);

@@ -15,6 +15,10 @@ Tensor linear(Plan& plan, const Tensor& input, const Tensor& weight, const Tenso
 // transpose a token layer's output takes back to an image, fused.
 Tensor linearToChannels(Plan& plan, const Tensor& input, const Tensor& weight, const Tensor& bias,
                         const Tensor& residual = {});
+// One input through L bias-free layers of the same shape in one GEMM (a
+// transformer's q, k and v): input [..., in], weights [L, out, in] (the
+// layers' weights stacked) -> [L, ..., out], item l being layer l's output.
+Tensor linearStacked(Plan& plan, const Tensor& input, const Tensor& weights);
 // a [B, M, K] x b [B, K, N] (or b [B, N, K] when bTransposed) -> [B, M, N]
 Tensor batchedMatmul(Plan& plan, const Tensor& a, const Tensor& b, bool bTransposed = false, float alpha = 1.0f);
 
