@@ -8,7 +8,6 @@
 #include "engine/nn/linear.h"
 #include "engine/nn/normalization.h"
 #include "engine/nn/timestep_embedding.h"
-#include "engine/nn/transpose.h"
 
 namespace afterimage::models {
 namespace {
@@ -296,9 +295,7 @@ nn::Tensor attentionLayer(nn::Plan& plan, const AttentionWeights& w, const nn::T
 nn::Tensor UNet::transformer(nn::Plan& plan, const Transformer& t, const nn::Tensor& x,
                              const nn::Tensor& context) const {
   uint32_t n = x.dim(0), c = x.dim(1), height = x.dim(2), width = x.dim(3);
-  nn::Tensor normed = nn::groupNorm(plan, x, t.norm.gamma, t.norm.beta, config_.normGroups, kTransformerNormEps);
-  nn::Tensor tokens = nn::transposeLastTwo(plan, normed.reshaped({n, c, height * width}));
-  plan.release(normed);
+  nn::Tensor tokens = nn::groupNormToTokens(plan, x, t.norm.gamma, t.norm.beta, config_.normGroups, kTransformerNormEps);
   nn::Tensor h = nn::linear(plan, tokens, t.projectIn.weight, t.projectIn.bias);
   plan.release(tokens);
   for (const auto& block : t.blocks) {
