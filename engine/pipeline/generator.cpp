@@ -7,7 +7,6 @@
 #include "engine/diffusion/sampling_schedule.h"
 #include "engine/diffusion/seeded_noise.h"
 #include "engine/gpu/gpu_error.h"
-#include "engine/nn/elementwise.h"
 #include "engine/nn/half.h"
 #include "engine/pipeline/post_effects.h"
 
@@ -53,13 +52,12 @@ Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const
   // which exist once it is built: the step reads its list at finalize.
   uploads_.addCopyStep(plan);
   plan.mark("inputs");
-  nn::latentTransform(plan, previous_, motion_, 0, options.edges, moved_);
   anchorScale_ = plan.persistent({1, unet.inChannels, 1, 1});
   anchorOffset_ = plan.persistent({1, unet.inChannels, 1, 1});
-  nn::Tensor anchored = nn::add(plan, nn::multiply(plan, moved_, anchorScale_), anchorOffset_);
+  nn::latentTransform(plan, previous_, motion_, 0, options.edges, moved_, {anchorScale_, anchorOffset_});
   plan.mark("motion");
   sampler_ = std::make_unique<models::SamplerGraph>(plan, model.unet(), model.tae(), shape, options.timestamps,
-                                                    models::SamplerTensors{anchored, previous_},
+                                                    models::SamplerTensors{moved_, previous_},
                                                     model.motionAdapter());
   if (!options.timestamps) plan.mark("sampler");
   pixels_ = context.arena().allocate(VkDeviceSize(options.width) * options.height * 4);

@@ -1,7 +1,8 @@
 // The stream image-to-image generator: one recorded plan per model, size
 // and step count, replayed every frame with the conductor's GenParams.
 //   inputs (noise, text context, schedule, motion, effects) copied from one
-//   staging slice -> the previous latent moved (zoom/rotate/translate)
+//   staging slice -> the previous latent moved (zoom/rotate/translate) and
+//   its colours anchored (one pass)
 //   -> noised to the frame's strength -> `steps` UNet calls -> tiny-AE decode
 //   -> post effects -> RGBA8 pixels (on the device, and copied to the host).
 // The final latent stays on the GPU as the next frame's previous latent.
