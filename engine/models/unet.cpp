@@ -1,5 +1,7 @@
 #include "engine/models/unet.h"
 
+#include <algorithm>
+
 #include "engine/models/transformer_layers.h"
 #include "engine/models/weight_reader.h"
 #include "engine/nn/attention.h"
@@ -16,9 +18,20 @@ constexpr float kTransformerNormEps = 1e-6f;  // diffusers Transformer2DModel's 
 
 struct AttentionWeights {
   LinearWeights q, k, v, out;
-  // Self-attention: q, k, v [3, C, C]; cross-attention: k, v [2, C, context]
-  // (one GEMM for them); the layers above are views of it.
+  // Self-attention: q, k, v [3, C, C] (one GEMM for them); the layers above
+  // are views of it.
   nn::Tensor stacked;
+  // Cross-attention: k and v are items keysValuesItem and + 1 of the
+  // stacked keys and values of every cross-attention of this width (the text
+  // context is the same for all: one GEMM per width and UNet call).
+  uint32_t keysValuesGroup = 0, keysValuesItem = 0;
+};
+
+// The cross-attention key and value weights of the transformers of one width, stacked.
+struct ContextKeysValues {
+  uint32_t channels = 0, items = 0;
+  std::vector<float> host;  // while loading
+  nn::Tensor weights;       // [items, channels, context]
 };
 
 struct TransformerBlockWeights {
@@ -68,6 +81,7 @@ struct UNet::Weights {
   nn::Conv2dWeights convIn, convOut;
   LinearWeights time1, time2;
   StackedTimeProjections timeProjections;
+  std::vector<ContextKeysValues> contextKeysValues;
   std::vector<DownBlock> down;
   bool hasMid = false;
   Resnet mid0, mid1;
@@ -80,8 +94,9 @@ namespace {
 
 class UNetLoader {
  public:
-  UNetLoader(const UNetConfig& config, WeightReader& reader, StackedTimeProjections& time)
-      : c_(config), r_(reader), time_(time) {}
+  UNetLoader(const UNetConfig& config, WeightReader& reader, StackedTimeProjections& time,
+             std::vector<ContextKeysValues>& keysValues)
+      : c_(config), r_(reader), time_(time), keysValues_(keysValues) {}
 
   UNet::Resnet resnet(const std::string& p, uint32_t in, uint32_t out) {
     UNet::Resnet w;
@@ -102,17 +117,30 @@ class UNetLoader {
     return w;
   }
 
-  AttentionWeights attention(const std::string& p, uint32_t channels, uint32_t contextDim, bool self) {
+  AttentionWeights selfAttention(const std::string& p, uint32_t channels) {
     AttentionWeights w;
-    if (!self) w.q = r_.linear(p + ".to_q", channels, channels, false);
-    std::vector<std::string> names = {p + ".to_k.weight", p + ".to_v.weight"};
-    if (self) names.insert(names.begin(), p + ".to_q.weight");
-    w.stacked = r_.stacked(names, {channels, contextDim});
+    w.stacked = r_.stacked({p + ".to_q.weight", p + ".to_k.weight", p + ".to_v.weight"}, {channels, channels});
     if (w.stacked.valid()) {
-      auto item = [&](uint32_t i) { return w.stacked.batchItem(i).reshaped({channels, contextDim}); };
-      if (self) w.q.weight = item(0);
-      w.k.weight = item(self ? 1 : 0);
-      w.v.weight = item(self ? 2 : 1);
+      auto item = [&](uint32_t i) { return w.stacked.batchItem(i).reshaped({channels, channels}); };
+      w.q.weight = item(0), w.k.weight = item(1), w.v.weight = item(2);
+    }
+    w.out = r_.linear(p + ".to_out.0", channels, channels, true);
+    return w;
+  }
+
+  // k and v stay on the host until finish() uploads every width's together.
+  AttentionWeights crossAttention(const std::string& p, uint32_t channels, uint32_t contextDim) {
+    AttentionWeights w;
+    w.q = r_.linear(p + ".to_q", channels, channels, false);
+    auto group = std::find_if(keysValues_.begin(), keysValues_.end(),
+                              [&](const ContextKeysValues& g) { return g.channels == channels; });
+    if (group == keysValues_.end()) group = keysValues_.insert(keysValues_.end(), ContextKeysValues{channels});
+    w.keysValuesGroup = uint32_t(group - keysValues_.begin());
+    w.keysValuesItem = group->items;
+    for (const char* name : {".to_k.weight", ".to_v.weight"}) {
+      std::vector<float> values = r_.values(p + name, {channels, contextDim});
+      group->host.insert(group->host.end(), values.begin(), values.end());
+      group->items++;
     }
     w.out = r_.linear(p + ".to_out.0", channels, channels, true);
     return w;
@@ -131,9 +159,9 @@ class UNetLoader {
       std::string b = p + ".transformer_blocks." + std::to_string(i);
       TransformerBlockWeights block;
       block.norm1 = r_.norm(b + ".norm1", channels);
-      block.self = attention(b + ".attn1", channels, channels, true);
+      block.self = selfAttention(b + ".attn1", channels);
       block.norm2 = r_.norm(b + ".norm2", channels);
-      block.cross = attention(b + ".attn2", channels, c_.crossAttentionDim, false);
+      block.cross = crossAttention(b + ".attn2", channels, c_.crossAttentionDim);
       block.norm3 = r_.norm(b + ".norm3", channels);
       block.feedForwardIn = r_.linear(b + ".ff.net.0.proj", channels, channels * 8, true);
       block.feedForwardOut = r_.linear(b + ".ff.net.2", channels * 4, channels, true);
@@ -147,6 +175,7 @@ class UNetLoader {
   const UNetConfig& c_;
   WeightReader& r_;
   StackedTimeProjections& time_;
+  std::vector<ContextKeysValues>& keysValues_;
 };
 
 }  // namespace
@@ -176,7 +205,7 @@ std::vector<WeightReader::Requested> UNet::tensorShapes(gpu::Context& context, c
 }
 
 void UNet::load(WeightReader& reader) {
-  UNetLoader load(config_, reader, w_->timeProjections);
+  UNetLoader load(config_, reader, w_->timeProjections, w_->contextKeysValues);
   const auto& c = config_;
   const auto& channels = c.blockOutChannels;
   size_t blocks = channels.size();
@@ -236,6 +265,27 @@ void UNet::load(WeightReader& reader) {
     time.uploaded.bias = weights_.upload(time.bias, {time.rows});
   }
   time.weight = {}, time.bias = {};
+
+  for (auto& group : w_->contextKeysValues) {
+    if (!reader.shapesOnlyMode())
+      group.weights = weights_.upload(group.host, {group.items, group.channels, c.crossAttentionDim});
+    group.host = {};
+  }
+  if (reader.shapesOnlyMode()) return;
+  // Each cross-attention's k and v: views of its width's stack (for the per-transformer fallback).
+  auto viewKeysValues = [&](Transformer& t) {
+    for (auto& block : t.blocks) {
+      AttentionWeights& a = block.cross;
+      const nn::Tensor& stacked = w_->contextKeysValues[a.keysValuesGroup].weights;
+      a.k.weight = stacked.batchItem(a.keysValuesItem).reshaped({t.channels, c.crossAttentionDim});
+      a.v.weight = stacked.batchItem(a.keysValuesItem + 1).reshaped({t.channels, c.crossAttentionDim});
+    }
+  };
+  for (auto& block : w_->down)
+    for (auto& t : block.transformers) viewKeysValues(t);
+  if (w_->hasMid) viewKeysValues(w_->midTransformer);
+  for (auto& block : w_->up)
+    for (auto& t : block.transformers) viewKeysValues(t);
 }
 
 UNet::~UNet() = default;
@@ -258,33 +308,58 @@ nn::Tensor UNet::resnet(nn::Plan& plan, const Resnet& r, const nn::Tensor& x, co
 
 namespace {
 
-// residual + out(attention(q(x), k(context), v(context))); self: context is x.
-nn::Tensor attentionLayer(nn::Plan& plan, const AttentionWeights& w, const nn::Tensor& x, const nn::Tensor& context,
-                          uint32_t heads, const nn::Tensor& residual, bool self) {
-  // q, k and v in one GEMM where its output's items can be bound on their own.
+// Whether item `item` of a [items, N, T, C] stack of activations can be bound on its own.
+bool itemsBindable(nn::Plan& plan, const nn::Tensor& input, uint32_t channels) {
   uint64_t alignment = plan.context().info().minStorageBufferOffsetAlignment;
-  uint32_t channels = w.k.weight.dim(0);
-  bool stack = context.elements() / context.dim(-1) * channels * 2 % alignment == 0;
+  return input.elements() / input.dim(-1) * channels * 2 % alignment == 0;
+}
+
+// residual + out(attention(q(x), k, v)) with q, k, v in one GEMM where its
+// items can be bound on their own.
+nn::Tensor selfAttentionLayer(nn::Plan& plan, const AttentionWeights& w, const nn::Tensor& x, uint32_t heads,
+                              const nn::Tensor& residual) {
+  uint32_t channels = w.q.weight.dim(0);
   nn::Tensor q, k, v, stacked;
-  if (stack) {
-    stacked = nn::linearStacked(plan, context, w.stacked);
-    auto item = [&](uint32_t i) { return stacked.batchItem(i).reshaped({context.dim(0), context.dim(1), channels}); };
-    if (self) q = item(0);
-    k = item(self ? 1 : 0);
-    v = item(self ? 2 : 1);
+  if (itemsBindable(plan, x, channels)) {
+    stacked = nn::linearStacked(plan, x, w.stacked);
+    auto item = [&](uint32_t i) { return stacked.batchItem(i).reshaped({x.dim(0), x.dim(1), channels}); };
+    q = item(0), k = item(1), v = item(2);
   } else {
-    if (self) q = nn::linear(plan, x, w.q.weight);
+    q = nn::linear(plan, x, w.q.weight);
+    k = nn::linear(plan, x, w.k.weight);
+    v = nn::linear(plan, x, w.v.weight);
+  }
+  nn::Tensor attended = nn::attention(plan, q, k, v, heads);
+  if (stacked.valid())
+    plan.release(stacked);
+  else
+    for (const auto& t : {q, k, v}) plan.release(t);
+  nn::Tensor out = nn::linear(plan, attended, w.out.weight, w.out.bias, nn::Activation::None, residual);
+  plan.release(attended);
+  return out;
+}
+
+// residual + out(attention(q(x), k(context), v(context))); k and v come from
+// `keysValues` (this width's stack for the UNet call) where it is valid.
+nn::Tensor crossAttentionLayer(nn::Plan& plan, const AttentionWeights& w, const nn::Tensor& x,
+                               const nn::Tensor& context, const nn::Tensor& keysValues, uint32_t heads,
+                               const nn::Tensor& residual) {
+  uint32_t channels = w.q.weight.dim(0);
+  nn::Tensor k, v;
+  if (keysValues.valid()) {
+    auto item = [&](uint32_t i) {
+      return keysValues.batchItem(i).reshaped({context.dim(0), context.dim(1), channels});
+    };
+    k = item(w.keysValuesItem), v = item(w.keysValuesItem + 1);
+  } else {
     k = nn::linear(plan, context, w.k.weight);
     v = nn::linear(plan, context, w.v.weight);
   }
-  if (!self) q = nn::linear(plan, x, w.q.weight);
+  nn::Tensor q = nn::linear(plan, x, w.q.weight);
   nn::Tensor attended = nn::attention(plan, q, k, v, heads);
-  if (stack) {
-    plan.release(stacked);
-    if (!self) plan.release(q);
-  } else {
-    for (const auto& t : {q, k, v}) plan.release(t);
-  }
+  plan.release(q);
+  if (!keysValues.valid())
+    for (const auto& t : {k, v}) plan.release(t);
   nn::Tensor out = nn::linear(plan, attended, w.out.weight, w.out.bias, nn::Activation::None, residual);
   plan.release(attended);
   return out;
@@ -292,18 +367,19 @@ nn::Tensor attentionLayer(nn::Plan& plan, const AttentionWeights& w, const nn::T
 
 }  // namespace
 
-nn::Tensor UNet::transformer(nn::Plan& plan, const Transformer& t, const nn::Tensor& x,
-                             const nn::Tensor& context) const {
+nn::Tensor UNet::transformer(nn::Plan& plan, const Transformer& t, const nn::Tensor& x, const nn::Tensor& context,
+                             const std::vector<nn::Tensor>& contextKeysValues) const {
   uint32_t n = x.dim(0), c = x.dim(1), height = x.dim(2), width = x.dim(3);
   nn::Tensor tokens = nn::groupNormToTokens(plan, x, t.norm.gamma, t.norm.beta, config_.normGroups, kTransformerNormEps);
   nn::Tensor h = nn::linear(plan, tokens, t.projectIn.weight, t.projectIn.bias);
   plan.release(tokens);
   for (const auto& block : t.blocks) {
     h = preNormResidual(plan, h, block.norm1, [&](const nn::Tensor& a, const nn::Tensor& residual) {
-      return attentionLayer(plan, block.self, a, a, t.heads, residual, true);
+      return selfAttentionLayer(plan, block.self, a, t.heads, residual);
     });
     h = preNormResidual(plan, h, block.norm2, [&](const nn::Tensor& a, const nn::Tensor& residual) {
-      return attentionLayer(plan, block.cross, a, context, t.heads, residual, false);
+      return crossAttentionLayer(plan, block.cross, a, context, contextKeysValues[block.cross.keysValuesGroup],
+                                 t.heads, residual);
     });
     h = preNormResidual(plan, h, block.norm3, [&](const nn::Tensor& a, const nn::Tensor& residual) {
       return gegluFeedForward(plan, block.feedForwardIn, block.feedForwardOut, a, residual);
@@ -347,6 +423,13 @@ nn::Tensor UNet::forward(nn::Plan& plan, const nn::Tensor& sample, const nn::Ten
   nn::Tensor timeBias = nn::linear(plan, embedding, w.timeProjections.uploaded.weight, w.timeProjections.uploaded.bias);
   plan.release(embedding);
 
+  // Every cross-attention's keys and values: one GEMM per width.
+  std::vector<nn::Tensor> contextKeysValues;
+  for (const auto& group : w.contextKeysValues)
+    contextKeysValues.push_back(itemsBindable(plan, context, group.channels)
+                                    ? nn::linearStacked(plan, context, group.weights)
+                                    : nn::Tensor{});
+
   std::vector<nn::Tensor> skips;
   nn::Tensor h = nn::conv2d(plan, sample, w.convIn);
   skips.push_back(h);
@@ -356,7 +439,7 @@ nn::Tensor UNet::forward(nn::Plan& plan, const nn::Tensor& sample, const nn::Ten
     for (size_t j = 0; j < block.resnets.size(); ++j) {
       h = resnet(plan, block.resnets[j], h, timeBias);
       if (!block.transformers.empty()) {
-        nn::Tensor attended = transformer(plan, block.transformers[j], h, context);
+        nn::Tensor attended = transformer(plan, block.transformers[j], h, context, contextKeysValues);
         plan.release(h);
         h = attended;
       }
@@ -373,7 +456,7 @@ nn::Tensor UNet::forward(nn::Plan& plan, const nn::Tensor& sample, const nn::Ten
   bool hIsSkip = true;
   if (w.hasMid) {
     nn::Tensor first = resnet(plan, w.mid0, h, timeBias);
-    nn::Tensor attended = transformer(plan, w.midTransformer, first, context);
+    nn::Tensor attended = transformer(plan, w.midTransformer, first, context, contextKeysValues);
     plan.release(first);
     hooked(attended, UNetLayerSite::Block::Mid, 0, 0);
     h = resnet(plan, w.mid1, attended, timeBias);
@@ -394,7 +477,7 @@ nn::Tensor UNet::forward(nn::Plan& plan, const nn::Tensor& sample, const nn::Ten
       h = resnet(plan, block.resnets[j], joined, timeBias);
       plan.release(joined);
       if (!block.transformers.empty()) {
-        nn::Tensor attended = transformer(plan, block.transformers[j], h, context);
+        nn::Tensor attended = transformer(plan, block.transformers[j], h, context, contextKeysValues);
         plan.release(h);
         h = attended;
       }
@@ -408,6 +491,8 @@ nn::Tensor UNet::forward(nn::Plan& plan, const nn::Tensor& sample, const nn::Ten
     mark("up" + std::to_string(i));
   }
   plan.release(timeBias);
+  for (const auto& t : contextKeysValues)
+    if (t.valid()) plan.release(t);
 
   nn::Tensor normed = nn::groupNorm(plan, h, w.normOut.gamma, w.normOut.beta, c.normGroups, c.normEps,
                                     nn::Activation::SiLU);

@@ -52,7 +52,10 @@ class UNet {
   void load(WeightReader& reader);
   // timeBias: every ResNet's time-embedding projection (plus its conv1 bias), [N, all their channels].
   nn::Tensor resnet(nn::Plan& plan, const Resnet& r, const nn::Tensor& x, const nn::Tensor& timeBias) const;
-  nn::Tensor transformer(nn::Plan& plan, const Transformer& t, const nn::Tensor& x, const nn::Tensor& context) const;
+  // contextKeysValues: the cross-attention keys and values of every transformer
+  // of a width, one GEMM each (invalid where they are computed per transformer).
+  nn::Tensor transformer(nn::Plan& plan, const Transformer& t, const nn::Tensor& x, const nn::Tensor& context,
+                         const std::vector<nn::Tensor>& contextKeysValues) const;
 
   gpu::Context& context_;
   UNetConfig config_;
