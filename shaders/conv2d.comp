@@ -12,7 +12,11 @@
 // shared-memory tile is what makes it fast there (7-10x the shared-memory
 // GEMM tile it replaced, on 3x3 layers); LANES = 1 reads each weight in every lane
 // (same-address loads, cheap on GPUs).
-// Epilogue: + bias, + residual, then the activation.
+// With UPSAMPLE the convolution sees the input at twice its height and width
+// (nearest), reading each value where the larger picture would have it.
+// Epilogue: + bias, + residual, then the activation. HAS_BIAS 1: bias[Cout];
+// 2: a bias per image and channel, bias[image * biasStride + biasOffset + channel]
+// (a UNet ResNet's time-embedding projection, all ResNets' in one table).
 #extension GL_EXT_shader_16bit_storage : require
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
 #extension GL_KHR_shader_subgroup_shuffle : require
@@ -28,6 +32,7 @@ layout(constant_id = 4) const uint STRIDE = 1;
 layout(constant_id = 5) const uint TILE_CHANNELS = 16;  // a multiple of LANES
 layout(constant_id = 6) const uint TILE_PIXELS = 8;
 layout(constant_id = 7) const uint LANES = 8;  // <= the subgroup size
+layout(constant_id = 8) const uint UPSAMPLE = 0;  // 1: the input nearest-upsampled x2 first, read in place
 #include "activation.glsl"
 
 layout(std430, binding = 0) readonly buffer Input { float16_t x[]; };
@@ -40,6 +45,7 @@ layout(push_constant) uniform Params {
   uint inChannels, height, width;
   uint outChannels, outHeight, outWidth;
   uint padding;
+  uint biasStride, biasOffset;
 } p;
 
 const uint TAPS = KSIZE * KSIZE;
@@ -59,7 +65,8 @@ void main() {
   bool inside = tile < tiles && channel0 < p.outChannels;  // no early return: the subgroup must stay whole
   uint oy = tile / tilesPerRow, ox0 = (tile % tilesPerRow) * TILE_PIXELS;
   uint image = gl_WorkGroupID.z;
-  uint planeIn = p.height * p.width;
+  uint planeIn = p.height * p.width;  // as stored
+  int seenHeight = int(p.height << UPSAMPLE), seenWidth = int(p.width << UPSAMPLE);
   uint K = p.inChannels * TAPS;
   int iy0 = int(oy * STRIDE) - int(p.padding);
   int ix0 = int(ox0 * STRIDE) - int(p.padding);
@@ -88,12 +95,12 @@ void main() {
     // unrolling this one too would triple the code and the driver's compile time.
     [[dont_unroll]] for (uint ky = 0; ky < KSIZE; ++ky) {
       int iy = iy0 + int(ky);
-      bool rowValid = inside && iy >= 0 && iy < int(p.height);
+      bool rowValid = inside && iy >= 0 && iy < seenHeight;
+      uint rowBase = channelBase + (uint(max(iy, 0)) >> UPSAMPLE) * p.width;
       float span[SPAN];
       [[unroll]] for (uint s = 0; s < SPAN; ++s) {
         int ix = ix0 + int(s);
-        span[s] = (rowValid && ix >= 0 && ix < int(p.width)) ? float(x[channelBase + uint(iy) * p.width + uint(ix)])
-                                                             : 0.0;
+        span[s] = (rowValid && ix >= 0 && ix < seenWidth) ? float(x[rowBase + (uint(ix) >> UPSAMPLE)]) : 0.0;
       }
       // Loops that index an array of their trip count by their counter are
       // always unrolled by the driver (Mesa's NIR); `mine` makes these so.
@@ -122,7 +129,7 @@ void main() {
       uint ox = ox0 + j;
       if (ox >= p.outWidth) break;
       float value = acc[c][j];
-      if (HAS_BIAS != 0) value += float(bias[channel]);
+      if (HAS_BIAS != 0) value += float(bias[HAS_BIAS == 2 ? image * p.biasStride + p.biasOffset + channel : channel]);
       if (HAS_RESIDUAL != 0) value += float(residual[rowBase + ox]);
       y[rowBase + ox] = float16_t(applyActivation(ACTIVATION, value));
     }

@@ -2,8 +2,9 @@
 // 2-D convolution on tensor cores: an implicit GEMM, C[Cout, pixels] =
 // W[Cout, Cin*k*k] * im2col(x)[Cin*k*k, pixels], for one image per
 // workgroup layer z. The same contract as conv2d.comp (NCHW, f16 storage,
-// f32 accumulation, + bias, + residual, then the activation) for layers whose
-// Cin*k*k and output width are multiples of 8. The im2col tile is gathered
+// f32 accumulation, + bias per channel or per image and channel, + residual,
+// then the activation) for layers whose
+// Cin*k*k and output width are multiples of 8. UPSAMPLE as in conv2d.comp. The im2col tile is gathered
 // from the input while the previous tile is multiplied; it is never stored.
 // With SPLITS > 1 (layers too small to fill the GPU: 1280 channels at 8x8)
 // workgroup layer z is (image, split of K), and each writes its partial sums
@@ -14,6 +15,7 @@ layout(constant_id = 1) const uint HAS_BIAS = 0;
 layout(constant_id = 2) const uint HAS_RESIDUAL = 0;
 layout(constant_id = 3) const uint ACTIVATION = 0;
 layout(constant_id = 4) const uint STRIDE = 1;
+layout(constant_id = 5) const uint UPSAMPLE = 0;  // 1: the input nearest-upsampled x2 first, read in place
 #define B_COLUMN_MAJOR 0
 #include "gemm_coopmat.glsl"
 #include "activation.glsl"
@@ -29,6 +31,7 @@ layout(push_constant) uniform Params {
   uint inChannels, height, width;
   uint outChannels, outHeight, outWidth;
   uint padding;
+  uint biasStride, biasOffset;
 } p;
 
 const uint TAPS = KSIZE * KSIZE;
@@ -47,14 +50,14 @@ uvec4 loadB(uint k, uint pixel) {
   uint channel = k / TAPS, tap = k % TAPS;
   uint oy = pixel / p.outWidth, ox = pixel % p.outWidth;
   int iy = int(oy * STRIDE + tap / KSIZE) - int(p.padding);
-  if (iy < 0 || iy >= int(p.height)) return uvec4(0);
+  if (iy < 0 || iy >= int(p.height << UPSAMPLE)) return uvec4(0);
   int ix0 = int(ox * STRIDE + tap % KSIZE) - int(p.padding);
   uint image = gl_WorkGroupID.z / SPLITS;
-  uint row = (image * p.inChannels + channel) * p.height * p.width + uint(iy) * p.width;
+  uint row = (image * p.inChannels + channel) * p.height * p.width + (uint(iy) >> UPSAMPLE) * p.width;
   float16_t v[8];
   [[unroll]] for (uint j = 0; j < 8; ++j) {
     int ix = ix0 + int(j * STRIDE);
-    v[j] = ix >= 0 && ix < int(p.width) ? x[row + uint(ix)] : float16_t(0.0);
+    v[j] = ix >= 0 && ix < int(p.width << UPSAMPLE) ? x[row + (uint(ix) >> UPSAMPLE)] : float16_t(0.0);
   }
   return uvec4(packFloat2x16(f16vec2(v[0], v[1])), packFloat2x16(f16vec2(v[2], v[3])),
                packFloat2x16(f16vec2(v[4], v[5])), packFloat2x16(f16vec2(v[6], v[7])));
@@ -71,7 +74,7 @@ void writeOutput(uint channel, uint pixel, vec4 low, vec4 high) {
   }
   uint at = ((gl_WorkGroupID.z * p.outChannels + channel) * pixels + pixel) / 8;
   if (HAS_BIAS != 0) {
-    float b = float(bias[channel]);
+    float b = float(bias[HAS_BIAS == 2 ? gl_WorkGroupID.z * p.biasStride + p.biasOffset + channel : channel]);
     low += b;
     high += b;
   }

@@ -1,7 +1,8 @@
 #version 450
 // The second pass of a split-K convolution (conv2d_coopmat.comp with
 // SPLITS > 1): adds the f32 partial sums of the splits, then the epilogue
-// the one-pass kernel applies (+ bias, + residual, the activation), and
+// the one-pass kernel applies (+ bias per channel or per image and channel,
+// + residual, the activation), and
 // stores f16. Each invocation takes 4 consecutive outputs of one channel.
 #extension GL_EXT_shader_16bit_storage : require
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
@@ -22,6 +23,7 @@ layout(std430, binding = 3) writeonly buffer Output { f16vec4 y[]; };
 
 layout(push_constant) uniform Params {
   uint outChannels, pixels;
+  uint biasStride, biasOffset;
 } p;
 
 void main() {
@@ -31,7 +33,8 @@ void main() {
   uint image = gl_WorkGroupID.y;
   vec4 sum = vec4(0.0);
   [[unroll]] for (uint s = 0; s < SPLITS; ++s) sum += partial[(image * SPLITS + s) * quads + quad];
-  if (HAS_BIAS != 0) sum += float(bias[quad * 4 / p.pixels]);
+  uint channel = quad * 4 / p.pixels;
+  if (HAS_BIAS != 0) sum += float(bias[HAS_BIAS == 2 ? image * p.biasStride + p.biasOffset + channel : channel]);
   uint at = image * quads + quad;
   if (HAS_RESIDUAL != 0) sum += vec4(residual[at]);
   [[unroll]] for (uint i = 0; i < 4; ++i) sum[i] = applyActivation(ACTIVATION, sum[i]);

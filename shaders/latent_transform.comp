@@ -5,16 +5,20 @@
 // samples the input at theta * (q, 1). The 2x3 theta is read from a buffer
 // the host rewrites per frame. Edges: EDGE 0 reflects about the picture's
 // border (padding_mode="reflection"), 1 clamps to the border pixels
-// (padding_mode="border").
+// (padding_mode="border"). AFFINE 1: each channel then scaled and offset,
+// y * scale[c] + offset[c] (the generator's colour anchor, fused).
 #extension GL_EXT_shader_16bit_storage : require
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
 
 layout(local_size_x = 256, local_size_y = 1, local_size_z = 1) in;
 layout(constant_id = 0) const uint EDGE = 0;
+layout(constant_id = 1) const uint AFFINE = 0;
 
 layout(std430, binding = 0) readonly buffer Input { float16_t x[]; };
 layout(std430, binding = 1) readonly buffer Theta { float theta[]; };
 layout(std430, binding = 2) writeonly buffer Output { float16_t y[]; };
+layout(std430, binding = 3) readonly buffer Scale { float16_t scale[]; };  // [C]
+layout(std430, binding = 4) readonly buffer Offset { float16_t offset[]; };  // [C]
 
 // pixels = N * H * W; theta[first .. first + 5] is the matrix, row-major.
 layout(push_constant) uniform Params { uint pixels, channels, width, height, first; } p;
@@ -56,7 +60,9 @@ void main() {
       uint base = (n * p.channels + c) * plane;
       float top = mix(float(x[base + i00]), float(x[base + i01]), fx);
       float bottom = mix(float(x[base + i10]), float(x[base + i11]), fx);
-      y[base + pixel] = float16_t(mix(top, bottom, fy));
+      float value = mix(top, bottom, fy);
+      if (AFFINE != 0) value = value * float(scale[c]) + float(offset[c]);
+      y[base + pixel] = float16_t(value);
     }
   }
 }

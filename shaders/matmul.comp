@@ -1,19 +1,25 @@
 #version 450
-// Batched matrix multiply C = alpha * A * B (+ bias), f16 storage, f32
-// accumulation. A is [M, K] row-major; B is [K, N], or [N, K] when
-// B_TRANSPOSED (a PyTorch Linear weight). Each 16x16 workgroup computes a
-// 64x64 tile of C through shared-memory tiles of depth 16.
+// Batched matrix multiply C = act(alpha * A * B (+ bias) (+ residual)), f16
+// storage, f32 accumulation. A is [M, K] row-major; B is [K, N], or [N, K]
+// when B_TRANSPOSED (a PyTorch Linear weight). HAS_BIAS 1: bias[N] per
+// column; 2: bias[M] per row. The residual has C's layout. Each 16x16
+// workgroup computes a 64x64 tile of C through shared-memory tiles of depth 16.
 #extension GL_EXT_shader_16bit_storage : require
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
+#extension GL_GOOGLE_include_directive : require
 
 layout(local_size_x = 16, local_size_y = 16, local_size_z = 1) in;
 layout(constant_id = 0) const uint B_TRANSPOSED = 0;
 layout(constant_id = 1) const uint HAS_BIAS = 0;
+layout(constant_id = 2) const uint HAS_RESIDUAL = 0;
+layout(constant_id = 3) const uint ACTIVATION = 0;
 
 layout(std430, binding = 0) readonly buffer MatrixA { float16_t a[]; };
 layout(std430, binding = 1) readonly buffer MatrixB { float16_t b[]; };
 layout(std430, binding = 2) readonly buffer Bias { float16_t bias[]; };
 layout(std430, binding = 3) writeonly buffer MatrixC { float16_t c[]; };
+layout(std430, binding = 4) readonly buffer Residual { float16_t residual[]; };
+#include "activation.glsl"
 
 layout(push_constant) uniform Params {
   uint M, N, K;
@@ -80,8 +86,10 @@ void main() {
       uint col = col0 + tx + 16 * j;
       if (col >= p.N) continue;
       float value = p.alpha * acc[i][j];
-      if (HAS_BIAS != 0) value += float(bias[col]);
-      c[offsetC + row * p.ldc + col] = float16_t(value);
+      if (HAS_BIAS != 0) value += float(bias[HAS_BIAS == 2 ? row : col]);
+      uint at = offsetC + row * p.ldc + col;
+      if (HAS_RESIDUAL != 0) value += float(residual[at]);
+      c[at] = float16_t(applyActivation(ACTIVATION, value));
     }
   }
 }

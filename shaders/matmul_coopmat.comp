@@ -1,18 +1,23 @@
 #version 450
-// Batched matrix multiply C = alpha * A * B (+ bias) on tensor cores
-// (cooperative matrices), f16 storage, f32 accumulation: the same contract as
-// matmul.comp, for shapes whose K and N are multiples of 8 (16-byte rows).
+// Batched matrix multiply C = act(alpha * A * B (+ bias) (+ residual)) on
+// tensor cores (cooperative matrices), f16 storage, f32 accumulation: the same
+// contract as matmul.comp (bias per column or per row), for shapes whose K and
+// N are multiples of 8 (16-byte rows).
 // A is [M, K] row-major; B is [K, N], or [N, K] when B_TRANSPOSED.
 layout(constant_id = 0) const uint B_TRANSPOSED = 0;
 layout(constant_id = 1) const uint HAS_BIAS = 0;
+layout(constant_id = 2) const uint HAS_RESIDUAL = 0;
+layout(constant_id = 3) const uint ACTIVATION = 0;
 #define B_COLUMN_MAJOR B_TRANSPOSED
 #extension GL_GOOGLE_include_directive : require
 #include "gemm_coopmat.glsl"
+#include "activation.glsl"
 
 layout(std430, binding = 0) readonly buffer MatrixA { uvec4 a[]; };
 layout(std430, binding = 1) readonly buffer MatrixB { uvec4 b[]; };
 layout(std430, binding = 2) readonly buffer Bias { float16_t bias[]; };
 layout(std430, binding = 3) writeonly buffer MatrixC { uvec4 c[]; };
+layout(std430, binding = 4) readonly buffer Residual { uvec4 residual[]; };
 
 layout(push_constant) uniform Params {
   uint M, N, K;
@@ -40,11 +45,26 @@ void writeOutput(uint row, uint col, vec4 low, vec4 high) {
   if (row >= p.M || col >= p.N) return;
   low *= p.alpha;
   high *= p.alpha;
-  if (HAS_BIAS != 0) {
+  if (HAS_BIAS == 1) {
     low += vec4(bias[col], bias[col + 1], bias[col + 2], bias[col + 3]);
     high += vec4(bias[col + 4], bias[col + 5], bias[col + 6], bias[col + 7]);
+  } else if (HAS_BIAS == 2) {
+    float b = float(bias[row]);
+    low += b;
+    high += b;
   }
-  c[(gl_WorkGroupID.z * p.batchStrideC + row * p.ldc + col) / 8] = packHalves(low, high);
+  uint at = (gl_WorkGroupID.z * p.batchStrideC + row * p.ldc + col) / 8;
+  if (HAS_RESIDUAL != 0) {
+    vec4 rLow, rHigh;
+    unpackHalves(residual[at], rLow, rHigh);
+    low += rLow;
+    high += rHigh;
+  }
+  [[unroll]] for (uint j = 0; j < 4; ++j) {
+    low[j] = applyActivation(ACTIVATION, low[j]);
+    high[j] = applyActivation(ACTIVATION, high[j]);
+  }
+  c[at] = packHalves(low, high);
 }
 
 void main() { gemmTile(gl_WorkGroupID.y * BM, gl_WorkGroupID.x * BN, 0, p.K); }

@@ -1,6 +1,7 @@
 #version 450
 // Batched matrix multiply for CPU Vulkan devices (llvmpipe), same contract
-// as matmul.comp: C = alpha * A * B (+ bias), f16 storage, f32 accumulation.
+// as matmul.comp: C = act(alpha * A * B (+ bias) (+ residual)), f16 storage,
+// f32 accumulation.
 //
 // llvmpipe runs a workgroup on one CPU thread, one SIMD lane per invocation.
 // A buffer load whose address is not a constant becomes a loop over the
@@ -26,11 +27,14 @@
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
 #extension GL_KHR_shader_subgroup_ballot : require
 #extension GL_EXT_control_flow_attributes : require
+#extension GL_GOOGLE_include_directive : require
 
 layout(local_size_x = 8, local_size_y = 1, local_size_z = 1) in;
 layout(constant_id = 0) const uint B_TRANSPOSED = 0;
 layout(constant_id = 1) const uint HAS_BIAS = 0;
 layout(constant_id = 2) const uint VECTOR = 0;
+layout(constant_id = 3) const uint HAS_RESIDUAL = 0;
+layout(constant_id = 4) const uint ACTIVATION = 0;
 
 const uint LANES = 8;
 const uint ROWS = 16;  // rows of C per workgroup, two per lane
@@ -44,6 +48,8 @@ layout(std430, binding = 1) readonly buffer MatrixB { float16_t b[]; };
 layout(std430, binding = 1) readonly buffer MatrixB4 { uvec4 b4[]; };
 layout(std430, binding = 2) readonly buffer Bias { float16_t bias[]; };
 layout(std430, binding = 3) writeonly buffer MatrixC { float16_t c[]; };
+layout(std430, binding = 4) readonly buffer Residual { float16_t residual[]; };
+#include "activation.glsl"
 
 layout(push_constant) uniform Params {
   uint M, N, K;
@@ -145,8 +151,10 @@ void main() {
     [[unroll]] for (uint j = 0; j < COLS; ++j) {
       if (col0 + j >= p.N) break;
       float value = p.alpha * acc[i][j];
-      if (HAS_BIAS != 0) value += float(bias[cols[j]]);
-      c[offsetC + row * p.ldc + col0 + j] = float16_t(value);
+      if (HAS_BIAS != 0) value += float(bias[HAS_BIAS == 2 ? row : cols[j]]);
+      uint at = offsetC + row * p.ldc + col0 + j;
+      if (HAS_RESIDUAL != 0) value += float(residual[at]);
+      c[at] = float16_t(applyActivation(ACTIVATION, value));
     }
   }
 }

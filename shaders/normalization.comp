@@ -12,6 +12,7 @@
 // devices every barrier of the reduction is a pass over all invocations.
 layout(local_size_x_id = 1) in;
 layout(constant_id = 0) const uint ACTIVATION = 0;
+layout(constant_id = 2) const uint CHANNELS_LAST = 0;  // see normalization_layout.glsl
 #include "activation.glsl"
 
 layout(std430, binding = 0) readonly buffer Input { float16_t x[]; };
@@ -27,6 +28,7 @@ layout(push_constant) uniform Params {
   uint groupsPerSample;   // segments per sample (groups; 1 for layer norm)
   float eps;
 } p;
+#include "normalization_layout.glsl"
 
 const uint THREADS = gl_WorkGroupSize.x;  // a power of two
 shared float partial[THREADS];
@@ -65,6 +67,6 @@ void main() {
   for (uint i = t; i < p.segmentLength; i += THREADS) {
     uint channel = channelBase + i / p.spatial;
     float value = (float(x[base + i]) - mean) * invStd * float(gamma[channel]) + float(beta[channel]);
-    y[base + i] = float16_t(applyActivation(ACTIVATION, value));
+    y[normalizedIndex(segment, i)] = float16_t(applyActivation(ACTIVATION, value));
   }
 }

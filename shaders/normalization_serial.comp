@@ -9,6 +9,7 @@
 
 layout(local_size_x = 64) in;
 layout(constant_id = 0) const uint ACTIVATION = 0;
+layout(constant_id = 1) const uint CHANNELS_LAST = 0;  // see normalization_layout.glsl
 #include "activation.glsl"
 
 layout(std430, binding = 0) readonly buffer Input { float16_t x[]; };
@@ -24,6 +25,7 @@ layout(push_constant) uniform Params {
   uint groupsPerSample;
   float eps;
 } p;
+#include "normalization_layout.glsl"
 
 void main() {
   uint segment = gl_GlobalInvocationID.y * gl_NumWorkGroups.x * gl_WorkGroupSize.x + gl_GlobalInvocationID.x;
@@ -44,6 +46,6 @@ void main() {
   for (uint i = 0; i < p.segmentLength; ++i) {
     uint channel = channelBase + i / p.spatial;
     float value = (float(x[base + i]) - mean) * invStd * float(gamma[channel]) + float(beta[channel]);
-    y[base + i] = float16_t(applyActivation(ACTIVATION, value));
+    y[normalizedIndex(segment, i)] = float16_t(applyActivation(ACTIVATION, value));
   }
 }

@@ -15,6 +15,7 @@
 
 layout(local_size_x = 256) in;
 layout(constant_id = 0) const uint ACTIVATION = 0;
+layout(constant_id = 2) const uint CHANNELS_LAST = 0;  // see normalization_layout.glsl
 layout(constant_id = 1) const uint PASS = 0;
 #include "activation.glsl"
 
@@ -34,6 +35,7 @@ layout(push_constant) uniform Params {
   uint chunks;            // workgroups per segment
   uint chunkLength;       // elements per chunk (the last may be shorter)
 } p;
+#include "normalization_layout.glsl"
 
 const uint THREADS = gl_WorkGroupSize.x;
 shared float partial[THREADS];
@@ -90,6 +92,6 @@ void main() {
   for (uint i = t; i < count; i += THREADS) {
     uint channel = channelBase + (offset + i) / p.spatial;
     float value = (float(x[begin + i]) - mean) * invStd * float(gamma[channel]) + float(beta[channel]);
-    y[begin + i] = float16_t(applyActivation(ACTIVATION, value));
+    y[normalizedIndex(segment, offset + i)] = float16_t(applyActivation(ACTIVATION, value));
   }
 }

@@ -7,7 +7,6 @@
 
 #include "engine/models/weight_reader.h"
 #include "engine/nn/attention.h"
-#include "engine/nn/elementwise.h"
 #include "engine/nn/linear.h"
 #include "engine/nn/normalization.h"
 
@@ -144,19 +143,15 @@ nn::Tensor ClipTextEncoder::forward(nn::Plan& plan, const nn::Tensor& embeddings
     plan.release(normed);
     nn::Tensor attended = nn::attention(plan, q, k, v, c.heads, true);
     for (const auto& t : {q, k, v}) plan.release(t);
-    nn::Tensor projected = nn::linear(plan, attended, layer.out.weight, layer.out.bias);
+    nn::Tensor afterAttention = nn::linear(plan, attended, layer.out.weight, layer.out.bias, nn::Activation::None, h);
     plan.release(attended);
-    nn::Tensor afterAttention = nn::add(plan, h, projected);
-    plan.release(projected);
     replace(afterAttention);
 
     normed = nn::layerNorm(plan, h, layer.norm2.gamma, layer.norm2.beta, c.layerNormEps);
     nn::Tensor wide = nn::linear(plan, normed, layer.fc1.weight, layer.fc1.bias, c.activation);
     plan.release(normed);
-    nn::Tensor narrow = nn::linear(plan, wide, layer.fc2.weight, layer.fc2.bias);
+    nn::Tensor afterMlp = nn::linear(plan, wide, layer.fc2.weight, layer.fc2.bias, nn::Activation::None, h);
     plan.release(wide);
-    nn::Tensor afterMlp = nn::add(plan, h, narrow);
-    plan.release(narrow);
     replace(afterMlp);
   }
   nn::Tensor out = nn::layerNorm(plan, h, finalGamma_, finalBeta_, c.layerNormEps);

@@ -66,15 +66,15 @@ MotionAdapter::Layer readLayer(WeightReader& r, const std::string& p, uint32_t c
 
 // Attention over the frames of each pixel: queries from `queries` [Fq, P, C]
 // (the window's last Fq frames), keys and values from `frames` [F, P, C],
-// both with the position encoding already added.
+// both with the position encoding already added; plus `residual`.
 nn::Tensor frameAttention(nn::Plan& plan, const TemporalAttentionWeights& w, const nn::Tensor& queries,
-                          const nn::Tensor& frames, uint32_t heads, bool causal) {
+                          const nn::Tensor& frames, uint32_t heads, bool causal, const nn::Tensor& residual) {
   nn::Tensor q = nn::linear(plan, queries, w.q.weight);
   nn::Tensor k = nn::linear(plan, frames, w.k.weight);
   nn::Tensor v = nn::linear(plan, frames, w.v.weight);
   nn::Tensor attended = nn::temporalAttention(plan, q, k, v, heads, causal);
   for (const auto& t : {q, k, v}) plan.release(t);
-  nn::Tensor out = nn::linear(plan, attended, w.out.weight, w.out.bias);
+  nn::Tensor out = nn::linear(plan, attended, w.out.weight, w.out.bias, nn::Activation::None, residual);
   plan.release(attended);
   return out;
 }
@@ -163,9 +163,9 @@ nn::Tensor MotionAdapter::temporalTransformer(nn::Plan& plan, const UNetLayerSit
   auto placed = [&](const nn::Tensor& x) { return nn::add(plan, x, positions); };
   for (size_t b = 0; b < w.blocks.size(); ++b) {
     const auto& block = w.blocks[b];
-    h = preNormResidual(plan, h, block.norm1, [&](const nn::Tensor& a) {
+    h = preNormResidual(plan, h, block.norm1, [&](const nn::Tensor& a, const nn::Tensor& residual) {
       nn::Tensor p = placed(a);
-      nn::Tensor out = frameAttention(plan, block.attention1, p, p, w.heads, causal);
+      nn::Tensor out = frameAttention(plan, block.attention1, p, p, w.heads, causal, residual);
       plan.release(p);
       return out;
     });
@@ -174,34 +174,30 @@ nn::Tensor MotionAdapter::temporalTransformer(nn::Plan& plan, const UNetLayerSit
       nn::Tensor normed2 = nn::layerNorm(plan, h, block.norm2.gamma, block.norm2.beta, kTransformerLayerNormEps);
       nn::Tensor p = placed(normed2);
       plan.release(normed2);
-      nn::Tensor update = frameAttention(plan, block.attention2, p.batchItem(frames - 1), p, w.heads, causal);
+      nn::Tensor last =
+          frameAttention(plan, block.attention2, p.batchItem(frames - 1), p, w.heads, causal, h.batchItem(frames - 1));
       plan.release(p);
-      nn::Tensor last = nn::add(plan, h.batchItem(frames - 1), update);
       plan.release(h);
-      plan.release(update);
       h = last;
     } else {
-      h = preNormResidual(plan, h, block.norm2, [&](const nn::Tensor& a) {
+      h = preNormResidual(plan, h, block.norm2, [&](const nn::Tensor& a, const nn::Tensor& residual) {
         nn::Tensor p = placed(a);
-        nn::Tensor out = frameAttention(plan, block.attention2, p, p, w.heads, causal);
+        nn::Tensor out = frameAttention(plan, block.attention2, p, p, w.heads, causal, residual);
         plan.release(p);
         return out;
       });
     }
-    h = preNormResidual(plan, h, block.norm3, [&](const nn::Tensor& a) {
-      return gegluFeedForward(plan, block.feedForwardIn, block.feedForwardOut, a);
+    h = preNormResidual(plan, h, block.norm3, [&](const nn::Tensor& a, const nn::Tensor& residual) {
+      return gegluFeedForward(plan, block.feedForwardIn, block.feedForwardOut, a, residual);
     });
   }
   uint32_t outFrames = lastFrameOnly ? 1 : frames;
-  nn::Tensor projected = nn::linear(plan, h, w.projectOut.weight, w.projectOut.bias);
+  nn::Tensor residual = (lastFrameOnly ? window.batchItem(frames - 1) : window).reshaped({outFrames, c, pixels});
+  nn::Tensor out = nn::linearToChannels(plan, h, w.projectOut.weight, w.projectOut.bias, residual);
   plan.release(h);
-  nn::Tensor image = nn::transposeLastTwo(plan, projected);
-  plan.release(projected);
   nn::Shape shape = window.shape();
   shape[0] = outFrames;
-  nn::Tensor out = nn::add(plan, image.reshaped(shape), lastFrameOnly ? window.batchItem(frames - 1) : window);
-  plan.release(image);
-  return out;
+  return out.reshaped(shape);
 }
 
 nn::Tensor MotionAdapter::afterLayer(nn::Plan& plan, const UNetLayerSite& site, const nn::Tensor& hidden) {

@@ -6,7 +6,6 @@
 #include "engine/nn/conv2d.h"
 #include "engine/nn/elementwise.h"
 #include "engine/nn/normalization.h"
-#include "engine/nn/resample.h"
 
 namespace afterimage::models {
 namespace {
@@ -143,6 +142,7 @@ std::vector<TinyAutoencoder::Layer> TinyAutoencoder::load(const std::string& pat
 nn::Tensor TinyAutoencoder::run(nn::Plan& plan, const std::vector<Layer>& layers, const nn::Tensor& input,
                                 const char* side, bool timestamps) const {
   nn::Tensor x = input;
+  bool upsampleNext = false;  // an Upsample layer: the conv after it reads its input doubled
   // The caller's input is never released; everything made here is, once read.
   auto done = [&](const nn::Tensor& t) {
     if (!t.sameStorage(input)) plan.release(t);
@@ -154,12 +154,15 @@ nn::Tensor TinyAutoencoder::run(nn::Plan& plan, const std::vector<Layer>& layers
         y = nn::activate(plan, x, nn::Activation::TanhClamp);
         break;
       case Kind::Upsample:
-        y = nn::upsampleNearest2x(plan, x);
-        break;
+        upsampleNext = true;
+        if (timestamps) plan.mark(std::string(side) + "." + layer.name);
+        continue;
       case Kind::Conv:
         y = nn::conv2d(plan, x, layer.conv,
                        {.stride = layer.stride, .padding = 1,
-                        .activation = layer.reluAfter ? nn::Activation::ReLU : nn::Activation::None});
+                        .activation = layer.reluAfter ? nn::Activation::ReLU : nn::Activation::None,
+                        .upsample = upsampleNext});
+        upsampleNext = false;
         break;
       case Kind::ReLU:
         continue;

@@ -2,7 +2,6 @@
 // transformers and the motion adapter's temporal transformers share.
 #pragma once
 #include "engine/models/weight_reader.h"
-#include "engine/nn/elementwise.h"
 #include "engine/nn/geglu.h"
 #include "engine/nn/linear.h"
 #include "engine/nn/normalization.h"
@@ -12,25 +11,24 @@ namespace afterimage::models {
 
 constexpr float kTransformerLayerNormEps = 1e-5f;  // BasicTransformerBlock's LayerNorms
 
-// h + sublayer(layerNorm(h)); releases h.
+// h + sublayer(layerNorm(h)); releases h. The sublayer is called with
+// (normed, h) and returns its output plus h, added in its last kernel.
 template <typename Sublayer>
 nn::Tensor preNormResidual(nn::Plan& plan, const nn::Tensor& h, const NormWeights& norm, Sublayer sublayer) {
   nn::Tensor normed = nn::layerNorm(plan, h, norm.gamma, norm.beta, kTransformerLayerNormEps);
-  nn::Tensor update = sublayer(normed);
+  nn::Tensor sum = sublayer(normed, h);
   plan.release(normed);
-  nn::Tensor sum = nn::add(plan, h, update);
   plan.release(h);
-  plan.release(update);
   return sum;
 }
 
-// out(GEGLU(in(x))): the feed-forward of a transformer block.
+// residual + out(GEGLU(in(x))): the feed-forward of a transformer block.
 inline nn::Tensor gegluFeedForward(nn::Plan& plan, const LinearWeights& in, const LinearWeights& out,
-                                   const nn::Tensor& x) {
+                                   const nn::Tensor& x, const nn::Tensor& residual = {}) {
   nn::Tensor wide = nn::linear(plan, x, in.weight, in.bias);
   nn::Tensor gated = nn::geglu(plan, wide);
   plan.release(wide);
-  nn::Tensor result = nn::linear(plan, gated, out.weight, out.bias);
+  nn::Tensor result = nn::linear(plan, gated, out.weight, out.bias, nn::Activation::None, residual);
   plan.release(gated);
   return result;
 }

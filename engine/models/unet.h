@@ -52,9 +52,12 @@ class UNet {
  private:
   UNet(gpu::Context& context, const UNetConfig& config, WeightReader& reader);
   void load(WeightReader& reader);
-  nn::Tensor resnet(nn::Plan& plan, const Resnet& r, const nn::Tensor& x, const nn::Tensor& embedding) const;
+  // timeBias: every ResNet's time-embedding projection (plus its conv1 bias), [N, all their channels].
+  nn::Tensor resnet(nn::Plan& plan, const Resnet& r, const nn::Tensor& x, const nn::Tensor& timeBias) const;
+  // contextKeysValues: the cross-attention keys and values of every transformer
+  // of a width, one GEMM each (invalid where they are computed per transformer).
   nn::Tensor transformer(nn::Plan& plan, const Transformer& t, const nn::Tensor& x, const nn::Tensor& context,
-                         SelfAttentionBank* bank) const;
+                         const std::vector<nn::Tensor>& contextKeysValues, SelfAttentionBank* bank) const;
 
   gpu::Context& context_;
   UNetConfig config_;

@@ -36,28 +36,41 @@ nn::Tensor WeightReader::tensor(const std::string& name, const nn::Shape& shape)
   return tensorAs(name, shape, shape);
 }
 
-nn::Tensor WeightReader::tensorAs(const std::string& name, const nn::Shape& storedShape, const nn::Shape& shape) {
-  requested_.push_back({name, storedShape});
-  if (shapesOnly_) {
-    parameters_ += nn::elementCount(storedShape);
-    return {};
-  }
-  nn::Tensor t;
+std::vector<float> WeightReader::values(const std::string& name, const nn::Shape& shape) {
+  requested_.push_back({name, shape});
+  size_t count = nn::elementCount(shape);
+  std::vector<float> values;
   if (file_) {
-    t = store_.load(*file_, name, storedShape);
-  } else {
+    values = file_->readFloats(name, std::vector<int64_t>(shape.begin(), shape.end()));
+  } else if (!shapesOnly_) {
     // Fan-in scaled values keep activations in range through deep stacks;
     // norm scales near 1.
-    size_t count = nn::elementCount(storedShape);
-    float scale = storedShape.size() > 1 ? 1.0f / std::sqrt(float(count / storedShape[0])) : 0.1f;
-    std::vector<float> values = diffusion::gaussianNoise(seed_ + parameters_, count);
+    float scale = shape.size() > 1 ? 1.0f / std::sqrt(float(count / shape[0])) : 0.1f;
+    values = diffusion::gaussianNoise(seed_ + parameters_, count);
     for (auto& v : values) v *= scale;
-    if (storedShape.size() == 1 && name.ends_with(".weight"))
+    if (shape.size() == 1 && name.ends_with(".weight"))
       for (auto& v : values) v += 1.0f;
-    t = store_.upload(values, storedShape);
   }
-  parameters_ += t.elements();
-  return t.reshaped(shape);
+  parameters_ += count;
+  return values;
+}
+
+nn::Tensor WeightReader::tensorAs(const std::string& name, const nn::Shape& storedShape, const nn::Shape& shape) {
+  std::vector<float> stored = values(name, storedShape);
+  if (shapesOnly_) return {};
+  return store_.upload(stored, storedShape).reshaped(shape);
+}
+
+nn::Tensor WeightReader::stacked(const std::vector<std::string>& names, const nn::Shape& shape) {
+  std::vector<float> all;
+  for (const auto& name : names) {
+    std::vector<float> one = values(name, shape);
+    all.insert(all.end(), one.begin(), one.end());
+  }
+  if (shapesOnly_) return {};
+  nn::Shape stackedShape = shape;
+  stackedShape.insert(stackedShape.begin(), uint32_t(names.size()));
+  return store_.upload(all, stackedShape);
 }
 
 LinearWeights WeightReader::linear(const std::string& prefix, uint32_t in, uint32_t out, bool bias) {

@@ -48,8 +48,14 @@ class WeightReader {
   nn::Shape shapeOf(const std::string& name) const;  // throws if missing
 
   nn::Tensor tensor(const std::string& name, const nn::Shape& shape);
+  // The values of a tensor on the host, for weights the model combines
+  // before uploading them (empty for shapesOnly()).
+  std::vector<float> values(const std::string& name, const nn::Shape& shape);
   // A tensor stored with `storedShape`, given to the model as `shape` (same element count).
   nn::Tensor tensorAs(const std::string& name, const nn::Shape& storedShape, const nn::Shape& shape);
+  // Tensors of one shape stacked into one [count, ...shape] tensor (layers a
+  // model runs as one GEMM), each read, checked and counted as tensor() does.
+  nn::Tensor stacked(const std::vector<std::string>& names, const nn::Shape& shape);
   LinearWeights linear(const std::string& prefix, uint32_t in, uint32_t out, bool bias);
   // A 1x1 convolution [out, in, 1, 1] used as a linear layer over tokens.
   LinearWeights pointwiseConvAsLinear(const std::string& prefix, uint32_t in, uint32_t out);

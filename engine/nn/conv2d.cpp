@@ -12,6 +12,7 @@ struct Conv2dPush {
   uint32_t inChannels, height, width;
   uint32_t outChannels, outHeight, outWidth;
   uint32_t padding;
+  uint32_t biasStride, biasOffset;  // HAS_BIAS 2: the image-and-channel table
 };
 
 constexpr uint32_t kWorkgroupSize = 64;  // shaders/conv2d.comp
@@ -56,7 +57,7 @@ Conv2dTiling conv2dTilingFor(const gpu::DeviceInfo& device) {
 }
 
 Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, const Conv2dOptions& options,
-              const Tensor& residual) {
+              const Tensor& residual, const ImageChannelBias& imageBias) {
   require(input.rank() == 4 && input.dtype() == DType::F16,
           "input must be f16 [N, C, H, W], found " + toString(input.shape()));
   const Tensor& weight = weights.weight;
@@ -72,26 +73,37 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
   require(weight.dim(3) == kernel && (kernel == 1 || kernel == 3),
           "kernel must be 1x1 or 3x3, weight is " + toString(weight.shape()));
   require(options.stride == 1 || options.stride == 2, "stride must be 1 or 2, got " + std::to_string(options.stride));
-  require(height + 2 * options.padding >= kernel && width + 2 * options.padding >= kernel,
+  uint32_t upsample = options.upsample ? 1u : 0u;
+  uint32_t seenHeight = height << upsample, seenWidth = width << upsample;
+  require(seenHeight + 2 * options.padding >= kernel && seenWidth + 2 * options.padding >= kernel,
           "input " + toString(input.shape()) + " is smaller than the kernel");
   if (weights.bias.valid())
     require(weights.bias.elements() == outChannels && weights.bias.dtype() == DType::F16,
             "bias must be f16 [" + std::to_string(outChannels) + "], found " + toString(weights.bias.shape()));
 
-  uint32_t outHeight = (height + 2 * options.padding - kernel) / options.stride + 1;
-  uint32_t outWidth = (width + 2 * options.padding - kernel) / options.stride + 1;
+  uint32_t outHeight = (seenHeight + 2 * options.padding - kernel) / options.stride + 1;
+  uint32_t outWidth = (seenWidth + 2 * options.padding - kernel) / options.stride + 1;
   Shape outShape{batch, outChannels, outHeight, outWidth};
   if (residual.valid())
     require(residual.shape() == outShape && residual.dtype() == DType::F16,
             "residual must be f16 " + toString(outShape) + ", found " + toString(residual.shape()));
 
-  bool hasBias = weights.bias.valid(), hasResidual = residual.valid();
+  bool perImage = imageBias.table.valid();
+  if (perImage)
+    require(!weights.bias.valid() && imageBias.table.dtype() == DType::F16 && imageBias.table.rank() == 2 &&
+                imageBias.table.dim(0) == batch && imageBias.offset + outChannels <= imageBias.table.dim(1),
+            "a bias per image must be f16 [" + std::to_string(batch) + ", >= " +
+                std::to_string(imageBias.offset + outChannels) + "] and replace the weights' bias, found " +
+                toString(imageBias.table.shape()));
+  bool hasBias = weights.bias.valid() || perImage, hasResidual = residual.valid();
+  uint32_t biasMode = perImage ? 2u : hasBias ? 1u : 0u;
   const gpu::DeviceInfo& device = plan.context().info();
   bool coopmat = options.kernel == Conv2dKernel::Coopmat ||
                  (options.kernel == Conv2dKernel::Auto &&
                   conv2dCoopmatFits(device, inChannels, kernel, outWidth));
-  Conv2dPush push{inChannels, height, width, outChannels, outHeight, outWidth, options.padding};
-  Tensor bias = weights.bias;
+  Conv2dPush push{inChannels, height, width, outChannels, outHeight, outWidth, options.padding,
+                  perImage ? imageBias.table.dim(1) : 0u, imageBias.offset};
+  Tensor bias = perImage ? imageBias.table : weights.bias;
   if (coopmat) {
     require(conv2dCoopmatFits(device, inChannels, kernel, outWidth),
             "the tensor-core kernel needs a device with them and Cin*k*k, output width multiples of 8 (layer " +
@@ -100,8 +112,8 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
     CoopmatLaunch launch = options.launch ? *options.launch
                                           : chooseCoopmatLaunch(device, outChannels, pixels,
                                                                 inChannels * kernel * kernel, batch, false, true);
-    std::vector<uint32_t> constants = {kernel, hasBias ? 1u : 0u, hasResidual ? 1u : 0u,
-                                       static_cast<uint32_t>(options.activation), options.stride};
+    std::vector<uint32_t> constants = {kernel, biasMode, hasResidual ? 1u : 0u,
+                                       static_cast<uint32_t>(options.activation), options.stride, upsample};
     const gpu::ComputePipeline* pipeline = &plan.context().pipelines().get(
         {"conv2d_coopmat", 6, sizeof(Conv2dPush), coopmatSpecialization(constants, launch.tile, launch.splits)});
     Tensor output = plan.allocate(outShape);
@@ -119,7 +131,8 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
     if (splits > 1) {
       struct ReducePush {
         uint32_t outChannels, pixels;
-      } reducePush{outChannels, pixels};
+        uint32_t biasStride, biasOffset;
+      } reducePush{outChannels, pixels, push.biasStride, push.biasOffset};
       const gpu::ComputePipeline* reduce = &plan.context().pipelines().get(
           {"conv2d_split_reduce", 4, sizeof(ReducePush), {splits, constants[1], constants[2], constants[3]}});
       uint32_t groups = ceilDiv(outChannels * pixels / 4, 256);
@@ -139,8 +152,8 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
       {"conv2d",
        5,
        sizeof(Conv2dPush),
-       {kernel, hasBias ? 1u : 0u, hasResidual ? 1u : 0u, static_cast<uint32_t>(options.activation), options.stride,
-        tiling.channels, tiling.pixels, tiling.lanes}});
+       {kernel, biasMode, hasResidual ? 1u : 0u, static_cast<uint32_t>(options.activation), options.stride,
+        tiling.channels, tiling.pixels, tiling.lanes, upsample}});
   Tensor output = plan.allocate(outShape);
   uint32_t tiles = ceilDiv(outWidth, tiling.pixels) * outHeight;
   uint32_t invocations = ceilDiv(tiles, tiling.lanes) * tiling.lanes * ceilDiv(outChannels, tiling.channels);

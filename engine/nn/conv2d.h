@@ -37,6 +37,18 @@ struct Conv2dOptions {
   Conv2dTiling tiling = {};
   Conv2dKernel kernel = Conv2dKernel::Auto;
   std::optional<CoopmatLaunch> launch;  // tensor-core kernel only: instead of chooseCoopmatLaunch's (benchmarks)
+  // The input nearest-upsampled x2 first (diffusers' Upsample2D, TAESD's
+  // Upsample before a conv), read in place: the larger input is never stored.
+  bool upsample = false;
+};
+
+// A bias per image and output channel instead of the weights' per-channel
+// one: bias[n][c] = table[n, offset + c], table [N, stride] f16 made by the
+// plan (a UNet's time-embedding projections of all its ResNets in one GEMM,
+// each ResNet's first convolution adding its columns).
+struct ImageChannelBias {
+  Tensor table;
+  uint32_t offset = 0;
 };
 
 // Whether the tensor-core kernel takes a layer: the device has the kernels,
@@ -48,8 +60,10 @@ bool conv2dCoopmatFits(const gpu::DeviceInfo& device, uint32_t inChannels, uint3
 // uniform weight loads on GPUs (not yet measured on one).
 Conv2dTiling conv2dTilingFor(const gpu::DeviceInfo& device);
 
-// input [N, Cin, H, W] -> output [N, Cout, (H + 2p - k) / s + 1, ...], a new activation of `plan`.
+// input [N, Cin, H, W] -> output [N, Cout, (H + 2p - k) / s + 1, ...] (H, W doubled first with
+// options.upsample), a new activation of `plan`.
+// imageBias, when its table is valid, replaces weights.bias (which must then be invalid).
 Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, const Conv2dOptions& options = {},
-              const Tensor& residual = {});
+              const Tensor& residual = {}, const ImageChannelBias& imageBias = {});
 
 }  // namespace afterimage::nn

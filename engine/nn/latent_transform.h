@@ -24,8 +24,14 @@ enum class EdgeMode { Reflect, Clamp };
 // across the picture, x right, y down), as affine_grid's theta. `output`,
 // when given, receives the result (it may not be the input); otherwise a
 // new activation does.
+// With `channelAffine` (f16 tensors of C elements, rewritten per frame) each
+// channel is then scaled and offset: warped * scale[c] + offset[c].
+struct ChannelAffine {
+  Tensor scale, offset;
+};
 Tensor latentTransform(Plan& plan, const Tensor& input, const Tensor& theta, uint32_t first,
-                       EdgeMode edges = EdgeMode::Reflect, const Tensor& output = {});
+                       EdgeMode edges = EdgeMode::Reflect, const Tensor& output = {},
+                       const ChannelAffine& channelAffine = {});
 
 // Picture motion: zoom about the centre (> 1 moves in), rotation in radians
 // (positive turns the picture counter-clockwise on screen), translation in

@@ -1,55 +1,93 @@
 #include "engine/nn/linear.h"
 
-#include <algorithm>
-
 #include "engine/gpu/gpu_error.h"
 #include "engine/nn/matmul.h"
 
 namespace afterimage::nn {
 namespace {
 
-struct ActivationPush {
-  uint32_t count;
-};
-
-constexpr uint32_t kMaxGroupsX = 65535;
-
 void requireHalf(const char* op, const char* name, const Tensor& t) {
   if (!t.valid() || t.dtype() != DType::F16)
     throw gpu::GpuError(std::string(op) + ": " + name + " must be a valid f16 tensor, found " + toString(t.shape()));
 }
 
+void requireWeights(const char* op, const Tensor& input, const Tensor& weight, const Tensor& bias) {
+  requireHalf(op, "input", input);
+  requireHalf(op, "weight", weight);
+  if (input.rank() < 1 || weight.rank() != 2 || weight.dim(1) != input.dim(-1))
+    throw gpu::GpuError(std::string(op) + ": weight must be [out, " + std::to_string(input.rank() ? input.dim(-1) : 0) +
+                        "] for input " + toString(input.shape()) + ", found " + toString(weight.shape()));
+  if (bias.valid() && (bias.dtype() != DType::F16 || bias.elements() != weight.dim(0)))
+    throw gpu::GpuError(std::string(op) + ": bias must be f16 [" + std::to_string(weight.dim(0)) + "], found " +
+                        toString(bias.shape()));
+}
+
+void requireResidual(const char* op, const Tensor& residual, const Shape& outputShape) {
+  if (residual.valid() && (residual.dtype() != DType::F16 || residual.shape() != outputShape))
+    throw gpu::GpuError(std::string(op) + ": residual must be f16 " + toString(outputShape) + ", found " +
+                        toString(residual.shape()));
+}
+
 }  // namespace
 
-Tensor linear(Plan& plan, const Tensor& input, const Tensor& weight, const Tensor& bias, Activation activation) {
-  requireHalf("linear", "input", input);
-  requireHalf("linear", "weight", weight);
-  if (input.rank() < 1 || weight.rank() != 2 || weight.dim(1) != input.dim(-1))
-    throw gpu::GpuError("linear: weight must be [out, " + std::to_string(input.rank() ? input.dim(-1) : 0) +
-                        "] for input " + toString(input.shape()) + ", found " + toString(weight.shape()));
+Tensor linear(Plan& plan, const Tensor& input, const Tensor& weight, const Tensor& bias, Activation activation,
+              const Tensor& residual) {
+  requireWeights("linear", input, weight, bias);
   uint32_t in = weight.dim(1), out = weight.dim(0);
-  if (bias.valid() && (bias.dtype() != DType::F16 || bias.elements() != out))
-    throw gpu::GpuError("linear: bias must be f16 [" + std::to_string(out) + "], found " + toString(bias.shape()));
-
   Shape outputShape = input.shape();
   outputShape.back() = out;
+  requireResidual("linear", residual, outputShape);
   Tensor output = plan.allocate(outputShape);
   MatmulShape shape{static_cast<uint32_t>(input.elements() / in), out, in, 1, true, 1.0f};
   gpu::Context& context = plan.context();
-  plan.add([&context, shape, input, weight, bias, output](gpu::CommandSequence& sequence) {
-    recordMatmul(context, sequence, shape, input.slice(), weight.slice(),
-                 bias.valid() ? bias.slice() : gpu::BufferSlice{}, output.slice());
+  plan.add([&context, shape, input, weight, bias, residual, activation, output](gpu::CommandSequence& sequence) {
+    MatmulEpilogue epilogue{.bias = bias.valid() ? bias.slice() : gpu::BufferSlice{},
+                            .residual = residual.valid() ? residual.slice() : gpu::BufferSlice{},
+                            .activation = activation};
+    recordMatmul(context, sequence, shape, input.slice(), weight.slice(), epilogue, output.slice());
   });
-  if (activation != Activation::None) {
-    const auto& pipeline =
-        context.pipelines().get({"linear_activation", 1, sizeof(ActivationPush), {uint32_t(activation)}});
-    ActivationPush push{static_cast<uint32_t>(output.elements())};
-    uint32_t groups = (push.count + 255) / 256;
-    uint32_t groupsX = std::min(groups, kMaxGroupsX), groupsY = (groups + groupsX - 1) / groupsX;
-    plan.add([&pipeline, output, push, groupsX, groupsY](gpu::CommandSequence& sequence) {
-      sequence.dispatch(pipeline, {output.slice()}, push, groupsX, groupsY);
-    });
-  }
+  return output;
+}
+
+Tensor linearToChannels(Plan& plan, const Tensor& input, const Tensor& weight, const Tensor& bias,
+                        const Tensor& residual) {
+  requireWeights("linearToChannels", input, weight, bias);
+  if (input.rank() != 3)
+    throw gpu::GpuError("linearToChannels: input must be [N, tokens, in], found " + toString(input.shape()));
+  uint32_t batch = input.dim(0), tokens = input.dim(1), in = weight.dim(1), out = weight.dim(0);
+  Shape outputShape{batch, out, tokens};
+  requireResidual("linearToChannels", residual, outputShape);
+  Tensor output = plan.allocate(outputShape);
+  // output[n] = weight [out, in] x input[n]^T, input[n] being [tokens, in]: B transposed, A shared.
+  MatmulShape shape{out, tokens, in, batch, true, 1.0f, true};
+  gpu::Context& context = plan.context();
+  plan.add([&context, shape, input, weight, bias, residual, output](gpu::CommandSequence& sequence) {
+    MatmulEpilogue epilogue{.bias = bias.valid() ? bias.slice() : gpu::BufferSlice{},
+                            .biasPerRow = true,
+                            .residual = residual.valid() ? residual.slice() : gpu::BufferSlice{}};
+    recordMatmul(context, sequence, shape, weight.slice(), input.slice(), epilogue, output.slice());
+  });
+  return output;
+}
+
+Tensor linearStacked(Plan& plan, const Tensor& input, const Tensor& weights) {
+  requireHalf("linearStacked", "input", input);
+  requireHalf("linearStacked", "weights", weights);
+  if (input.rank() < 1 || weights.rank() != 3 || weights.dim(2) != input.dim(-1))
+    throw gpu::GpuError("linearStacked: weights must be [layers, out, " +
+                        std::to_string(input.rank() ? input.dim(-1) : 0) + "] for input " + toString(input.shape()) +
+                        ", found " + toString(weights.shape()));
+  uint32_t layers = weights.dim(0), out = weights.dim(1), in = weights.dim(2);
+  Shape outputShape = input.shape();
+  outputShape.back() = out;
+  outputShape.insert(outputShape.begin(), layers);
+  Tensor output = plan.allocate(outputShape);
+  // Batch item l: the input (A, shared) times layer l's weight (B, transposed).
+  MatmulShape shape{static_cast<uint32_t>(input.elements() / in), out, in, layers, true, 1.0f, true};
+  gpu::Context& context = plan.context();
+  plan.add([&context, shape, input, weights, output](gpu::CommandSequence& sequence) {
+    recordMatmul(context, sequence, shape, input.slice(), weights.slice(), MatmulEpilogue{}, output.slice());
+  });
   return output;
 }
 
@@ -63,7 +101,7 @@ Tensor batchedMatmul(Plan& plan, const Tensor& a, const Tensor& b, bool bTranspo
   Tensor output = plan.allocate({shape.batch, shape.M, shape.N});
   gpu::Context& context = plan.context();
   plan.add([&context, shape, a, b, output](gpu::CommandSequence& sequence) {
-    recordMatmul(context, sequence, shape, a.slice(), b.slice(), {}, output.slice());
+    recordMatmul(context, sequence, shape, a.slice(), b.slice(), MatmulEpilogue{}, output.slice());
   });
   return output;
 }

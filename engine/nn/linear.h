@@ -6,9 +6,19 @@
 
 namespace afterimage::nn {
 
-// input [..., in], weight [out, in], bias [out] or invalid -> [..., out]
+// input [..., in], weight [out, in], bias [out] or invalid -> [..., out];
+// then + residual (the output's shape) and the activation, in the kernel's epilogue.
 Tensor linear(Plan& plan, const Tensor& input, const Tensor& weight, const Tensor& bias = {},
-              Activation activation = Activation::None);
+              Activation activation = Activation::None, const Tensor& residual = {});
+// The same layer written channels first: input [N, tokens, in] -> [N, out, tokens]
+// (an NCHW image's layout), + bias, + residual [N, out, tokens]; the
+// transpose a token layer's output takes back to an image, fused.
+Tensor linearToChannels(Plan& plan, const Tensor& input, const Tensor& weight, const Tensor& bias,
+                        const Tensor& residual = {});
+// One input through L bias-free layers of the same shape in one GEMM (a
+// transformer's q, k and v): input [..., in], weights [L, out, in] (the
+// layers' weights stacked) -> [L, ..., out], item l being layer l's output.
+Tensor linearStacked(Plan& plan, const Tensor& input, const Tensor& weights);
 // a [B, M, K] x b [B, K, N] (or b [B, N, K] when bTransposed) -> [B, M, N]
 Tensor batchedMatmul(Plan& plan, const Tensor& a, const Tensor& b, bool bTransposed = false, float alpha = 1.0f);
 

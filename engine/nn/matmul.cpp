@@ -49,19 +49,25 @@ bool coopmatMatmulFits(const gpu::DeviceInfo& device, const MatmulShape& s) {
 }
 
 MatmulKernel recordMatmul(gpu::Context& context, gpu::CommandSequence& sequence, const MatmulShape& s,
-                          const gpu::BufferSlice& a, const gpu::BufferSlice& b, const gpu::BufferSlice& bias,
+                          const gpu::BufferSlice& a, const gpu::BufferSlice& b, const MatmulEpilogue& epilogue,
                           const gpu::BufferSlice& c, MatmulKernel kernel, const CoopmatTile* tile) {
   const uint64_t half = 2;
-  if (a.size < half * s.batch * s.M * s.K || b.size < half * s.batch * s.K * s.N ||
-      c.size < half * s.batch * s.M * s.N || (bias && bias.size < half * s.N)) {
+  const gpu::BufferSlice &bias = epilogue.bias, &residual = epilogue.residual;
+  uint64_t outputs = uint64_t(s.batch) * s.M * s.N;
+  if (a.size < half * (s.aShared ? 1 : s.batch) * s.M * s.K || b.size < half * s.batch * s.K * s.N ||
+      c.size < half * outputs || (bias && bias.size < half * (epilogue.biasPerRow ? s.M : s.N)) ||
+      (residual && residual.size < half * outputs)) {
     throw gpu::GpuError("recordMatmul: a buffer is smaller than the shape needs");
   }
   if (s.M == 0 || s.N == 0 || s.K == 0 || s.batch == 0) throw gpu::GpuError("recordMatmul: a dimension is zero");
   if (kernel == MatmulKernel::Auto)
     kernel = coopmatMatmulFits(context.info(), s) ? MatmulKernel::Coopmat : chooseMatmulKernel(context.info());
-  bool hasBias = static_cast<bool>(bias);
-  MatmulPush push{s.M, s.N, s.K, s.K, s.bTransposed ? s.K : s.N, s.N, s.M * s.K, s.K * s.N, s.M * s.N, s.alpha};
-  uint32_t transposed = s.bTransposed ? 1u : 0u, withBias = hasBias ? 1u : 0u;
+  MatmulPush push{s.M, s.N, s.K, s.K, s.bTransposed ? s.K : s.N, s.N, s.aShared ? 0 : s.M * s.K, s.K * s.N, s.M * s.N,
+                  s.alpha};
+  uint32_t transposed = s.bTransposed ? 1u : 0u, withBias = bias ? (epilogue.biasPerRow ? 2u : 1u) : 0u;
+  uint32_t withResidual = residual ? 1u : 0u, activation = static_cast<uint32_t>(epilogue.activation);
+  // Unused bindings hold a, which the kernel then never reads.
+  std::initializer_list<gpu::BufferSlice> bindings{a, b, bias ? bias : a, c, residual ? residual : a};
   if (kernel == MatmulKernel::Coopmat) {
     if (!coopmatMatmulFits(context.info(), s))
       throw gpu::GpuError("recordMatmul: the tensor-core kernel needs a device with them ('" + context.info().name +
@@ -69,23 +75,23 @@ MatmulKernel recordMatmul(gpu::Context& context, gpu::CommandSequence& sequence,
                           std::to_string(s.K) + ", " + std::to_string(s.N) + ")");
     CoopmatTile chosen = tile ? *tile : chooseCoopmatTile(context.info(), s.M, s.N, s.batch, s.bTransposed);
     const auto& pipeline = context.pipelines().get(
-        {"matmul_coopmat", 4, sizeof(MatmulPush), coopmatSpecialization({transposed, withBias}, chosen)});
-    sequence.dispatch(pipeline, {a, b, hasBias ? bias : a, c}, push, ceilDiv(s.N, chosen.columns),
-                      ceilDiv(s.M, chosen.rows), s.batch);
+        {"matmul_coopmat", 5, sizeof(MatmulPush),
+         coopmatSpecialization({transposed, withBias, withResidual, activation}, chosen)});
+    sequence.dispatch(pipeline, bindings, push, ceilDiv(s.N, chosen.columns), ceilDiv(s.M, chosen.rows), s.batch);
   } else if (kernel == MatmulKernel::Tiled) {
-    const auto& pipeline = context.pipelines().get({"matmul", 4, sizeof(MatmulPush), {transposed, withBias}});
-    sequence.dispatch(pipeline, {a, b, hasBias ? bias : a, c}, push, ceilDiv(s.N, kTile), ceilDiv(s.M, kTile),
-                      s.batch);
+    const auto& pipeline = context.pipelines().get(
+        {"matmul", 5, sizeof(MatmulPush), {transposed, withBias, withResidual, activation}});
+    sequence.dispatch(pipeline, bindings, push, ceilDiv(s.N, kTile), ceilDiv(s.M, kTile), s.batch);
   } else {
     if (context.info().subgroupSize < kRegisterLanes)
       throw gpu::GpuError("recordMatmul: the register kernel needs subgroups of at least 8 invocations, '" +
                           context.info().name + "' has " + std::to_string(context.info().subgroupSize));
     // 128-bit word loads need rows of A and B that start on 8 halves.
     uint32_t vector = s.K % 8 == 0 && (s.bTransposed || s.N % 8 == 0) ? 1u : 0u;
-    const auto& pipeline =
-        context.pipelines().get({"matmul_register", 4, sizeof(MatmulPush), {transposed, withBias, vector}});
-    sequence.dispatch(pipeline, {a, b, hasBias ? bias : a, c}, push, ceilDiv(s.N, kRegisterColumns),
-                      ceilDiv(s.M, kRegisterRows), s.batch);
+    const auto& pipeline = context.pipelines().get(
+        {"matmul_register", 5, sizeof(MatmulPush), {transposed, withBias, vector, withResidual, activation}});
+    sequence.dispatch(pipeline, bindings, push, ceilDiv(s.N, kRegisterColumns), ceilDiv(s.M, kRegisterRows),
+                      s.batch);
   }
   return kernel;
 }

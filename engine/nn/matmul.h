@@ -1,5 +1,5 @@
-// Matrix multiply: C = alpha * A * B (+ bias), batched, f16 storage with f32
-// accumulation. Linear layers call it with B the PyTorch weight [out, in],
+// Matrix multiply: C = act(alpha * A * B (+ bias) (+ residual)), batched, f16
+// storage with f32 accumulation. Linear layers call it with B the PyTorch weight [out, in],
 // i.e. transposed. Three kernels compute the same thing: a shared-memory
 // tiled one for GPUs (shaders/matmul.comp), a register-tiled one for CPU
 // Vulkan devices such as lavapipe (shaders/matmul_register.comp), and one on
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/gpu/command_sequence.h"
+#include "engine/nn/activation.h"
 #include "engine/nn/coopmat_tile.h"
 
 namespace afterimage::nn {
@@ -20,6 +21,7 @@ struct MatmulShape {
   uint32_t batch = 1;
   bool bTransposed = false;  // B stored [N, K]
   float alpha = 1.0f;
+  bool aShared = false;  // one A [M, K] for every batch item (a weight applied to a batch)
   double flops() const { return 2.0 * M * N * K * batch; }
 };
 
@@ -39,17 +41,26 @@ MatmulKernel parseMatmulKernel(const std::string& name);
 // (rows of whole 16-byte words) and the device has the kernels.
 bool coopmatMatmulFits(const gpu::DeviceInfo& device, const MatmulShape& shape);
 
+// What the kernel does to alpha * A * B before storing it, in this order; each
+// part is optional (an empty slice: none). Fusing them saves a pass over C.
+struct MatmulEpilogue {
+  gpu::BufferSlice bias;  // f16 [N], or [M] with biasPerRow
+  bool biasPerRow = false;
+  gpu::BufferSlice residual;  // f16, C's layout
+  Activation activation = Activation::None;
+};
+
 // Records one matmul into `sequence`. a, b, c are f16 buffers holding the
-// whole batch, densely packed; bias (f16 [N]) may be an empty slice. Auto
+// whole batch, densely packed (a only once when shape.aShared). Auto
 // takes the tensor cores where coopmatMatmulFits, else the device type's
 // kernel; `tile` (coopmat only) overrides chooseCoopmatTile. Returns the
 // kernel recorded.
 MatmulKernel recordMatmul(gpu::Context& context, gpu::CommandSequence& sequence, const MatmulShape& shape,
-                          const gpu::BufferSlice& a, const gpu::BufferSlice& b, const gpu::BufferSlice& bias,
+                          const gpu::BufferSlice& a, const gpu::BufferSlice& b, const MatmulEpilogue& epilogue,
                           const gpu::BufferSlice& c, MatmulKernel kernel = MatmulKernel::Auto,
                           const CoopmatTile* tile = nullptr);
 
-// Plain CPU reference on f32 values (tests).
+// Plain CPU reference on f32 values (tests): bias per column, no residual or activation.
 std::vector<float> matmulReference(const MatmulShape& shape, const std::vector<float>& a, const std::vector<float>& b,
                                    const std::vector<float>& bias);
 

@@ -48,7 +48,7 @@ NormKernel chooseKernel(const gpu::DeviceInfo& device, NormKernel kernel, uint32
 
 // Split: chunk statistics, then merge and normalise (shaders/normalization_split.comp).
 Tensor normalizeSplit(Plan& plan, const Tensor& input, const Tensor& gamma, const Tensor& beta,
-                      NormalizationPush segment, Activation activation) {
+                      NormalizationPush segment, Activation activation, const Shape& outputShape, uint32_t channelsLast) {
   SplitNormalizationPush push{segment, (segment.segmentLength + kSplitNormChunkLength - 1) / kSplitNormChunkLength,
                               kSplitNormChunkLength};
   if (segment.segments > kMaxGroupsX)
@@ -56,11 +56,11 @@ Tensor normalizeSplit(Plan& plan, const Tensor& input, const Tensor& gamma, cons
                         std::to_string(kMaxGroupsX));
   auto& pipelines = plan.context().pipelines();
   const auto& statistics =
-      pipelines.get({"normalization_split", 5, sizeof(SplitNormalizationPush), {uint32_t(activation), 0u}});
+      pipelines.get({"normalization_split", 5, sizeof(SplitNormalizationPush), {uint32_t(activation), 0u, channelsLast}});
   const auto& apply =
-      pipelines.get({"normalization_split", 5, sizeof(SplitNormalizationPush), {uint32_t(activation), 1u}});
+      pipelines.get({"normalization_split", 5, sizeof(SplitNormalizationPush), {uint32_t(activation), 1u, channelsLast}});
   Tensor partials = plan.allocate({segment.segments, push.chunks, 2}, DType::F32);
-  Tensor output = plan.allocate(input.shape());
+  Tensor output = plan.allocate(outputShape);
   plan.add([&statistics, &apply, input, gamma, beta, output, partials, push](gpu::CommandSequence& sequence) {
     std::array bindings{input.slice(), gamma.slice(), beta.slice(), output.slice(), partials.slice()};
     sequence.dispatch(statistics, bindings, &push, sizeof push, push.chunks, push.segment.segments);
@@ -72,18 +72,23 @@ Tensor normalizeSplit(Plan& plan, const Tensor& input, const Tensor& gamma, cons
 
 // Workgroup: one workgroup per segment (shaders/normalization.comp).
 // Serial: one invocation per segment (shaders/normalization_serial.comp).
+// channelsLast: the output is [N, spatial, C] (shaders/normalization_layout.glsl).
 Tensor normalize(Plan& plan, const Tensor& input, const Tensor& gamma, const Tensor& beta, NormalizationPush push,
-                 Activation activation, NormKernel kernel) {
+                 Activation activation, NormKernel kernel, bool channelsLast = false) {
   const gpu::DeviceInfo& device = plan.context().info();
   NormKernel chosen = chooseKernel(device, kernel, push.segments, push.segmentLength);
-  if (chosen == NormKernel::Split) return normalizeSplit(plan, input, gamma, beta, push, activation);
+  uint32_t layout = channelsLast ? 1u : 0u;
+  Shape outputShape = input.shape();
+  if (channelsLast) outputShape = {input.dim(0), push.spatial, input.dim(1)};
+  if (chosen == NormKernel::Split)
+    return normalizeSplit(plan, input, gamma, beta, push, activation, outputShape, layout);
   bool serial = chosen == NormKernel::Serial;
   const auto& pipeline =
       serial ? plan.context().pipelines().get(
-                   {"normalization_serial", 4, sizeof(NormalizationPush), {uint32_t(activation)}})
-             : plan.context().pipelines().get(
-                   {"normalization", 4, sizeof(NormalizationPush), {uint32_t(activation), workgroupSize(device)}});
-  Tensor output = plan.allocate(input.shape());
+                   {"normalization_serial", 4, sizeof(NormalizationPush), {uint32_t(activation), layout}})
+             : plan.context().pipelines().get({"normalization", 4, sizeof(NormalizationPush),
+                                               {uint32_t(activation), workgroupSize(device), layout}});
+  Tensor output = plan.allocate(outputShape);
   uint32_t workgroups = serial ? (push.segments + kSerialWorkgroupSize - 1) / kSerialWorkgroupSize : push.segments;
   uint32_t groupsX = std::min(workgroups, kMaxGroupsX);
   uint32_t groupsY = (workgroups + groupsX - 1) / groupsX;
@@ -95,8 +100,10 @@ Tensor normalize(Plan& plan, const Tensor& input, const Tensor& gamma, const Ten
 
 }  // namespace
 
-Tensor groupNorm(Plan& plan, const Tensor& input, const Tensor& gamma, const Tensor& beta, uint32_t groups, float eps,
-                 Activation activation, NormKernel kernel) {
+namespace {
+
+NormalizationPush groupNormSegments(const Tensor& input, const Tensor& gamma, const Tensor& beta, uint32_t groups,
+                                    float eps) {
   if (input.dtype() != DType::F16 || input.rank() < 2)
     throw gpu::GpuError("groupNorm: input must be f16 [N, C, ...], found " + toString(input.shape()));
   uint32_t batch = input.dim(0), channels = input.dim(1);
@@ -106,9 +113,20 @@ Tensor groupNorm(Plan& plan, const Tensor& input, const Tensor& gamma, const Ten
   checkAffine("groupNorm", input, gamma, beta, channels);
   uint32_t spatial = static_cast<uint32_t>(input.elements() / (size_t(batch) * channels));
   uint32_t channelsPerGroup = channels / groups;
-  return normalize(plan, input, gamma, beta,
-                   {batch * groups, channelsPerGroup * spatial, spatial, channelsPerGroup, groups, eps}, activation,
-                   kernel);
+  return {batch * groups, channelsPerGroup * spatial, spatial, channelsPerGroup, groups, eps};
+}
+
+}  // namespace
+
+Tensor groupNorm(Plan& plan, const Tensor& input, const Tensor& gamma, const Tensor& beta, uint32_t groups, float eps,
+                 Activation activation, NormKernel kernel) {
+  return normalize(plan, input, gamma, beta, groupNormSegments(input, gamma, beta, groups, eps), activation, kernel);
+}
+
+Tensor groupNormToTokens(Plan& plan, const Tensor& input, const Tensor& gamma, const Tensor& beta, uint32_t groups,
+                         float eps, NormKernel kernel) {
+  return normalize(plan, input, gamma, beta, groupNormSegments(input, gamma, beta, groups, eps), Activation::None,
+                   kernel, true);
 }
 
 Tensor layerNorm(Plan& plan, const Tensor& input, const Tensor& gamma, const Tensor& beta, float eps,

@@ -41,6 +41,11 @@ void FrameUploads::allocate() {
   VkDeviceSize bytes = entries_.back().offset + entries_.back().tensor.bytes();
   staging_ = context_.arena().allocate(bytes, gpu::MemoryKind::Staging);
   std::memset(staging_.mapped, 0, bytes);
+  pending_.assign(bytes, std::byte{0});
+}
+
+void FrameUploads::flush() {
+  if (staging_) std::memcpy(staging_.mapped, pending_.data(), pending_.size());
 }
 
 void FrameUploads::write(size_t index, std::span<const float> values) {
@@ -49,7 +54,7 @@ void FrameUploads::write(size_t index, std::span<const float> values) {
   if (values.size() != e.tensor.elements())
     throw std::invalid_argument("FrameUploads: " + std::to_string(values.size()) + " values for a tensor of shape " +
                                 nn::toString(e.tensor.shape()));
-  std::byte* destination = staging_.mapped + e.offset;
+  std::byte* destination = pending_.data() + e.offset;
   if (e.tensor.dtype() == nn::DType::F32) {
     std::memcpy(destination, values.data(), values.size() * sizeof(float));
   } else {

@@ -2,7 +2,9 @@
 // host-visible staging slice and copied into their device tensors by the
 // plan itself (its first step). A frame then allocates nothing and submits
 // once, on discrete GPUs too (nn::writeTensor stages each write through a
-// new slice and a submit of its own there).
+// new slice and a submit of its own there). Writes go to a host copy first
+// and flush() moves it to the staging slice, so the next frame's inputs can
+// be written while the plan still runs on the current ones.
 #pragma once
 #include <span>
 #include <vector>
@@ -27,9 +29,11 @@ class FrameUploads {
   // Allocates the staging slice (zero-filled) once every tensor is added.
   void allocate();
 
-  // Writes `values` (converted to the tensor's dtype) for the next run. The
-  // plan must not be running. What is not rewritten keeps its last values.
+  // Writes `values` (converted to the tensor's dtype) for the next run, at
+  // any time. What is not rewritten keeps its last values.
   void write(size_t index, std::span<const float> values);
+  // Makes the writes so far the plan's inputs; the plan must not be running.
+  void flush();
 
  private:
   struct Entry {
@@ -39,6 +43,7 @@ class FrameUploads {
   gpu::Context& context_;
   std::vector<Entry> entries_;
   gpu::BufferSlice staging_;
+  std::vector<std::byte> pending_;  // the staging slice's next contents
 };
 
 }  // namespace afterimage::pipeline

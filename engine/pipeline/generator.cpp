@@ -7,7 +7,6 @@
 #include "engine/diffusion/sampling_schedule.h"
 #include "engine/diffusion/seeded_noise.h"
 #include "engine/gpu/gpu_error.h"
-#include "engine/nn/elementwise.h"
 #include "engine/nn/half.h"
 #include "engine/pipeline/post_effects.h"
 
@@ -55,13 +54,12 @@ Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const
   // which exist once it is built: the step reads its list at finalize.
   uploads_.addCopyStep(plan);
   plan.mark("inputs");
-  nn::latentTransform(plan, previous_, motion_, 0, options.edges, moved_);
   anchorScale_ = plan.persistent({1, unet.inChannels, 1, 1});
   anchorOffset_ = plan.persistent({1, unet.inChannels, 1, 1});
-  nn::Tensor anchored = nn::add(plan, nn::multiply(plan, moved_, anchorScale_), anchorOffset_);
+  nn::latentTransform(plan, previous_, motion_, 0, options.edges, moved_, {anchorScale_, anchorOffset_});
   plan.mark("motion");
   sampler_ = std::make_unique<models::SamplerGraph>(plan, model.unet(), model.tae(), shape, options.timestamps,
-                                                    models::SamplerTensors{anchored, previous_},
+                                                    models::SamplerTensors{moved_, previous_},
                                                     model.motionAdapter());
   if (!options.timestamps) plan.mark("sampler");
   pixels_ = context.arena().allocate(VkDeviceSize(options.width) * options.height * 4);
@@ -84,6 +82,7 @@ Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const
   anchorScaleInput_ = uploads_.add(anchorScale_);
   anchorOffsetInput_ = uploads_.add(anchorOffset_);
   latentValues_.resize(previous_.elements());
+  finishedPixels_.resize(pixels_.size);
   anchorScaleValues_.resize(unet.inChannels), anchorOffsetValues_.resize(unet.inChannels);
   effectsInput_ = uploads_.add(effects_);
   if (options.temporalWindow) temporalResetInput_ = uploads_.add(sampler_->temporalReset());
@@ -112,7 +111,11 @@ void Generator::frame(const GenParams& params) {
 }
 
 void Generator::submit(const GenParams& params) {
-  if (pending_) wait();
+  prepare(params);
+  submit();
+}
+
+void Generator::prepare(const GenParams& params) {
   writeNoise(params);
   writeContext(params);
   writeSchedule(params);
@@ -122,10 +125,7 @@ void Generator::submit(const GenParams& params) {
   uploads_.write(motionInput_, matrix);
   auto effects = postEffectValues(postEffectsOf(params));
   uploads_.write(effectsInput_, effects);
-  anchor_.coefficients(hasPrevious_ ? clampOr(params.anchor, 0.0f, 1.0f, 0.0f) : 0.0f, anchorScaleValues_,
-                       anchorOffsetValues_);
-  uploads_.write(anchorScaleInput_, anchorScaleValues_);
-  uploads_.write(anchorOffsetInput_, anchorOffsetValues_);
+  preparedAnchor_ = clampOr(params.anchor, 0.0f, 1.0f, 0.0f);
   bool cut = !hasPrevious_ || historyScene_ != params.scene;
   historyScene_ = params.scene;
   if (options_.temporalWindow) {
@@ -133,8 +133,19 @@ void Generator::submit(const GenParams& params) {
     uploads_.write(temporalResetInput_, std::span<const float>(&reset, 1));
   }
   if (options_.featureBankFrames) uploads_.write(featureBankInput_, featureBankCursor_.next(params.temporalBank, cut));
+}
+
+void Generator::submit() {
+  if (pending_) wait();
+  // The anchor moves the statistics of the frame just finished: known only now.
+  anchor_.coefficients(hasPrevious_ ? preparedAnchor_ : 0.0f, anchorScaleValues_, anchorOffsetValues_);
+  uploads_.write(anchorScaleInput_, anchorScaleValues_);
+  uploads_.write(anchorOffsetInput_, anchorOffsetValues_);
+  uploads_.flush();
   plan_->submit();
+  effective_ = preparedEffective_;
   pending_ = true;
+  hasPrevious_ = true;  // the next prepared frame follows this one
 }
 
 void Generator::wait() {
@@ -144,12 +155,14 @@ void Generator::wait() {
   const auto* half = reinterpret_cast<const uint16_t*>(latentReadback_.mapped);
   for (size_t i = 0; i < latentValues_.size(); ++i) latentValues_[i] = nn::halfToFloat(half[i]);
   anchor_.observe(latentValues_, effective_ >= kAnchorFreshStrength);
-  hasPrevious_ = true;
+  const auto* pixels = reinterpret_cast<const uint8_t*>(readback_.mapped);
+  std::copy(pixels, pixels + finishedPixels_.size(), finishedPixels_.begin());
   ++frames_;
 }
 
-std::span<const uint8_t> Generator::pixels() const {
-  return {reinterpret_cast<const uint8_t*>(readback_.mapped), size_t(readback_.size)};
+void Generator::restart() {
+  wait();
+  hasPrevious_ = false, freshDraws_ = 0, anchor_.reset();
 }
 
 void Generator::writeNoise(const GenParams& params) {
@@ -209,7 +222,7 @@ void Generator::writeSchedule(const GenParams& params) {
   float strength = clampOr(params.strength, kMinStrength, 1.0f, 1.0f);
   float feedback = clampOr(params.feedback, 0.0f, 1.0f, 1.0f);
   double effective = hasPrevious_ ? 1.0 - double(feedback) * (1.0 - strength) : 1.0;
-  effective_ = effective;
+  preparedEffective_ = effective;
   if (strengthWritten_ == effective && initWritten_ == hasPrevious_) return;
   auto schedule = diffusion::streamSchedule(model_.scheduler(), int(options_.steps), effective);
   if (!hasPrevious_) schedule.initScale = 0.0f;

@@ -1,7 +1,8 @@
 // The stream image-to-image generator: one recorded plan per model, size
 // and step count, replayed every frame with the conductor's GenParams.
 //   inputs (noise, text context, schedule, motion, effects) copied from one
-//   staging slice -> the previous latent moved (zoom/rotate/translate)
+//   staging slice -> the previous latent moved (zoom/rotate/translate) and
+//   its colours anchored (one pass)
 //   -> noised to the frame's strength -> `steps` UNet calls -> tiny-AE decode
 //   -> post effects -> RGBA8 pixels (on the device, and copied to the host).
 // The final latent stays on the GPU as the next frame's previous latent.
@@ -51,22 +52,30 @@ class Generator {
   // One frame: submit() then wait(). Call from one thread at a time; the
   // model's prompt cache is not shared safely between threads either.
   void frame(const GenParams& params);
-  // Writes the frame's inputs and submits the plan (waiting first for a
-  // frame still in flight); the caller may work meanwhile and wait() later.
+  // prepare(params) then submit(): the caller may work meanwhile and wait() later.
+  void submit(const GenParams& params);
+  // Pipelined frames: prepare() does the host's work for the next frame
+  // (noise, prompt embedding, schedule, motion, effects) into a host copy of
+  // its inputs, also while the previous frame still runs on the GPU; submit()
+  // then waits for that frame, adds what needs its result (the colour
+  // anchor), copies the inputs to the GPU and submits. The frames are those
+  // of submit(params) then wait() each time, in the same order.
   // Out-of-range values are clamped (strength to [1/1000, 1], feedback and
   // seedMix to [0, 1]); the previous latent's place in the picture comes
   // from the motion. Throws when the prompts' weights sum to zero or less.
-  void submit(const GenParams& params);
+  void prepare(const GenParams& params);
+  void submit();
   void wait();
   bool pending() const { return pending_; }
-  // The next frame starts from noise alone (as the first one does).
-  void restart() { hasPrevious_ = false, freshDraws_ = 0, anchor_.reset(); }
+  // The next frame starts from noise alone (as the first one does); waits
+  // for a frame in flight first.
+  void restart();
 
   uint32_t width() const { return options_.width; }
   uint32_t height() const { return options_.height; }
-  // The last finished frame, RGBA8, rows top to bottom: valid after wait()
-  // until the next submit() (which overwrites it).
-  std::span<const uint8_t> pixels() const;
+  // The last finished frame, RGBA8, rows top to bottom (a host copy made by
+  // wait(): valid until the next wait(), the next frame may run meanwhile).
+  std::span<const uint8_t> pixels() const { return finishedPixels_; }
   // The same pixels on the device (4 * width * height bytes), for a
   // presenter's copy into an image.
   const gpu::BufferSlice& devicePixels() const { return pixels_; }
@@ -99,7 +108,10 @@ class Generator {
   nn::FeatureBankCursor featureBankCursor_;
   LatentAnchor anchor_;
   std::vector<float> latentValues_, anchorScaleValues_, anchorOffsetValues_;
-  double effective_ = 1.0;  // the strength the frame in flight was re-noised to
+  std::vector<uint8_t> finishedPixels_;
+  // The strength the prepared frame and the frame in flight were re-noised to.
+  double preparedEffective_ = 1.0, effective_ = 1.0;
+  float preparedAnchor_ = 0.0f;  // GenParams::anchor of the prepared frame
   std::vector<size_t> timestepInputs_;
 
   // Caches: the two seeds' noise, the prompts of the context last written,

@@ -118,6 +118,34 @@ RenderResult render(const RenderOptions& o, const std::function<void(const Rende
   std::vector<uint8_t> previous;
   size_t heard = 0, lastHeard = 0;
   double avOffsetMs = o.avOffsetMs.value_or(set->control.avOffsetMs);
+  // Pipelined: frame n is prepared and submitted, and then frame n - 1 (just
+  // finished) is written while frame n runs on the GPU. The frames are those
+  // made one at a time (Generator::prepare).
+  struct Written {
+    uint64_t n = 0;
+    double t = 0;
+    audio::FeatureSnapshot features;
+    GenParams params;
+  } inFlight;
+  auto write = [&](const Written& w) {
+    auto pixels = show.pixels();
+    double change = visualChange(pixels, previous);
+    previous.assign(pixels.begin(), pixels.end());
+    video.write(pixels);
+    const auto& s = w.features;
+    const GenParams& params = w.params;
+    char row[512];
+    std::snprintf(row, sizeof row,
+                  "%llu,%.4f,%d,%.2f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%d,%d,%.2f,%.3f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%d,"
+                  "%.5f\n",
+                  static_cast<unsigned long long>(w.n), w.t, params.scene, s.rmsDbfs, s.loudness, s.bands[audio::Sub],
+                  s.bands[audio::Low], s.bands[audio::Mid], s.bands[audio::High], s.flux, s.onsetStrength,
+                  s.onset ? 1 : 0, s.beat ? 1 : 0, s.bpm, s.confidence, s.beatPhase, params.strength, params.zoom,
+                  params.rotate, params.seedMix, params.strobe, params.blackout ? 1 : 0, change);
+    csv << row;
+    if (progress)
+      progress({w.n + 1, frames, std::chrono::duration<double>(Clock::now() - start).count()});
+  };
   for (uint64_t n = 0; n < frames; ++n) {
     // t: when the frame is in the video (its audio plays then); music: the
     // moment of the track it shows (av_offset.h).
@@ -132,24 +160,14 @@ RenderResult render(const RenderOptions& o, const std::function<void(const Rende
     if (n > 0 && heard == lastHeard) s.onset = s.beat = false;
     lastHeard = heard;
 
-    const GenParams& params = show.frame(s, music);
-    auto pixels = show.pixels();
-    double change = visualChange(pixels, previous);
-    previous.assign(pixels.begin(), pixels.end());
-    video.write(pixels);
-
-    char row[512];
-    std::snprintf(row, sizeof row,
-                  "%llu,%.4f,%d,%.2f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%d,%d,%.2f,%.3f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%d,"
-                  "%.5f\n",
-                  static_cast<unsigned long long>(n), t, params.scene, s.rmsDbfs, s.loudness, s.bands[audio::Sub],
-                  s.bands[audio::Low], s.bands[audio::Mid], s.bands[audio::High], s.flux, s.onsetStrength,
-                  s.onset ? 1 : 0, s.beat ? 1 : 0, s.bpm, s.confidence, s.beatPhase, params.strength, params.zoom,
-                  params.rotate, params.seedMix, params.strobe, params.blackout ? 1 : 0, change);
-    csv << row;
-    if (progress)
-      progress({n + 1, frames, std::chrono::duration<double>(Clock::now() - start).count()});
+    const GenParams& params = show.prepare(s, music);
+    show.generator().submit();  // waits for frame n - 1
+    if (n > 0) write(inFlight);
+    inFlight.n = n, inFlight.t = t, inFlight.features = s;
+    inFlight.params = params;  // copy-assigned: the prompts' storage is reused
   }
+  show.generator().wait();
+  write(inFlight);
   // The CSV is checked before the video replaces anything: a full disk
   // fails the whole render.
   csv.close();

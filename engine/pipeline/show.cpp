@@ -32,8 +32,15 @@ Show::Show(gpu::Context& context, std::shared_ptr<const Set> set, const ShowOpti
 }
 
 const GenParams& Show::frame(const audio::FeatureSnapshot& latest, double showTime) {
+  prepare(latest, showTime);
+  generator_->submit();
+  generator_->wait();
+  return params_;
+}
+
+const GenParams& Show::prepare(const audio::FeatureSnapshot& latest, double showTime) {
   conductor_->frame(latest, showTime, params_);
-  generator_->frame(params_);
+  generator_->prepare(params_);
   return params_;
 }
 

@@ -36,6 +36,11 @@ class Show {
   // the latest snapshot, and the generator renders it (waiting for the GPU).
   // The pixels are valid until the next frame(); no allocation once warm.
   const GenParams& frame(const audio::FeatureSnapshot& latest, double showTime);
+  // Pipelined: the conductor evaluates the next frame and the generator
+  // prepares it (Generator::prepare), also while the previous frame still
+  // runs; generator().submit() then starts it. frame() is prepare(),
+  // submit() and wait().
+  const GenParams& prepare(const audio::FeatureSnapshot& latest, double showTime);
   std::span<const uint8_t> pixels() const { return generator_->pixels(); }
 
   // A new version of the set (hot reload, panel edit) for the conductor.

@@ -40,7 +40,7 @@ TEST_P(MatmulTest, MatchesCpuReference) {
 
   gpu::CommandSequence sequence(context());
   sequence.begin();
-  nn::recordMatmul(context(), sequence, shape, sa, sb, sbias, sc, kernel);
+  nn::recordMatmul(context(), sequence, shape, sa, sb, {.bias = sbias}, sc, kernel);
   sequence.end();
   sequence.run();
 
@@ -81,6 +81,57 @@ INSTANTIATE_TEST_SUITE_P(OddSizes, MatmulTest,
                                   std::to_string(s.N) + "x" + std::to_string(s.K) + "_b" + std::to_string(s.batch) +
                                   (s.bTransposed ? "_bT" : "") + (testCase.bias ? "_bias" : "") +
                                   (s.alpha != 1.0f ? "_alpha" : "");
+                         });
+
+// The fused epilogue: bias per row (or column), + residual, then SiLU, with
+// one A shared by the batch: what linearToChannels and linear's fused
+// activation and residual record.
+class MatmulEpilogueTest : public GpuTest, public ::testing::WithParamInterface<std::tuple<nn::MatmulKernel, bool>> {};
+
+TEST_P(MatmulEpilogueTest, BiasResidualActivationMatchCpu) {
+  const auto& [kernel, biasPerRow] = GetParam();
+  nn::MatmulShape shape{24, 40, 32, 3, true, 1.0f, true};  // A [M, K] for all 3 items, B^T [N, K]
+  size_t outputs = size_t(shape.batch) * shape.M * shape.N;
+  auto a = testing::randomHalfValues(size_t(shape.M) * shape.K, 11);
+  auto b = testing::randomHalfValues(size_t(shape.batch) * shape.N * shape.K, 12);
+  auto bias = testing::randomHalfValues(biasPerRow ? shape.M : shape.N, 13);
+  auto residual = testing::randomHalfValues(outputs, 14);
+  auto sa = testing::uploadHalf(context(), a), sb = testing::uploadHalf(context(), b);
+  auto sbias = testing::uploadHalf(context(), bias), sresidual = testing::uploadHalf(context(), residual);
+  auto sc = context().arena().allocate(outputs * 2);
+
+  gpu::CommandSequence sequence(context());
+  sequence.begin();
+  nn::recordMatmul(context(), sequence, shape, sa, sb,
+                   {.bias = sbias, .biasPerRow = biasPerRow, .residual = sresidual, .activation = nn::Activation::SiLU},
+                   sc, kernel);
+  sequence.end();
+  sequence.run();
+
+  std::vector<float> expected(outputs);
+  for (uint32_t n = 0; n < shape.batch; ++n)
+    for (uint32_t i = 0; i < shape.M; ++i)
+      for (uint32_t j = 0; j < shape.N; ++j) {
+        double sum = 0;
+        for (uint32_t k = 0; k < shape.K; ++k)
+          sum += double(a[size_t(i) * shape.K + k]) * b[(size_t(n) * shape.N + j) * shape.K + k];
+        size_t at = (size_t(n) * shape.M + i) * shape.N + j;
+        float value = float(sum) + bias[biasPerRow ? i : j] + residual[at];
+        expected[at] = nn::activate(nn::Activation::SiLU, value);
+      }
+  double error = testing::relativeL2(testing::downloadHalf(context(), sc, outputs), expected);
+  std::printf("matmul %s epilogue, bias per %s: relative L2 error %.2e\n", nn::matmulKernelName(kernel),
+              biasPerRow ? "row" : "column", error);
+  EXPECT_LT(error, 2e-3);
+  for (auto s : {sa, sb, sbias, sresidual, sc}) context().arena().release(s);
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernels, MatmulEpilogueTest,
+                         ::testing::Combine(::testing::Values(nn::MatmulKernel::Tiled, nn::MatmulKernel::Register),
+                                            ::testing::Bool()),
+                         [](const ::testing::TestParamInfo<MatmulEpilogueTest::ParamType>& info) {
+                           return std::string(nn::matmulKernelName(std::get<0>(info.param))) +
+                                  (std::get<1>(info.param) ? "_row_bias" : "_column_bias");
                          });
 
 TEST(MatmulKernelChoice, RegisterOnCpuDevicesTiledOnGpus) {

@@ -4,6 +4,7 @@
 #include "engine/nn/conv2d.h"
 
 #include "engine/gpu/gpu_error.h"
+#include "engine/nn/resample.h"
 #include "tests/support/golden.h"
 #include "tests/support/gpu_test.h"
 
@@ -62,6 +63,70 @@ TEST_F(Conv2dTest, MatchesPyTorchWithTheGpuTiling) { EXPECT_EQ(runGoldenCases({1
 
 // Tiles that divide nothing evenly, with weights shared over two lanes.
 TEST_F(Conv2dTest, MatchesPyTorchWithOddTiles) { EXPECT_EQ(runGoldenCases({6, 3, 2}, kTilingCases), 4u); }
+
+// A bias per image and channel (a UNet ResNet's conv1 adding its time
+// projection): the same convolution without bias, plus table[n, offset + c].
+TEST_F(Conv2dTest, ImageChannelBiasAddsEachImagesColumns) {
+  const uint32_t batch = 2, in = 5, out = 6, height = 7, width = 9, stride = 10, offset = 3;
+  nn::Plan plan(context());
+  auto input = plan.persistent({batch, in, height, width});
+  auto weight = plan.persistent({out, in, 3, 3});
+  auto table = plan.persistent({batch, stride});
+  auto plain = nn::conv2d(plan, input, {weight, {}});
+  auto biased = nn::conv2d(plan, input, {weight, {}}, {.activation = nn::Activation::SiLU}, {}, {table, offset});
+  plan.finalize();
+  auto tableValues = testing::randomHalfValues(batch * stride, 23);
+  nn::writeTensor(context(), input, testing::randomHalfValues(input.elements(), 21));
+  nn::writeTensor(context(), weight, testing::randomHalfValues(weight.elements(), 22, -0.3f, 0.3f));
+  nn::writeTensor(context(), table, tableValues);
+  plan.run();
+  auto expected = nn::readTensor(context(), plain);
+  for (uint32_t n = 0; n < batch; ++n)
+    for (uint32_t c = 0; c < out; ++c)
+      for (uint32_t i = 0; i < height * width; ++i) {
+        float& v = expected[(size_t(n) * out + c) * height * width + i];
+        v = nn::activate(nn::Activation::SiLU, v + tableValues[n * stride + offset + c]);
+      }
+  double error = testing::relativeL2(nn::readTensor(context(), biased), expected);
+  std::printf("conv2d with a bias per image and channel: relative L2 error %.2e\n", error);
+  EXPECT_LT(error, kTolerance);
+
+  nn::Plan other(context());
+  auto bias = other.persistent({out});
+  EXPECT_THROW(nn::conv2d(other, other.persistent({batch, in, height, width}), {other.persistent({out, in, 3, 3}), bias},
+                          {}, {}, {other.persistent({batch, stride}), offset}),
+               gpu::GpuError);
+  EXPECT_THROW(nn::conv2d(other, other.persistent({batch, in, height, width}), {other.persistent({out, in, 3, 3}), {}},
+                          {}, {}, {other.persistent({batch, out + offset - 1}), offset}),
+               gpu::GpuError);
+}
+
+// An upsampling convolution reads the input doubled in place: the same as
+// the nearest upsample op followed by the convolution, for 3x3 (the UNet's
+// and TAESD's) and 1x1 kernels, stride 1 and 2, odd sizes.
+TEST_F(Conv2dTest, UpsampleInPlaceEqualsUpsampleThenConv) {
+  for (uint32_t kernel : {3u, 1u})
+    for (uint32_t stride : {1u, 2u}) {
+      SCOPED_TRACE("kernel " + std::to_string(kernel) + " stride " + std::to_string(stride));
+      nn::Plan plan(context());
+      auto input = plan.persistent({2, 3, 5, 7});
+      auto weight = plan.persistent({4, 3, kernel, kernel});
+      auto bias = plan.persistent({4});
+      nn::Conv2dOptions options{.stride = stride, .padding = kernel / 2, .activation = nn::Activation::ReLU};
+      auto larger = nn::upsampleNearest2x(plan, input);
+      auto separate = nn::conv2d(plan, larger, {weight, bias}, options);
+      options.upsample = true;
+      auto fused = nn::conv2d(plan, input, {weight, bias}, options);
+      ASSERT_EQ(fused.shape(), separate.shape());
+      plan.finalize();
+      nn::writeTensor(context(), input, testing::randomHalfValues(input.elements(), 31));
+      nn::writeTensor(context(), weight, testing::randomHalfValues(weight.elements(), 32));
+      nn::writeTensor(context(), bias, testing::randomHalfValues(bias.elements(), 33));
+      plan.run();
+      double error = testing::relativeL2(nn::readTensor(context(), fused), nn::readTensor(context(), separate));
+      EXPECT_LT(error, 1e-6);
+    }
+}
 
 TEST_F(Conv2dTest, MismatchedWeightIsAnErrorNamingBothShapes) {
   nn::Plan plan(context());

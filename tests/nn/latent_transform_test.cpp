@@ -97,6 +97,31 @@ TEST_F(LatentTransformTest, NewMotionAppliesOnReplay) {
   EXPECT_NEAR(mirrored[8 * 6 + 8 + 3], values[8 * 6 + 8 + 4], 2e-3);
 }
 
+// The channel affine (the generator's colour anchor) scales and offsets
+// each channel of the warped picture.
+TEST_F(LatentTransformTest, ChannelAffineScalesAndOffsetsEachChannel) {
+  nn::Plan plan(context());
+  auto input = plan.persistent({2, 3, 6, 8});
+  auto theta = plan.persistent({6}, nn::DType::F32);
+  auto scale = plan.persistent({1, 3, 1, 1}), offset = plan.persistent({1, 3, 1, 1});
+  auto warped = nn::latentTransform(plan, input, theta, 0);
+  auto anchored = nn::latentTransform(plan, input, theta, 0, nn::EdgeMode::Reflect, {}, {scale, offset});
+  plan.finalize();
+  nn::writeTensor(context(), input, testing::randomHalfValues(input.elements(), 61));
+  nn::writeTensor(context(), theta, nn::motionMatrix({1.1f, 0.2f, 0.05f, 0.0f}, 8, 6));
+  std::vector<float> scales{0.5f, 1.25f, -1.0f}, offsets{0.25f, -0.5f, 0.125f};
+  nn::writeTensor(context(), scale, scales);
+  nn::writeTensor(context(), offset, offsets);
+  plan.run();
+  auto expected = nn::readTensor(context(), warped);
+  for (size_t i = 0; i < expected.size(); ++i) {
+    size_t channel = i / 48 % 3;
+    expected[i] = expected[i] * scales[channel] + offsets[channel];
+  }
+  EXPECT_LT(testing::relativeL2(nn::readTensor(context(), anchored), expected), kTolerance);
+  EXPECT_THROW(nn::latentTransform(plan, input, theta, 0, nn::EdgeMode::Reflect, {}, {scale, {}}), gpu::GpuError);
+}
+
 TEST_F(LatentTransformTest, RejectsAnOutputThatIsTheInput) {
   nn::Plan plan(context());
   auto input = plan.persistent({1, 4, 8, 8});

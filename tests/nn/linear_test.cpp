@@ -65,5 +65,61 @@ TEST_F(LinearErrors, BatchedMatmulInnerDimensionsMustAgree) {
   EXPECT_THROW(nn::batchedMatmul(plan, a, b, true), gpu::GpuError);
 }
 
+using LinearFusion = testing::GpuTest;
+
+// The fused forms give what the separate ops give: linearStacked's item l is
+// linear with weight l; linearToChannels is linear, transposed to channels
+// first, plus the residual; linear's residual is added before its activation.
+TEST_F(LinearFusion, StackedToChannelsAndResidualMatchTheSeparateOps) {
+  const uint32_t batch = 2, tokens = 24, in = 40, out = 16;
+  nn::Plan plan(context());
+  auto input = plan.persistent({batch, tokens, in});
+  auto weights = plan.persistent({3, out, in});
+  auto bias = plan.persistent({out});
+  auto channelsResidual = plan.persistent({batch, out, tokens});
+  auto tokensResidual = plan.persistent({batch, tokens, out});
+  auto stacked = nn::linearStacked(plan, input, weights);
+  std::vector<nn::Tensor> separate;
+  for (uint32_t l = 0; l < 3; ++l)
+    separate.push_back(nn::linear(plan, input, weights.batchItem(l).reshaped({out, in})));
+  auto toChannels = nn::linearToChannels(plan, input, weights.batchItem(0).reshaped({out, in}), bias, channelsResidual);
+  auto withResidual = nn::linear(plan, input, weights.batchItem(0).reshaped({out, in}), bias, nn::Activation::GELU,
+                                 tokensResidual);
+  auto plain = nn::linear(plan, input, weights.batchItem(0).reshaped({out, in}), bias);
+  ASSERT_EQ(stacked.shape(), (nn::Shape{3, batch, tokens, out}));
+  ASSERT_EQ(toChannels.shape(), (nn::Shape{batch, out, tokens}));
+  plan.finalize();
+  nn::writeTensor(context(), input, testing::randomHalfValues(input.elements(), 41));
+  nn::writeTensor(context(), weights, testing::randomHalfValues(weights.elements(), 42, -0.2f, 0.2f));
+  nn::writeTensor(context(), bias, testing::randomHalfValues(bias.elements(), 43));
+  auto channelsValues = testing::randomHalfValues(channelsResidual.elements(), 44);
+  auto tokensValues = testing::randomHalfValues(tokensResidual.elements(), 45);
+  nn::writeTensor(context(), channelsResidual, channelsValues);
+  nn::writeTensor(context(), tokensResidual, tokensValues);
+  plan.run();
+
+  auto all = nn::readTensor(context(), stacked);
+  for (uint32_t l = 0; l < 3; ++l) {
+    auto expected = nn::readTensor(context(), separate[l]);
+    std::vector<float> item(all.begin() + l * expected.size(), all.begin() + (l + 1) * expected.size());
+    EXPECT_LT(testing::relativeL2(item, expected), 1e-6) << "layer " << l;
+  }
+  auto plainValues = nn::readTensor(context(), plain);
+  std::vector<float> expectedChannels(channelsValues.size()), expectedResidual(tokensValues.size());
+  for (uint32_t n = 0; n < batch; ++n)
+    for (uint32_t t = 0; t < tokens; ++t)
+      for (uint32_t c = 0; c < out; ++c) {
+        size_t tokenMajor = (size_t(n) * tokens + t) * out + c, channelMajor = (size_t(n) * out + c) * tokens + t;
+        expectedChannels[channelMajor] = plainValues[tokenMajor] + channelsValues[channelMajor];
+        expectedResidual[tokenMajor] = nn::activate(nn::Activation::GELU, plainValues[tokenMajor] + tokensValues[tokenMajor]);
+      }
+  double channelsError = testing::relativeL2(nn::readTensor(context(), toChannels), expectedChannels);
+  double residualError = testing::relativeL2(nn::readTensor(context(), withResidual), expectedResidual);
+  std::printf("linearToChannels: relative L2 error %.2e; linear + residual + GELU: %.2e\n", channelsError,
+              residualError);
+  EXPECT_LT(channelsError, kTolerance);
+  EXPECT_LT(residualError, kTolerance);
+}
+
 }  // namespace
 }  // namespace afterimage

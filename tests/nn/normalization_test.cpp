@@ -53,6 +53,41 @@ INSTANTIATE_TEST_SUITE_P(
       }
     });
 
+// groupNormToTokens stores what groupNorm does, transposed to [N, H*W, C],
+// with each kernel (segments of 2 x 72 x 64 elements: two split chunks, the
+// second short).
+class GroupNormToTokens : public testing::GpuTest, public ::testing::WithParamInterface<nn::NormKernel> {};
+
+TEST_P(GroupNormToTokens, IsTheTransposedGroupNorm) {
+  const uint32_t batch = 2, channels = 8, height = 72, width = 64, groups = 4, spatial = height * width;
+  nn::Plan plan(context());
+  auto input = plan.persistent({batch, channels, height, width});
+  auto gamma = plan.persistent({channels}), beta = plan.persistent({channels});
+  auto plain = nn::groupNorm(plan, input, gamma, beta, groups, 1e-6f, nn::Activation::None, GetParam());
+  auto tokens = nn::groupNormToTokens(plan, input, gamma, beta, groups, 1e-6f, GetParam());
+  ASSERT_EQ(tokens.shape(), (nn::Shape{batch, spatial, channels}));
+  plan.finalize();
+  nn::writeTensor(context(), input, testing::randomHalfValues(input.elements(), 51));
+  nn::writeTensor(context(), gamma, testing::randomHalfValues(channels, 52));
+  nn::writeTensor(context(), beta, testing::randomHalfValues(channels, 53));
+  plan.run();
+  auto nchw = nn::readTensor(context(), plain);
+  std::vector<float> expected(nchw.size());
+  for (uint32_t n = 0; n < batch; ++n)
+    for (uint32_t c = 0; c < channels; ++c)
+      for (uint32_t i = 0; i < spatial; ++i)
+        expected[(size_t(n) * spatial + i) * channels + c] = nchw[(size_t(n) * channels + c) * spatial + i];
+  EXPECT_EQ(nn::readTensor(context(), tokens), expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernels, GroupNormToTokens,
+                         ::testing::Values(nn::NormKernel::Workgroup, nn::NormKernel::Serial, nn::NormKernel::Split),
+                         [](const ::testing::TestParamInfo<nn::NormKernel>& info) {
+                           return info.param == nn::NormKernel::Serial  ? "serial"
+                                  : info.param == nn::NormKernel::Split ? "split"
+                                                                        : "workgroup";
+                         });
+
 class NormalizationErrors : public testing::GpuTest {};
 
 TEST_F(NormalizationErrors, GroupNormRejectsChannelsNotDivisibleByGroups) {

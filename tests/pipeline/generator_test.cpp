@@ -94,6 +94,41 @@ TEST_F(GeneratorTest, SameParamsGiveTheSameFrames) {
   EXPECT_EQ(generator.frameCount(), 6u);
 }
 
+// Pipelined frames (the next frame prepared while the GPU runs this one)
+// are byte for byte the frames of submit-then-wait, with the params moving
+// every frame as a show's do: the strength (re-noise, fresh frames for the
+// anchor), the noise walk and fresh noise, the motion, the anchor, the prompt
+// (embedded while a frame runs) and effects.
+TEST_F(GeneratorTest, PipelinedFramesEqualFramesOneAtATime) {
+  std::vector<GenParams> params;
+  for (int i = 0; i < 6; ++i) {
+    GenParams p = baseParams();
+    p.strength = i % 3 == 0 ? 0.8f : 0.25f;
+    p.seedMix = 0.15f * i, p.noiseRefresh = i % 2 ? 0.3f : 0.0f;
+    p.zoom = 1.0f + 0.02f * i, p.rotate = 0.01f * i, p.anchor = 0.7f;
+    if (i >= 3) p.prompts = {{"a misty forest", 0.5f}, {"a neon city", 0.5f}};
+    p.strobe = i == 4 ? 0.5f : 0.0f;
+    params.push_back(p);
+  }
+  pipeline::Generator generator(context(), model(), {.width = 64, .height = 64, .steps = 2});
+  std::vector<std::vector<uint8_t>> oneAtATime, pipelined;
+  for (const auto& p : params) oneAtATime.push_back(frame(generator, p));
+  generator.restart();
+  generator.prepare(params[0]);
+  generator.submit();
+  for (size_t i = 1; i < params.size(); ++i) {
+    generator.prepare(params[i]);  // frame i - 1 still in flight
+    EXPECT_TRUE(generator.pending());
+    generator.submit();            // waits for frame i - 1: its pixels are now the finished ones
+    pipelined.push_back({generator.pixels().begin(), generator.pixels().end()});
+  }
+  generator.wait();
+  pipelined.push_back({generator.pixels().begin(), generator.pixels().end()});
+  ASSERT_EQ(pipelined.size(), oneAtATime.size());
+  for (size_t i = 0; i < params.size(); ++i) EXPECT_EQ(pipelined[i], oneAtATime[i]) << "frame " << i;
+  EXPECT_GT(pictureChange(oneAtATime[3], oneAtATime[4]), 0.5) << "the frames differ from each other";
+}
+
 // noise_refresh: fresh noise every frame, reproducible from restart(); with
 // the params standing still the picture keeps moving, without it it settles.
 TEST_F(GeneratorTest, NoiseRefreshDrawsReproducibleFreshNoiseEachFrame) {
@@ -287,17 +322,22 @@ TEST_F(GeneratorTest, FramesAllocateNothingAndCreateNoPipelines) {
 }
 
 TEST_F(GeneratorTest, FeatureBankFramesAfterTheFirstAttendToTheBank) {
-  pipeline::Generator plain(context(), model(), {.width = 64, .height = 64, .steps = 1});
+  pipeline::Generator unread(context(), model(), {.width = 64, .height = 64, .steps = 1, .featureBankFrames = 3});
   pipeline::Generator banked(context(), model(), {.width = 64, .height = 64, .steps = 1, .featureBankFrames = 3});
-  auto a = bankedFrames(plain, 4), b = bankedFrames(banked, 4);
+  auto a = bankedFrames(unread, 4, 0.0f), b = bankedFrames(banked, 4);
   EXPECT_EQ(a[0], b[0]) << "the first frame starts the bank: it attends to itself alone";
   for (int i = 1; i < 4; ++i) EXPECT_GT(pictureChange(a[i], b[i]), 0.1) << "frame " << i;
 }
 
+// Not bit for bit: the plain UNet adds the self-attention's residual inside
+// its output projection (one rounding to f16), the banked one after fusing
+// the projection's output (two). Measured 0.063-0.067 levels of 255 on
+// lavapipe; the bank itself moves frames 0.24-0.42.
 TEST_F(GeneratorTest, FeatureBankAtWeightZeroIsThePlainUNet) {
   pipeline::Generator plain(context(), model(), {.width = 64, .height = 64, .steps = 2});
   pipeline::Generator banked(context(), model(), {.width = 64, .height = 64, .steps = 2, .featureBankFrames = 2});
-  EXPECT_EQ(bankedFrames(plain, 3), bankedFrames(banked, 3, 0.0f));
+  auto a = bankedFrames(plain, 3), b = bankedFrames(banked, 3, 0.0f);
+  for (int i = 0; i < 3; ++i) EXPECT_LT(pictureChange(a[i], b[i]), 0.12) << "frame " << i;
 }
 
 TEST_F(GeneratorTest, FeatureBankStartsAfreshOnRestartAndOnASceneCut) {
