@@ -130,7 +130,7 @@ def ema_update(model, ema, decay):
 def _pictures(job):
     style, first, end = job
     torch.set_num_threads(1)
-    return np.stack([(make_image(style, seed).numpy() * 255).round().astype(np.uint8) for seed in range(first, end)])
+    return np.stack([(make_image(style, seed) * 255).round().astype(np.uint8) for seed in range(first, end)])
 
 
 def stage_data(args):
