@@ -118,7 +118,7 @@ def _data_fingerprint():
 class StyleJudge:
     """Trains (or loads from `work`) the classifier of `styles`: per_style pictures each, `steps` steps."""
 
-    def __init__(self, styles, work, per_style=150, steps=800, workers=2, log=print):
+    def __init__(self, styles, work, per_style=150, steps=1500, workers=2, log=print):
         self.styles = list(styles)
         key = hashlib.sha256(f"{self.styles} {per_style} {steps} {JUDGE_SIZE} {_data_fingerprint()}".encode()).hexdigest()[:12]
         path = Path(work) / f"judge_{key}.pt"

@@ -154,7 +154,7 @@ def main():
     parser.add_argument("--held-out", type=int, default=12)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--judge-per-style", type=int, default=150)
-    parser.add_argument("--judge-steps", type=int, default=800)
+    parser.add_argument("--judge-steps", type=int, default=1500)
     parser.add_argument("--clip-frames", type=int, default=8)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)

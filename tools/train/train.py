@@ -167,6 +167,8 @@ def stage_data(args):
     chunk = 40
     with multiprocessing.get_context("spawn").Pool(max(1, args.workers)) as pool:
         for style in todo:
+            if STOP["asked"]:  # the styles drawn so far are saved; the next run draws the rest
+                return
             jobs = [(style, a, min(a + chunk, args.per_style)) for a in range(0, args.per_style, chunk)]
             pics = np.concatenate(pool.map(_pictures, jobs))
             np.save(shards / f"{style}.npy", pics)
