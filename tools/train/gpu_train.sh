@@ -7,6 +7,9 @@
 #   - goes on from the carried train_state/ (a pack an earlier call brought
 #     back), unless the machine's work folder already holds checkpoints (a
 #     second call on the same warm machine goes on from those);
+#   - with AE_CAPACITY=16x4,16x16 (say) first compares those autoencoder
+#     shapes trained to near convergence (ae_capacity.py --device cuda, at
+#     most 3 minutes; the table goes to the log);
 #   - runs train.py all for at most MINUTES of wall time, then stops it with
 #     SIGTERM (it saves its checkpoint at the next step) and packs the
 #     checkpoints into $OUT/pack (files under 16 MiB; the device tool brings
@@ -33,6 +36,10 @@ import_diffusers(".whl")
 import diffusers
 print(os.path.dirname(os.path.dirname(diffusers.__file__)))' | tail -n 1) || exit 1
 export PYTHONPATH="$site${PYTHONPATH:+:$PYTHONPATH}"
+if [ -n "${AE_CAPACITY:-}" ]; then
+  timeout -s INT 180 python3 tools/train/ae_capacity.py --device cuda --shapes "$AE_CAPACITY" --pca 4,16 \
+    --steps 1500 --batch 64 --crop 128 --per-style 64 --held-out 8 --threads 8
+fi
 resume=()
 if [ -d train_state ] && [ ! -e "$work/ae.pt" ]; then resume=(--resume-from train_state); fi
 # -k: if a step hangs past the SIGTERM, kill it a minute later (the last periodic save stays)
