@@ -677,32 +677,61 @@ def op_art(rng):
 
 
 def particles(rng):
-    """A swarm following a turning flow, drawn as glowing dots with short trails."""
+    """Particles as glowing dots with short trails: a swarm in a turning flow, a vortex of orbits, or a fountain
+    bursting from a point under gravity."""
     count = int(rng.integers(400, 2500))
-    start = rng.uniform(-1, 1, (2, count))
-    k1, k2 = rng.uniform(1, 4, 2), rng.uniform(1, 4, 2)
     colour, hue = _palette(rng, "particles"), rng.uniform(0, 0.4, count).astype(F32)
-    pull, size, exposure = rng.uniform(0.2, 0.8), rng.uniform(0.8, 2.0), rng.uniform(1.2, 2.5)
+    size, exposure = rng.uniform(0.8, 2.0), rng.uniform(1.2, 2.5)
     cx, cy = rng.uniform(-0.3, 0.3, 2)
+    mode = rng.integers(0, 3)
+    if mode == 0:
+        start = rng.uniform(-1, 1, (2, count))
+        k1, k2, pull = rng.uniform(1, 4, 2), rng.uniform(1, 4, 2), rng.uniform(0.2, 0.8)
 
-    def velocity(px, py, s):
-        vx = np.sin(k1[0] * py + 0.8 * s) + np.cos(k1[1] * px - 0.5 * s) - pull * (px - cx)
-        vy = np.sin(k2[0] * px - 0.7 * s) + np.cos(k2[1] * py + 0.4 * s) - pull * (py - cy)
-        return vx, vy
+        def trail(t):
+            px, py = start[0].copy(), start[1].copy()
+            steps, dt = 40 + int(t * 20), 0.05
+            out = []
+            for i in range(steps):
+                s = i * dt
+                vx = np.sin(k1[0] * py + 0.8 * s) + np.cos(k1[1] * px - 0.5 * s) - pull * (px - cx)
+                vy = np.sin(k2[0] * px - 0.7 * s) + np.cos(k2[1] * py + 0.4 * s) - pull * (py - cy)
+                px, py = px + dt * 0.3 * vx, py + dt * 0.3 * vy
+                if i >= steps - 6:
+                    out.append((px, py))
+            return out
+    elif mode == 1:
+        radius = rng.uniform(0.05, 0.95, count) ** rng.uniform(0.5, 1.5)
+        angle, spin = rng.uniform(0, TAU, count), rng.choice([-1, 1]) * rng.uniform(0.3, 1.0)
+        arms, wobble, tilt = int(rng.integers(2, 6)), rng.uniform(0.02, 0.1), rng.uniform(0.4, 1.0)
+
+        def trail(t):
+            out = []
+            for k in range(6):
+                a = angle + spin * (t - (5 - k) * 0.02) / (radius + 0.15)
+                r = radius * (1 + wobble * np.sin(arms * a))
+                out.append((cx + r * np.cos(a), cy + tilt * r * np.sin(a)))
+            return out
+    else:
+        direction = rng.uniform(-math.pi, math.pi) if rng.uniform() < 0.3 else -math.pi / 2
+        spread, speed, gravity = rng.uniform(0.3, math.pi), rng.uniform(0.8, 2.0), rng.uniform(0, 2.5)
+        heading = direction + spread * rng.uniform(-1, 1, count)
+        velocity = speed * rng.uniform(0.4, 1.0, count)
+        phase, ox, oy = rng.uniform(0, 1, count), cx, cy + (0.5 if direction == -math.pi / 2 else 0)
+
+        def trail(t):
+            out = []
+            for k in range(6):
+                age = (phase + 0.5 * (t - (5 - k) * 0.015)) % 1
+                out.append((ox + velocity * np.cos(heading) * age,
+                            oy + velocity * np.sin(heading) * age + 0.5 * gravity * age ** 2))
+            return out
 
     def frame(t):
-        px, py = start[0].copy(), start[1].copy()
-        steps, dt = 40 + int(t * 20), 0.05
-        trail = []
-        for i in range(steps):
-            vx, vy = velocity(px, py, i * dt)
-            px, py = px + dt * 0.3 * vx, py + dt * 0.3 * vy
-            if i >= steps - 6:
-                trail.append((px, py, (i - steps + 7) / 6))
-        xs = np.concatenate([p[0] for p in trail])
-        ys = np.concatenate([p[1] for p in trail])
-        ws = np.concatenate([np.full(count, w, F32) for _, _, w in trail])
-        acc = _splat(xs, ys, np.stack([ws, ws * np.tile(hue, len(trail))]))
+        points = trail(t)
+        xs, ys = np.concatenate([p[0] for p in points]), np.concatenate([p[1] for p in points])
+        ws = np.concatenate([np.full(count, (k + 1) / len(points), F32) for k in range(len(points))])
+        acc = _splat(xs, ys, np.stack([ws, ws * np.tile(hue, len(points))]))
         dens = acc[0]
         h = acc[1] / np.maximum(dens, 1e-6)
         light = colour(h) * dens[None]
