@@ -108,10 +108,11 @@ def features(images):
 def flops(unet, vae, steps):
     from torch.utils.flop_counter import FlopCounterMode
     with torch.no_grad(), FlopCounterMode(display=False) as counter:
-        unet(torch.randn(1, 4, 32, 32), torch.tensor([999]), encoder_hidden_states=torch.randn(1, 4, 64))
+        unet(torch.randn(1, unet.config.in_channels, 32, 32), torch.tensor([999]),
+             encoder_hidden_states=torch.randn(1, 4, 64))
     per_step = counter.get_total_flops()
     with torch.no_grad(), FlopCounterMode(display=False) as counter:
-        vae.decode(torch.randn(1, 4, 32, 32))
+        vae.decode(torch.randn(1, unet.config.in_channels, 32, 32))
     return per_step / 1e9, counter.get_total_flops() / 1e9
 
 
@@ -138,6 +139,8 @@ def training_summary(work):
     if "distill" in summary:
         curves.append(("student x0 error against the teacher's 8-step DDIM (weighted)", summary["distill"]["losses"]))
     for name, losses in curves:
+        if not losses:  # a stage shorter than its logging interval
+            continue
         steps, values = np.array([l[0] for l in losses]), np.array([l[1] for l in losses])
         marks = sorted(set(int(x) for x in np.linspace(0, len(values) - 1, 7)))
         lines.append(f"- {name}, logged mean at step: " + ", ".join(f"{steps[i]}: {values[i]:.4f}" for i in marks))
