@@ -13,7 +13,20 @@ grids (sets/models/default/):
   distance of the log power spectrum in 6 radial bands, and the share of
   generated pictures a nearest-centroid classifier (fit on held-out
   pictures, same features) assigns to the intended style;
-- training: steps, time and loss curve numbers from the checkpoints.
+- the stronger judge (judge.py): the share of samples a small classifier
+  network (trained on procedural pictures no model trains on) assigns to the
+  intended style; colour diversity (hue histogram entropy) per style and
+  across the whole render, beside the held-out pictures'; sharpness (high-
+  frequency energy) relative to the held-out pictures'; flicker of a stream
+  clip (1-step img2img of each previous frame, as the live engine runs)
+  beside the procedural clips' (data.make_clip);
+- training: steps, time and loss curve numbers from the checkpoints (when
+  --work holds train.py's summary.json).
+
+--data names a folder whose data.py the model was trained with (default:
+this folder's), so a model is judged against its own world; the styles
+judged are the model's trained styles that data.py draws. --out writes the
+report and grids elsewhere than the model folder.
 """
 import argparse
 import json
@@ -27,7 +40,6 @@ from PIL import Image
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "reference"))
-from data import STYLES, make_image  # noqa: E402
 
 HELD_OUT_SEED = 1_000_000
 SAMPLES = int(__import__("os").environ.get("REPORT_SAMPLES", 6))
@@ -45,16 +57,38 @@ def load(folder):
     return unet, vae, scheduler, names, table
 
 
-def generate(unet, vae, scheduler, context, seeds, steps, size=256):
+def noise(seeds, channels, size):
     from model_scheduler import seeded_noise
-    shape = (4, size // 8, size // 8)
-    latent = torch.stack([seeded_noise(s, int(np.prod(shape))).reshape(shape) for s in seeds])
+    shape = (channels, size // 8, size // 8)
+    return torch.stack([seeded_noise(s, int(np.prod(shape))).reshape(shape) for s in seeds])
+
+
+def generate(unet, vae, scheduler, context, seeds, steps, size=256, latents=False):
+    latent = noise(seeds, unet.config.in_channels, size)
     scheduler.set_timesteps(steps)
     ctx = context.expand(len(seeds), -1, -1)
     with torch.no_grad():
         for t in scheduler.timesteps:
             latent = scheduler.step(unet(latent, t, encoder_hidden_states=ctx).sample, t, latent).prev_sample
-        return (vae.decode(latent).sample / 2 + 0.5).clamp(0, 1)
+        images = (vae.decode(latent).sample / 2 + 0.5).clamp(0, 1)
+    return (images, latent) if latents else images
+
+
+def stream_clip(unet, vae, scheduler, context, frames, strength=0.35, size=256):
+    """The live engine's stream, simplified: a 1-step txt2img frame, then each frame a 1-step img2img of the
+    previous frame's latent at `strength` with fresh seeded noise (seeds 1, 2, ...): [frames, 3, H, W]."""
+    images, latent = generate(unet, vae, scheduler, context, [0], 1, size, latents=True)
+    out = [images[0]]
+    ab = scheduler.alphas_cumprod
+    t = max(0, round(strength * 1000) - 1)  # train.stream_timesteps(strength, 1)
+    a, s = ab[t].sqrt(), (1 - ab[t]).sqrt()
+    with torch.no_grad():
+        for k in range(1, frames):
+            x_t = a * latent + s * noise([k], latent.shape[1], size)
+            v = unet(x_t, torch.tensor([t]), encoder_hidden_states=context[None]).sample
+            latent = a * x_t - s * v  # v-prediction: the clean latent in one step
+            out.append((vae.decode(latent).sample[0] / 2 + 0.5).clamp(0, 1))
+    return torch.stack(out)
 
 
 def features(images):
@@ -74,10 +108,11 @@ def features(images):
 def flops(unet, vae, steps):
     from torch.utils.flop_counter import FlopCounterMode
     with torch.no_grad(), FlopCounterMode(display=False) as counter:
-        unet(torch.randn(1, 4, 32, 32), torch.tensor([999]), encoder_hidden_states=torch.randn(1, 4, 64))
+        unet(torch.randn(1, unet.config.in_channels, 32, 32), torch.tensor([999]),
+             encoder_hidden_states=torch.randn(1, 4, 64))
     per_step = counter.get_total_flops()
     with torch.no_grad(), FlopCounterMode(display=False) as counter:
-        vae.decode(torch.randn(1, 4, 32, 32))
+        vae.decode(torch.randn(1, unet.config.in_channels, 32, 32))
     return per_step / 1e9, counter.get_total_flops() / 1e9
 
 
@@ -89,6 +124,8 @@ def thumbnails(images, size=96):
 
 def training_summary(work):
     """From summary.json, which train.py's export writes into --work."""
+    if not (Path(work) / "summary.json").exists():
+        return f"- (no summary.json in {work}: the training figures are those of the run that made the model)"
     summary = json.loads((Path(work) / "summary.json").read_text())
     lines = [f"- trained on: {summary['device']}"]
     ae = summary["ae"]
@@ -102,6 +139,8 @@ def training_summary(work):
     if "distill" in summary:
         curves.append(("student x0 error against the teacher's 8-step DDIM (weighted)", summary["distill"]["losses"]))
     for name, losses in curves:
+        if not losses:  # a stage shorter than its logging interval
+            continue
         steps, values = np.array([l[0] for l in losses]), np.array([l[1] for l in losses])
         marks = sorted(set(int(x) for x in np.linspace(0, len(values) - 1, 7)))
         lines.append(f"- {name}, logged mean at step: " + ", ".join(f"{steps[i]}: {values[i]:.4f}" for i in marks))
@@ -112,49 +151,89 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", default="sets/models/default")
     parser.add_argument("--work", default="/tmp/afterimage_train")
+    parser.add_argument("--out", help="folder for REPORT.md and the grids (default: the model folder)")
+    parser.add_argument("--data", default=str(HERE), help="folder of the data.py the model was trained with")
     parser.add_argument("--timings", help="a text file of engine timings to include verbatim")
     parser.add_argument("--held-out", type=int, default=12)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--judge-per-style", type=int, default=150)
+    parser.add_argument("--judge-steps", type=int, default=1500)
+    parser.add_argument("--clip-frames", type=int, default=8)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    folder = Path(args.model)
-    unet, vae, scheduler, names, table = load(folder)
+    sys.path.insert(0, str(Path(args.data).resolve()))
+    import data
+    from judge import JUDGE_SIZE, StyleJudge, flicker, hue_entropy, sharpness
 
-    held = {s: torch.stack([make_image(s, HELD_OUT_SEED + i) for i in range(args.held_out)]) for s in STYLES}
+    def picture(style, seed):
+        return torch.as_tensor(np.asarray(data.make_image(style, seed)))
+
+    folder = Path(args.model)
+    out_dir = Path(args.out) if args.out else folder
+    out_dir.mkdir(parents=True, exist_ok=True)
+    unet, vae, scheduler, names, table = load(folder)
+    trained = json.loads((folder / "styles" / "styles.json").read_text()).get("trained", names)
+    styles = [s for s in trained if s in data.STYLES]
+
+    held = {s: torch.stack([picture(s, HELD_OUT_SEED + i) for i in range(args.held_out)]) for s in styles}
     held_features = {s: features(v) for s, v in held.items()}
-    centroids = torch.stack([held_features[s].mean(0) for s in STYLES])
-    spread = torch.stack([held_features[s].std(0) for s in STYLES]).mean(0) + 1e-3
+    centroids = torch.stack([held_features[s].mean(0) for s in styles])
+    spread = torch.stack([held_features[s].std(0) for s in styles]).mean(0) + 1e-3
 
     def classify(f):
         return (((f[:, None] - centroids[None]) / spread) ** 2).sum(-1).argmin(1)
 
+    judge = StyleJudge(styles, args.work, args.judge_per_style, args.judge_steps, workers=args.threads,
+                       log=lambda line: print(line, flush=True))
+    judge_held = np.mean([float((judge.predict(held[s]) == i).float().mean()) for i, s in enumerate(styles)])
+    held_hue = {s: hue_entropy(held[s]) for s in styles}
+    held_hue_all = hue_entropy(torch.cat([held[s] for s in styles]))
+    held_sharp = {s: float(sharpness(held[s]).mean()) for s in styles}
+
     # The autoencoder alone: held-out pictures through encode + decode (the ceiling for any sample's detail).
     with torch.no_grad():
         psnr = {}
-        for s in STYLES:
+        for s in styles:
             rec = (vae.decode(vae.encode(held[s] * 2 - 1).latents).sample / 2 + 0.5).clamp(0, 1)
             mse = ((rec - held[s]) ** 2).mean((1, 2, 3))
             psnr[s] = float((10 * torch.log10(1 / mse)).mean())
-    held_accuracy = np.mean([float((classify(held_features[s]) == i).float().mean()) for i, s in enumerate(STYLES)])
-    rows = {}
+    held_accuracy = np.mean([float((classify(held_features[s]) == i).float().mean()) for i, s in enumerate(styles)])
+    rows, judged, render_hue = {}, {}, {}
     for steps in STEPS:
-        grid = Image.new("RGB", (96 * (SAMPLES + 1) + 8, 96 * len(STYLES)))
-        for i, style in enumerate(STYLES):
+        grid = Image.new("RGB", (96 * (SAMPLES + 1) + 8, 96 * len(styles)))
+        everything = []
+        for i, style in enumerate(styles):
             images = generate(unet, vae, scheduler, table[names.index(style)][None], range(SAMPLES), steps)
+            everything.append(images)
             f = features(images)
             colour = float((f[:, :6].mean(0) - held_features[style][:, :6].mean(0)).norm())
             spectrum = float(((f[:, 6:].mean(0) - held_features[style][:, 6:].mean(0)) * 4).norm())
             hits = float((classify(f) == i).float().mean())
             rows.setdefault(style, []).append((colour, spectrum, hits))
+            judged.setdefault(style, []).append((float((judge.predict(images) == i).float().mean()),
+                                                 hue_entropy(images), float(sharpness(images).mean()) / held_sharp[style]))
             for j, thumb in enumerate(thumbnails(held[style][:1]) + thumbnails(images)):
                 grid.paste(thumb, (96 * j + (8 if j else 0), 96 * i))
-        grid.save(folder / f"samples_{steps}step.jpg", quality=88)
+        render_hue[steps] = hue_entropy(torch.cat(everything))
+        grid.save(out_dir / f"samples_{steps}step.jpg", quality=88)
         print(f"{steps} step(s) done", flush=True)
+
+    # flicker: the model's stream clip beside the procedural clips of the style
+    clips = {}
+    strip = Image.new("RGB", (96 * args.clip_frames, 96 * len(styles)))
+    for i, style in enumerate(styles):
+        clip = stream_clip(unet, vae, scheduler, table[names.index(style)], args.clip_frames)
+        reference = (np.mean([flicker(torch.as_tensor(data.make_clip(style, HELD_OUT_SEED + k, args.clip_frames)))
+                              for k in range(3)]) if hasattr(data, "make_clip") else float("nan"))
+        clips[style] = (flicker(clip), reference)
+        for j, thumb in enumerate(thumbnails(clip)):
+            strip.paste(thumb, (96 * j, 96 * i))
+    strip.save(out_dir / "stream_clips.jpg", quality=88)
 
     # the floor: a second held-out set against the first
     floor = []
-    for i, style in enumerate(STYLES):
-        f = features(torch.stack([make_image(style, HELD_OUT_SEED + 500 + k) for k in range(SAMPLES)]))
+    for i, style in enumerate(styles):
+        f = features(torch.stack([picture(style, HELD_OUT_SEED + 500 + k) for k in range(SAMPLES)]))
         floor.append((float((f[:, :6].mean(0) - held_features[style][:, :6].mean(0)).norm()),
                       float(((f[:, 6:].mean(0) - held_features[style][:, 6:].mean(0)) * 4).norm())))
 
@@ -182,26 +261,51 @@ def main():
     if args.timings:
         out += ["## Engine timings", "", "```", Path(args.timings).read_text().rstrip(), "```", ""]
     out += ["## Autoencoder", "", "PSNR (dB) of held-out pictures through encode + decode: "
-            + ", ".join(f"{s} {psnr[s]:.1f}" for s in STYLES) + f"; mean {np.mean(list(psnr.values())):.1f}.", ""]
+            + ", ".join(f"{s} {psnr[s]:.1f}" for s in styles) + f"; mean {np.mean(list(psnr.values())):.1f}.", ""]
     out += ["## Quality", "",
             f"Per style: {SAMPLES} samples (seeds 0-{SAMPLES - 1}) against {args.held_out} held-out procedural "
             "pictures. colour = L2 distance of the mean (RGB mean, RGB std) vector; spectrum = L2 distance of the "
             "mean log10 power in 6 radial frequency bands of the luminance; style = share of samples a "
             "nearest-centroid classifier on these 12 features (fit on the held-out pictures; it scores "
-            f"{held_accuracy:.0%} on them) assigns to the intended style (chance {1 / len(STYLES):.0%}). "
+            f"{held_accuracy:.0%} on them) assigns to the intended style (chance {1 / len(styles):.0%}). "
             "floor = a second held-out set of the same size against the first.", "",
             "| style | " + " | ".join(f"{s} step colour / spectrum / style" for s in STEPS) + " | floor colour / spectrum |",
             "|---|" + "---|" * (len(STEPS) + 1)]
-    for i, style in enumerate(STYLES):
+    for i, style in enumerate(styles):
         cells = [f"{c:.3f} / {sp:.2f} / {h:.0%}" for c, sp, h in rows[style]]
         out.append(f"| {style} | " + " | ".join(cells) + f" | {floor[i][0]:.3f} / {floor[i][1]:.2f} |")
-    means = [np.mean([rows[s][k] for s in STYLES], 0) for k in range(len(STEPS))]
+    means = [np.mean([rows[s][k] for s in styles], 0) for k in range(len(STEPS))]
     out.append("| **mean** | " + " | ".join(f"{m[0]:.3f} / {m[1]:.2f} / {m[2]:.0%}" for m in means)
                + f" | {np.mean([f[0] for f in floor]):.3f} / {np.mean([f[1] for f in floor]):.2f} |")
-    out += ["", "Sample grids (first column: a held-out procedural picture of the style; then seeds 0-5): "
-            + ", ".join(f"[{s} step](samples_{s}step.jpg)" for s in STEPS) + ".", "",
+    info = judge.info
+    out += ["", "## The network judge, colour diversity, sharpness, flicker", "",
+            f"judge = share of the samples above that a small convolutional classifier (tools/train/judge.py; "
+            f"{info['steps']} steps of {info['batch']} pictures at {JUDGE_SIZE}x{JUDGE_SIZE}, on "
+            f"{info['pictures']} procedural pictures from seeds no model trains on) assigns to the intended style; "
+            f"it scores {judge_held:.0%} on the held-out pictures. hue = entropy (bits) of the hue histogram of the "
+            f"samples' coloured pixels (held-out pictures beside it; all hues alike: 5.17). sharp = high-frequency "
+            "energy of the luminance relative to the held-out pictures' (1 = as sharp). flicker = mean absolute "
+            f"change of the 8x8-pooled luminance between frames of a {args.clip_frames}-frame stream clip "
+            "(1-step img2img of each previous frame at strength 0.35, fresh noise each frame) beside three "
+            "procedural clips of the style at 12 frames/s.", "",
+            "| style | " + " | ".join(f"{s} step judge / hue / sharp" for s in STEPS) + " | held-out hue | flicker stream / procedural |",
+            "|---|" + "---|" * (len(STEPS) + 2)]
+    for style in styles:
+        cells = [f"{j:.0%} / {h:.2f} / {sh:.3f}" for j, h, sh in judged[style]]
+        out.append(f"| {style} | " + " | ".join(cells) + f" | {held_hue[style]:.2f} | "
+                   f"{clips[style][0]:.4f} / {clips[style][1]:.4f} |")
+    jmeans = [np.mean([judged[s][k] for s in styles], 0) for k in range(len(STEPS))]
+    out.append("| **mean** | " + " | ".join(f"{m[0]:.0%} / {m[1]:.2f} / {m[2]:.2f}" for m in jmeans)
+               + f" | {np.mean(list(held_hue.values())):.2f} | {np.mean([c[0] for c in clips.values()]):.4f} / "
+               f"{np.mean([c[1] for c in clips.values()]):.4f} |")
+    out += ["", "Colour diversity across the whole render (all styles' samples pooled): "
+            + ", ".join(f"{s} step{'s' if s > 1 else ''} {render_hue[s]:.2f} bits" for s in STEPS)
+            + f"; held-out pictures {held_hue_all:.2f} bits.", ""]
+    out += ["Sample grids (first column: a held-out procedural picture of the style; then seeds 0-5): "
+            + ", ".join(f"[{s} step](samples_{s}step.jpg)" for s in STEPS)
+            + f"; [stream clips](stream_clips.jpg) (one row per style, {args.clip_frames} frames).", "",
             "![2 steps](samples_2step.jpg)", "", "## Training", "", training_summary(args.work), ""]
-    (folder / "REPORT.md").write_text("\n".join(out))
+    (out_dir / "REPORT.md").write_text("\n".join(out))
     print("\n".join(out))
 
 

@@ -24,13 +24,22 @@ Stages (each resumes from its checkpoint in --work; `all` runs those not done):
            in one stage); its EMA weights are exported
   export   fp16 safetensors in diffusers layout + styles/ + model_index.json,
            and summary.json (steps, times, loss curves) in --work for report.py
+  pack     (not part of `all`) the checkpoints of --work, compact, into
+           --pack: what a GPU machine's output folder can carry (files of
+           at most 15 MiB); `--resume-from` that folder on the next run
+           unpacks them into --work first and training goes on
+
+SIGTERM or SIGINT (e.g. `timeout`) stops the running stage at its next step
+with its checkpoint saved; the stages after it are left for the next run.
 """
 import argparse
+import contextlib
 import json
 import math
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import time
 from pathlib import Path
@@ -47,12 +56,15 @@ STYLE_DIM = 64      # cross_attention_dim
 EXTRA_STYLES = ["any", "free1", "free2", "free3"]  # "any": trained unconditionally; free*: untrained, for sets
 TRAILING = [999, 749, 499, 249]
 AE_WIDTH = 16
+LATENT_CHANNELS = 4
 
 
-def ae_model():
+def ae_model(width=AE_WIDTH, latent_channels=LATENT_CHANNELS):
+    """The TAESD layout the engine loads (engine/models/tiny_autoencoder.cpp: 8x down, 3 blocks per level); one
+    width for every level (diffusers' AutoencoderTiny decoder takes no other)."""
     from diffusers import AutoencoderTiny
-    return AutoencoderTiny(encoder_block_out_channels=(AE_WIDTH,) * 4, decoder_block_out_channels=(AE_WIDTH,) * 4,
-                           latent_channels=4)
+    return AutoencoderTiny(encoder_block_out_channels=(width,) * 4, decoder_block_out_channels=(width,) * 4,
+                           latent_channels=latent_channels)
 
 
 def init_ae(vae):
@@ -72,10 +84,10 @@ def init_ae(vae):
     return vae
 
 
-def unet_model():
+def unet_model(latent_channels=LATENT_CHANNELS):
     from diffusers import UNet2DConditionModel
     return UNet2DConditionModel(
-        sample_size=SIZE // 8, in_channels=4, out_channels=4, block_out_channels=(32, 64, 128), layers_per_block=1,
+        sample_size=SIZE // 8, in_channels=latent_channels, out_channels=latent_channels, block_out_channels=(32, 64, 128), layers_per_block=1,
         down_block_types=("DownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D"),
         up_block_types=("CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "UpBlock2D"),
         attention_head_dim=(1, 2, 4), cross_attention_dim=STYLE_DIM, norm_num_groups=8, use_linear_projection=True)
@@ -121,6 +133,17 @@ def cosine_lr(base, step, elapsed, budget, warmup=200):
     return base * min(1.0, (step + 1) / warmup) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
+STOP = {"asked": False}  # set by SIGTERM/SIGINT: the running stage saves and the run ends
+
+
+def ask_stop(signum, frame):
+    STOP["asked"] = True
+
+
+def running(start, budget):
+    return time.time() - start < budget and not STOP["asked"]
+
+
 def ema_update(model, ema, decay):
     with torch.no_grad():
         torch._foreach_lerp_(list(ema.parameters()), list(model.parameters()), 1 - decay)
@@ -130,7 +153,7 @@ def ema_update(model, ema, decay):
 def _pictures(job):
     style, first, end = job
     torch.set_num_threads(1)
-    return np.stack([(make_image(style, seed).numpy() * 255).round().astype(np.uint8) for seed in range(first, end)])
+    return np.stack([(make_image(style, seed) * 255).round().astype(np.uint8) for seed in range(first, end)])
 
 
 def stage_data(args):
@@ -144,6 +167,8 @@ def stage_data(args):
     chunk = 40
     with multiprocessing.get_context("spawn").Pool(max(1, args.workers)) as pool:
         for style in todo:
+            if STOP["asked"]:  # the styles drawn so far are saved; the next run draws the rest
+                return
             jobs = [(style, a, min(a + chunk, args.per_style)) for a in range(0, args.per_style, chunk)]
             pics = np.concatenate(pool.map(_pictures, jobs))
             np.save(shards / f"{style}.npy", pics)
@@ -160,19 +185,46 @@ def load_pictures(work):
 
 
 # ---------------------------------------------------------------- autoencoder
+def ae_loss(vae, x, gen, precision=contextlib.nullcontext()):
+    """The autoencoder's objective on images x [N, 3, h, w] in [0, 1], the networks run under `precision`
+    (autocast): the loss, and its parts for the log."""
+    dev = x.device
+    with precision:
+        lat = encode(vae, x)
+        noisy = lat + 0.1 * torch.randn(lat.shape, generator=gen, device=dev) * (
+            torch.rand(len(x), 1, 1, 1, generator=gen, device=dev) < 0.5)  # robust to imperfect latents
+        out = decode(vae, noisy)
+    out, lat = out.float(), lat.float()
+    rec = F.l1_loss(out, x) + F.mse_loss(out, x)
+    grad = F.l1_loss(out.diff(dim=-1), x.diff(dim=-1)) + F.l1_loss(out.diff(dim=-2), x.diff(dim=-2))
+    mean, var = lat.mean(dim=(0, 2, 3)), lat.var(dim=(0, 2, 3))
+    moments = (mean ** 2).mean() + ((var - 1) ** 2).mean()
+    # Colour is a smaller share of the variance than luminance detail; without
+    # this extra weight on chroma (RGB minus its mean) the narrow autoencoder
+    # sits for thousands of steps at greyscale reconstructions.
+    chroma = F.mse_loss(out - out.mean(1, keepdim=True), x - x.mean(1, keepdim=True))
+    return rec + grad + 4 * chroma + 0.02 * moments, (rec, grad, chroma, moments, mean, var)
+
+
 def stage_ae(args):
     ckpt = Path(args.work) / "ae.pt"
     dev = args.device
     torch.manual_seed(args.seed)
-    vae = init_ae(ae_model()).to(dev)
+    vae = init_ae(ae_model(args.ae_width, args.latent_channels)).to(dev)
     opt = torch.optim.AdamW(vae.parameters(), lr=1e-3, weight_decay=0.0)
-    state = {"step": 0, "seconds": 0.0, "losses": [], "batch": args.ae_batch, "crop": args.ae_crop}
+    state = {"step": 0, "seconds": 0.0, "losses": [], "batch": args.ae_batch, "crop": args.ae_crop,
+             "width": args.ae_width, "latent_channels": args.latent_channels}
+    budget = args.ae_minutes * 60
     if ckpt.exists():
         saved = torch.load(ckpt, weights_only=False, map_location=dev)
-        vae.load_state_dict(saved["model"]), opt.load_state_dict(saved["opt"]), state.update(saved["state"])
-    budget = args.ae_minutes * 60
-    if state["seconds"] >= budget:
+        vae.load_state_dict(saved["model"]), state.update(saved["state"])
+        if "opt" in saved:  # a packed checkpoint of a finished stage has none
+            opt.load_state_dict(saved["opt"])
+    state["budget"] = budget
+    if state["seconds"] >= budget or STOP["asked"]:
         return
+    if state["step"]:
+        log(args.work, f"ae: going on from step {state['step']} ({state['seconds']:.0f} s of {budget:.0f})")
     pics, _ = load_pictures(args.work)
     pics = torch.from_numpy(pics).to(dev)
     gen = torch.Generator(device=dev).manual_seed(args.seed + state["step"])
@@ -186,7 +238,7 @@ def stage_ae(args):
     def randint(high, n):
         return torch.randint(0, high, (n,), generator=gen, device=dev)
 
-    while time.time() - start < budget:
+    while running(start, budget):
         # per-sample crops at multiples of 8 (the latent grid), half of them mirrored
         idx = randint(len(pics), batch)
         ys, xs = randint((SIZE - crop) // 8 + 1, batch) * 8, randint((SIZE - crop) // 8 + 1, batch) * 8
@@ -196,21 +248,7 @@ def stage_ae(args):
         x = x.float() / 255
         flip = torch.rand(batch, generator=gen, device=dev) < 0.5
         x = torch.where(flip[:, None, None, None], x.flip(-1), x)
-        with autocast(args):
-            lat = encode(vae, x)
-            noisy = lat + 0.1 * torch.randn(lat.shape, generator=gen, device=dev) * (
-                torch.rand(batch, 1, 1, 1, generator=gen, device=dev) < 0.5)  # robust to imperfect latents
-            out = decode(vae, noisy)
-        out, lat = out.float(), lat.float()
-        rec = F.l1_loss(out, x) + F.mse_loss(out, x)
-        grad = F.l1_loss(out.diff(dim=-1), x.diff(dim=-1)) + F.l1_loss(out.diff(dim=-2), x.diff(dim=-2))
-        mean, var = lat.mean(dim=(0, 2, 3)), lat.var(dim=(0, 2, 3))
-        moments = (mean ** 2).mean() + ((var - 1) ** 2).mean()
-        # Colour is a smaller share of the variance than luminance detail; without
-        # this extra weight on chroma (RGB minus its mean) the narrow autoencoder
-        # sits for thousands of steps at greyscale reconstructions.
-        chroma = F.mse_loss(out - out.mean(1, keepdim=True), x - x.mean(1, keepdim=True))
-        loss = rec + grad + 4 * chroma + 0.02 * moments
+        loss, (rec, grad, chroma, moments, mean, var) = ae_loss(vae, x, gen, autocast(args))
         for g in opt.param_groups:
             g["lr"] = cosine_lr(args.ae_lr, state["step"], time.time() - start, budget)
         opt.zero_grad(set_to_none=True)
@@ -219,26 +257,28 @@ def stage_ae(args):
         state["step"] += 1
         if state["step"] % 50 == 0:
             state["losses"].append((state["step"], rec.item(), moments.item()))
-            if state["step"] % args.log_every == 0:
-                log(args.work, f"ae step {state['step']}: rec {rec:.4f} grad {grad:.4f} chroma {chroma:.4f} "
-                               f"latent mean {mean.abs().mean():.2f} var {var.mean():.2f} ({time.time() - start:.0f} s)")
-        if time.time() - last_save > 120:
+        if state["step"] % args.log_every == 0:
+            log(args.work, f"ae step {state['step']}: rec {rec:.4f} grad {grad:.4f} chroma {chroma:.4f} "
+                           f"latent mean {mean.abs().mean():.2f} var {var.mean():.2f} ({time.time() - start:.0f} s)")
+        if time.time() - last_save > args.save_every:
             save()
             last_save = time.time()
     save()
-    log(args.work, f"ae: {state['step']} steps in {state['seconds']:.0f} s")
+    log(args.work, f"ae: {state['step']} steps in {state['seconds']:.0f} s" + (" (stopped)" if STOP["asked"] else ""))
 
 
 def load_ae(work, device="cpu"):
-    vae = ae_model()
-    vae.load_state_dict(torch.load(Path(work) / "ae.pt", weights_only=False, map_location="cpu")["model"])
+    saved = torch.load(Path(work) / "ae.pt", weights_only=False, map_location="cpu")
+    vae = ae_model(saved["state"].get("width", AE_WIDTH), saved["state"].get("latent_channels", LATENT_CHANNELS))
+    vae.load_state_dict(saved["model"])
     return vae.to(device).eval()
 
 
 # ---------------------------------------------------------------- latents
 def stage_latents(args):
     path = Path(args.work) / "latents.pt"
-    if path.exists():
+    ae_step = torch.load(Path(args.work) / "ae.pt", weights_only=False, map_location="cpu")["state"]["step"]
+    if path.exists() and torch.load(path, weights_only=False).get("ae_step") == ae_step:
         return
     vae = load_ae(args.work, args.device)
     pics, labels = load_pictures(args.work)
@@ -250,7 +290,7 @@ def stage_latents(args):
             mirrored.append(encode(vae, x.flip(-1)).half().cpu())
     lat = torch.cat(plain + mirrored)
     lab = torch.from_numpy(np.concatenate([labels, labels]))
-    torch.save({"latents": lat, "labels": lab}, path)
+    torch.save({"latents": lat, "labels": lab, "ae_step": ae_step}, path)
     log(args.work, f"latents: {tuple(lat.shape)}, mean {lat.float().mean():.3f} std {lat.float().std():.3f}")
 
 
@@ -289,8 +329,8 @@ class Stage:
 
     def __init__(self, args, ckpt, init=None):
         self.args, self.ckpt = args, ckpt
-        self.unet, self.table = unet_model().to(args.device), StyleTable().to(args.device)
-        self.ema_unet, self.ema_table = unet_model().to(args.device), StyleTable().to(args.device)
+        self.unet, self.table = unet_model(args.latent_channels).to(args.device), StyleTable().to(args.device)
+        self.ema_unet, self.ema_table = unet_model(args.latent_channels).to(args.device), StyleTable().to(args.device)
         if init is not None:
             self.unet.load_state_dict(init["ema_unet"]), self.table.load_state_dict(init["ema_table"])
         self.ema_unet.load_state_dict(self.unet.state_dict()), self.ema_table.load_state_dict(self.table.state_dict())
@@ -299,9 +339,13 @@ class Stage:
         self.state = {"step": 0, "seconds": 0.0, "losses": [], "batch": args.batch}
         if ckpt.exists():
             saved = torch.load(ckpt, weights_only=False, map_location=args.device)
-            self.unet.load_state_dict(saved["unet"]), self.table.load_state_dict(saved["table"])
+            # a packed checkpoint of a finished stage keeps only the EMA weights: training goes on from them
+            self.unet.load_state_dict(saved.get("unet", saved["ema_unet"]))
+            self.table.load_state_dict(saved.get("table", saved["ema_table"]))
             self.ema_unet.load_state_dict(saved["ema_unet"]), self.ema_table.load_state_dict(saved["ema_table"])
-            self.opt.load_state_dict(saved["opt"]), self.state.update(saved["state"])
+            self.state.update(saved["state"])
+            if "opt" in saved:
+                self.opt.load_state_dict(saved["opt"])
 
     def save(self, seconds):
         self.state["seconds"] = seconds
@@ -324,13 +368,16 @@ class Stage:
 
 def run_stage(args, stage, name, minutes, lr, ema, loss_fn):
     budget = minutes * 60
-    if stage.state["seconds"] >= budget:
+    stage.state["budget"] = budget
+    if stage.state["seconds"] >= budget or STOP["asked"]:
         return
+    if stage.state["step"]:
+        log(args.work, f"{name}: going on from step {stage.state['step']} ({stage.state['seconds']:.0f} s of {budget:.0f})")
     data = torch.load(Path(args.work) / "latents.pt")
     lat, labels = data["latents"].to(args.device), data["labels"].to(args.device)
     gen = torch.Generator(device=args.device).manual_seed(args.seed + 2 + stage.state["step"] + (7 if name == "distill" else 0))
     start, last_save, recent = time.time() - stage.state["seconds"], time.time(), []
-    while time.time() - start < budget:
+    while running(start, budget):
         x0, lab = training_batch(args, lat, labels, gen, stage.state["step"])
         loss = loss_fn(x0, lab, gen)
         stage.step(loss, cosine_lr(lr, stage.state["step"], time.time() - start, budget), ema)
@@ -341,11 +388,12 @@ def run_stage(args, stage, name, minutes, lr, ema, loss_fn):
             stage.state["losses"].append((stage.state["step"], mean))
             if stage.state["step"] % args.log_every == 0:
                 log(args.work, f"{name} step {stage.state['step']}: loss {mean:.4f} ({time.time() - start:.0f} s)")
-        if time.time() - last_save > 120:
+        if time.time() - last_save > args.save_every:
             stage.save(time.time() - start)
             last_save = time.time()
     stage.save(time.time() - start)
-    log(args.work, f"{name}: {stage.state['step']} steps in {stage.state['seconds']:.0f} s")
+    log(args.work, f"{name}: {stage.state['step']} steps in {stage.state['seconds']:.0f} s"
+        + (" (stopped)" if STOP["asked"] else ""))
 
 
 def stage_unet(args):
@@ -407,7 +455,7 @@ def stage_distill(args):
         return
     torch.manual_seed(args.seed + 3)
     teacher_ckpt = torch.load(Path(args.work) / "unet.pt", weights_only=False, map_location=args.device)
-    teacher, teacher_table = unet_model().to(args.device).eval(), StyleTable().to(args.device)
+    teacher, teacher_table = unet_model(args.latent_channels).to(args.device).eval(), StyleTable().to(args.device)
     teacher.load_state_dict(teacher_ckpt["ema_unet"]), teacher_table.load_state_dict(teacher_ckpt["ema_table"])
     teacher.requires_grad_(False), teacher_table.requires_grad_(False)
     stage = Stage(args, Path(args.work) / "distill.pt", init=teacher_ckpt)
@@ -445,6 +493,8 @@ def stage_distill(args):
 # ---------------------------------------------------------------- export
 def stage_export(args):
     from safetensors.torch import save_file
+    if STOP["asked"]:
+        return
     out = Path(args.out)
     for sub in ("unet", "vae", "scheduler", "styles"):
         if (out / sub).exists():
@@ -454,7 +504,7 @@ def stage_export(args):
     distilled = (Path(args.work) / "distill.pt").exists()
     saved = torch.load(Path(args.work) / ("distill.pt" if distilled else "unet.pt"), weights_only=False,
                        map_location="cpu")
-    unet = unet_model()
+    unet = unet_model(args.latent_channels)
     unet.load_state_dict(saved["ema_unet"])
     unet.half().save_pretrained(str(out / "unet"), safe_serialization=True)
     (out / "scheduler").mkdir(parents=True)
@@ -481,9 +531,76 @@ def stage_export(args):
     log(args.work, f"export: {out} ({'distilled student' if distilled else 'teacher'})")
 
 
+# ---------------------------------------------------------------- transport between machines
+CHECKPOINTS = ("ae", "unet", "distill")
+PART_BYTES = 15 * 2 ** 20  # a GPU machine's output folder takes files of at most 16 MiB
+
+
+def _cast(tree, dtype):
+    if torch.is_tensor(tree):
+        return tree.to(dtype) if tree.is_floating_point() else tree
+    if isinstance(tree, dict):
+        return {k: _cast(v, dtype) for k, v in tree.items()}
+    return tree
+
+
+def compact(saved):
+    """A checkpoint for transport. A finished stage (its seconds reached its budget) keeps its exported weights
+    (the EMA ones; the autoencoder's model) in fp16 and its state: enough for the later stages and for more
+    training from those weights. A running stage keeps everything, its EMA weights in fp16 and its optimizer's
+    moments in bf16 (the model's own weights stay f32): the 4.1M-parameter UNet packs into 3 parts."""
+    state = saved["state"]
+    if state["seconds"] >= state.get("budget", float("inf")):
+        return {k: _cast(v, torch.float16) if k != "state" else v for k, v in saved.items()
+                if k in ("model", "ema_unet", "ema_table", "state")}
+    out = {k: _cast(v, torch.float16) if k.startswith("ema_") else v for k, v in saved.items()}
+    out["opt"] = {"state": _cast(saved["opt"]["state"], torch.bfloat16), "param_groups": saved["opt"]["param_groups"]}
+    return out
+
+
+def stage_pack(args):
+    """--work's checkpoints, compact, in parts of at most PART_BYTES, and train.log, into --pack."""
+    import io
+    pack = Path(args.pack)
+    if pack.exists():
+        shutil.rmtree(pack)
+    pack.mkdir(parents=True)
+    for name in CHECKPOINTS:
+        path = Path(args.work) / f"{name}.pt"
+        if not path.exists():
+            continue
+        buffer = io.BytesIO()
+        torch.save(compact(torch.load(path, weights_only=False, map_location="cpu")), buffer)
+        data = buffer.getvalue()
+        for i in range(0, len(data), PART_BYTES):
+            (pack / f"{name}.pt.part{i // PART_BYTES}").write_bytes(data[i:i + PART_BYTES])
+        log(args.work, f"pack: {name}.pt {len(data) / 2 ** 20:.1f} MiB in {(len(data) - 1) // PART_BYTES + 1} part(s)")
+    if (Path(args.work) / "train.log").exists():
+        shutil.copy(Path(args.work) / "train.log", pack / "train.log")
+
+
+def unpack(args):
+    """The checkpoints of a --pack folder (another run's, e.g. copied back from a GPU machine) into --work,
+    replacing those there; the optimizer moments back in f32. The log goes on where that run's stopped."""
+    import io
+    source, work = Path(args.resume_from), Path(args.work)
+    for name in CHECKPOINTS:
+        parts = sorted(source.glob(f"{name}.pt.part*"), key=lambda p: int(p.name.rsplit("part", 1)[1]))
+        if not parts:
+            continue
+        saved = torch.load(io.BytesIO(b"".join(p.read_bytes() for p in parts)), weights_only=False, map_location="cpu")
+        if "opt" in saved:
+            saved["opt"]["state"] = _cast(saved["opt"]["state"], torch.float32)
+        torch.save(saved, work / f"{name}.pt")
+        print(f"resume: {name}.pt from {source} (step {saved['state']['step']}, "
+              f"{saved['state']['seconds']:.0f} s)", flush=True)
+    if (source / "train.log").exists() and not (work / "train.log").exists():
+        shutil.copy(source / "train.log", work / "train.log")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("stage", choices=["data", "ae", "latents", "unet", "distill", "export", "all"])
+    parser.add_argument("stage", choices=["data", "ae", "latents", "unet", "distill", "export", "all", "pack"])
     parser.add_argument("--work", default="/tmp/afterimage_train")
     parser.add_argument("--out", default="sets/models/default")
     parser.add_argument("--per-style", type=int, default=120)
@@ -493,6 +610,8 @@ def main():
     parser.add_argument("--ae-batch", type=int, default=16)
     parser.add_argument("--ae-crop", type=int, default=64)
     parser.add_argument("--ae-lr", type=float, default=1e-3)
+    parser.add_argument("--ae-width", type=int, default=AE_WIDTH, help="channels of every autoencoder level")
+    parser.add_argument("--latent-channels", type=int, default=LATENT_CHANNELS)
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--lr", type=float, default=4e-4)
     parser.add_argument("--distill-lr", type=float, default=1e-4)
@@ -503,15 +622,32 @@ def main():
     parser.add_argument("--workers", type=int, default=os.cpu_count(), help="processes drawing the pictures")
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     parser.add_argument("--log-every", type=int, default=100)
+    parser.add_argument("--save-every", type=float, default=120, help="seconds between checkpoint saves")
+    parser.add_argument("--pack", default=None, help="folder for `pack` (default: WORK/pack)")
+    parser.add_argument("--resume-from", help="a `pack` folder to unpack into --work before the stages run")
     args = parser.parse_args()
+    args.pack = args.pack or str(Path(args.work) / "pack")
+    signal.signal(signal.SIGTERM, ask_stop)
+    signal.signal(signal.SIGINT, ask_stop)
     torch.set_num_threads(args.threads)
     if args.device == "cuda":
         torch.backends.cudnn.benchmark = True
         torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
     Path(args.work).mkdir(parents=True, exist_ok=True)
+    if args.resume_from:
+        unpack(args)
+    if (Path(args.work) / "ae.pt").exists():  # once trained, the autoencoder's checkpoint says its shape
+        state = torch.load(Path(args.work) / "ae.pt", weights_only=False, map_location="cpu")["state"]
+        args.ae_width = state.get("width", AE_WIDTH)
+        args.latent_channels = state.get("latent_channels", LATENT_CHANNELS)
     stages = {"data": stage_data, "ae": stage_ae, "latents": stage_latents, "unet": stage_unet,
               "distill": stage_distill, "export": stage_export}
+    if args.stage == "pack":
+        return stage_pack(args)
     for name in (list(stages) if args.stage == "all" else [args.stage]):
+        if STOP["asked"]:
+            log(args.work, f"stopped before {name}: run the same command again to go on")
+            break
         stages[name](args)
 
 
