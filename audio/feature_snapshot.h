@@ -15,6 +15,11 @@ enum DrumKind { Kick = 0, Snare, Hat, DrumKindCount };  // snare: claps and rims
 // None: no section seen yet (an intro, or music without drums).
 enum class MusicSection { None = 0, Buildup, Drop, Breakdown };
 constexpr int kMusicSectionCount = 4;
+// As sets name them (sources and triggers): none, buildup, drop, breakdown.
+constexpr const char* musicSectionName(MusicSection section) {
+  constexpr const char* names[kMusicSectionCount] = {"none", "buildup", "drop", "breakdown"};
+  return names[int(section)];
+}
 
 struct FeatureSnapshot {
   double time = 0;        // seconds of audio heard when this snapshot was made

@@ -33,7 +33,7 @@ double visualChange(std::span<const uint8_t> a, std::span<const uint8_t> b) {
 
 const char* kCsvHeader =
     "frame,time,scene,rms_dbfs,loudness,sub,low,mid,high,flux,onset_strength,onset,beat,bpm,confidence,beat_phase,"
-    "strength,zoom,rotate,seed_mix,strobe,blackout,visual_change\n";
+    "strength,zoom,rotate,seed_mix,strobe,blackout,visual_change,kick,snare,hat,section,drop_in_bars\n";
 
 // An output that names an input would destroy it before it is read (or
 // while): refused, compared as files (links and "./" included).
@@ -137,11 +137,13 @@ RenderResult render(const RenderOptions& o, const std::function<void(const Rende
     char row[512];
     std::snprintf(row, sizeof row,
                   "%llu,%.4f,%d,%.2f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%d,%d,%.2f,%.3f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%d,"
-                  "%.5f\n",
+                  "%.5f,%d,%d,%d,%s,%.2f\n",
                   static_cast<unsigned long long>(w.n), w.t, params.scene, s.rmsDbfs, s.loudness, s.bands[audio::Sub],
                   s.bands[audio::Low], s.bands[audio::Mid], s.bands[audio::High], s.flux, s.onsetStrength,
                   s.onset ? 1 : 0, s.beat ? 1 : 0, s.bpm, s.confidence, s.beatPhase, params.strength, params.zoom,
-                  params.rotate, params.seedMix, params.strobe, params.blackout ? 1 : 0, change);
+                  params.rotate, params.seedMix, params.strobe, params.blackout ? 1 : 0, change,
+                  int(s.drumHit[audio::Kick]), int(s.drumHit[audio::Snare]), int(s.drumHit[audio::Hat]),
+                  audio::musicSectionName(s.section), s.dropInBars);
     csv << row;
     if (progress)
       progress({w.n + 1, frames, std::chrono::duration<double>(Clock::now() - start).count()});

@@ -13,15 +13,7 @@
 namespace afterimage::audio::testing {
 namespace {
 
-const char* nameOf(MusicSection s) {
-  switch (s) {
-    case MusicSection::Buildup: return "build-up";
-    case MusicSection::Drop: return "drop";
-    case MusicSection::Breakdown: return "breakdown";
-    case MusicSection::None: break;
-  }
-  return "none";
-}
+const char* nameOf(MusicSection s) { return musicSectionName(s); }
 
 MusicSection sectionOf(SectionKind kind) {
   switch (kind) {

@@ -99,6 +99,31 @@ TEST_F(RenderTest, Mp4WithAudioAndCsv) {
   ASSERT_EQ(r.exitCode, 0) << r.output;
   EXPECT_NE(r.output.find("20 frames"), std::string::npos) << r.output;
   EXPECT_EQ(lines(out + ".csv"), 21u);  // header + one row per frame
+  // The drums by kind and the section, by name at the end of each row.
+  std::ifstream csv(out + ".csv");
+  std::string header, row;
+  std::getline(csv, header);
+  std::vector<std::string> names;
+  std::stringstream headerCells(header);
+  for (std::string cell; std::getline(headerCells, cell, ',');) names.push_back(cell);
+  ASSERT_GE(names.size(), 5u);
+  EXPECT_EQ(std::vector<std::string>(names.end() - 5, names.end()),
+            (std::vector<std::string>{"kick", "snare", "hat", "section", "drop_in_bars"}));
+  int kicks = 0;
+  while (std::getline(csv, row)) {
+    std::vector<std::string> cells;
+    std::stringstream rowCells(row);
+    for (std::string cell; std::getline(rowCells, cell, ',');) cells.push_back(cell);
+    ASSERT_EQ(cells.size(), names.size()) << row;
+    kicks += std::stoi(cells[names.size() - 5]);
+    EXPECT_TRUE(cells[names.size() - 2] == "none" || cells[names.size() - 2] == "buildup" ||
+                cells[names.size() - 2] == "drop" || cells[names.size() - 2] == "breakdown")
+        << row;
+  }
+  std::printf("kicks in 1-3 s of the demo track at 10 fps: %d frames\n", kicks);
+  // The demo track's kick falls every 0.48 s (1.47, 1.95, 2.44, 2.92 s here).
+  EXPECT_GE(kicks, 3);
+  EXPECT_LE(kicks, 4);
   auto probe = run({"ffprobe", "-hide_banner", "-show_entries", "stream=codec_name,width", "-of", "csv=p=0", out});
   EXPECT_NE(probe.output.find("h264,64"), std::string::npos) << probe.output;
   EXPECT_NE(probe.output.find("aac"), std::string::npos) << probe.output;
