@@ -1,4 +1,4 @@
-// `afterimage bench frame --model DIR [--size WxH] [--steps N] [--frames N] [--temporal-window N] [--pipelined]`:
+// `afterimage bench frame --model DIR [--size WxH] [--steps N] [--frames N] [--temporal-window N] [--temporal-bank-frames N] [--pipelined]`:
 // the stream generator's frame (inputs, motion, UNet steps, decode, post
 // effects, read-back) replayed with parameters that move every frame as a
 // show's do; GPU time per stage (timestamps, mean over the frames) and the
@@ -15,6 +15,7 @@
 #include "engine/cli/arguments.h"
 #include "engine/cli/bench_support.h"
 #include "engine/models/diffusion_model.h"
+#include "engine/nn/feature_bank.h"
 #include "engine/pipeline/generator.h"
 #include "engine/text/prompt_mix.h"
 
@@ -50,7 +51,8 @@ std::vector<gpu::StageTime> frameStages(const std::vector<gpu::StageTime>& times
 }  // namespace
 
 int benchFrame(const CommandArgs& rawArgs) {
-  Arguments args(rawArgs, {"gpu", "model", "tae", "size", "steps", "frames", "prompt", "temporal-window"},
+  Arguments args(rawArgs, {"gpu", "model", "tae", "size", "steps", "frames", "prompt", "temporal-window",
+                                 "temporal-bank-frames"},
                  {"per-shader", "pipelined"});
   bool pipelined = args.flag("pipelined");
   bool perShader = args.flag("per-shader");
@@ -63,6 +65,9 @@ int benchFrame(const CommandArgs& rawArgs) {
   if (steps < 1 || steps > int(models::kMaxSamplerSteps))
     throw UsageError("--steps must be 1 to " + std::to_string(models::kMaxSamplerSteps));
   int frames = std::max(1, args.integer("frames", 10));
+  int bankFrames = args.integer("temporal-bank-frames", 0);
+  if (bankFrames < 0 || bankFrames > int(nn::kFeatureBankMaxFrames))
+    throw UsageError("--temporal-bank-frames must be 0 to " + std::to_string(nn::kFeatureBankMaxFrames));
 
   gpu::Context context({.gpu = args.value("gpu", "")});
   models::DiffusionModel model(context, models::findModelFiles(*dir, args.value("tae", "")));
@@ -72,7 +77,8 @@ int benchFrame(const CommandArgs& rawArgs) {
   pipeline::Generator generator(context, model,
                                 {.width = size.width, .height = size.height, .steps = uint32_t(steps),
                                  .timestamps = true,
-                                 .temporalWindow = uint32_t(std::max(0, args.integer("temporal-window", 0)))});
+                                 .temporalWindow = uint32_t(std::max(0, args.integer("temporal-window", 0))),
+                                 .featureBankFrames = uint32_t(bankFrames)});
   double buildMs = millisecondsSince(buildStart);
 
   pipeline::GenParams params;
