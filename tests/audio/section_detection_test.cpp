@@ -13,8 +13,6 @@
 namespace afterimage::audio::testing {
 namespace {
 
-const char* nameOf(MusicSection s) { return musicSectionName(s); }
-
 MusicSection sectionOf(SectionKind kind) {
   switch (kind) {
     case SectionKind::Buildup: return MusicSection::Buildup;
@@ -67,15 +65,15 @@ TEST(SectionDetection, BuildupsDropsAndBreakdownsOfAnArrangement) {
         if (!used[i] && detected[i].section == want && detected[i].at > mark.time - 0.1 && detected[i].at < mark.time + 4 * bar)
           found = int(i);
       if (found < 0) {
-        std::printf("         %-10s %8.2f %10s\n", nameOf(want), mark.time, "missed");
+        std::printf("         %-10s %8.2f %10s\n", musicSectionName(want), mark.time, "missed");
         ++missed;
         continue;
       }
       used[size_t(found)] = true;
       double delay = detected[size_t(found)].at - mark.time;
-      std::printf("         %-10s %8.2f %10.2f %+.2f s (%.2f bars)\n", nameOf(want), mark.time, detected[size_t(found)].at,
+      std::printf("         %-10s %8.2f %10.2f %+.2f s (%.2f bars)\n", musicSectionName(want), mark.time, detected[size_t(found)].at,
                   delay, delay / bar);
-      EXPECT_LE(delay, kLatestDelay[int(want)]) << nameOf(want) << " at " << mark.time;
+      EXPECT_LE(delay, kLatestDelay[int(want)]) << musicSectionName(want) << " at " << mark.time;
       if (want == MusicSection::Drop) {
         // What the build-up predicted two bars before the drop.
         double predicted = 0;
@@ -88,7 +86,7 @@ TEST(SectionDetection, BuildupsDropsAndBreakdownsOfAnArrangement) {
     }
     for (size_t i = 0; i < detected.size(); ++i)
       if (!used[i]) {
-        std::printf("         false alarm: %s at %.2f s\n", nameOf(detected[i].section), detected[i].at);
+        std::printf("         false alarm: %s at %.2f s\n", musicSectionName(detected[i].section), detected[i].at);
         ++falseAlarms;
       }
   }
@@ -115,7 +113,7 @@ TEST(SectionDetection, BreakdownAndDropOfTheBeatSetsBreakdownTrack) {
   analyzeSamples(analyzer, track.samples, [&](const FeatureSnapshot& s) {
     if (s.sectionChange) detected.push_back({s.section, s.time});
   });
-  for (const Detected& d : detected) std::printf("%s at %.2f s\n", nameOf(d.section), d.at);
+  for (const Detected& d : detected) std::printf("%s at %.2f s\n", musicSectionName(d.section), d.at);
   ASSERT_EQ(detected.size(), 2u);
   EXPECT_EQ(detected[0].section, MusicSection::Breakdown);
   EXPECT_GT(detected[0].at, spec.breakdownFrom);
@@ -137,7 +135,7 @@ TEST(SectionDetection, NoSectionChangesInSteadyTracks) {
     analyzeSamples(analyzer, track.samples, [&](const FeatureSnapshot& s) {
       if (s.sectionChange && s.time > 3) {
         ++changes;
-        std::printf("%s: %s at %.2f s\n", track.name.c_str(), nameOf(s.section), s.time);
+        std::printf("%s: %s at %.2f s\n", track.name.c_str(), musicSectionName(s.section), s.time);
       }
     });
     EXPECT_EQ(changes, 0) << track.name;
