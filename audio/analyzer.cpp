@@ -51,6 +51,13 @@ TempoEstimator::Options tempoOptions(AnalyzerOptions o) {
   return t;
 }
 
+BeatStateTracker::Options stateOptions(AnalyzerOptions o) {
+  o = withHop(o);
+  BeatStateTracker::Options t = o.states;
+  t.frameRate = double(o.sampleRate) / o.hopSize;
+  return t;
+}
+
 // A-weighting as a power gain at f Hz (IEC 61672).
 double aWeightPower(double f) {
   double f2 = f * f;
@@ -73,11 +80,14 @@ double toDb(double power) { return power > 1e-12 ? 10 * std::log10(power) : -120
 }  // namespace
 
 Analyzer::Analyzer(AnalyzerOptions options)
-    : options_(withHop(options)), aubio_(std::make_unique<Aubio>()), gain_(options.gain), onsetGain_(AutoGain::Options{3.0, 30.0, options.gain.gateDbfs, 3.0}), tempo_(tempoOptions(options)),
+    : options_(withHop(options)), aubio_(std::make_unique<Aubio>()), gain_(options.gain), onsetGain_(AutoGain::Options{3.0, 30.0, options.gain.gateDbfs, 3.0}), tempo_(tempoOptions(options)), states_(stateOptions(options)),
       clock_(options.clock), onsets_(OnsetPicker::Options{options.onsetThreshold, options.onsetMinInterval, 1e-3f, float(options.onsetRelativeFloor)}) {
   if (options_.melBands < 1 || options_.melBands > kMaxMelBands)
     throw std::invalid_argument("melBands must be 1.." + std::to_string(kMaxMelBands) + ", found " +
                                 std::to_string(options_.melBands));
+  if (options_.beatTracker != "states" && options_.beatTracker != "autocorrelation")
+    throw std::invalid_argument("beat tracker '" + options_.beatTracker + "' is not one of: states, autocorrelation");
+  useStates_ = options_.beatTracker == "states";
   if (options_.hopSize <= 0 || options_.windowSize < options_.hopSize)
     throw std::invalid_argument("hopSize must be positive and at most windowSize");
   uint_t window = uint_t(options_.windowSize), hop = uint_t(options_.hopSize), rate = uint_t(options_.sampleRate);
@@ -210,8 +220,16 @@ void Analyzer::spectralFeatures(const float* hop) {
 void Analyzer::beatFeatures() {
   const double now = snapshot_.time, dt = hopSeconds();
   tempo_.push(snapshot_.flux, now);
+  if (useStates_) states_.push(snapshot_.flux, now);
   if (snapshot_.hop % uint64_t(options_.tempoEvery) == 0) {
     TempoMeasurement m = tempo_.estimate(clock_.established() ? clock_.period() : 0.0);
+    if (useStates_) {
+      TempoMeasurement s = states_.measurement();
+      s.activity = m.activity;
+      s.strength = s.evidence * std::clamp((m.activity - 0.35) / 0.35, 0.0, 1.0);
+      s.barSalience3 = m.barSalience3, s.barSalience4 = m.barSalience4;
+      m = s;
+    }
     clock_.update(m, now);
     if (m.valid && m.strength >= options_.clock.lockStrength) {
       meter3_ += 0.05 * (m.barSalience3 - meter3_);
@@ -233,8 +251,11 @@ void Analyzer::beatFeatures() {
     beatAccent_.assign(size_t(beatsPerBar), 0.0);
     snapshot_.beatsPerBar = beatsPerBar;
   }
+  // The latest beat of the grid at or before now: a phase correction that
+  // moves the grid a little later across a beat must not skip that beat.
   double beat = clock_.nextBeatAfter(now - dt);
-  if (beat <= now && beat - lastBeatEmitted_ > 0.5 * clock_.period()) {
+  if (beat > now) beat -= clock_.period();
+  if (now - beat < 0.25 * clock_.period() && beat - lastBeatEmitted_ > 0.5 * clock_.period()) {
     snapshot_.beat = true;
     snapshot_.beatTime = beat;
     lastBeatEmitted_ = beat;

@@ -3,9 +3,11 @@
 // aubio: the phase vocoder gives the spectrum, a mel filterbank the bands
 // and the onset strength, aubio_onset the onset events, the drum detector
 // kicks, snares and hats (and from them, the low band and the beat clock,
-// the section detector build-ups, drops and breakdowns); the tempo estimator
-// and beat clock turn the onset strength into tempo, phase and predicted
-// beats. It knows nothing of threads or devices.
+// the section detector build-ups, drops and breakdowns); the beat-state
+// tracker (or the autocorrelation tempo estimator alone) and the beat clock
+// turn the onset strength into tempo, phase and predicted beats; the tempo
+// estimator also gives activity and meter. It knows nothing of threads or
+// devices.
 #pragma once
 #include <memory>
 #include <optional>
@@ -14,6 +16,7 @@
 
 #include "audio/auto_gain.h"
 #include "audio/beat_clock.h"
+#include "audio/beat_state_tracker.h"
 #include "audio/drum_detector.h"
 #include "audio/feature_snapshot.h"
 #include "audio/onset_picker.h"
@@ -38,6 +41,11 @@ struct AnalyzerOptions {
   int tempoEvery = 8;              // hops between tempo estimates
   AutoGain::Options gain;
   TempoEstimator::Options tempo;   // frameRate is set from the sample rate and hop
+  // "states": the beat-state tracker sets tempo and phase (the tempo
+  // estimator still gives activity and meter); "autocorrelation": the tempo
+  // estimator alone.
+  std::string beatTracker = "states";
+  BeatStateTracker::Options states;  // frameRate is set from the sample rate and hop
   BeatClock::Options clock;
 };
 
@@ -66,6 +74,8 @@ class Analyzer {
   std::unique_ptr<Aubio> aubio_;
   AutoGain gain_, onsetGain_;
   TempoEstimator tempo_;
+  BeatStateTracker states_;
+  bool useStates_ = true;
   BeatClock clock_;
   FeatureSnapshot snapshot_;
   uint64_t samples_ = 0;

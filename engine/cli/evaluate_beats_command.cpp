@@ -1,4 +1,5 @@
-// `afterimage evaluate-beats DIR [--lookahead MS]`: the live analyzer's beats
+// `afterimage evaluate-beats DIR [--lookahead MS] [--tracker states|autocorrelation]`:
+// the live analyzer's beats
 // on every annotated clip under DIR (audio files with a .beats file beside
 // them, see audio/beat_evaluation.h) against the annotations: F-measure
 // (+-70 ms, first 5 s skipped) as the beats happen and as predicted MS
@@ -31,10 +32,14 @@ struct Means {
 }  // namespace
 
 int runEvaluateBeats(const CommandArgs& rawArgs) {
-  Arguments args(rawArgs, {"lookahead"}, {});
+  Arguments args(rawArgs, {"lookahead", "tracker"}, {});
   if (args.positionals().size() != 1) throw UsageError("expected one folder of annotated clips");
   double lookaheadMs = args.number("lookahead", 60);
   if (lookaheadMs <= 0) throw UsageError("--lookahead must be > 0 ms");
+  audio::AnalyzerOptions options;
+  options.beatTracker = args.value("tracker", "states");
+  if (options.beatTracker != "states" && options.beatTracker != "autocorrelation")
+    throw UsageError("--tracker must be states or autocorrelation, found '" + options.beatTracker + "'");
   std::vector<audio::AnnotatedClip> clips = audio::findAnnotatedClips(args.positionals()[0]);
 
   std::printf("%-9s %-28s %6s %6s %-8s %6s %6s %6s %6s\n", "genre", "clip", "bpm", "found", "relation", "F",
@@ -45,8 +50,8 @@ int runEvaluateBeats(const CommandArgs& rawArgs) {
     std::vector<double> annotations = audio::readBeatAnnotations(clip.beatsPath);
     int rate = 0;
     std::vector<float> samples = audio::readMonoFile(clip.audioPath, &rate);
-    std::vector<double> beats = audio::beatTimes(samples, rate, 0);
-    std::vector<double> predicted = audio::beatTimes(samples, rate, lookaheadMs / 1000.0);
+    std::vector<double> beats = audio::beatTimes(samples, rate, 0, options);
+    std::vector<double> predicted = audio::beatTimes(samples, rate, lookaheadMs / 1000.0, options);
     double f = audio::beatFMeasure(beats, annotations).fMeasure;
     double fl = audio::beatFMeasure(predicted, annotations).fMeasure;
     audio::ContinuityScore c = audio::beatContinuity(beats, annotations);

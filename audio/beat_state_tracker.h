@@ -1,0 +1,66 @@
+// Tempo and beat phase as a hidden state, followed causally: every state is
+// a beat period (whole frames) and a position within the beat; each frame
+// the position advances, at the end of a beat the period may change a
+// little, and the onset strength weighs the states that are on a beat (the
+// forward pass of Krebs, Boeck and Widmer's 2015 bar-pointer model, one
+// beat long, with the onset strength as its observation). All metrical
+// levels are followed at once, so the decision between the tapped beat
+// and its double or half is revised as evidence accumulates instead of
+// being made once from one window. The observation is the onset strength
+// against its recent mean: on a beat, a frame above the mean raises a
+// state's weight and one below it lowers it, so a faster level wins only
+// where its extra beats are busier than average and a slower one where
+// every other beat is empty; a broad prior over 55-215 BPM leans the close
+// calls towards the tempi people tap.
+#pragma once
+#include <vector>
+
+#include "audio/tempo_estimator.h"
+
+namespace afterimage::audio {
+
+class BeatStateTracker {
+ public:
+  struct Options {
+    double frameRate = 44100.0 / 256;  // onset-strength values per second
+    double minBpm = 55, maxBpm = 215;
+    double tempoChange = 100;     // a period ratio r at a beat weighs exp(-tempoChange * |r - 1|)
+    double beatSeconds = 0.035;   // how long a beat state lasts: the tolerance for a played beat
+    double onsetWeight = 0.5;     // log weight per frame on a beat, per unit of onset strength over its mean
+    double meanSeconds = 1.5;     // the onset strength's running mean
+    double onsetCeiling = 3;      // onset strength over its mean counts up to this many means
+    double beatCost = 0.5;        // subtracted from the onset strength (in means) on a beat state: a beat must be earned
+    double priorBpm = 113, priorOctaves = 0.6;  // log-normal prior on the tempo, beyond the flat part
+    double priorFlatOctaves = 0.35;  // the prior is flat this far either side of priorBpm (88-144 BPM)
+    double priorPerSecond = 3.0;  // how much the prior weighs per second (log units at one deviation)
+    double onsetDelay = 0.011;    // seconds the onset strength lags the sound
+  };
+  explicit BeatStateTracker(Options options);
+
+  // One onset-strength value, for the frame ending at `time`.
+  void push(float strength, double time);
+  // The most likely state now: period, the last beat, and how much of the
+  // probability agrees with it (evidence). Activity and bar salience are
+  // left to the caller.
+  TempoMeasurement measurement() const;
+
+  int states() const { return int(weights_.size()); }
+
+ private:
+  static constexpr int kNormaliseEvery = 8;  // frames
+  void normalise();
+  void reset();  // uniform over the states
+
+  Options options_;
+  int minPeriod_ = 0, maxPeriod_ = 0, beatFrames_ = 1;
+  std::vector<int> offset_;        // first state of each period (index: period - minPeriod_)
+  std::vector<float> weights_;     // the state probabilities; position p of period P at offset_ + (frame - p) mod P
+  std::vector<float> priorPerBeat_;  // the prior's factor for one beat of each period
+  std::vector<float> ending_;      // per period: the weight leaving its last position this frame
+  struct Transition { int from; float weight; };
+  std::vector<std::vector<Transition>> into_;  // per destination period
+  long long frame_ = 0;
+  double time_ = 0, mean_ = 0, startWeight_ = 1;
+};
+
+}  // namespace afterimage::audio

@@ -1,0 +1,123 @@
+// BeatStateTracker on onset-strength pulse trains (no audio): the tempo and
+// phase of a steady pulse, a tempo change followed at the beat, the tapped
+// level chosen over the eighths that fill it, and a level decision revised
+// when the evidence changes.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "audio/beat_state_tracker.h"
+
+namespace afterimage::audio {
+namespace {
+
+constexpr double kFrameRate = 44100.0 / 256;
+
+// Onset strength with a hit of `beatStrength` on every beat (times from
+// `firstBeat`) and `offStrength` halfway between beats, each rising within
+// a frame and decaying over ~20 ms as the spectral flux of a drum hit does
+// (the analysis window is 23 ms long), over a small floor.
+struct PulseTrain {
+  double offStrength = 0;
+  float at(double t, double period, double firstBeat, double beatStrength = 1.0) const {
+    double beats = (t - firstBeat) / period;
+    double sinceBeat = (beats - std::floor(beats)) * period;
+    double sinceHalf = sinceBeat - period / 2;
+    double value = 0.05;
+    if (sinceBeat < 0.06) value += beatStrength * std::exp(-sinceBeat / 0.012);
+    if (sinceHalf >= 0 && sinceHalf < 0.06) value += offStrength * std::exp(-sinceHalf / 0.012);
+    return float(value);
+  }
+};
+
+BeatStateTracker::Options options() {
+  BeatStateTracker::Options o;
+  o.frameRate = kFrameRate;
+  return o;
+}
+
+double beatError(const TempoMeasurement& m, double period, double firstBeat) {
+  double beats = (m.lastBeat - firstBeat) / period;
+  return (beats - std::round(beats)) * period;
+}
+
+TEST(BeatStateTracker, FindsTheTempoAndPhaseOfASteadyPulse) {
+  for (double bpm : {70.0, 100.0, 128.0, 150.0}) {
+    BeatStateTracker tracker(options());
+    PulseTrain train;
+    const double period = 60 / bpm, first = 0.137;
+    TempoMeasurement m;
+    for (long i = 1; i <= long(12 * kFrameRate); ++i) {
+      double t = i / kFrameRate;
+      tracker.push(train.at(t, period, first), t);
+    }
+    m = tracker.measurement();
+    ASSERT_TRUE(m.valid) << bpm;
+    EXPECT_NEAR(60 / m.period, bpm, bpm * 0.015) << bpm;
+    // The hit decays over ~20 ms, about what the onset delay (11 ms) and
+    // half the beat tolerance take off again.
+    EXPECT_NEAR(beatError(m, period, first), 0.0, 0.008) << bpm;
+    EXPECT_GT(m.evidence, 0.5) << bpm;
+  }
+}
+
+TEST(BeatStateTracker, FollowsATempoChange) {
+  BeatStateTracker tracker(options());
+  PulseTrain train;
+  double t = 0, beatAt = 0.05;
+  // 100 BPM for 8 s, then 112 BPM: the beats continue from the last one.
+  for (long i = 1; t < 20; ++i) {
+    t = i / kFrameRate;
+    double period = t < 8 ? 0.6 : 60.0 / 112;
+    if (t >= 8 && beatAt < 8) beatAt += std::floor((8 - beatAt) / 0.6 + 1) * 0.6;
+    tracker.push(train.at(t, period, beatAt), t);
+  }
+  TempoMeasurement m = tracker.measurement();
+  EXPECT_NEAR(60 / m.period, 112, 2);
+  EXPECT_NEAR(beatError(m, 60.0 / 112, beatAt), 0.0, 0.015);
+}
+
+// Eighths a sixth as strong as the beats (hats under kick and snare):
+// people tap the beat, not the eighths. (At a quarter the eighths already
+// win: onset strength counts up to 3 means, so a hat nears a kick.)
+TEST(BeatStateTracker, ChoosesTheBeatOverWeakerEighths) {
+  BeatStateTracker tracker(options());
+  PulseTrain train;
+  train.offStrength = 0.15;
+  const double period = 60.0 / 96;
+  for (long i = 1; i <= long(15 * kFrameRate); ++i) {
+    double t = i / kFrameRate;
+    tracker.push(train.at(t, period, 0.2), t);
+  }
+  TempoMeasurement m = tracker.measurement();
+  EXPECT_NEAR(60 / m.period, 96, 2);
+  EXPECT_NEAR(beatError(m, period, 0.2), 0.0, 0.01);
+}
+
+// A pulse at 62 BPM, then the same grid with its midpoints filled as
+// strongly (124 BPM, a busier part of the same song): the tracker moves
+// to the faster level within seconds, on the same grid, as the evidence
+// accumulates (the level is not fixed by the start).
+TEST(BeatStateTracker, RevisesTheMetricalLevelWhenTheEvidenceChanges) {
+  BeatStateTracker tracker(options());
+  PulseTrain train;
+  const double period = 60.0 / 62;
+  double switchedAt = -1;
+  for (long i = 1; i <= long(30 * kFrameRate); ++i) {
+    double t = i / kFrameRate;
+    train.offStrength = t < 12 ? 0.0 : 1.0;
+    tracker.push(train.at(t, period, 0.3), t);
+    if (i % 8 != 0) continue;
+    TempoMeasurement m = tracker.measurement();
+    if (t > 10 && t < 12) EXPECT_NEAR(60 / m.period, 62, 2) << "at " << t;
+    if (t > 12 && switchedAt < 0 && std::abs(60 / m.period - 124) < 3) switchedAt = t;
+  }
+  ASSERT_GT(switchedAt, 0) << "never moved to 124 BPM";
+  EXPECT_LT(switchedAt, 20);
+  TempoMeasurement m = tracker.measurement();
+  EXPECT_NEAR(60 / m.period, 124, 2);
+  EXPECT_NEAR(beatError(m, period / 2, 0.3), 0.0, 0.01);
+}
+
+}  // namespace
+}  // namespace afterimage::audio
