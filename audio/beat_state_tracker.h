@@ -7,11 +7,12 @@
 // levels are followed at once, so the decision between the tapped beat
 // and its double or half is revised as evidence accumulates instead of
 // being made once from one window. The observation is the onset strength
-// against its recent mean: on a beat, a frame above the mean raises a
-// state's weight and one below it lowers it, so a faster level wins only
-// where its extra beats are busier than average and a slower one where
-// every other beat is empty; a broad prior over 55-215 BPM leans the close
-// calls towards the tempi people tap.
+// against its recent mean, less a cost: a beat state's weight rises where
+// the onset strength stands more than half its mean above the mean and
+// falls elsewhere, so an extra metrical level must be earned by onsets on
+// its extra beats, and a level whose every other beat is empty loses. A
+// tempo prior, flat from 88 to 144 BPM and falling off beyond, leans the
+// close calls towards the tempi people tap.
 #pragma once
 #include <vector>
 
@@ -43,8 +44,6 @@ class BeatStateTracker {
   // probability agrees with it (evidence). Activity and bar salience are
   // left to the caller.
   TempoMeasurement measurement() const;
-
-  int states() const { return int(weights_.size()); }
 
  private:
   static constexpr int kNormaliseEvery = 8;  // frames
