@@ -4,8 +4,9 @@
 // and the onset strength, aubio_onset the onset events, the drum detector
 // kicks, snares and hats (and from them, the low band and the beat clock,
 // the section detector build-ups, drops and breakdowns); the beat-state
-// tracker (or the autocorrelation tempo estimator alone) and the beat clock
-// turn the onset strength into tempo, phase and predicted beats; the tempo
+// tracker (on a log-frequency flux of its own) or the autocorrelation tempo
+// estimator alone, and the beat clock, turn the onset strength into tempo,
+// phase and predicted beats; the tempo
 // estimator also gives activity and meter. It knows nothing of threads or
 // devices.
 #pragma once
@@ -19,6 +20,7 @@
 #include "audio/beat_state_tracker.h"
 #include "audio/drum_detector.h"
 #include "audio/feature_snapshot.h"
+#include "audio/log_filtered_flux.h"
 #include "audio/onset_picker.h"
 #include "audio/section_detector.h"
 #include "audio/tempo_estimator.h"
@@ -46,6 +48,7 @@ struct AnalyzerOptions {
   // estimator alone.
   std::string beatTracker = "states";
   BeatStateTracker::Options states;  // frameRate is set from the sample rate and hop
+  LogFilteredFlux::Options beatFlux;  // the beat-state tracker's onset strength
   BeatClock::Options clock;
 };
 
@@ -81,6 +84,9 @@ class Analyzer {
   uint64_t samples_ = 0;
   OnsetPicker onsets_;
   std::optional<DrumDetector> drums_;  // built once the bins' frequencies are known
+  std::optional<LogFilteredFlux> beatFlux_;  // built with the bins, for the beat-state tracker only
+  float beatFluxValue_ = 0;
+  std::vector<float> scaledMagnitude_;  // magnitudes as amplitudes relative to the running RMS
   SectionDetector sections_;
   std::vector<float> binWeightA_, binHz_, previousLogMagnitude_, previousCompressed_;
   float magnitudeScale_ = 1;  // spectrum magnitude -> amplitude
