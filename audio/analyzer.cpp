@@ -117,10 +117,7 @@ Analyzer::Analyzer(AnalyzerOptions options)
   previousCompressed_.assign(bins, 0.0f);
   magnitudeScale_ = float(std::sqrt(16.0 / (3.0 * double(window) * window)));
   drums_.emplace(binHz_, magnitudeScale_, hopSeconds());
-  if (useStates_) {
-    beatFlux_.emplace(binHz_, options_.beatFlux);
-    scaledMagnitude_.resize(bins);
-  }
+  if (useStates_) beatFlux_.emplace(binHz_, options_.beatFlux);
   beatAccent_.assign(4, 0.0);
   beatMel_.assign(size_t(options_.melBands), 0.0f);
   fmat_t* coefficients = aubio_filterbank_get_coeffs(aubio_->mel);
@@ -207,10 +204,7 @@ void Analyzer::spectralFeatures(const float* hop) {
   double flux = 0;
   for (int g = 0; g < 3; ++g) flux += kFluxGroupWeights[g] * groupFlux[g] / std::max(1, groupBins[g]);
   snapshot_.flux = float(flux);
-  if (beatFlux_) {
-    for (size_t k = 0; k < bins; ++k) scaledMagnitude_[k] = float(magnitude[k] * onsetGain * magnitudeScale_);
-    beatFluxValue_ = beatFlux_->process(scaledMagnitude_.data());
-  }
+  if (beatFlux_) beatFluxValue_ = beatFlux_->process(magnitude, onsetGain * magnitudeScale_);
 
   drums_->process(magnitude, snapshot_.time, snapshot_);
 
@@ -228,7 +222,7 @@ void Analyzer::spectralFeatures(const float* hop) {
 void Analyzer::beatFeatures() {
   const double now = snapshot_.time, dt = hopSeconds();
   tempo_.push(snapshot_.flux, now);
-  if (useStates_) states_.push(beatFlux_ ? beatFluxValue_ : snapshot_.flux, now);
+  if (useStates_) states_.push(beatFluxValue_, now);
   if (snapshot_.hop % uint64_t(options_.tempoEvery) == 0) {
     TempoMeasurement m = tempo_.estimate(clock_.established() ? clock_.period() : 0.0);
     if (useStates_) {

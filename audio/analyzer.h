@@ -6,9 +6,8 @@
 // the section detector build-ups, drops and breakdowns); the beat-state
 // tracker (on a log-frequency flux of its own) or the autocorrelation tempo
 // estimator alone, and the beat clock, turn the onset strength into tempo,
-// phase and predicted beats; the tempo
-// estimator also gives activity and meter. It knows nothing of threads or
-// devices.
+// phase and predicted beats; the tempo estimator also gives activity and
+// meter. It knows nothing of threads or devices.
 #pragma once
 #include <memory>
 #include <optional>
@@ -85,8 +84,7 @@ class Analyzer {
   OnsetPicker onsets_;
   std::optional<DrumDetector> drums_;  // built once the bins' frequencies are known
   std::optional<LogFilteredFlux> beatFlux_;  // built with the bins, for the beat-state tracker only
-  float beatFluxValue_ = 0;
-  std::vector<float> scaledMagnitude_;  // magnitudes as amplitudes relative to the running RMS
+  float beatFluxValue_ = 0;  // its value for the current hop (amplitudes relative to the running RMS)
   SectionDetector sections_;
   std::vector<float> binWeightA_, binHz_, previousLogMagnitude_, previousCompressed_;
   float magnitudeScale_ = 1;  // spectrum magnitude -> amplitude

@@ -38,7 +38,7 @@ LogFilteredFlux::LogFilteredFlux(const std::vector<float>& binHz, Options option
   history_.assign(size_t(options.diffFrames + 1), std::vector<float>(first_.size(), 0.0f));
 }
 
-float LogFilteredFlux::process(const float* magnitude) {
+float LogFilteredFlux::process(const float* magnitude, double scale) {
   const int n = int(first_.size()), slots = int(history_.size());
   newest_ = (newest_ + 1) % slots;
   std::vector<float>& now = history_[size_t(newest_)];
@@ -46,7 +46,7 @@ float LogFilteredFlux::process(const float* magnitude) {
     const std::vector<float>& w = weight_[size_t(b)];
     double sum = 0;
     for (size_t i = 0; i < w.size(); ++i) sum += double(w[i]) * magnitude[first_[size_t(b)] + int(i)];
-    now[size_t(b)] = float(std::log10(1.0 + options_.compression * sum));
+    now[size_t(b)] = float(std::log10(1.0 + options_.compression * scale * sum));
   }
   const std::vector<float>& past = history_[size_t((newest_ + 1) % slots)];  // diffFrames ago
   double flux = 0;

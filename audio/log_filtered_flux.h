@@ -26,8 +26,8 @@ class LogFilteredFlux {
   };
   // binHz: the frequency of every magnitude bin.
   LogFilteredFlux(const std::vector<float>& binHz, Options options);
-  // One frame's magnitudes (as many as binHz), already scaled; returns the flux.
-  float process(const float* magnitude);
+  // One frame's magnitudes (as many as binHz) times `scale`; returns the flux.
+  float process(const float* magnitude, double scale);
   int bands() const { return int(first_.size()); }
 
  private:

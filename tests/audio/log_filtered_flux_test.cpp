@@ -32,10 +32,10 @@ TEST(LogFilteredFlux, SteadyOrFallingSpectraGiveNoFlux) {
   const auto hz = binFrequencies();
   LogFilteredFlux flux(hz, {});
   std::vector<float> frame(hz.size(), 0.3f);
-  flux.process(frame.data());
-  EXPECT_NEAR(flux.process(frame.data()), 0.0f, 1e-6f);
+  flux.process(frame.data(), 1.0);
+  EXPECT_NEAR(flux.process(frame.data(), 1.0), 0.0f, 1e-6f);
   for (float& m : frame) m *= 0.5f;
-  EXPECT_NEAR(flux.process(frame.data()), 0.0f, 1e-6f);
+  EXPECT_NEAR(flux.process(frame.data(), 1.0), 0.0f, 1e-6f);
 }
 
 TEST(LogFilteredFlux, ARiseCountsPerBandWhateverItsWidthInBins) {
@@ -46,10 +46,10 @@ TEST(LogFilteredFlux, ARiseCountsPerBandWhateverItsWidthInBins) {
   auto octaveRise = [&](double lowHz) {
     LogFilteredFlux flux(hz, options);
     std::vector<float> frame(hz.size(), 0.0f);
-    flux.process(frame.data());
+    flux.process(frame.data(), 1.0);
     for (size_t k = 0; k < hz.size(); ++k)
       if (hz[k] >= lowHz && hz[k] < 2 * lowHz) frame[k] = 1.0f;
-    return flux.process(frame.data());
+    return flux.process(frame.data(), 1.0);
   };
   const float low = octaveRise(160), high = octaveRise(5000);
   EXPECT_GT(low, 0.5f * float(std::log10(11.0)));
@@ -61,12 +61,12 @@ TEST(LogFilteredFlux, ComparesWithTheSpectrumDiffFramesAgo) {
   const auto hz = binFrequencies();
   LogFilteredFlux flux(hz, {.diffFrames = 2});
   std::vector<float> quiet(hz.size(), 0.0f), loud(hz.size(), 1.0f);
-  flux.process(quiet.data());
-  flux.process(quiet.data());
-  const float first = flux.process(loud.data());
+  flux.process(quiet.data(), 1.0);
+  flux.process(quiet.data(), 1.0);
+  const float first = flux.process(loud.data(), 1.0);
   EXPECT_GT(first, 0.0f);
-  EXPECT_NEAR(flux.process(loud.data()), first, 1e-5f);  // still against a quiet frame two back
-  EXPECT_NEAR(flux.process(loud.data()), 0.0f, 1e-6f);
+  EXPECT_NEAR(flux.process(loud.data(), 1.0), first, 1e-5f);  // still against a quiet frame two back
+  EXPECT_NEAR(flux.process(loud.data(), 1.0), 0.0f, 1e-6f);
 }
 
 TEST(LogFilteredFlux, RejectsOptionsThatMakeNoBands) {
