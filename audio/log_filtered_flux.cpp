@@ -23,11 +23,10 @@ LogFilteredFlux::LogFilteredFlux(const std::vector<float>& binHz, Options option
     int start = centres[i - 1], centre = centres[i], stop = centres[i + 1];
     std::vector<float> w;
     for (int k = start; k < stop; ++k) {
-      double x = k <= centre ? double(k - start) / std::max(1, centre - start) : double(stop - k) / std::max(1, stop - centre);
+      // Centres strictly increase, so neither side of the triangle is empty.
+      double x = k <= centre ? double(k - start) / (centre - start) : double(stop - k) / (stop - centre);
       w.push_back(float(x));
     }
-    // A band of one or two bins still has weight at its centre.
-    if (centre == start) w[0] = 1;
     double sum = 0;
     for (float v : w) sum += v;
     for (float& v : w) v = float(v / sum);  // each band the mean of its bins: wide bands do not dominate
