@@ -222,7 +222,7 @@ void Analyzer::spectralFeatures(const float* hop) {
 void Analyzer::beatFeatures() {
   const double now = snapshot_.time, dt = hopSeconds();
   tempo_.push(snapshot_.flux, now);
-  if (useStates_) states_.push(beatFluxValue_, now);
+  if (useStates_) states_.push(beatFluxValue_, beatFlux_->lowFlux(), now);
   if (snapshot_.hop % uint64_t(options_.tempoEvery) == 0) {
     TempoMeasurement m = tempo_.estimate(clock_.established() ? clock_.period() : 0.0);
     if (useStates_) {

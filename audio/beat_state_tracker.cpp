@@ -22,6 +22,8 @@ BeatStateTracker::BeatStateTracker(Options options) : options_(options) {
     priorPerBeat_[size_t(i)] = float(std::exp(-0.5 * deviations * deviations * options.priorPerSecond * period / options.frameRate));
   }
   weights_.resize(size_t(offset_.back()));
+  lowAtBeat_.assign(weights_.size(), 0.0f);
+  lowWindow_.assign(size_t(beatFrames_), 0.0f);
   reset();
   // Period changes at the end of a beat, each source's row normalised so
   // that no period gains or loses weight by being left more often.
@@ -40,7 +42,7 @@ BeatStateTracker::BeatStateTracker(Options options) : options_(options) {
   ending_.resize(size_t(periods));
 }
 
-void BeatStateTracker::push(float strength, double time) {
+void BeatStateTracker::push(float strength, float lowStrength, double time) {
   const double dt = 1.0 / options_.frameRate;
   // The running mean, corrected for its start from zero (as Adam's
   // moments are): otherwise every frame of the first second would stand
@@ -55,6 +57,13 @@ void BeatStateTracker::push(float strength, double time) {
   time_ = time;
 
   const int periods = maxPeriod_ - minPeriod_ + 1;
+  // The low band over the last beatFrames_ frames: a beat state's window
+  // that has just ended.
+  lowWindow_[size_t(frame_ % beatFrames_)] = lowStrength;
+  float lowMean = 0;
+  for (float v : lowWindow_) lowMean += v;
+  lowMean /= float(beatFrames_);
+  const float lowRate = float(1.0 / options_.lowBeats);
   // Position P-1 becomes position 0: the same slot, (frame) mod P.
   for (int i = 0; i < periods; ++i) {
     int period = minPeriod_ + i;
@@ -69,6 +78,8 @@ void BeatStateTracker::push(float strength, double time) {
     // instead of one on every state each frame.
     w[frame_ % period] = float(arriving) * priorPerBeat_[size_t(i)];
     for (int p = 0; p < beatFrames_; ++p) w[(frame_ + period - p) % period] *= onBeat;
+    float& low = lowAtBeat_[size_t(offset_[size_t(i)] + (frame_ + period - (beatFrames_ - 1)) % period)];
+    low += lowRate * (lowMean - low);
   }
   // Within a few frames the weights can neither overflow nor underflow.
   if (frame_ % kNormaliseEvery == 0) normalise();
@@ -93,7 +104,7 @@ void BeatStateTracker::reset() {
   }
 }
 
-TempoMeasurement BeatStateTracker::measurement() const {
+TempoMeasurement BeatStateTracker::measurement() {
   TempoMeasurement m;
   if (frame_ < maxPeriod_) return m;
   const int periods = maxPeriod_ - minPeriod_ + 1;
@@ -117,13 +128,30 @@ TempoMeasurement BeatStateTracker::measurement() const {
       if (std::abs(d) < 0.1) near += w[s], offset += w[s] * d;
     }
   }
+  const double fine = near > 0 ? offset / near * period : 0.0;  // frames from the best state's phase to their mean
+  const long long beatFrame = frame_ - position;
+  long long moved = ((beatFrame - bestBeatFrame_) % period + period) % period;
+  const bool samePhase = std::min(moved, period - moved) <= period / 8;
+  bestBeatFrame_ = beatFrame;
+  // Beat or off-beat: the one with the stronger low band (the kick, the
+  // bass), where the flux of all bands finds the off-beat hats or chords
+  // as strong as the beat. The off-beat is taken where its low band is
+  // clearly stronger, and kept while the best phase stays and its low band
+  // is not weaker, so that the beat does not hop between the two.
+  {
+    const float* low = lowAtBeat_.data() + offset_[size_t(i)];
+    const int at = int((frame_ - position) % period);
+    const int half = (at + period / 2) % period, halfNext = (at + (period + 1) / 2) % period;
+    const double atBeat = low[at], atOffbeat = 0.5 * (low[half] + low[halfNext]);
+    offbeat_ = atOffbeat > (samePhase && offbeat_ ? 1.0 : options_.offbeatRatio) * atBeat;
+    if (offbeat_) position = position >= period / 2 ? position - period / 2 : position + (period + 1) / 2;
+  }
   m.valid = true;
   m.period = double(period) / options_.frameRate;
   // The beat: the mean phase of the states near the best one (a sharp
   // onset weighs all the positions of a beat's tolerance alike), less half
   // that tolerance.
-  double meanPosition = (bestPhase + (near > 0 ? offset / near : 0)) * period;
-  m.lastBeat = time_ - (meanPosition - 0.5 * (beatFrames_ - 1)) / options_.frameRate - options_.onsetDelay;
+  m.lastBeat = time_ - (position + fine - 0.5 * (beatFrames_ - 1)) / options_.frameRate - options_.onsetDelay;
   double total = 0;
   for (float w : weights_) total += w;
   m.evidence = total > 0 ? std::clamp(near / total, 0.0, 1.0) : 0.0;

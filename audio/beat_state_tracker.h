@@ -12,7 +12,10 @@
 // falls elsewhere, so an extra metrical level must be earned by onsets on
 // its extra beats, and a level whose every other beat is empty loses. A
 // tempo prior, flat from 88 to 144 BPM and falling off beyond, leans the
-// close calls towards the tempi people tap.
+// close calls towards the tempi people tap. The onsets of all bands find
+// the pulse but not always which of its two streams is the beat: where
+// off-beat hats or chords are as strong as the beat, the beat is put on
+// the stream where the low band (kick, bass) starts.
 #pragma once
 #include <vector>
 
@@ -35,15 +38,21 @@ class BeatStateTracker {
     double priorFlatOctaves = 0.35;  // the prior is flat this far either side of priorBpm (88-144 BPM)
     double priorPerSecond = 3.0;  // how much the prior weighs per second (log units at one deviation)
     double onsetDelay = 0.011;    // seconds the onset strength lags the sound
+    // The beat or the off-beat: where the low band's onsets at the
+    // off-beat of the best phase outweigh those at its beat this many
+    // times (averaged over about lowBeats beats), the beat is the off-beat.
+    double offbeatRatio = 2, lowBeats = 8;
   };
   explicit BeatStateTracker(Options options);
 
-  // One onset-strength value, for the frame ending at `time`.
-  void push(float strength, double time);
+  // One onset-strength value, for the frame ending at `time`, and the
+  // low band's part of it (kick and bass).
+  void push(float strength, float lowStrength, double time);
   // The most likely state now: period, the last beat, and how much of the
   // probability agrees with it (evidence). Activity and bar salience are
-  // left to the caller.
-  TempoMeasurement measurement() const;
+  // left to the caller. Not const: the choice between beat and off-beat
+  // holds until the other side's evidence is clearly stronger.
+  TempoMeasurement measurement();
 
  private:
   static constexpr int kNormaliseEvery = 8;  // frames
@@ -54,11 +63,15 @@ class BeatStateTracker {
   int minPeriod_ = 0, maxPeriod_ = 0, beatFrames_ = 1;
   std::vector<int> offset_;        // first state of each period (index: period - minPeriod_)
   std::vector<float> weights_;     // the state probabilities; position p of period P at offset_ + (frame - p) mod P
+  std::vector<float> lowAtBeat_;   // per state slot (a period and a beat phase): the low band's mean onset strength on its beats
+  std::vector<float> lowWindow_;   // the low band's last beatFrames_ values, as a ring
   std::vector<float> priorPerBeat_;  // the prior's factor for one beat of each period
   std::vector<float> ending_;      // per period: the weight leaving its last position this frame
   struct Transition { int from; float weight; };
   std::vector<std::vector<Transition>> into_;  // per destination period
   long long frame_ = 0;
+  long long bestBeatFrame_ = 0;  // the best state's last beat at the last measurement()
+  bool offbeat_ = false;         // whether that measurement() reported its off-beat instead
   double time_ = 0, mean_ = 0, startWeight_ = 1;
 };
 

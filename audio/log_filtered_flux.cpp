@@ -8,7 +8,7 @@ namespace afterimage::audio {
 
 LogFilteredFlux::LogFilteredFlux(const std::vector<float>& binHz, Options options) : options_(options) {
   if (binHz.size() < 3 || options.bandsPerOctave <= 0 || options.minHz <= 0 || options.maxHz <= options.minHz ||
-      options.diffFrames < 1 || !(options.compression > 0) || !(options.lowWeight >= 0))
+      options.diffFrames < 1 || !(options.compression > 0))
     throw std::invalid_argument("LogFilteredFlux: invalid options");
   const double binWidth = binHz[1] - binHz[0];
   const int lastBin = int(binHz.size()) - 1;
@@ -31,7 +31,7 @@ LogFilteredFlux::LogFilteredFlux(const std::vector<float>& binHz, Options option
     for (float v : w) sum += v;
     for (float& v : w) v = float(v / sum);  // each band the mean of its bins: wide bands do not dominate
     first_.push_back(start);
-    bandWeight_.push_back(binHz[size_t(centre)] < options.lowHz ? float(options.lowWeight) : 1.0f);
+    lowBands_ += binHz[size_t(centre)] < options.lowHz;
     weight_.push_back(std::move(w));
   }
   history_.assign(size_t(options.diffFrames + 1), std::vector<float>(first_.size(), 0.0f));
@@ -48,8 +48,13 @@ float LogFilteredFlux::process(const float* magnitude, double scale) {
     now[size_t(b)] = float(std::log10(1.0 + options_.compression * scale * sum));
   }
   const std::vector<float>& past = history_[size_t((newest_ + 1) % slots)];  // diffFrames ago
-  double flux = 0;
-  for (int b = 0; b < n; ++b) flux += bandWeight_[size_t(b)] * std::max(0.0f, now[size_t(b)] - past[size_t(b)]);
+  double flux = 0, low = 0;
+  for (int b = 0; b < n; ++b) {
+    const float rise = std::max(0.0f, now[size_t(b)] - past[size_t(b)]);
+    flux += rise;
+    if (b < lowBands_) low += rise;
+  }
+  lowFlux_ = float(low);
   return float(flux);
 }
 

@@ -1,7 +1,8 @@
 // BeatStateTracker on onset-strength pulse trains (no audio): the tempo and
 // phase of a steady pulse, a tempo change followed at the beat, the tapped
-// level chosen over the eighths that fill it, and a level decision revised
-// when the evidence changes.
+// level chosen over the eighths that fill it, a level decision revised
+// when the evidence changes, and the beat put on the kicks where the
+// off-beats are louder.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -49,7 +50,7 @@ TEST(BeatStateTracker, FindsTheTempoAndPhaseOfASteadyPulse) {
     TempoMeasurement m;
     for (long i = 1; i <= long(12 * kFrameRate); ++i) {
       double t = i / kFrameRate;
-      tracker.push(train.at(t, period, first), t);
+      { float x = train.at(t, period, first); tracker.push(x, x, t); }
     }
     m = tracker.measurement();
     ASSERT_TRUE(m.valid) << bpm;
@@ -70,7 +71,7 @@ TEST(BeatStateTracker, FollowsATempoChange) {
     t = i / kFrameRate;
     double period = t < 8 ? 0.6 : 60.0 / 112;
     if (t >= 8 && beatAt < 8) beatAt += std::floor((8 - beatAt) / 0.6 + 1) * 0.6;
-    tracker.push(train.at(t, period, beatAt), t);
+    { float x = train.at(t, period, beatAt); tracker.push(x, x, t); }
   }
   TempoMeasurement m = tracker.measurement();
   EXPECT_NEAR(60 / m.period, 112, 2);
@@ -87,7 +88,7 @@ TEST(BeatStateTracker, ChoosesTheBeatOverWeakerEighths) {
   const double period = 60.0 / 96;
   for (long i = 1; i <= long(15 * kFrameRate); ++i) {
     double t = i / kFrameRate;
-    tracker.push(train.at(t, period, 0.2), t);
+    { float x = train.at(t, period, 0.2); tracker.push(x, x, t); }
   }
   TempoMeasurement m = tracker.measurement();
   EXPECT_NEAR(60 / m.period, 96, 2);
@@ -106,7 +107,7 @@ TEST(BeatStateTracker, RevisesTheMetricalLevelWhenTheEvidenceChanges) {
   for (long i = 1; i <= long(30 * kFrameRate); ++i) {
     double t = i / kFrameRate;
     train.offStrength = t < 12 ? 0.0 : 1.0;
-    tracker.push(train.at(t, period, 0.3), t);
+    { float x = train.at(t, period, 0.3); tracker.push(x, x, t); }
     if (i % 8 != 0) continue;
     TempoMeasurement m = tracker.measurement();
     if (t > 10 && t < 12) EXPECT_NEAR(60 / m.period, 62, 2) << "at " << t;
@@ -117,6 +118,43 @@ TEST(BeatStateTracker, RevisesTheMetricalLevelWhenTheEvidenceChanges) {
   TempoMeasurement m = tracker.measurement();
   EXPECT_NEAR(60 / m.period, 124, 2);
   EXPECT_NEAR(beatError(m, period / 2, 0.3), 0.0, 0.01);
+}
+
+// Off-beat hats or chords twice as strong as the kicks on the beat (a
+// syncopated groove): all bands together find the off-beat stream, the low
+// band puts the beat on the kicks, and the beat stays there when the kicks
+// pause for a bar.
+TEST(BeatStateTracker, PutsTheBeatOnTheKicksWhenTheOffbeatsAreLouder) {
+  BeatStateTracker tracker(options());
+  PulseTrain all, kicks;
+  all.offStrength = 1.0;
+  const double period = 60.0 / 118, first = 0.25;
+  for (long i = 1; i <= long(16 * kFrameRate); ++i) {
+    double t = i / kFrameRate;
+    bool kickPause = t > 12 && t < 12 + 4 * period;
+    tracker.push(all.at(t, period, first, 0.5), kickPause ? 0.05f : kicks.at(t, period, first, 0.5), t);
+    if (i % 8 != 0 || t < 8) continue;
+    TempoMeasurement m = tracker.measurement();
+    ASSERT_NEAR(60 / m.period, 118, 2) << "at " << t;
+    ASSERT_NEAR(beatError(m, period, first), 0.0, 0.01) << "at " << t;
+  }
+}
+
+// Without the low band's evidence the same onsets give the off-beat: what
+// the test above finds is the low band's doing, not the flux's.
+TEST(BeatStateTracker, FollowsTheLouderStreamWithoutLowBandEvidence) {
+  BeatStateTracker tracker(options());
+  PulseTrain all;
+  all.offStrength = 1.0;
+  const double period = 60.0 / 118, first = 0.25;
+  for (long i = 1; i <= long(12 * kFrameRate); ++i) {
+    double t = i / kFrameRate;
+    float x = all.at(t, period, first, 0.5);
+    tracker.push(x, x, t);
+  }
+  TempoMeasurement m = tracker.measurement();
+  EXPECT_NEAR(60 / m.period, 118, 2);
+  EXPECT_NEAR(beatError(m, period, first + period / 2), 0.0, 0.01);
 }
 
 }  // namespace

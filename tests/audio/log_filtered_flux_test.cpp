@@ -1,6 +1,7 @@
 // LogFilteredFlux on made-up magnitude frames: bands spaced in octaves (the
 // low octaves merged where bins are coarse), no flux from a steady
-// spectrum or a falling one, and a rise weighed per band, not per bin.
+// spectrum or a falling one, a rise weighed per band, not per bin, and
+// the low bands' part of the flux kept apart.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -55,6 +56,31 @@ TEST(LogFilteredFlux, ARiseCountsPerBandWhateverItsWidthInBins) {
   EXPECT_GT(low, 0.5f * float(std::log10(11.0)));
   EXPECT_NEAR(high / (12 * std::log10(11.0)), 1.0, 0.2);  // 12 bands, each log10(1 + 10)
   EXPECT_LT(high / low, 4.0f);                           // per bin it would be ~30x
+}
+
+// A kick (60-120 Hz) is all low flux; hats (5-10 kHz) are flux with no
+// low part; both at once: the low part is the kick's alone.
+TEST(LogFilteredFlux, KeepsTheLowBandsPartApart) {
+  const auto hz = binFrequencies();
+  auto rise = [&](std::initializer_list<double> octaves) {
+    LogFilteredFlux flux(hz, {});
+    std::vector<float> frame(hz.size(), 0.0f);
+    flux.process(frame.data(), 1.0);
+    for (double from : octaves)
+      for (size_t k = 0; k < hz.size(); ++k)
+        if (hz[k] >= from && hz[k] < 2 * from) frame[k] = 1.0f;
+    float total = flux.process(frame.data(), 1.0);
+    return std::pair{total, flux.lowFlux()};
+  };
+  const auto [kick, kickLow] = rise({60});
+  const auto [hats, hatsLow] = rise({5000});
+  const auto [both, bothLow] = rise({60, 5000});
+  EXPECT_GT(kickLow, 0.0f);
+  EXPECT_NEAR(kickLow, kick, 1e-5f);
+  EXPECT_GT(hats, 0.0f);
+  EXPECT_EQ(hatsLow, 0.0f);
+  EXPECT_NEAR(both, kick + hats, 1e-4f);
+  EXPECT_NEAR(bothLow, kickLow, 1e-5f);
 }
 
 TEST(LogFilteredFlux, ComparesWithTheSpectrumDiffFramesAgo) {
