@@ -35,7 +35,7 @@ struct GenParams {
   // Colour anchor, 0..1: before re-noising, how far each latent channel's
   // mean and deviation move back to those of the last fresh frame (one
   // re-noised to strength 0.5 or more). 1 holds the colours through quiet
-  // passages; 0 lets the feedback drift (see LatentAnchor).
+  // passages; 0 lets the feedback drift (see engine/nn/channel_anchor.h).
   float anchor = 0.0f;
   // Feature bank (a set's temporal_bank_frames), 0..1: how much the UNet's
   // self-attention attends to the kept frames' keys and values beside the

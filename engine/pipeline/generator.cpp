@@ -7,6 +7,7 @@
 #include "engine/diffusion/sampling_schedule.h"
 #include "engine/diffusion/seeded_noise.h"
 #include "engine/gpu/gpu_error.h"
+#include "engine/nn/channel_anchor.h"
 #include "engine/nn/half.h"
 #include "engine/pipeline/post_effects.h"
 
@@ -31,8 +32,7 @@ bool samePrompts(const std::vector<WeightedPromptRef>& a, const std::vector<Weig
 
 Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const GeneratorOptions& options) try
     : context_(context), model_(model), options_(options), plan_(std::make_unique<nn::Plan>(context)),
-      uploads_(context), featureBankCursor_(std::max(1u, options.featureBankFrames)),
-      anchor_(model.unet().config().inChannels) {
+      uploads_(context), featureBankCursor_(std::max(1u, options.featureBankFrames)) {
   const auto& unet = model.unet().config();
   uint32_t multiple = models::imageSizeMultiple(unet);
   if (options.width == 0 || options.height == 0 || options.width % multiple || options.height % multiple)
@@ -56,6 +56,9 @@ Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const
   plan.mark("inputs");
   anchorScale_ = plan.persistent({1, unet.inChannels, 1, 1});
   anchorOffset_ = plan.persistent({1, unet.inChannels, 1, 1});
+  anchorState_ = plan.persistent(nn::channelAnchorStateShape(unet.inChannels), nn::DType::F32);
+  anchorControl_ = plan.persistent({2}, nn::DType::F32);
+  nn::channelAnchor(plan, previous_, anchorState_, anchorControl_, {anchorScale_, anchorOffset_});
   nn::latentTransform(plan, previous_, motion_, 0, options.edges, moved_, {anchorScale_, anchorOffset_});
   plan.mark("motion");
   sampler_ = std::make_unique<models::SamplerGraph>(plan, model.unet(), model.tae(), shape, options.timestamps,
@@ -66,11 +69,7 @@ Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const
   readback_ = context.arena().allocate(pixels_.size, gpu::MemoryKind::Staging);
   postEffects(plan, sampler_->image(), effects_, 0, pixels_);
   plan.mark("post");
-  latentReadback_ = context.arena().allocate(previous_.bytes(), gpu::MemoryKind::Staging);
-  plan.add([this](gpu::CommandSequence& sequence) {
-    sequence.copy(pixels_, readback_, pixels_.size);
-    sequence.copy(previous_.slice(), latentReadback_, latentReadback_.size);
-  });
+  plan.add([this](gpu::CommandSequence& sequence) { sequence.copy(pixels_, readback_, pixels_.size); });
   plan.mark("readback");
 
   noiseInput_ = uploads_.add(sampler_->noise());
@@ -79,11 +78,8 @@ Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const
   coefficientsInput_ = uploads_.add(sampler_->coefficients());
   for (const auto& t : sampler_->timesteps()) timestepInputs_.push_back(uploads_.add(t));
   motionInput_ = uploads_.add(motion_);
-  anchorScaleInput_ = uploads_.add(anchorScale_);
-  anchorOffsetInput_ = uploads_.add(anchorOffset_);
-  latentValues_.resize(previous_.elements());
+  anchorControlInput_ = uploads_.add(anchorControl_);
   finishedPixels_.resize(pixels_.size);
-  anchorScaleValues_.resize(unet.inChannels), anchorOffsetValues_.resize(unet.inChannels);
   effectsInput_ = uploads_.add(effects_);
   if (options.temporalWindow) temporalResetInput_ = uploads_.add(sampler_->temporalReset());
   if (options.featureBankFrames) featureBankInput_ = uploads_.add(sampler_->featureBankState());
@@ -102,7 +98,6 @@ Generator::~Generator() {
   plan_.reset();
   context_.arena().release(pixels_);
   context_.arena().release(readback_);
-  context_.arena().release(latentReadback_);
 }
 
 void Generator::frame(const GenParams& params) {
@@ -137,10 +132,13 @@ void Generator::prepare(const GenParams& params) {
 
 void Generator::submit() {
   if (pending_) wait();
-  // The anchor moves the statistics of the frame just finished: known only now.
-  anchor_.coefficients(hasPrevious_ ? preparedAnchor_ : 0.0f, anchorScaleValues_, anchorOffsetValues_);
-  uploads_.write(anchorScaleInput_, anchorScaleValues_);
-  uploads_.write(anchorOffsetInput_, anchorOffsetValues_);
+  // The anchor measures the frame before this one on the GPU, as this one
+  // starts; its statistics become the reference where it was a fresh
+  // picture (or the first since a restart).
+  const bool takeReference = hasPrevious_ && (effective_ >= kAnchorFreshStrength || !anchorHasReference_);
+  anchorHasReference_ = anchorHasReference_ || takeReference;
+  const float control[2] = {hasPrevious_ ? preparedAnchor_ : 0.0f, takeReference ? 1.0f : 0.0f};
+  uploads_.write(anchorControlInput_, std::span<const float>(control, 2));
   uploads_.flush();
   plan_->submit();
   effective_ = preparedEffective_;
@@ -152,9 +150,6 @@ void Generator::wait() {
   if (!pending_) return;
   plan_->wait();
   pending_ = false;
-  const auto* half = reinterpret_cast<const uint16_t*>(latentReadback_.mapped);
-  for (size_t i = 0; i < latentValues_.size(); ++i) latentValues_[i] = nn::halfToFloat(half[i]);
-  anchor_.observe(latentValues_, effective_ >= kAnchorFreshStrength);
   const auto* pixels = reinterpret_cast<const uint8_t*>(readback_.mapped);
   std::copy(pixels, pixels + finishedPixels_.size(), finishedPixels_.begin());
   ++frames_;
@@ -162,7 +157,7 @@ void Generator::wait() {
 
 void Generator::restart() {
   wait();
-  hasPrevious_ = false, freshDraws_ = 0, anchor_.reset();
+  hasPrevious_ = false, freshDraws_ = 0, anchorHasReference_ = false;
 }
 
 void Generator::writeNoise(const GenParams& params) {

@@ -21,7 +21,6 @@
 #include "engine/nn/latent_transform.h"
 #include "engine/pipeline/frame_uploads.h"
 #include "engine/pipeline/gen_params.h"
-#include "engine/pipeline/latent_anchor.h"
 
 namespace afterimage::pipeline {
 
@@ -57,8 +56,8 @@ class Generator {
   // Pipelined frames: prepare() does the host's work for the next frame
   // (noise, prompt embedding, schedule, motion, effects) into a host copy of
   // its inputs, also while the previous frame still runs on the GPU; submit()
-  // then waits for that frame, adds what needs its result (the colour
-  // anchor), copies the inputs to the GPU and submits. The frames are those
+  // then waits for that frame (its inputs and its pixels have one staging
+  // buffer each), copies the inputs to the GPU and submits. The frames are those
   // of submit(params) then wait() each time, in the same order.
   // Out-of-range values are clamped (strength to [1/1000, 1], feedback and
   // seedMix to [0, 1]); the previous latent's place in the picture comes
@@ -101,13 +100,12 @@ class Generator {
   std::unique_ptr<nn::Plan> plan_;
   FrameUploads uploads_;
   std::unique_ptr<models::SamplerGraph> sampler_;
-  nn::Tensor previous_, moved_, motion_, effects_, anchorScale_, anchorOffset_;
-  gpu::BufferSlice pixels_, readback_, latentReadback_;
+  nn::Tensor previous_, moved_, motion_, effects_, anchorScale_, anchorOffset_, anchorState_, anchorControl_;
+  gpu::BufferSlice pixels_, readback_;
   size_t noiseInput_ = 0, contextInput_ = 0, coefficientsInput_ = 0, motionInput_ = 0, effectsInput_ = 0;
-  size_t anchorScaleInput_ = 0, anchorOffsetInput_ = 0, temporalResetInput_ = 0, featureBankInput_ = 0;
+  size_t anchorControlInput_ = 0, temporalResetInput_ = 0, featureBankInput_ = 0;
   nn::FeatureBankCursor featureBankCursor_;
-  LatentAnchor anchor_;
-  std::vector<float> latentValues_, anchorScaleValues_, anchorOffsetValues_;
+  bool anchorHasReference_ = false;  // whether a finished frame's statistics are the anchor's reference
   std::vector<uint8_t> finishedPixels_;
   // The strength the prepared frame and the frame in flight were re-noised to.
   double preparedEffective_ = 1.0, effective_ = 1.0;
