@@ -86,21 +86,41 @@ void LiveGenerator::frame() {
     }
   }
 
-  // The frame will be on screen after it is made and presented: the
-  // conductor evaluates the set at that moment of the music.
+  // Pipelined: this frame is prepared while the one before it still runs
+  // on the GPU, so that the frame rate is the GPU's, not the GPU's plus the
+  // host's. It reaches the screen after that frame and itself, and the
+  // conductor evaluates the set at that moment of the music (so the beat
+  // stays on time; what is late by a frame is the response to the
+  // unforeseen: an attack, a cue).
   // From the hops heard since the previous frame, so that an attack
   // between two frames still moves this one (frame_features.h, as render).
   auto heard = analysis_.drain();
   audio::FeatureSnapshot latest = heard.empty() ? analysis_.latest() : pipeline::frameFeatures(heard);
-  double showTime = std::max(lastShowTime_, latest.time + frameSeconds_ + kPresentDelaySeconds);
+  double showTime = std::max(lastShowTime_, latest.time + 2 * frameSeconds_ + kPresentDelaySeconds);
   lastShowTime_ = showTime;
-  show_.frame(latest, pipeline::musicTimeOnScreen(showTime, show_.set().control.avOffsetMs));
+  show_.prepare(latest, pipeline::musicTimeOnScreen(showTime, show_.set().control.avOffsetMs));
 
-  auto pixels = show_.pixels();
+  pipeline::Generator& generator = show_.generator();
+  const bool finished = generator.pending();
+  if (finished) {
+    generator.wait();
+    // Stage times allocate: once a second, not every frame; and only now,
+    // between a frame's end and the next one's start, are they readable.
+    if (Clock::now() >= nextStageRead_) {
+      stageTimes_ = generator.stageTimes();
+      nextStageRead_ = Clock::now() + std::chrono::seconds(1);
+    }
+  }
+  generator.submit();
+  const double finishedShowTime = inFlightShowTime_;
+  inFlightShowTime_ = showTime;
+  if (!finished) return;
+  // The finished frame's pixels are the host's copy: valid until the next wait().
+  auto pixels = generator.pixels();
   ui::HostFrame& slot = mailbox_.writeSlot();
-  slot.resize(show_.generator().width(), show_.generator().height());
+  slot.resize(generator.width(), generator.height());
   std::copy(pixels.begin(), pixels.end(), slot.rgba.begin());
-  slot.time = showTime;
+  slot.time = finishedShowTime;
   mailbox_.publish();
   frames_++;
 }
@@ -149,9 +169,8 @@ void LiveGenerator::run() {
     auto now = Clock::now();
     double sinceRateStart = std::chrono::duration<double>(now - rateStart).count();
     if (sinceRateStart >= 1.0) {
-      // Stage times allocate: once a second, not every frame.
       std::vector<ui::StageTiming> stages;
-      for (const auto& s : show_.generator().stageTimes()) stages.push_back({s.label, s.milliseconds});
+      for (const auto& s : stageTimes_) stages.push_back({s.label, s.milliseconds});
       stages.push_back({"frame (CPU wall)", frameSeconds_ * 1000});
       std::lock_guard lock(mutex_);
       stats_.fps = double(frames_.load() - framesAtRateStart) / sinceRateStart;

@@ -8,6 +8,7 @@
 // not retried: the thread stops and lost() tells live mode to rebuild.
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -72,6 +73,9 @@ class LiveGenerator {
   // The generator thread's own.
   uint64_t setVersion_ = 0;
   double lastShowTime_ = 0;
+  double inFlightShowTime_ = 0;  // the show time of the frame on the GPU
+  std::vector<gpu::StageTime> stageTimes_;  // of a frame finished within the last second
+  std::chrono::steady_clock::time_point nextStageRead_{};
   double frameSeconds_ = 0.05;  // a running mean of a frame's wall time
   std::vector<int> cuesTaken_;
   std::thread thread_;

@@ -17,7 +17,12 @@ Plan::Plan(gpu::Context& context)
     : context_(context), sequence_(context), activationBase_(std::make_shared<gpu::BufferSlice>()) {}
 
 Plan::~Plan() {
-  sequence_.wait();
+  // A lost device fails the wait; the sequence's own destructor still
+  // waits for its fences, without checking them. A destructor must not throw.
+  try {
+    sequence_.wait();
+  } catch (const std::exception&) {
+  }
   if (*activationBase_) context_.arena().release(*activationBase_);
   for (const auto& s : persistentSlices_) context_.arena().release(s);
 }

@@ -94,8 +94,7 @@ Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const
 }
 
 Generator::~Generator() {
-  plan_->wait();
-  plan_.reset();
+  plan_.reset();  // waits for a frame in flight (live mode keeps one)
   context_.arena().release(pixels_);
   context_.arena().release(readback_);
 }
