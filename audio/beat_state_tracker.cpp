@@ -128,7 +128,7 @@ TempoMeasurement BeatStateTracker::measurement() {
       if (std::abs(d) < 0.1) near += w[s], offset += w[s] * d;
     }
   }
-  const double fine = near > 0 ? offset / near * period : 0.0;  // frames from the best state's phase to their mean
+  double fine = near > 0 ? offset / near * period : 0.0;  // frames from the best state's phase to their mean
   const long long beatFrame = frame_ - position;
   long long moved = ((beatFrame - bestBeatFrame_) % period + period) % period;
   const bool samePhase = std::min(moved, period - moved) <= period / 8;
@@ -144,7 +144,10 @@ TempoMeasurement BeatStateTracker::measurement() {
     const int half = (at + period / 2) % period, halfNext = (at + (period + 1) / 2) % period;
     const double atBeat = low[at], atOffbeat = 0.5 * (low[half] + low[halfNext]);
     offbeat_ = atOffbeat > (samePhase && offbeat_ ? 1.0 : options_.offbeatRatio) * atBeat;
-    if (offbeat_) position = position >= period / 2 ? position - period / 2 : position + (period + 1) / 2;
+    if (offbeat_) {
+      position = position >= period / 2 ? position - period / 2 : position + (period + 1) / 2;
+      fine -= 0.5 * (period % 2);  // an odd period's off-beat falls between two frames
+    }
   }
   m.valid = true;
   m.period = double(period) / options_.frameRate;

@@ -96,7 +96,11 @@ void LiveGenerator::frame() {
   // between two frames still moves this one (frame_features.h, as render).
   auto heard = analysis_.drain();
   audio::FeatureSnapshot latest = heard.empty() ? analysis_.latest() : pipeline::frameFeatures(heard);
-  double showTime = std::max(lastShowTime_, latest.time + 2 * frameSeconds_ + kPresentDelaySeconds);
+  // The frame in flight ends when the next call begins (a frame time
+  // later, or the frame-rate cap's period if that is longer) and this one
+  // a frame time after that.
+  const double frameInterval = std::max(frameSeconds_, 1.0 / maxFps_);
+  double showTime = std::max(lastShowTime_, latest.time + frameInterval + frameSeconds_ + kPresentDelaySeconds);
   lastShowTime_ = showTime;
   show_.prepare(latest, pipeline::musicTimeOnScreen(showTime, show_.set().control.avOffsetMs));
 

@@ -111,7 +111,7 @@ TEST(BeatTracking, MeterAndDownbeatOfHouseAndWaltz) {
 // down and on rock. Floors a little under what the causal analyzer
 // measured (2-core VM, 2026-12-06; F, AMLt, the metrical level found; in
 // brackets the autocorrelation tracker of 2026-12-05):
-//   offbeat_124         0.990 0.962 right  (0.649 half)
+//   offbeat_124         1.000 0.980 right  (0.649 half)
 //   offbeat_100         0.988 0.952 right  (0.532 3:2)
 //   rock_swung_100      1.000 0.976 right  (0.376 3:2)
 //   hiphop_swung_96     1.000 0.975 right  (0.000 off-beat)
