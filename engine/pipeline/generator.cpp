@@ -8,7 +8,6 @@
 #include "engine/diffusion/seeded_noise.h"
 #include "engine/gpu/gpu_error.h"
 #include "engine/nn/channel_anchor.h"
-#include "engine/nn/half.h"
 #include "engine/pipeline/post_effects.h"
 
 namespace afterimage::pipeline {
