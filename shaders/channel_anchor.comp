@@ -7,6 +7,7 @@
 // latent transform: x * scale + offset.
 #extension GL_EXT_shader_16bit_storage : require
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
+#extension GL_GOOGLE_include_directive : require
 
 layout(local_size_x = 256, local_size_y = 1, local_size_z = 1) in;
 layout(std430, binding = 0) readonly buffer Latent { float16_t x[]; };
@@ -17,30 +18,17 @@ layout(std430, binding = 3) writeonly buffer Scale { float16_t scale[]; };
 layout(std430, binding = 4) writeonly buffer Offset { float16_t offset[]; };
 layout(push_constant) uniform Params { uint channels, plane; } p;
 
-shared float partial[256];
-
-float workgroupSum(float value) {
-  uint t = gl_LocalInvocationID.x;
-  partial[t] = value;
-  barrier();
-  for (uint half_ = 128; half_ > 0; half_ >>= 1) {
-    if (t < half_) partial[t] += partial[t + half_];
-    barrier();
-  }
-  float total = partial[0];
-  barrier();
-  return total;
-}
+#include "workgroup_sum.glsl"
 
 void main() {
   uint c = gl_WorkGroupID.x, t = gl_LocalInvocationID.x, base = c * p.plane;
   float sum = 0.0;
-  for (uint i = t; i < p.plane; i += 256) sum += float(x[base + i]);
+  for (uint i = t; i < p.plane; i += THREADS) sum += float(x[base + i]);
   float mean = workgroupSum(sum) / float(p.plane);
   // Two passes: the squares about the mean, not the mean square less the
   // square mean, which cancels badly where the mean is large.
   float squares = 0.0;
-  for (uint i = t; i < p.plane; i += 256) {
+  for (uint i = t; i < p.plane; i += THREADS) {
     float d = float(x[base + i]) - mean;
     squares += d * d;
   }

@@ -30,21 +30,7 @@ layout(push_constant) uniform Params {
 } p;
 #include "normalization_layout.glsl"
 
-const uint THREADS = gl_WorkGroupSize.x;  // a power of two
-shared float partial[THREADS];
-
-float workgroupSum(float value) {
-  uint t = gl_LocalInvocationID.x;
-  partial[t] = value;
-  barrier();
-  for (uint stride = THREADS / 2; stride > 0; stride >>= 1) {
-    if (t < stride) partial[t] += partial[t + stride];
-    barrier();
-  }
-  float total = partial[0];
-  barrier();  // partial is reused by the next sum
-  return total;
-}
+#include "workgroup_sum.glsl"
 
 void main() {
   uint segment = gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x;

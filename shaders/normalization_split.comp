@@ -37,21 +37,7 @@ layout(push_constant) uniform Params {
 } p;
 #include "normalization_layout.glsl"
 
-const uint THREADS = gl_WorkGroupSize.x;
-shared float partial[THREADS];
-
-float workgroupSum(float value) {
-  uint t = gl_LocalInvocationID.x;
-  partial[t] = value;
-  barrier();
-  for (uint stride = THREADS / 2; stride > 0; stride >>= 1) {
-    if (t < stride) partial[t] += partial[t + stride];
-    barrier();
-  }
-  float total = partial[0];
-  barrier();  // partial is reused by the next sum
-  return total;
-}
+#include "workgroup_sum.glsl"
 
 uint chunkSize(uint chunk) { return min(p.segmentLength, (chunk + 1) * p.chunkLength) - chunk * p.chunkLength; }
 
