@@ -71,9 +71,6 @@ double aWeightPower(double f) {
 constexpr double kFluxGroupWeights[3] = {0.3, 0.5, 0.2};
 
 constexpr float kOnsetCompression = 100;
-// The flux peaks when the onset is about half a window in; reported onset
-// times are moved back by this much.
-const double kOnsetDelay = 0.010;
 
 double toDb(double power) { return power > 1e-12 ? 10 * std::log10(power) : -120; }
 

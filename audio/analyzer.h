@@ -26,6 +26,11 @@
 
 namespace afterimage::audio {
 
+// The flux peaks when an onset is about half a window in; reported onset
+// times are moved back by this much. An attack is in the onset strength of
+// the hop that ends up to kOnsetDelay + one hop after it starts.
+inline constexpr double kOnsetDelay = 0.010;
+
 struct AnalyzerOptions {
   int sampleRate = 44100;
   // 0: 5.8 ms at any rate (256 at 44.1 kHz, 279 at 48 kHz), so the beat

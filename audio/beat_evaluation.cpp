@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -181,6 +182,18 @@ std::vector<double> readBeatAnnotations(const std::string& path) {
   }
   std::sort(beats.begin(), beats.end());
   return beats;
+}
+
+void writeBeatAnnotations(const std::string& path, const std::vector<double>& beats) {
+  std::ofstream out(path);
+  if (!out) throw std::runtime_error(path + ": cannot be written");
+  char line[32];
+  for (double t : beats) {
+    std::snprintf(line, sizeof line, "%.6f\n", t);
+    out << line;
+  }
+  out.flush();
+  if (!out) throw std::runtime_error(path + ": cannot be written (disk full?)");
 }
 
 }  // namespace afterimage::audio

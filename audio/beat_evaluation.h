@@ -54,5 +54,8 @@ std::vector<AnnotatedClip> findAnnotatedClips(const std::string& folder);
 // Beat times from a .beats file. Throws std::runtime_error naming the file
 // and line of anything that is not a time.
 std::vector<double> readBeatAnnotations(const std::string& path);
+// Writes beat times, one per line, as readBeatAnnotations reads them.
+// Throws std::runtime_error naming the file when it cannot be written.
+void writeBeatAnnotations(const std::string& path, const std::vector<double>& beats);
 
 }  // namespace afterimage::audio

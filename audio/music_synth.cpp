@@ -87,6 +87,19 @@ Pattern patternNamed(const std::string& name) {
   return p;
 }
 
+}  // namespace
+
+bool isPatternName(const std::string& name) {
+  try {
+    patternNamed(name);
+    return true;
+  } catch (const std::runtime_error&) {
+    return false;
+  }
+}
+
+namespace {
+
 // Beat times of a constant tempo or a linear ramp of the tempo.
 std::vector<double> beatTimes(const TrackSpec& spec) {
   std::vector<double> beats;

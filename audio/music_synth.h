@@ -65,6 +65,10 @@ struct TrackSpec {
   std::vector<SectionSpec> arrangement;
 };
 
+// The pattern names TrackSpec takes, for messages; and whether one is.
+inline constexpr const char* kPatternNames = "house, rock, dnb, hiphop, waltz, funk, dembow, punk, slow, offbeat, masked";
+bool isPatternName(const std::string& name);
+
 LabelledTrack synthesize(const TrackSpec& spec);
 
 // The demo track: 16 s of house at 124 BPM with a breakdown and two

@@ -18,6 +18,7 @@ int runAnalyze(const CommandArgs& args);
 int runEvaluateBeats(const CommandArgs& args);
 int runRender(const CommandArgs& args);
 int runDemoTrack(const CommandArgs& args);
+int runSynthTrack(const CommandArgs& args);
 int runReaction(const CommandArgs& args);
 int runWindowTest(const CommandArgs& args);
 int runLive(const CommandArgs& args);

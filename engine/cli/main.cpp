@@ -37,10 +37,14 @@ const Command kCommands[] = {
      "       [--av-offset MS]\n"
      "                              a set over a track to video (audio muxed) or PNG frames, with a per-frame CSV"},
     {"demo-track", afterimage::cli::runDemoTrack, "demo-track -o FILE.wav        the synthesized demo track (16 s)"},
+    {"synth-track", afterimage::cli::runSynthTrack,
+     "synth-track --pattern NAME -o FILE.wav [--bpm 120] [--seconds 30] [--swing BEATS] [--beats FILE.beats]\n"
+     "                              a synthesized track of one drum pattern (house, rock, dnb, hiphop, waltz, ...)\n"
+     "                              and its beat times"},
     {"reaction", afterimage::cli::runReaction,
-     "reaction CSV                  how a render of the demo track follows it: visual change vs onset strength,\n"
-     "                              silence vs beats, beats vs off-beats, flicker in the quiet frames\n"
-     "                              (from the render's per-frame CSV)"},
+     "reaction CSV [--beats FILE.beats]   how a render follows its track (the demo's, or one with a .beats file):\n"
+     "                              visual change vs onset strength, beats vs off-beats, flicker in the quiet\n"
+     "                              frames, silence vs beats (demo) (from the render's per-frame CSV)"},
     {"analyze", afterimage::cli::runAnalyze,
      "analyze FILE [--beats|--onsets|--features] [--lookahead MS] [--channel N] [--realtime [--output DEV]]\n"
      "                              beats, onsets or features of a file (--realtime: play it, rehearsal)"},

@@ -6,11 +6,17 @@
 // afterimage demo-track -o FILE.wav
 //   Writes the project's synthesized demo track (16 s, 124 BPM, a breakdown
 //   and a silent passage).
-// afterimage reaction CSV
-//   How a render of the demo track follows it, from the render's per-frame
-//   CSV: visual change against onset strength, in the silent passage against
-//   the beats, on beats against off them, and the flicker in the quiet
-//   frames (engine/pipeline/reaction.h).
+// afterimage synth-track --pattern NAME -o FILE.wav [--bpm B] [--seconds S]
+//   [--swing X] [--beats FILE.beats]
+//   Writes a synthesized track of one drum pattern (audio/music_synth.h) and,
+//   with --beats, its beat times: music in other genres and tempi than the
+//   demo's, to render and measure a set on.
+// afterimage reaction CSV [--beats FILE.beats]
+//   How a render follows its track, from the render's per-frame CSV: visual
+//   change against onset strength, on beats against off them, the flicker in
+//   the quiet frames and, for the demo track, the change in its silent
+//   passage against the beats (engine/pipeline/reaction.h). The beats are
+//   the demo track's, or a .beats file's (one time in seconds per line).
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,6 +24,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "audio/beat_evaluation.h"
 #include "audio/file_source.h"
 #include "audio/music_synth.h"
 #include "engine/cli/arguments.h"
@@ -91,19 +98,55 @@ int runDemoTrack(const CommandArgs& rawArgs) {
   return 0;
 }
 
+int runSynthTrack(const CommandArgs& rawArgs) {
+  Arguments args(rawArgs, {"o", "pattern", "bpm", "seconds", "swing", "beats"}, {});
+  auto output = args.value("o");
+  auto pattern = args.value("pattern");
+  if (!output) throw UsageError("-o FILE.wav is required");
+  if (!pattern) throw UsageError("--pattern NAME is required (" + std::string(audio::kPatternNames) + ")");
+  audio::TrackSpec spec;
+  spec.name = *pattern;
+  spec.pattern = *pattern;
+  spec.bpm = args.number("bpm", 120);
+  spec.seconds = args.number("seconds", 30);
+  spec.swing = args.number("swing", -1);
+  if (spec.bpm < 30 || spec.bpm > 300) throw UsageError("--bpm must be 30..300");
+  if (spec.seconds < 1 || spec.seconds > 600) throw UsageError("--seconds must be 1..600");
+  if (spec.swing > 0.5) throw UsageError("--swing must be at most 0.5 beats (negative: the pattern's own)");
+  if (!audio::isPatternName(spec.pattern))
+    throw UsageError("--pattern: unknown pattern '" + spec.pattern + "' (" + audio::kPatternNames + ")");
+  auto beatsPath = args.value("beats");
+  if (beatsPath && *beatsPath == *output) throw UsageError("--beats and -o name the same file");
+  auto track = audio::synthesize(spec);
+  audio::writeMonoWav(*output, track.samples, track.sampleRate);
+  if (beatsPath) audio::writeBeatAnnotations(*beatsPath, track.beats);
+  std::printf("%s: %s at %.1f BPM, %.1f s at %d Hz, %zu beats%s%s\n", output->c_str(), spec.pattern.c_str(), spec.bpm,
+              double(track.samples.size()) / track.sampleRate, track.sampleRate, track.beats.size(),
+              beatsPath ? " in " : "", beatsPath ? beatsPath->c_str() : "");
+  return 0;
+}
+
 int runReaction(const CommandArgs& rawArgs) {
-  Arguments args(rawArgs, {}, {});
-  if (args.positionals().size() != 1) throw UsageError("expected the CSV of a render of the demo track");
+  Arguments args(rawArgs, {"beats"}, {});
+  if (args.positionals().size() != 1) throw UsageError("expected the CSV of a render");
   const std::string& csv = args.positionals()[0];
-  auto spec = audio::demoTrack();
-  auto beats = audio::synthesize(spec).beats;
-  auto r = pipeline::measureReaction(pipeline::readRenderCsv(csv), beats, spec.silenceFrom, spec.silenceTo);
-  std::printf("%s: %zu frames\n", csv.c_str(), r.frames + 1);
+  auto beatsPath = args.value("beats");
+  auto demo = audio::demoTrack();
+  // Another track than the demo has no known silent passage.
+  double silenceFrom = beatsPath ? 0 : demo.silenceFrom, silenceTo = beatsPath ? 0 : demo.silenceTo;
+  auto beats = beatsPath ? audio::readBeatAnnotations(*beatsPath) : audio::synthesize(demo).beats;
+  auto r = pipeline::measureReaction(pipeline::readRenderCsv(csv), beats, silenceFrom, silenceTo);
+  std::printf("%s: %zu frames, %zu beats%s%s\n", csv.c_str(), r.frames + 1, beats.size(), beatsPath ? " from " : " of the demo track",
+              beatsPath ? beatsPath->c_str() : "");
   std::printf("  correlation of visual change with onset strength: %.3f (the demo asks > 0.5)\n", r.correlation);
-  std::printf("  mean visual change: %.4f in the %zu frames on beats (%.0f ms from each), %.4f in the silence "
-              "(%.0f-%.0f s, %zu frames): %.1f%% of the beats' (the demo asks < 20%%)\n",
-              r.onBeats, r.beatFrames, 1000 * pipeline::kBeatWindow, r.inSilence, spec.silenceFrom, spec.silenceTo, r.silentFrames,
-              100 * r.silenceShare());
+  if (r.silentFrames > 0)
+    std::printf("  mean visual change: %.4f in the %zu frames on beats (%.0f ms from each), %.4f in the silence "
+                "(%.0f-%.0f s, %zu frames): %.1f%% of the beats' (the demo asks < 20%%)\n",
+                r.onBeats, r.beatFrames, 1000 * pipeline::kBeatWindow, r.inSilence, silenceFrom, silenceTo, r.silentFrames,
+                100 * r.silenceShare());
+  else
+    std::printf("  mean visual change: %.4f in the %zu frames on beats (%.0f ms from each)\n", r.onBeats, r.beatFrames,
+                1000 * pipeline::kBeatWindow);
   std::printf("  on beats against off them (%zu frames, %.4f): %.2fx\n", r.offBeatFrames, r.offBeats, r.beatRatio());
   std::printf("  flicker: mean visual change %.4f in the %zu quiet frames (off the beats, onset strength <= %.4f, "
               "the lower quartile)\n",

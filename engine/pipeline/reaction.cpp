@@ -89,10 +89,11 @@ Reaction measureReaction(std::span<const RenderedFrame> frames, std::span<const 
   }
   if (r.beatFrames == 0) throw std::invalid_argument("measureReaction: no frame on a beat");
   if (r.offBeatFrames == 0) throw std::invalid_argument("measureReaction: no frame off the beats");
-  if (r.silentFrames == 0) throw std::invalid_argument("measureReaction: no frame in the silent passage");
+  if (silenceFrom < silenceTo && r.silentFrames == 0)
+    throw std::invalid_argument("measureReaction: no frame in the silent passage");
   r.onBeats /= double(r.beatFrames);
   r.offBeats /= double(r.offBeatFrames);
-  r.inSilence /= double(r.silentFrames);
+  if (r.silentFrames > 0) r.inSilence /= double(r.silentFrames);
   if (r.quietFrames > 0) r.flicker /= double(r.quietFrames);
   return r;
 }

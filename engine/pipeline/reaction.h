@@ -49,9 +49,10 @@ struct Reaction {
 // analyzer hears an attack a few milliseconds into it, so the picture
 // answers in the frame at the beat or the next; 70 ms is the usual tolerance
 // of beat tracking); off beats: all others. Silent frames: those in
-// [silenceFrom, silenceTo). Quiet frames: see kQuietQuantile. Throws when
-// there are fewer than three frames, no frame on a beat or off them, or no
-// silent frame.
+// [silenceFrom, silenceTo) (none where silenceFrom >= silenceTo: a track
+// without a known silent passage). Quiet frames: see kQuietQuantile. Throws
+// when there are fewer than three frames, no frame on a beat or off them,
+// or a silent passage without frames.
 Reaction measureReaction(std::span<const RenderedFrame> frames, std::span<const double> beats, double silenceFrom,
                          double silenceTo, double beatWindow = kBeatWindow);
 

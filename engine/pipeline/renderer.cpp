@@ -115,6 +115,10 @@ RenderResult render(const RenderOptions& o, const std::function<void(const Rende
   if (!csv) throw std::runtime_error(result.csvPath + ": cannot write the per-frame CSV");
   csv << kCsvHeader;
 
+  // The analyzer reports an attack up to kOnsetDelay and a hop after it
+  // starts; offline, the frame shown at or after the attack answers it (a
+  // live show cannot look ahead, and answers a frame later at worst).
+  const double detectionDelay = audio::kOnsetDelay + analyzer.hopSeconds();
   std::vector<uint8_t> previous;
   size_t heard = 0, lastHeard = 0;
   double avOffsetMs = o.avOffsetMs.value_or(set->control.avOffsetMs);
@@ -153,7 +157,7 @@ RenderResult render(const RenderOptions& o, const std::function<void(const Rende
     // moment of the track it shows (av_offset.h).
     double t = from + double(n) / o.fps;
     double music = std::max(0.0, musicTimeOnScreen(t, avOffsetMs));
-    while (heard + 1 < snapshots.size() && snapshots[heard + 1].time <= music) ++heard;
+    while (heard + 1 < snapshots.size() && snapshots[heard + 1].time <= music + detectionDelay) ++heard;
     // The hops since the previous frame (none new above the hop rate: the
     // latest again, its events already shown).
     size_t first = n == 0 || heard == lastHeard ? heard : lastHeard + 1;

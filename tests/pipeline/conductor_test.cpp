@@ -117,6 +117,39 @@ decay = 0.02
   }
 }
 
+// 120 BPM at 12 fps: every beat falls exactly on a frame, and the beat
+// clock puts it a few milliseconds late, as the analyzer does (+2.6 ms mean
+// on the synthesized tracks). The frame shown on the beat still flashes,
+// once, rather than the next one 83 ms later; so does the bar's.
+TEST(Conductor, ABeatDueJustAfterAFrameIsShownInThatFrame) {
+  Conductor conductor(setFrom(R"(
+[[trigger]]
+on = "beat"
+action = "pulse"
+target = "strobe"
+amount = 1
+decay = 0.02
+[[trigger]]
+on = "bar"
+action = "pulse"
+target = "brightness"
+amount = 1
+decay = 0.02
+)" + kScenes));
+  const double fps = 12, clockLate = 0.004;
+  std::vector<double> flashes, bars;
+  for (int i = 0; i < 120; ++i) {
+    double show = i / fps;
+    GenParams p = conductor.frame(clockAt(show - kLatency, 120, 4, clockLate), show);
+    if (p.strobe > 0.99) flashes.push_back(show);
+    if (p.brightness > 0.99) bars.push_back(show);
+  }
+  ASSERT_EQ(flashes.size(), 19u);  // the beats at 0.5 ... 9.5 s
+  for (size_t k = 0; k < flashes.size(); ++k) EXPECT_NEAR(flashes[k], 0.5 * double(k + 1), 1e-9) << "flash " << k;
+  ASSERT_EQ(bars.size(), 4u);  // the downbeats at 2, 4, 6 and 8 s
+  for (size_t k = 0; k < bars.size(); ++k) EXPECT_NEAR(bars[k], 2.0 * double(k + 1), 1e-9) << "bar " << k;
+}
+
 TEST(Conductor, PulseDecaysFromThePredictedBeatTime) {
   Conductor conductor(setFrom(R"(
 [[trigger]]

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "audio/beat_evaluation.h"
 #include "audio/music_synth.h"
 #include "tests/support/run_command.h"
 #include "tests/support/temp_path.h"
@@ -81,6 +82,16 @@ TEST(Reaction, FlickerIsTheChangeInTheQuietFramesAndBeatsAreWeighedAgainstOffBea
   EXPECT_THROW(measureReaction(frames, std::vector<double>{-1.0}, 1.3, 1.5), std::invalid_argument);  // no beat frame
 }
 
+TEST(Reaction, ATrackWithoutASilentPassageIsMeasuredWithoutOne) {
+  std::vector<RenderedFrame> frames;
+  for (int i = 0; i < 10; ++i) frames.push_back({0.1 * i, i % 2 ? 0.4 : 0.0, i % 2 ? 0.2 : 0.05});
+  Reaction r = measureReaction(frames, std::vector<double>{0.1, 0.3, 0.5, 0.7, 0.9}, 0, 0);
+  EXPECT_EQ(r.silentFrames, 0u);
+  EXPECT_EQ(r.beatFrames, 5u);
+  EXPECT_NEAR(r.beatRatio(), 0.2 / 0.05, 1e-12);
+  EXPECT_THROW(measureReaction(frames, std::vector<double>{0.1}, 5, 6), std::invalid_argument);  // a passage past the end
+}
+
 TEST(Reaction, ReadsTheRenderCsvByColumnNameAndNamesTheBadLine) {
   fs::path file = testing::uniqueTempPath("reaction.csv");
   std::ofstream(file) << "frame,time,onset_strength,x,visual_change\n0,0.0,0.1,7,0\n1,0.0333,0.3,7,0.25\n";
@@ -128,6 +139,39 @@ TEST(Reaction, DefaultSetOnTheDemoTrackChangesOnBeatsAndRestsInSilence) {
   EXPECT_GE(r.silentFrames, 59u);
   EXPECT_GT(r.correlation, 0.5);
   EXPECT_LT(r.silenceShare(), 0.2);
+  fs::remove_all(dir);
+}
+
+// Rock at 120 BPM rendered at 12 fps: every beat falls exactly on a frame.
+// The frame shown at each beat answers it (the renderer makes up the
+// analyzer's detection delay, the conductor the clock's few milliseconds):
+// answered a frame later, 83 ms after the beat, the changes all fell off
+// the beats (0.20x before). Also synth-track and its beat file.
+TEST(Reaction, DefaultSetAnswersBeatsThatFallExactlyOnFrames) {
+  fs::path dir = testing::uniqueTempPath("reaction_rock");
+  fs::create_directories(dir);
+  const std::string binary = AFTERIMAGE_BINARY, track = (dir / "rock.wav").string(),
+                    beatsFile = (dir / "rock.beats").string(), csv = (dir / "rock.csv").string();
+  auto made = testing::runCommand(
+      {binary, "synth-track", "--pattern", "rock", "--bpm", "120", "--seconds", "8", "-o", track, "--beats", beatsFile});
+  ASSERT_EQ(made.exitCode, 0) << made.output;
+  auto rendered = testing::runCommand({binary, "render", "--set", AFTERIMAGE_SOURCE_DIR "/sets/default.toml", "--audio",
+                                       track, "-o", (dir / "rock.mp4").string(), "--csv", csv, "--size", "64x64",
+                                       "--fps", "12", "--from", "3", "--quiet"});
+  ASSERT_EQ(rendered.exitCode, 0) << rendered.output;
+  auto beats = audio::readBeatAnnotations(beatsFile);
+  ASSERT_EQ(beats.size(), 16u);
+  EXPECT_DOUBLE_EQ(beats[1], 0.5);
+  Reaction r = measureReaction(readRenderCsv(csv), beats, 0, 0);
+  std::printf("%zu frames on beats, %zu off: change %.4f against %.4f, %.2fx; correlation %.3f\n", r.beatFrames,
+              r.offBeatFrames, r.onBeats, r.offBeats, r.beatRatio(), r.correlation);
+  EXPECT_GE(r.beatFrames, 9u);
+  EXPECT_GT(r.beatRatio(), 2.5);  // 3.9x on lavapipe
+  EXPECT_GT(r.correlation, 0.5);
+
+  auto unknown = testing::runCommand({binary, "synth-track", "--pattern", "polka", "-o", track});
+  EXPECT_EQ(unknown.exitCode, 64) << unknown.output;
+  EXPECT_NE(unknown.output.find("unknown pattern 'polka'"), std::string::npos) << unknown.output;
   fs::remove_all(dir);
 }
 
