@@ -66,7 +66,8 @@ struct TrackSpec {
 };
 
 // The pattern names TrackSpec takes, for messages; and whether one is.
-inline constexpr const char* kPatternNames = "house, rock, dnb, hiphop, waltz, funk, dembow, punk, slow, offbeat, masked";
+inline constexpr const char* kPatternNames =
+    "house, rock, dnb, hiphop, waltz, funk, dembow, punk, slow, offbeat, masked";
 bool isPatternName(const std::string& name);
 
 LabelledTrack synthesize(const TrackSpec& spec);

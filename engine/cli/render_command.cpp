@@ -136,14 +136,14 @@ int runReaction(const CommandArgs& rawArgs) {
   double silenceFrom = beatsPath ? 0 : demo.silenceFrom, silenceTo = beatsPath ? 0 : demo.silenceTo;
   auto beats = beatsPath ? audio::readBeatAnnotations(*beatsPath) : audio::synthesize(demo).beats;
   auto r = pipeline::measureReaction(pipeline::readRenderCsv(csv), beats, silenceFrom, silenceTo);
-  std::printf("%s: %zu frames, %zu beats%s%s\n", csv.c_str(), r.frames + 1, beats.size(), beatsPath ? " from " : " of the demo track",
-              beatsPath ? beatsPath->c_str() : "");
+  std::printf("%s: %zu frames, %zu beats%s%s\n", csv.c_str(), r.frames + 1, beats.size(),
+              beatsPath ? " from " : " of the demo track", beatsPath ? beatsPath->c_str() : "");
   std::printf("  correlation of visual change with onset strength: %.3f (the demo asks > 0.5)\n", r.correlation);
   if (r.silentFrames > 0)
     std::printf("  mean visual change: %.4f in the %zu frames on beats (%.0f ms from each), %.4f in the silence "
                 "(%.0f-%.0f s, %zu frames): %.1f%% of the beats' (the demo asks < 20%%)\n",
-                r.onBeats, r.beatFrames, 1000 * pipeline::kBeatWindow, r.inSilence, silenceFrom, silenceTo, r.silentFrames,
-                100 * r.silenceShare());
+                r.onBeats, r.beatFrames, 1000 * pipeline::kBeatWindow, r.inSilence, silenceFrom, silenceTo,
+                r.silentFrames, 100 * r.silenceShare());
   else
     std::printf("  mean visual change: %.4f in the %zu frames on beats (%.0f ms from each)\n", r.onBeats, r.beatFrames,
                 1000 * pipeline::kBeatWindow);

@@ -12,7 +12,7 @@ namespace {
 constexpr double kEpsilon = 1e-6;  // beats: a frame shown on a beat counts it as crossed
 constexpr long long kMostEventsPerFrame = 64;  // after a jump in time, only the latest events count
 
-// The musical time is read this far past the show time. The beat clock's
+// A beat counts as reached this long before it is due. The beat clock's
 // beats scatter by a few milliseconds around the heard beats (+1.4 ms mean
 // on the 108 real clips of tools/beat_eval, +2.6 ms on the synthesized
 // tracks), so a beat due exactly when a frame is shown (120 BPM at 12 or
@@ -244,7 +244,6 @@ void Conductor::frame(const audio::FeatureSnapshot& s, double showTime, GenParam
 
   // Beats and bars crossed since the previous frame (counted on this
   // frame's grid, so a corrected downbeat does not invent a bar).
-  // A beat counts as reached kBeatReach before it is due.
   const double reached = time_.beat + kBeatReach / time_.period;
   const double reachedBefore = previous.beat + kBeatReach / previous.period;
   const long long reachedBar = floorCount((reached - time_.barOrigin) / time_.beatsPerBar);

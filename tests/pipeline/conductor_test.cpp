@@ -87,15 +87,18 @@ brightness = 0
 rotate = 0
 )";
 
-TEST(Conductor, StrobeOnABeatFiresInTheFrameShownOnThatBeat) {
-  Conductor conductor(setFrom(R"(
+// A full flash on every beat.
+const std::string kStrobeOnBeats = R"(
 [[trigger]]
 on = "beat"
 action = "pulse"
 target = "strobe"
 amount = 1
 decay = 0.02
-)" + kScenes));
+)";
+
+TEST(Conductor, StrobeOnABeatFiresInTheFrameShownOnThatBeat) {
+  Conductor conductor(setFrom(kStrobeOnBeats + kScenes));
   const double fps = 60, start = 1.0037;
   std::vector<double> flashes;
   double previousStrobe = 0, previousShow = 0;
@@ -122,13 +125,7 @@ decay = 0.02
 // on the synthesized tracks). The frame shown on the beat still flashes,
 // once, rather than the next one 83 ms later; so does the bar's.
 TEST(Conductor, ABeatDueJustAfterAFrameIsShownInThatFrame) {
-  Conductor conductor(setFrom(R"(
-[[trigger]]
-on = "beat"
-action = "pulse"
-target = "strobe"
-amount = 1
-decay = 0.02
+  Conductor conductor(setFrom(kStrobeOnBeats + R"(
 [[trigger]]
 on = "bar"
 action = "pulse"

@@ -89,7 +89,8 @@ TEST(Reaction, ATrackWithoutASilentPassageIsMeasuredWithoutOne) {
   EXPECT_EQ(r.silentFrames, 0u);
   EXPECT_EQ(r.beatFrames, 5u);
   EXPECT_NEAR(r.beatRatio(), 0.2 / 0.05, 1e-12);
-  EXPECT_THROW(measureReaction(frames, std::vector<double>{0.1}, 5, 6), std::invalid_argument);  // a passage past the end
+  // A silent passage past the end of the render.
+  EXPECT_THROW(measureReaction(frames, std::vector<double>{0.1}, 5, 6), std::invalid_argument);
 }
 
 TEST(Reaction, ReadsTheRenderCsvByColumnNameAndNamesTheBadLine) {
@@ -152,8 +153,8 @@ TEST(Reaction, DefaultSetAnswersBeatsThatFallExactlyOnFrames) {
   fs::create_directories(dir);
   const std::string binary = AFTERIMAGE_BINARY, track = (dir / "rock.wav").string(),
                     beatsFile = (dir / "rock.beats").string(), csv = (dir / "rock.csv").string();
-  auto made = testing::runCommand(
-      {binary, "synth-track", "--pattern", "rock", "--bpm", "120", "--seconds", "8", "-o", track, "--beats", beatsFile});
+  auto made = testing::runCommand({binary, "synth-track", "--pattern", "rock", "--bpm", "120", "--seconds", "8", "-o",
+                                   track, "--beats", beatsFile});
   ASSERT_EQ(made.exitCode, 0) << made.output;
   auto rendered = testing::runCommand({binary, "render", "--set", AFTERIMAGE_SOURCE_DIR "/sets/default.toml", "--audio",
                                        track, "-o", (dir / "rock.mp4").string(), "--csv", csv, "--size", "64x64",
