@@ -593,8 +593,13 @@ def attractor(rng):
                 xs.append(nx), ys.append(ny), sp.append(np.hypot(nx - px, ny - py))
             px, py = nx, ny
         xs, ys, sp = np.concatenate(xs), np.concatenate(ys), np.concatenate(sp)
-        reach = max(np.abs(xs).max(), np.abs(ys).max()) + 1e-6
-        u, v = _rotate(xs / reach * 0.92, ys / reach * 0.92, rot)
+        # Centred on the orbit and scaled after the rotation, so that it fills the frame and no
+        # corner is cut (a few far points must not shrink it: their 0.1% is let go).
+        lo_x, hi_x = np.quantile(xs, [0.001, 0.999])
+        lo_y, hi_y = np.quantile(ys, [0.001, 0.999])
+        u, v = _rotate(xs - 0.5 * (lo_x + hi_x), ys - 0.5 * (lo_y + hi_y), rot)
+        reach = max(np.quantile(np.abs(u), 0.999), np.quantile(np.abs(v), 0.999)) + 1e-6
+        u, v = u / reach * 0.92, v / reach * 0.92
         acc = _splat(u, v, np.stack([np.ones_like(sp), sp / (sp.max() + 1e-6)]))
         dens = acc[0]
         h = acc[1] / np.maximum(dens, 1e-6)
