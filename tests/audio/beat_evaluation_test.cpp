@@ -84,5 +84,18 @@ TEST(BeatEvaluation, AnnotationFilesAreFoundBesideTheirAudioWithTheFolderAsGenre
   fs::remove_all(root);
 }
 
+TEST(BeatEvaluation, WrittenBeatsReadBackToTheMicrosecond) {
+  namespace fs = std::filesystem;
+  fs::path file = fs::temp_directory_path() / "afterimage_written.beats";
+  std::vector<double> beats{0.0, 0.4838709, 12.5, 600.0000004};
+  writeBeatAnnotations(file.string(), beats);
+  std::vector<double> read = readBeatAnnotations(file.string());
+  ASSERT_EQ(read.size(), beats.size());
+  for (size_t i = 0; i < beats.size(); ++i) EXPECT_NEAR(read[i], beats[i], 5e-7);
+  fs::remove(file);
+  EXPECT_THROW(writeBeatAnnotations((fs::temp_directory_path() / "no_such_folder" / "x.beats").string(), beats),
+               std::runtime_error);
+}
+
 }  // namespace
 }  // namespace afterimage::audio

@@ -143,6 +143,19 @@ TEST(Reaction, DefaultSetOnTheDemoTrackChangesOnBeatsAndRestsInSilence) {
   fs::remove_all(dir);
 }
 
+TEST(SynthTrack, EveryPatternNamedInMessagesIsOne) {
+  std::string names = audio::kPatternNames;
+  size_t count = 0;
+  for (size_t at = 0; at < names.size();) {
+    size_t end = names.find(", ", at);
+    if (end == std::string::npos) end = names.size();
+    EXPECT_TRUE(audio::isPatternName(names.substr(at, end - at))) << names.substr(at, end - at);
+    ++count, at = end + 2;
+  }
+  EXPECT_EQ(count, 11u);
+  EXPECT_FALSE(audio::isPatternName("polka"));
+}
+
 // Rock at 120 BPM rendered at 12 fps: every beat falls exactly on a frame.
 // The frame shown at each beat answers it (the renderer makes up the
 // analyzer's detection delay, the conductor the clock's few milliseconds):
