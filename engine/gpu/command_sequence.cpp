@@ -46,7 +46,10 @@ void CommandSequence::begin() {
   hazards_.clear();
   if (queries_) {
     vkCmdResetQueryPool(commands_, queries_, 0, maxTimestamps_);
-    vkCmdWriteTimestamp(commands_, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, queries_, 0);
+    // Bottom of the pipe: written once the work queued before this replay
+    // is done, so a replay queued behind another (Plan slots) does not count
+    // the wait for it in its first stage.
+    vkCmdWriteTimestamp(commands_, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, queries_, 0);
   }
 }
 
@@ -158,7 +161,9 @@ void CommandSequence::timestamp(const std::string& label) {
 
 void CommandSequence::end() {
   // Results visible to whatever comes next in submission order (the next
-  // replay may overwrite what this one read).
+  // replay, of this sequence or another one queued behind it, may read
+  // what this one wrote and overwrite what it read): a barrier's scopes
+  // reach across submissions on the queue.
   if (!hazards_.empty()) barrier();
   check(vkEndCommandBuffer(commands_), "vkEndCommandBuffer");
   recording_ = false;

@@ -13,15 +13,20 @@ VkDeviceSize alignUp(VkDeviceSize v) { return (v + kAlignment - 1) / kAlignment 
 
 }  // namespace
 
-Plan::Plan(gpu::Context& context)
-    : context_(context), sequence_(context), activationBase_(std::make_shared<gpu::BufferSlice>()) {}
+Plan::Plan(gpu::Context& context, size_t slots)
+    : context_(context), activationBase_(std::make_shared<gpu::BufferSlice>()) {
+  if (slots == 0) throw gpu::GpuError("Plan: at least one slot");
+  for (size_t i = 0; i < slots; ++i) sequences_.push_back(std::make_unique<gpu::CommandSequence>(context));
+}
 
 Plan::~Plan() {
   // A lost device fails the wait; the sequence's own destructor still
   // waits for its fences, without checking them. A destructor must not throw.
-  try {
-    sequence_.wait();
-  } catch (const std::exception&) {
+  for (auto& sequence : sequences_) {
+    try {
+      sequence->wait();
+    } catch (const std::exception&) {
+    }
   }
   if (*activationBase_) context_.arena().release(*activationBase_);
   for (const auto& s : persistentSlices_) context_.arena().release(s);
@@ -86,8 +91,17 @@ void Plan::release(const Tensor& tensor) {
 }
 
 void Plan::add(Step step) {
+  addSlotStep([step = std::move(step)](gpu::CommandSequence& sequence, size_t) { step(sequence); });
+}
+
+void Plan::addSlotStep(SlotStep step) {
   if (finalized_) throw gpu::GpuError("Plan::add after finalize");
   steps_.push_back({std::move(step), ""});
+}
+
+void Plan::setSegmentDispatches(size_t dispatches) {
+  if (finalized_) throw gpu::GpuError("Plan::setSegmentDispatches after finalize");
+  for (auto& sequence : sequences_) sequence->setSegmentDispatches(dispatches);
 }
 
 void Plan::mark(const std::string& label) {
@@ -103,14 +117,17 @@ void Plan::finalize() {
     throw gpu::OutOfGpuMemory(std::string(e.what()) + ", for the activations (" +
                               std::to_string((activationPeak_ + (1 << 20) - 1) >> 20) + " MiB)");
   }
-  sequence_.begin();
-  for (const auto& s : steps_) {
-    if (s.step)
-      s.step(sequence_);
-    else
-      sequence_.timestamp(s.label);
+  for (size_t slot = 0; slot < sequences_.size(); ++slot) {
+    gpu::CommandSequence& sequence = *sequences_[slot];
+    sequence.begin();
+    for (const auto& s : steps_) {
+      if (s.step)
+        s.step(sequence, slot);
+      else
+        sequence.timestamp(s.label);
+    }
+    sequence.end();
   }
-  sequence_.end();
   finalized_ = true;
 }
 
@@ -119,12 +136,15 @@ void Plan::run() {
   wait();
 }
 
-void Plan::submit() {
+void Plan::submit(size_t slot) {
   if (!finalized_) throw gpu::GpuError("Plan::run before finalize");
-  sequence_.submit();
+  gpu::CommandSequence& sequence = *sequences_.at(slot);
+  if (sequence.segmentCount() > 1)
+    for (auto& other : sequences_) other->wait();
+  sequence.submit();
 }
 
-void Plan::wait() { sequence_.wait(); }
+void Plan::wait(size_t slot) { sequences_.at(slot)->wait(); }
 
 void writeTensor(gpu::Context& context, const Tensor& tensor, std::span<const float> values) {
   if (values.size() != tensor.elements())
