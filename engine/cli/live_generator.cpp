@@ -87,11 +87,15 @@ void LiveGenerator::frame() {
   }
 
   // Pipelined: this frame is prepared while the one before it still runs
-  // on the GPU, so that the frame rate is the GPU's, not the GPU's plus the
-  // host's. It reaches the screen after that frame and itself, and the
-  // conductor evaluates the set at that moment of the music (so the beat
-  // stays on time; what is late by a frame is the response to the
-  // unforeseen: an attack, a cue).
+  // on the GPU and queued behind it before that one is waited for and
+  // published, so that the GPU goes from one frame to the next without
+  // waiting for this thread, and the frame rate is the GPU's, not the
+  // GPU's plus the host's. It reaches the screen after that frame and
+  // itself, and the conductor evaluates the set at that moment of the music
+  // (so the beat stays on time; what is late by a frame is the response to
+  // the unforeseen: an attack, a cue). Two frames are in flight only
+  // between this submit and that wait: a frame is still published by the
+  // call after the one that prepared it, so the lead is unchanged.
   // From the hops heard since the previous frame, so that an attack
   // between two frames still moves this one (frame_features.h, as render).
   auto heard = analysis_.drain();
@@ -106,19 +110,17 @@ void LiveGenerator::frame() {
 
   pipeline::Generator& generator = show_.generator();
   const bool finished = generator.pending();
-  if (finished) {
-    generator.wait();
-    // Stage times allocate: once a second, not every frame; and only now,
-    // between a frame's end and the next one's start, are they readable.
-    if (Clock::now() >= nextStageRead_) {
-      stageTimes_ = generator.stageTimes();
-      nextStageRead_ = Clock::now() + std::chrono::seconds(1);
-    }
-  }
   generator.submit();
   const double finishedShowTime = inFlightShowTime_;
   inFlightShowTime_ = showTime;
   if (!finished) return;
+  generator.wait();  // the frame before this one
+  // Stage times allocate: once a second, not every frame; and only now,
+  // between a frame's end and the next submit, are they readable.
+  if (Clock::now() >= nextStageRead_) {
+    stageTimes_ = generator.stageTimes();
+    nextStageRead_ = Clock::now() + std::chrono::seconds(1);
+  }
   // The finished frame's pixels are the host's copy: valid until the next wait().
   auto pixels = generator.pixels();
   ui::HostFrame& slot = mailbox_.writeSlot();

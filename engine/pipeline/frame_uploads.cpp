@@ -14,11 +14,12 @@ constexpr VkDeviceSize kAlignment = 16;
 }  // namespace
 
 FrameUploads::~FrameUploads() {
-  if (staging_) context_.arena().release(staging_);
+  for (const auto& slice : staging_)
+    if (slice) context_.arena().release(slice);
 }
 
 size_t FrameUploads::add(const nn::Tensor& tensor) {
-  if (staging_) throw std::logic_error("FrameUploads::add after allocate");
+  if (allocated_) throw std::logic_error("FrameUploads::add after allocate");
   VkDeviceSize offset = 0;
   if (!entries_.empty()) {
     const auto& last = entries_.back();
@@ -29,28 +30,32 @@ size_t FrameUploads::add(const nn::Tensor& tensor) {
 }
 
 void FrameUploads::addCopyStep(nn::Plan& plan) {
-  plan.add([this](gpu::CommandSequence& sequence) {
-    if (!entries_.empty() && !staging_) throw std::logic_error("FrameUploads: plan finalized before allocate()");
+  staging_.resize(plan.slots());
+  plan.addSlotStep([this](gpu::CommandSequence& sequence, size_t slot) {
+    if (!entries_.empty() && !allocated_) throw std::logic_error("FrameUploads: plan finalized before allocate()");
     for (const auto& e : entries_)
-      sequence.copy(staging_.sub(e.offset, e.tensor.bytes()), e.tensor.slice(), e.tensor.bytes());
+      sequence.copy(staging_.at(slot).sub(e.offset, e.tensor.bytes()), e.tensor.slice(), e.tensor.bytes());
   });
 }
 
 void FrameUploads::allocate() {
-  if (entries_.empty() || staging_) return;
+  if (entries_.empty() || allocated_) return;
   VkDeviceSize bytes = entries_.back().offset + entries_.back().tensor.bytes();
-  staging_ = context_.arena().allocate(bytes, gpu::MemoryKind::Staging);
-  std::memset(staging_.mapped, 0, bytes);
+  for (auto& slice : staging_) {
+    slice = context_.arena().allocate(bytes, gpu::MemoryKind::Staging);
+    std::memset(slice.mapped, 0, bytes);
+  }
   pending_.assign(bytes, std::byte{0});
+  allocated_ = true;
 }
 
-void FrameUploads::flush() {
-  if (staging_) std::memcpy(staging_.mapped, pending_.data(), pending_.size());
+void FrameUploads::flush(size_t slot) {
+  if (allocated_) std::memcpy(staging_.at(slot).mapped, pending_.data(), pending_.size());
 }
 
 void FrameUploads::write(size_t index, std::span<const float> values) {
   const auto& e = entries_.at(index);
-  if (!staging_) throw std::logic_error("FrameUploads::write before allocate");
+  if (!allocated_) throw std::logic_error("FrameUploads::write before allocate");
   if (values.size() != e.tensor.elements())
     throw std::invalid_argument("FrameUploads: " + std::to_string(values.size()) + " values for a tensor of shape " +
                                 nn::toString(e.tensor.shape()));

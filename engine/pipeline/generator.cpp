@@ -30,7 +30,7 @@ bool samePrompts(const std::vector<WeightedPromptRef>& a, const std::vector<Weig
 }  // namespace
 
 Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const GeneratorOptions& options) try
-    : context_(context), model_(model), options_(options), plan_(std::make_unique<nn::Plan>(context)),
+    : context_(context), model_(model), options_(options), plan_(std::make_unique<nn::Plan>(context, kSlots)),
       uploads_(context), featureBankCursor_(std::max(1u, options.featureBankFrames)) {
   const auto& unet = model.unet().config();
   uint32_t multiple = models::imageSizeMultiple(unet);
@@ -64,11 +64,15 @@ Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const
                                                     models::SamplerTensors{moved_, previous_},
                                                     model.motionAdapter());
   if (!options.timestamps) plan.mark("sampler");
-  pixels_ = context.arena().allocate(VkDeviceSize(options.width) * options.height * 4);
-  readback_ = context.arena().allocate(pixels_.size, gpu::MemoryKind::Staging);
+  for (size_t slot = 0; slot < kSlots; ++slot) {
+    pixels_[slot] = context.arena().allocate(VkDeviceSize(options.width) * options.height * 4);
+    readback_[slot] = context.arena().allocate(pixels_[slot].size, gpu::MemoryKind::Staging);
+  }
   postEffects(plan, sampler_->image(), effects_, 0, pixels_);
   plan.mark("post");
-  plan.add([this](gpu::CommandSequence& sequence) { sequence.copy(pixels_, readback_, pixels_.size); });
+  plan.addSlotStep([this](gpu::CommandSequence& sequence, size_t slot) {
+    sequence.copy(pixels_[slot], readback_[slot], pixels_[slot].size);
+  });
   plan.mark("readback");
 
   noiseInput_ = uploads_.add(sampler_->noise());
@@ -78,7 +82,7 @@ Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const
   for (const auto& t : sampler_->timesteps()) timestepInputs_.push_back(uploads_.add(t));
   motionInput_ = uploads_.add(motion_);
   anchorControlInput_ = uploads_.add(anchorControl_);
-  finishedPixels_.resize(pixels_.size);
+  finishedPixels_.resize(pixels_[0].size);
   effectsInput_ = uploads_.add(effects_);
   if (options.temporalWindow) temporalResetInput_ = uploads_.add(sampler_->temporalReset());
   if (options.featureBankFrames) featureBankInput_ = uploads_.add(sampler_->featureBankState());
@@ -93,9 +97,11 @@ Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const
 }
 
 Generator::~Generator() {
-  plan_.reset();  // waits for a frame in flight (live mode keeps one)
-  context_.arena().release(pixels_);
-  context_.arena().release(readback_);
+  plan_.reset();  // waits for the frames in flight, without throwing (live mode keeps some)
+  for (size_t slot = 0; slot < kSlots; ++slot) {
+    if (pixels_[slot]) context_.arena().release(pixels_[slot]);
+    if (readback_[slot]) context_.arena().release(readback_[slot]);
+  }
 }
 
 void Generator::frame(const GenParams& params) {
@@ -129,32 +135,34 @@ void Generator::prepare(const GenParams& params) {
 }
 
 void Generator::submit() {
-  if (pending_) wait();
+  if (framesInFlight() == kSlots) wait();  // the oldest frame holds this one's slot
+  const size_t slot = size_t(submitted_ % kSlots);
   // The anchor measures the frame before this one on the GPU, as this one
   // starts; its statistics become the reference where it was a fresh
-  // picture (or the first since a restart).
+  // picture (or the first since a restart). That frame's strength is known
+  // here, whether it has finished or not.
   const bool takeReference = hasPrevious_ && (effective_ >= kAnchorFreshStrength || !anchorHasReference_);
   anchorHasReference_ = anchorHasReference_ || takeReference;
   const float control[2] = {hasPrevious_ ? preparedAnchor_ : 0.0f, takeReference ? 1.0f : 0.0f};
   uploads_.write(anchorControlInput_, std::span<const float>(control, 2));
-  uploads_.flush();
-  plan_->submit();
+  uploads_.flush(slot);
+  plan_->submit(slot);
+  ++submitted_;
   effective_ = preparedEffective_;
-  pending_ = true;
   hasPrevious_ = true;  // the next prepared frame follows this one
 }
 
 void Generator::wait() {
-  if (!pending_) return;
-  plan_->wait();
-  pending_ = false;
-  const auto* pixels = reinterpret_cast<const uint8_t*>(readback_.mapped);
+  if (!pending()) return;
+  const size_t slot = size_t(frames_ % kSlots);
+  plan_->wait(slot);
+  const auto* pixels = reinterpret_cast<const uint8_t*>(readback_[slot].mapped);
   std::copy(pixels, pixels + finishedPixels_.size(), finishedPixels_.begin());
   ++frames_;
 }
 
 void Generator::restart() {
-  wait();
+  while (pending()) wait();
   hasPrevious_ = false, freshDraws_ = 0, anchorHasReference_ = false;
 }
 

@@ -1,13 +1,20 @@
 // The stream image-to-image generator: one recorded plan per model, size
 // and step count, replayed every frame with the conductor's GenParams.
-//   inputs (noise, text context, schedule, motion, effects) copied from one
+//   inputs (noise, text context, schedule, motion, effects) copied from a
 //   staging slice -> the previous latent moved (zoom/rotate/translate) and
 //   its colours anchored (one pass)
 //   -> noised to the frame's strength -> `steps` UNet calls -> tiny-AE decode
 //   -> post effects -> RGBA8 pixels (on the device, and copied to the host).
 // The final latent stays on the GPU as the next frame's previous latent.
+// Two frames can be in flight: the plan is recorded in two slots, each with
+// its own staging slice, device pixels and read-back slice (the second
+// slot's cost), so frame N + 1 is queued on the GPU before frame N ends and
+// the frame rate is the GPU's. Everything else (activations, latents, the
+// anchor's, history's and bank's state) is shared: the GPU runs the two
+// frames one after the other on the one queue, never side by side.
 // A frame allocates no GPU memory and creates no pipelines.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -55,36 +62,44 @@ class Generator {
   void submit(const GenParams& params);
   // Pipelined frames: prepare() does the host's work for the next frame
   // (noise, prompt embedding, schedule, motion, effects) into a host copy of
-  // its inputs, also while the previous frame still runs on the GPU; submit()
-  // then waits for that frame (its inputs and its pixels have one staging
-  // buffer each), copies the inputs to the GPU and submits. The frames are those
-  // of submit(params) then wait() each time, in the same order.
+  // its inputs, also while frames still run on the GPU; submit() stages the
+  // inputs in a free slot and queues the frame behind those in flight. With
+  // both slots in flight it first waits for the older frame (as wait()).
+  // wait() waits for the oldest frame in flight and makes its pixels the
+  // finished ones, so frames finish in the order submitted. Submitting
+  // frame N + 1 before waiting for frame N keeps the GPU busy; the frames
+  // are those of submit(params) then wait() each time.
+  // Where the presenter shares the queue (segmented replays, nn::Plan) a
+  // frame is queued only once the one before has finished.
   // Out-of-range values are clamped (strength to [1/1000, 1], feedback and
   // seedMix to [0, 1]); the previous latent's place in the picture comes
   // from the motion. Throws when the prompts' weights sum to zero or less.
   void prepare(const GenParams& params);
   void submit();
   void wait();
-  bool pending() const { return pending_; }
+  bool pending() const { return submitted_ > frames_; }
+  size_t framesInFlight() const { return size_t(submitted_ - frames_); }
+  static constexpr size_t kSlots = 2;  // frames in flight at most
   // The next frame starts from noise alone (as the first one does); waits
-  // for a frame in flight first.
+  // for the frames in flight first.
   void restart();
 
   uint32_t width() const { return options_.width; }
   uint32_t height() const { return options_.height; }
   // The last finished frame, RGBA8, rows top to bottom (a host copy made by
-  // wait(): valid until the next wait(), the next frame may run meanwhile).
+  // wait(): valid until the next wait(), later frames may run meanwhile).
   std::span<const uint8_t> pixels() const { return finishedPixels_; }
   // The same pixels on the device (4 * width * height bytes), for a
-  // presenter's copy into an image.
-  const gpu::BufferSlice& devicePixels() const { return pixels_; }
-  // The last frame's latent [1, C, h, w] (the next frame's previous latent).
+  // presenter's copy into an image: valid until the next submit().
+  const gpu::BufferSlice& devicePixels() const { return pixels_[finishedSlot()]; }
+  // The last frame's latent [1, C, h, w] (the next frame's previous
+  // latent); read it with no frame in flight.
   const nn::Tensor& latent() const { return previous_; }
   const nn::Plan& plan() const { return *plan_; }
   // GPU time per stage of the last finished frame: "inputs", "motion", the
   // UNet's blocks for each step (with timestamps; otherwise one "sampler"),
-  // "decode", "post", "readback".
-  std::vector<gpu::StageTime> stageTimes() const { return plan_->stageTimes(); }
+  // "decode", "post", "readback". Readable until the next submit().
+  std::vector<gpu::StageTime> stageTimes() const { return plan_->stageTimes(finishedSlot()); }
   uint64_t frameCount() const { return frames_; }
   VkDeviceSize temporalHistoryBytes() const { return sampler_->temporalHistoryBytes(); }
   VkDeviceSize featureBankBytes() const { return sampler_->featureBankBytes(); }
@@ -93,6 +108,8 @@ class Generator {
   void writeNoise(const GenParams& params);
   void writeContext(const GenParams& params);
   void writeSchedule(const GenParams& params);
+  // Frame k (counted from construction) runs in slot k % kSlots.
+  size_t finishedSlot() const { return frames_ ? size_t((frames_ - 1) % kSlots) : 0; }
 
   gpu::Context& context_;
   models::DiffusionModel& model_;
@@ -101,13 +118,13 @@ class Generator {
   FrameUploads uploads_;
   std::unique_ptr<models::SamplerGraph> sampler_;
   nn::Tensor previous_, moved_, motion_, effects_, anchorScale_, anchorOffset_, anchorState_, anchorControl_;
-  gpu::BufferSlice pixels_, readback_;
+  std::array<gpu::BufferSlice, kSlots> pixels_, readback_;
   size_t noiseInput_ = 0, contextInput_ = 0, coefficientsInput_ = 0, motionInput_ = 0, effectsInput_ = 0;
   size_t anchorControlInput_ = 0, temporalResetInput_ = 0, featureBankInput_ = 0;
   nn::FeatureBankCursor featureBankCursor_;
   bool anchorHasReference_ = false;  // whether a finished frame's statistics are the anchor's reference
   std::vector<uint8_t> finishedPixels_;
-  // The strength the prepared frame and the frame in flight were re-noised to.
+  // The strength the prepared frame and the last submitted frame were re-noised to.
   double preparedEffective_ = 1.0, effective_ = 1.0;
   float preparedAnchor_ = 0.0f;  // GenParams::anchor of the prepared frame
   std::vector<size_t> timestepInputs_;
@@ -129,8 +146,8 @@ class Generator {
   bool initWritten_ = false;
 
   std::optional<int> historyScene_;  // the scene the temporal history and the feature bank belong to
-  bool hasPrevious_ = false, pending_ = false;
-  uint64_t frames_ = 0;
+  bool hasPrevious_ = false;
+  uint64_t submitted_ = 0, frames_ = 0;  // frames submitted, finished (waited for)
 };
 
 }  // namespace afterimage::pipeline

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <vector>
 
 #include "engine/gpu/gpu_error.h"
 
@@ -64,23 +65,29 @@ std::array<float, kPostEffectValues> postEffectValues(const PostEffects& e) {
 }
 
 void postEffects(nn::Plan& plan, const nn::Tensor& image, const nn::Tensor& values, uint32_t first,
-                 const gpu::BufferSlice& pixels) {
+                 std::span<const gpu::BufferSlice> pixels) {
   if (!image.valid() || image.rank() != 4 || image.dim(0) != 1 || image.dim(1) != 3 || image.dtype() != nn::DType::F16)
     throw gpu::GpuError("postEffects: image must be f16 [1, 3, H, W], found " + nn::toString(image.shape()));
   if (!values.valid() || values.dtype() != nn::DType::F32 || values.elements() < first + kPostEffectValues)
     throw gpu::GpuError("postEffects: values must be an f32 tensor of at least " +
                         std::to_string(first + kPostEffectValues) + " elements");
   uint32_t count = image.dim(2) * image.dim(3);
-  if (pixels.size < VkDeviceSize(count) * 4)
-    throw gpu::GpuError("postEffects: " + std::to_string(pixels.size) + " bytes for " + std::to_string(count) +
-                        " RGBA8 pixels");
+  if (pixels.size() != plan.slots())
+    throw gpu::GpuError("postEffects: " + std::to_string(pixels.size()) + " pixel buffers for a plan of " +
+                        std::to_string(plan.slots()) + " slots");
+  std::vector<gpu::BufferSlice> out;
+  for (const auto& slice : pixels) {
+    if (slice.size < VkDeviceSize(count) * 4)
+      throw gpu::GpuError("postEffects: " + std::to_string(slice.size) + " bytes for " + std::to_string(count) +
+                          " RGBA8 pixels");
+    out.push_back(slice.sub(0, VkDeviceSize(count) * 4));
+  }
   const gpu::ComputePipeline* pipeline =
       &plan.context().pipelines().get({"post_effects", 3, sizeof(PostEffectsPush), {}});
   uint32_t groups = std::clamp((count + kGroupSize - 1) / kGroupSize, 1u, kMaxGroups);
   PostEffectsPush push{count, first};
-  gpu::BufferSlice out = pixels.sub(0, VkDeviceSize(count) * 4);
-  plan.add([=](gpu::CommandSequence& sequence) {
-    sequence.dispatch(*pipeline, {image.slice(), values.slice(), out}, push, groups);
+  plan.addSlotStep([=](gpu::CommandSequence& sequence, size_t slot) {
+    sequence.dispatch(*pipeline, {image.slice(), values.slice(), out[slot]}, push, groups);
   });
 }
 

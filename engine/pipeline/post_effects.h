@@ -6,6 +6,7 @@
 // plan replays with new effects every frame.
 #pragma once
 #include <array>
+#include <span>
 
 #include "engine/gpu/memory_arena.h"
 #include "engine/nn/plan.h"
@@ -31,8 +32,9 @@ constexpr uint32_t kPostEffectValues = 13;
 std::array<float, kPostEffectValues> postEffectValues(const PostEffects& effects);
 
 // Records the effects: image [1, 3, H, W] f16 -> H * W RGBA8 pixels in
-// `pixels` (at least 4 * H * W bytes); values[first ..] as postEffectValues.
+// pixels[slot] for each of the plan's slots (at least 4 * H * W bytes
+// each); values[first ..] as postEffectValues.
 void postEffects(nn::Plan& plan, const nn::Tensor& image, const nn::Tensor& values, uint32_t first,
-                 const gpu::BufferSlice& pixels);
+                 std::span<const gpu::BufferSlice> pixels);
 
 }  // namespace afterimage::pipeline

@@ -122,9 +122,9 @@ RenderResult render(const RenderOptions& o, const std::function<void(const Rende
   std::vector<uint8_t> previous;
   size_t heard = 0, lastHeard = 0;
   double avOffsetMs = o.avOffsetMs.value_or(set->control.avOffsetMs);
-  // Pipelined: frame n is prepared and submitted, and then frame n - 1 (just
-  // finished) is written while frame n runs on the GPU. The frames are those
-  // made one at a time (Generator::prepare).
+  // Pipelined: frame n is prepared while frame n - 1 runs and queued behind
+  // it, then frame n - 1 is waited for and written while frame n runs on
+  // the GPU. The frames are those made one at a time (Generator::prepare).
   struct Written {
     uint64_t n = 0;
     double t = 0;
@@ -167,8 +167,11 @@ RenderResult render(const RenderOptions& o, const std::function<void(const Rende
     lastHeard = heard;
 
     const GenParams& params = show.prepare(s, music);
-    show.generator().submit();  // waits for frame n - 1
-    if (n > 0) write(inFlight);
+    show.generator().submit();
+    if (n > 0) {
+      show.generator().wait();  // frame n - 1
+      write(inFlight);
+    }
     inFlight.n = n, inFlight.t = t, inFlight.features = s;
     inFlight.params = params;  // copy-assigned: the prompts' storage is reused
   }

@@ -38,8 +38,9 @@ class Show {
   const GenParams& frame(const audio::FeatureSnapshot& latest, double showTime);
   // Pipelined: the conductor evaluates the next frame and the generator
   // prepares it (Generator::prepare), also while the previous frame still
-  // runs; generator().submit() then starts it. frame() is prepare(),
-  // submit() and wait().
+  // runs; generator().submit() then queues it behind that one, and
+  // generator().wait() waits for that one. frame() is prepare(), submit()
+  // and wait().
   const GenParams& prepare(const audio::FeatureSnapshot& latest, double showTime);
   std::span<const uint8_t> pixels() const { return generator_->pixels(); }
 

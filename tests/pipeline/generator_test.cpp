@@ -94,39 +94,72 @@ TEST_F(GeneratorTest, SameParamsGiveTheSameFrames) {
   EXPECT_EQ(generator.frameCount(), 6u);
 }
 
-// Pipelined frames (the next frame prepared while the GPU runs this one)
-// are byte for byte the frames of submit-then-wait, with the params moving
-// every frame as a show's do: the strength (re-noise, fresh frames for the
-// anchor), the noise walk and fresh noise, the motion, the anchor, the prompt
-// (embedded while a frame runs) and effects.
-TEST_F(GeneratorTest, PipelinedFramesEqualFramesOneAtATime) {
+// Pipelined frames (the next frame prepared while the GPU runs this one,
+// and queued behind it before it is waited for: two in flight) are byte for
+// byte the frames of submit-then-wait, with the params moving every frame
+// as a show's do: the strength (re-noise, fresh frames for the anchor), the
+// seeds, the noise walk and fresh noise, the motion, the anchor, the prompt
+// (embedded while frames run) and effects; across a restart(), and with GPU
+// timestamps on and off. After the restart frames are left in flight, so
+// that submit() itself waits for the oldest.
+TEST_F(GeneratorTest, TwoFramesInFlightEqualFramesOneAtATime) {
+  constexpr size_t kFrames = 10, kRestartAt = 5;
   std::vector<GenParams> params;
-  for (int i = 0; i < 6; ++i) {
+  for (size_t i = 0; i < kFrames; ++i) {
     GenParams p = baseParams();
     p.strength = i % 3 == 0 ? 0.8f : 0.25f;
     p.seedMix = 0.15f * i, p.noiseRefresh = i % 2 ? 0.3f : 0.0f;
+    p.seedA = 3 + i / 4, p.seedB = 4 + i / 4;
     p.zoom = 1.0f + 0.02f * i, p.rotate = 0.01f * i, p.anchor = 0.7f;
-    if (i >= 3) p.prompts = {{"a misty forest", 0.5f}, {"a neon city", 0.5f}};
+    if (i % 5 >= 3) p.prompts = {{"a misty forest", 0.5f}, {"a neon city", 0.5f}};
     p.strobe = i == 4 ? 0.5f : 0.0f;
     params.push_back(p);
   }
-  pipeline::Generator generator(context(), model(), {.width = 64, .height = 64, .steps = 2});
-  std::vector<std::vector<uint8_t>> oneAtATime, pipelined;
-  for (const auto& p : params) oneAtATime.push_back(frame(generator, p));
-  generator.restart();
-  generator.prepare(params[0]);
-  generator.submit();
-  for (size_t i = 1; i < params.size(); ++i) {
-    generator.prepare(params[i]);  // frame i - 1 still in flight
-    EXPECT_TRUE(generator.pending());
-    generator.submit();            // waits for frame i - 1: its pixels are now the finished ones
-    pipelined.push_back({generator.pixels().begin(), generator.pixels().end()});
+  for (bool timestamps : {false, true}) {
+    SCOPED_TRACE(timestamps ? "timestamps on" : "timestamps off");
+    pipeline::Generator generator(context(), model(), {.width = 64, .height = 64, .steps = 2, .timestamps = timestamps});
+    std::vector<std::vector<uint8_t>> oneAtATime, inFlight;
+    for (size_t i = 0; i < kFrames; ++i) {
+      if (i == kRestartAt) generator.restart();
+      oneAtATime.push_back(frame(generator, params[i]));
+    }
+    // One more, so that each frame below runs in the other slot than above:
+    // a slot's own buffers (staged inputs, pixels) mixed up cannot give the same frames.
+    generator.frame(params[0]);
+    generator.restart();
+    const uint64_t before = generator.frameCount();
+    // The last finished frame's pixels, once each.
+    auto collect = [&] {
+      if (generator.frameCount() > before + inFlight.size())
+        inFlight.push_back({generator.pixels().begin(), generator.pixels().end()});
+    };
+    for (size_t i = 0; i < kFrames; ++i) {
+      if (i == kRestartAt) {
+        while (generator.pending()) generator.wait(), collect();
+        generator.restart();
+      }
+      generator.prepare(params[i]);  // frame i - 1 still in flight
+      generator.submit();            // queued behind it (waits for frame i - 2 if that is still in flight)
+      collect();
+      EXPECT_EQ(generator.framesInFlight(), std::min<size_t>(i % kRestartAt + 1, 2)) << "frame " << i;
+      if (i < kRestartAt && generator.framesInFlight() == 2) {
+        generator.wait();  // frame i - 1
+        collect();
+        if (timestamps && context().info().timestamps) {
+          auto stages = generator.stageTimes();
+          ASSERT_FALSE(stages.empty());
+          EXPECT_EQ(stages.back().label, "readback");
+        }
+      }
+    }
+    while (generator.pending()) generator.wait(), collect();
+    ASSERT_EQ(inFlight.size(), oneAtATime.size());
+    EXPECT_EQ(generator.frameCount(), 2 * kFrames + 1);
+    for (size_t i = 0; i < kFrames; ++i) EXPECT_EQ(inFlight[i], oneAtATime[i]) << "frame " << i;
+    // Each frame is a new picture: a slot's pixels are not another's.
+    for (size_t i = 1; i < kFrames; ++i)
+      EXPECT_GT(pictureChange(oneAtATime[i - 1], oneAtATime[i]), 0.1) << "frame " << i;
   }
-  generator.wait();
-  pipelined.push_back({generator.pixels().begin(), generator.pixels().end()});
-  ASSERT_EQ(pipelined.size(), oneAtATime.size());
-  for (size_t i = 0; i < params.size(); ++i) EXPECT_EQ(pipelined[i], oneAtATime[i]) << "frame " << i;
-  EXPECT_GT(pictureChange(oneAtATime[3], oneAtATime[4]), 0.5) << "the frames differ from each other";
 }
 
 // noise_refresh: fresh noise every frame, reproducible from restart(); with
@@ -313,9 +346,10 @@ TEST_F(GeneratorTest, FramesAllocateNothingAndCreateNoPipelines) {
     p.zoom = 1.0f + 0.05f * i, p.rotate = 0.1f * i;
     p.prompts[0].weight = 0.1f * (i + 1);
     p.brightness = 0.9f + 0.05f * i, p.strobe = i % 2 ? 0.5f : 0.0f;
-    generator.submit(p);
-    generator.wait();
+    generator.submit(p);  // queued behind the frame before
+    if (generator.framesInFlight() == 2) generator.wait();
   }
+  generator.wait();
   EXPECT_EQ(context().arena().stats().sliceAllocations, arena.sliceAllocations);
   EXPECT_EQ(context().arena().stats().deviceMemoryAllocations, arena.deviceMemoryAllocations);
   EXPECT_EQ(context().pipelines().pipelinesCreated(), pipelines);
@@ -384,15 +418,16 @@ TEST_F(GeneratorTest, RejectsASizeTheModelCannotTake) {
                std::invalid_argument);
 }
 
-// 2048x2048 on the tiny model needs ~208 MiB of activations: with 32 MiB
-// left it is refused while the plan is made, naming the request.
+// 2048x2048 on the tiny model needs ~208 MiB of activations: with 96 MiB
+// left (the two frame slots' pixels and read-back slices take 64) it is
+// refused while the plan is made, naming the request.
 TEST_F(GeneratorTest, ASizeBeyondTheGpuMemoryIsRefusedNamingTheRequest) {
   model();
-  context().arena().capHeaps(context().arena().stats().bytesReserved + (32 << 20));
+  context().arena().capHeaps(context().arena().stats().bytesReserved + (96 << 20));
   try {
     pipeline::Generator generator(context(), model(), {.width = 2048, .height = 2048, .steps = 1});
     context().arena().capHeaps(0);
-    FAIL() << "2048x2048 fitted in 32 MiB";
+    FAIL() << "2048x2048 fitted in 96 MiB";
   } catch (const gpu::OutOfGpuMemory& e) {
     context().arena().capHeaps(0);
     std::string message = e.what();

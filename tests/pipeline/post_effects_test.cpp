@@ -40,7 +40,7 @@ class PostEffectsTest : public testing::GpuTest {
     auto image = plan.persistent({1, 3, height, width});
     auto values = plan.persistent({pipeline::kPostEffectValues + 2}, nn::DType::F32);
     auto pixels = context().arena().allocate(count * 4, gpu::MemoryKind::Staging);
-    pipeline::postEffects(plan, image, values, 2, pixels);
+    pipeline::postEffects(plan, image, values, 2, std::span(&pixels, 1));
     plan.finalize();
     auto input = testing::randomHalfValues(3 * count, 17, -0.1f, 1.1f);
     nn::writeTensor(context(), image, input);
