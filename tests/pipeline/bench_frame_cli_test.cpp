@@ -1,5 +1,6 @@
 // `afterimage bench frame` on the tiny test model: per-stage times for each
-// UNet step, decode and post effects, and the frame rate; --model is required.
+// UNet step, decode and post effects, and the frame rate (with --pipelined
+// also the rate with two frames in flight); --model is required.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -21,6 +22,14 @@ TEST(BenchFrameCli, PrintsStageTimesAndFrameRate) {
                 "64x64", "--steps", "2", "--frames", "2"});
   EXPECT_EQ(r.exitCode, 0) << r.output;
   for (const char* expected : {"64x64, 2 UNet step(s)", "motion", "unet 1", "unet 2", "decode", "post", "fps"})
+    EXPECT_NE(r.output.find(expected), std::string::npos) << expected << " missing from:\n" << r.output;
+}
+
+TEST(BenchFrameCli, PipelinedPrintsTheRateWithTwoFramesInFlightBesideOneAtATime) {
+  auto r = run({kBinary, "bench", "frame", "--model", AFTERIMAGE_SOURCE_DIR "/tests/golden/models/tiny_pipeline", "--size",
+                "64x64", "--frames", "3", "--pipelined"});
+  EXPECT_EQ(r.exitCode, 0) << r.output;
+  for (const char* expected : {"Generator::frame: ", "Generator pipelined (two frames in flight): ", "one at a time; GPU time"})
     EXPECT_NE(r.output.find(expected), std::string::npos) << expected << " missing from:\n" << r.output;
 }
 
