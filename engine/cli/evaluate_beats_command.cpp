@@ -1,17 +1,20 @@
-// `afterimage evaluate-beats DIR [--lookahead MS] [--tracker states|autocorrelation]`:
+// `afterimage evaluate-beats DIR [--lookahead MS] [--rate HZ] [--tracker states|autocorrelation]`:
 // the live analyzer's beats
 // on every annotated clip under DIR (audio files with a .beats file beside
 // them, see audio/beat_evaluation.h) against the annotations: F-measure
 // (+-70 ms, first 5 s skipped) as the beats happen and as predicted MS
 // ahead (default 60), CMLt/AMLt, the tempo found and annotated and how they
 // relate (right, double, half, 3:2, 2:3, off-beat). One row per clip, then
-// the mean per genre (the clip's folder) and over all clips.
+// the mean per genre (the clip's folder) and over all clips. --rate
+// resamples every clip first (audio/resample.h): the rate a show's audio
+// interface delivers (44.1 or 48 kHz), where most annotated sets are 22.05 kHz.
 #include <cstdio>
 #include <map>
 
 #include "audio/beat_evaluation.h"
 #include "audio/file_source.h"
 #include "audio/offline_analysis.h"
+#include "audio/resample.h"
 #include "engine/cli/arguments.h"
 #include "engine/cli/commands.h"
 
@@ -32,10 +35,13 @@ struct Means {
 }  // namespace
 
 int runEvaluateBeats(const CommandArgs& rawArgs) {
-  Arguments args(rawArgs, {"lookahead", "tracker"}, {});
+  Arguments args(rawArgs, {"lookahead", "rate", "tracker"}, {});
   if (args.positionals().size() != 1) throw UsageError("expected one folder of annotated clips");
   double lookaheadMs = args.number("lookahead", 60);
   if (lookaheadMs <= 0) throw UsageError("--lookahead must be > 0 ms");
+  const double targetRate = args.number("rate", 0);
+  if (args.value("rate") && !(targetRate >= 8000 && targetRate <= 192000))
+    throw UsageError("--rate must be 8000 to 192000 Hz");
   audio::AnalyzerOptions options;
   options.beatTracker = args.value("tracker", "states");
   if (options.beatTracker != "states" && options.beatTracker != "autocorrelation")
@@ -50,6 +56,7 @@ int runEvaluateBeats(const CommandArgs& rawArgs) {
     std::vector<double> annotations = audio::readBeatAnnotations(clip.beatsPath);
     int rate = 0;
     std::vector<float> samples = audio::readMonoFile(clip.audioPath, &rate);
+    if (targetRate > 0) samples = audio::resample(samples, rate, int(targetRate)), rate = int(targetRate);
     std::vector<double> beats = audio::beatTimes(samples, rate, 0, options);
     std::vector<double> predicted = audio::beatTimes(samples, rate, lookaheadMs / 1000.0, options);
     double f = audio::beatFMeasure(beats, annotations).fMeasure;

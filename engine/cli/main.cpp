@@ -49,7 +49,7 @@ const Command kCommands[] = {
      "analyze FILE [--beats|--onsets|--features] [--lookahead MS] [--channel N] [--realtime [--output DEV]]\n"
      "                              beats, onsets or features of a file (--realtime: play it, rehearsal)"},
     {"evaluate-beats", afterimage::cli::runEvaluateBeats,
-     "evaluate-beats DIR [--lookahead MS] [--tracker states|autocorrelation]\n"
+     "evaluate-beats DIR [--lookahead MS] [--rate HZ] [--tracker states|autocorrelation]\n"
      "                              the analyzer's beats against annotated clips (audio + .beats files):\n"
      "                              F-measure, CMLt/AMLt, tempo and metrical errors per clip, genre and overall"},
     {"live", afterimage::cli::runLive,

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -78,6 +79,34 @@ TEST_F(AnalyzeCli, UsageErrors) {
   auto missing = run({binary_, "analyze", "/nonexistent.wav"});
   EXPECT_EQ(missing.exitCode, 1);
   EXPECT_NE(missing.output.find("/nonexistent.wav"), std::string::npos) << missing.output;
+}
+
+// evaluate-beats over a folder of one annotated clip, as it is and
+// resampled to the rates a show's interface delivers: the mean F of the
+// summary line (the synthesized rock scores over 0.9 at any of them).
+TEST_F(AnalyzeCli, EvaluateBeatsScoresAFolderAtTheRateAsked) {
+  auto folder = afterimage::testing::uniqueTempPath("evaluate_beats_cli");
+  std::filesystem::create_directories(folder / "rock");
+  writeMonoWav((folder / "rock" / "clip.wav").string(), track_.samples, track_.sampleRate);
+  {
+    std::ofstream beats(folder / "rock" / "clip.beats");
+    for (double b : track_.beats) beats << b << "\n";
+  }
+  for (std::string rate : {"", "22050", "48000"}) {
+    std::vector<std::string> argv = {binary_, "evaluate-beats", folder.string()};
+    if (!rate.empty()) argv.insert(argv.end(), {"--rate", rate});
+    auto r = run(argv);
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    auto mean = r.output.find("MEAN");
+    ASSERT_NE(mean, std::string::npos) << r.output;
+    std::istringstream line(r.output.substr(mean));
+    std::string label, clips, word;
+    double f = 0;
+    line >> label >> clips >> word >> f;
+    EXPECT_GE(f, 0.9) << "--rate " << rate << "\n" << r.output;
+  }
+  EXPECT_EQ(run({binary_, "evaluate-beats", folder.string(), "--rate", "5"}).exitCode, 64);
+  std::filesystem::remove_all(folder);
 }
 
 }  // namespace
