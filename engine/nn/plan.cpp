@@ -41,6 +41,14 @@ Tensor Plan::persistent(const Shape& shape, DType dtype) {
   return Tensor(slice, 0, shape, dtype);
 }
 
+gpu::BufferSlice Plan::buffer(VkDeviceSize bytes, gpu::MemoryKind kind) {
+  if (finalized_) throw gpu::GpuError("Plan::buffer after finalize");
+  gpu::BufferSlice slice = context_.arena().allocate(bytes, kind);
+  persistentSlices_.push_back(slice);
+  persistentBytes_ += alignUp(bytes);
+  return slice;
+}
+
 Tensor Plan::allocate(const Shape& shape, DType dtype) {
   if (finalized_) throw gpu::GpuError("Plan::allocate after finalize");
   VkDeviceSize size = alignUp(std::max<VkDeviceSize>(elementCount(shape) * dtypeSize(dtype), 1));

@@ -41,6 +41,10 @@ class Plan {
   // Tensors that live as long as the plan (inputs, outputs, state carried
   // between frames). Backed by memory at once.
   Tensor persistent(const Shape& shape, DType dtype = DType::F16);
+  // A raw slice that lives as long as the plan, as the tensors above do
+  // (a frame's pixels, a read-back): released with the plan, also when
+  // whoever builds it throws before it is done.
+  gpu::BufferSlice buffer(VkDeviceSize bytes, gpu::MemoryKind kind = gpu::MemoryKind::Device);
   // Activations: memory is shared with other activations whose lifetimes do
   // not overlap. release() after the last step that reads the tensor.
   Tensor allocate(const Shape& shape, DType dtype = DType::F16);

@@ -65,8 +65,8 @@ Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const
                                                     model.motionAdapter());
   if (!options.timestamps) plan.mark("sampler");
   for (size_t slot = 0; slot < kSlots; ++slot) {
-    pixels_[slot] = context.arena().allocate(VkDeviceSize(options.width) * options.height * 4);
-    readback_[slot] = context.arena().allocate(pixels_[slot].size, gpu::MemoryKind::Staging);
+    pixels_[slot] = plan.buffer(VkDeviceSize(options.width) * options.height * 4);
+    readback_[slot] = plan.buffer(pixels_[slot].size, gpu::MemoryKind::Staging);
   }
   postEffects(plan, sampler_->image(), effects_, 0, pixels_);
   plan.mark("post");
@@ -97,11 +97,7 @@ Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const
 }
 
 Generator::~Generator() {
-  plan_.reset();  // waits for the frames in flight, without throwing (live mode keeps some)
-  for (size_t slot = 0; slot < kSlots; ++slot) {
-    if (pixels_[slot]) context_.arena().release(pixels_[slot]);
-    if (readback_[slot]) context_.arena().release(readback_[slot]);
-  }
+  plan_.reset();  // waits for the frames in flight, without throwing (live mode keeps some); frees the pixels
 }
 
 void Generator::frame(const GenParams& params) {
