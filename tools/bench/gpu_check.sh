@@ -83,7 +83,7 @@ for part in "$@"; do
         --frames 10 --repeats 5 --iterations 10 --warmup 3 --timeout 120
       step "where the frame's time goes (per shader), and the default model"
       limit 90 "$bin/afterimage" bench frame --model /tmp/sd-turbo-random --size 512x512 --steps 1 --frames 5 --per-shader
-      limit 60 "$bin/afterimage" bench frame --model sets/models/default --size 256x256 --steps 1 --frames 20
+      limit 60 "$bin/afterimage" bench frame --model sets/models/default --size 256x256 --steps 1 --frames 20 --pipelined
       ;;
     convs)
       step "tensor-core convolutions and attention"
@@ -110,7 +110,7 @@ for part in "$@"; do
         --tokenizer tests/golden/tokenizer/clip_cut
       limit 60 "$bin/afterimage" bench unet --model /tmp/sd-turbo-random --size 512x512 --repeats 10
       limit 60 "$bin/afterimage" bench unet --model /tmp/sd-turbo-random --size 512x512 --repeats 5 --per-shader
-      limit 60 "$bin/afterimage" bench frame --model /tmp/sd-turbo-random --size 512x512 --steps 1 --frames 20
+      limit 60 "$bin/afterimage" bench frame --model /tmp/sd-turbo-random --size 512x512 --steps 1 --frames 20 --pipelined
       limit 60 "$bin/afterimage" bench frame --model /tmp/sd-turbo-random --size 512x512 --steps 1 --frames 5 --per-shader
       nvidia-smi --query-gpu=clocks.sm,clocks.max.sm,power.draw --format=csv 2>/dev/null
       ;;
