@@ -13,11 +13,6 @@ constexpr VkDeviceSize kAlignment = 16;
 
 }  // namespace
 
-FrameUploads::~FrameUploads() {
-  for (const auto& slice : staging_)
-    if (slice) context_.arena().release(slice);
-}
-
 size_t FrameUploads::add(const nn::Tensor& tensor) {
   if (allocated_) throw std::logic_error("FrameUploads::add after allocate");
   VkDeviceSize offset = 0;
@@ -30,6 +25,7 @@ size_t FrameUploads::add(const nn::Tensor& tensor) {
 }
 
 void FrameUploads::addCopyStep(nn::Plan& plan) {
+  plan_ = &plan;
   staging_.resize(plan.slots());
   plan.addSlotStep([this](gpu::CommandSequence& sequence, size_t slot) {
     if (!entries_.empty() && !allocated_) throw std::logic_error("FrameUploads: plan finalized before allocate()");
@@ -40,9 +36,10 @@ void FrameUploads::addCopyStep(nn::Plan& plan) {
 
 void FrameUploads::allocate() {
   if (entries_.empty() || allocated_) return;
+  if (!plan_) throw std::logic_error("FrameUploads::allocate before addCopyStep");
   VkDeviceSize bytes = entries_.back().offset + entries_.back().tensor.bytes();
   for (auto& slice : staging_) {
-    slice = context_.arena().allocate(bytes, gpu::MemoryKind::Staging);
+    slice = plan_->buffer(bytes, gpu::MemoryKind::Staging);
     std::memset(slice.mapped, 0, bytes);
   }
   pending_.assign(bytes, std::byte{0});

@@ -17,8 +17,7 @@ namespace afterimage::pipeline {
 
 class FrameUploads {
  public:
-  explicit FrameUploads(gpu::Context& context) : context_(context) {}
-  ~FrameUploads();
+  FrameUploads() = default;
   FrameUploads(const FrameUploads&) = delete;
   FrameUploads& operator=(const FrameUploads&) = delete;
 
@@ -29,7 +28,8 @@ class FrameUploads {
   void addCopyStep(nn::Plan& plan);
   // Registers a tensor the plan reads; returns its index.
   size_t add(const nn::Tensor& tensor);
-  // Allocates the staging slices (zero-filled) once every tensor is added.
+  // Allocates the staging slices (zero-filled, the plan's: released with
+  // it) once every tensor is added.
   void allocate();
 
   // Writes `values` (converted to the tensor's dtype) for the next run, at
@@ -43,7 +43,7 @@ class FrameUploads {
     nn::Tensor tensor;
     VkDeviceSize offset = 0;  // within the staging slice
   };
-  gpu::Context& context_;
+  nn::Plan* plan_ = nullptr;  // the plan of the copy step
   std::vector<Entry> entries_;
   std::vector<gpu::BufferSlice> staging_;  // one per plan slot
   bool allocated_ = false;

@@ -31,7 +31,7 @@ bool samePrompts(const std::vector<WeightedPromptRef>& a, const std::vector<Weig
 
 Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const GeneratorOptions& options) try
     : context_(context), model_(model), options_(options), plan_(std::make_unique<nn::Plan>(context, kSlots)),
-      uploads_(context), featureBankCursor_(std::max(1u, options.featureBankFrames)) {
+      featureBankCursor_(std::max(1u, options.featureBankFrames)) {
   const auto& unet = model.unet().config();
   uint32_t multiple = models::imageSizeMultiple(unet);
   if (options.width == 0 || options.height == 0 || options.width % multiple || options.height % multiple)
