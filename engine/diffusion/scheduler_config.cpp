@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/system/json_value.h"
+
 #include <fstream>
 
 namespace afterimage::diffusion {
@@ -10,11 +12,9 @@ namespace {
 template <typename T>
 T field(const nlohmann::json& json, const std::string& source, const char* name, T fallback) {
   if (!json.contains(name) || json[name].is_null()) return fallback;
-  try {
-    return json[name].get<T>();
-  } catch (const nlohmann::json::exception&) {
-    throw SchedulerError(source + ": field '" + name + "': unexpected value " + json[name].dump());
-  }
+  auto value = system::jsonValueAs<T>(json[name]);
+  if (!value) throw SchedulerError(source + ": field '" + name + "': unexpected value " + json[name].dump());
+  return *value;
 }
 
 template <typename Enum>

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "engine/models/weight_reader.h"
+#include "engine/system/json_value.h"
 #include "engine/nn/attention.h"
 #include "engine/nn/linear.h"
 #include "engine/nn/normalization.h"
@@ -25,11 +26,9 @@ ClipTextConfig ClipTextConfig::fromFile(const std::string& path) {
   auto get = [&](const char* field, auto fallback) {
     using T = decltype(fallback);
     if (!j.contains(field) || j[field].is_null()) return fallback;
-    try {
-      return j[field].get<T>();
-    } catch (const nlohmann::json::exception&) {
-      throw std::runtime_error(path + ": field '" + field + "' has the wrong type: " + j[field].dump());
-    }
+    auto value = system::jsonValueAs<T>(j[field]);
+    if (!value) throw std::runtime_error(path + ": field '" + field + "' has the wrong type or is out of range: " + j[field].dump());
+    return *value;
   };
   c.vocabSize = get("vocab_size", c.vocabSize);
   c.hiddenSize = get("hidden_size", c.hiddenSize);

@@ -3,6 +3,8 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
+#include "engine/system/json_value.h"
+
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -21,24 +23,19 @@ class ConfigReader {
   template <typename T>
   T get(const std::string& field, T fallback) const {
     if (!present(field)) return fallback;
-    try {
-      return j_[field].get<T>();
-    } catch (const nlohmann::json::exception&) {
-      fail(field, "has the wrong type: " + j_[field].dump());
-    }
+    auto value = system::jsonValueAs<T>(j_[field]);
+    if (!value) fail(field, "has the wrong type or is out of range: " + j_[field].dump());
+    return *value;
   }
   // An int applied to every block, or a list with one value per block.
   std::vector<uint32_t> perBlock(const std::string& field, size_t blocks, uint32_t fallback) const {
     if (!present(field)) return std::vector<uint32_t>(blocks, fallback);
     const nlohmann::json& v = j_[field];
-    if (v.is_number_unsigned()) return std::vector<uint32_t>(blocks, v.get<uint32_t>());
+    if (auto one = system::jsonValueAs<uint32_t>(v)) return std::vector<uint32_t>(blocks, *one);
     if (v.is_array() && v.size() == blocks) {
-      std::vector<uint32_t> values;
-      for (const auto& e : v) {
-        if (!e.is_number_unsigned()) fail(field, "must hold positive integers, got " + v.dump());
-        values.push_back(e.get<uint32_t>());
-      }
-      return values;
+      auto values = system::jsonValueAs<std::vector<uint32_t>>(v);
+      if (!values) fail(field, "must hold positive integers, got " + v.dump());
+      return *values;
     }
     fail(field, "must be an integer or a list of " + std::to_string(blocks) + " integers, got " + v.dump());
   }

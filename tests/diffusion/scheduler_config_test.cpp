@@ -72,6 +72,16 @@ TEST(SchedulerConfig, RefusesWhatItCannotReproduce) {
   expectRefused({{"_class_name", "DDIMScheduler"}}, "clip_sample");
 }
 
+// 1e300 read as an int was undefined behaviour; -1 steps_offset is an int
+// but 5e9 is not.
+TEST(SchedulerConfig, NumbersOutsideTheFieldsTypeAreRefused) {
+  nlohmann::json base = nlohmann::json::parse(kSdTurbo);
+  expectRefused(patched(base, {{"num_train_timesteps", 1e300}}), "num_train_timesteps");
+  expectRefused(patched(base, {{"steps_offset", 5e9}}), "steps_offset");
+  expectRefused(patched(base, {{"num_train_timesteps", 1000.5}}), "num_train_timesteps");
+  expectRefused(patched(base, {{"set_alpha_to_one", 1}}), "set_alpha_to_one");
+}
+
 // Found by the sanitizer build: the refusal read the absent field through
 // const operator[], undefined behaviour (an assertion in nlohmann's debug mode).
 TEST(SchedulerConfig, RefusalOfAnAbsentFieldsDefaultSaysItIsAbsent) {

@@ -58,5 +58,23 @@ TEST(UNetConfigTest, ZeroOrAbsurdDimensionsAreNamed) {
   EXPECT_THROW(models::UNetConfig::fromJson(R"({"norm_eps": 0})", "x"), std::runtime_error);
 }
 
+// A number outside the field's type was cast before it was checked:
+// [1e300] in block_out_channels is undefined behaviour (found by
+// fuzz_unet_config), -1 wrapped to 4294967295, 5e9 to 705032704.
+TEST(UNetConfigTest, NumbersOutsideTheFieldsTypeAreNamed) {
+  for (const char* json : {R"({"block_out_channels": [320, 1e300, 1280, 1280]})", R"({"in_channels": -1})",
+                           R"({"layers_per_block": 5e9})", R"({"sample_size": 1e300})", R"({"norm_eps": 1e300})",
+                           R"({"attention_head_dim": [5, 10, -20, 20]})", R"({"attention_head_dim": 4294967301})"}) {
+    std::string field = std::string(json).substr(2, std::string(json).find('"', 2) - 2);  // {"field": ...}
+    try {
+      models::UNetConfig::fromJson(json, "config.json");
+      FAIL() << "accepted " << json;
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("'" + field + "'"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("config.json"), std::string::npos) << e.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace afterimage
