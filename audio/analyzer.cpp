@@ -51,10 +51,19 @@ TempoEstimator::Options tempoOptions(AnalyzerOptions o) {
   return t;
 }
 
+// The beat flux's window in samples: about beatWindowSeconds (a power of
+// two, at least two hops) at any rate; 0 s: the analysis window.
+int beatWindowOf(const AnalyzerOptions& o) {
+  if (o.beatWindowSeconds <= 0) return o.windowSize;
+  int window = 1 << int(std::lround(std::log2(std::max(1.0, o.beatWindowSeconds * o.sampleRate))));
+  return std::max(window, 2 * o.hopSize);
+}
+
 BeatStateTracker::Options stateOptions(AnalyzerOptions o) {
   o = withHop(o);
   BeatStateTracker::Options t = o.states;
   t.frameRate = double(o.sampleRate) / o.hopSize;
+  t.onsetDelay = 0.25 * beatWindowOf(o) / o.sampleRate + o.beatAttackLag;
   return t;
 }
 
@@ -114,7 +123,22 @@ Analyzer::Analyzer(AnalyzerOptions options)
   previousCompressed_.assign(bins, 0.0f);
   magnitudeScale_ = float(std::sqrt(16.0 / (3.0 * double(window) * window)));
   drums_.emplace(binHz_, magnitudeScale_, hopSeconds());
-  if (useStates_) beatFlux_.emplace(binHz_, options_.beatFlux);
+  if (useStates_) {
+    // The beat flux sees the same time and frequency resolution at every
+    // rate: before, it shared the analysis window (1024 samples: 46 ms at
+    // 22.05 kHz, 23 ms at 44.1 kHz, 21 ms at 48 kHz), so the same music was
+    // tracked differently at each rate and worst at a show's rates.
+    const int beatWindow = beatWindowOf(options_);
+    std::vector<float> beatBinHz = binHz_;
+    beatMagnitudeScale_ = magnitudeScale_;
+    if (beatWindow != int(window)) {
+      beatSpectrum_.emplace(beatWindow, int(hop));
+      beatBinHz.resize(size_t(beatWindow / 2 + 1));
+      for (size_t k = 0; k < beatBinHz.size(); ++k) beatBinHz[k] = float(double(k) * rate / beatWindow);
+      beatMagnitudeScale_ = float(std::sqrt(16.0 / (3.0 * double(beatWindow) * beatWindow)));
+    }
+    beatFlux_.emplace(beatBinHz, options_.beatFlux);
+  }
   beatAccent_.assign(4, 0.0);
   beatMel_.assign(size_t(options_.melBands), 0.0f);
   fmat_t* coefficients = aubio_filterbank_get_coeffs(aubio_->mel);
@@ -201,7 +225,11 @@ void Analyzer::spectralFeatures(const float* hop) {
   double flux = 0;
   for (int g = 0; g < 3; ++g) flux += kFluxGroupWeights[g] * groupFlux[g] / std::max(1, groupBins[g]);
   snapshot_.flux = float(flux);
-  if (beatFlux_) beatFluxValue_ = beatFlux_->process(magnitude, onsetGain * magnitudeScale_);
+  if (beatFlux_ && beatSpectrum_) {
+    beatFluxValue_ = beatFlux_->process(beatSpectrum_->process(hop), onsetGain * beatMagnitudeScale_);
+  } else if (beatFlux_) {
+    beatFluxValue_ = beatFlux_->process(magnitude, onsetGain * beatMagnitudeScale_);
+  }
 
   drums_->process(magnitude, snapshot_.time, snapshot_);
 

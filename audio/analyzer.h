@@ -20,6 +20,7 @@
 #include "audio/drum_detector.h"
 #include "audio/feature_snapshot.h"
 #include "audio/log_filtered_flux.h"
+#include "audio/magnitude_spectrum.h"
 #include "audio/onset_picker.h"
 #include "audio/section_detector.h"
 #include "audio/tempo_estimator.h"
@@ -51,8 +52,16 @@ struct AnalyzerOptions {
   // estimator still gives activity and meter); "autocorrelation": the tempo
   // estimator alone.
   std::string beatTracker = "states";
-  BeatStateTracker::Options states;  // frameRate is set from the sample rate and hop
+  // frameRate and onsetDelay are set from the sample rate, hop and beat window.
+  BeatStateTracker::Options states;
   LogFilteredFlux::Options beatFlux;  // the beat-state tracker's onset strength
+  // The beat flux's own spectrum: a window of about this many seconds (a
+  // power of two in samples) at any rate; 0: the analysis window.
+  double beatWindowSeconds = 0.046;
+  // How long after an attack the beat tracker puts the beat, beyond the
+  // beat flux's quarter window (where its Hann window rises fastest and the
+  // flux of an attack peaks): measured with the 23 ms window.
+  double beatAttackLag = 0.0052;
   BeatClock::Options clock;
 };
 
@@ -89,10 +98,12 @@ class Analyzer {
   OnsetPicker onsets_;
   std::optional<DrumDetector> drums_;  // built once the bins' frequencies are known
   std::optional<LogFilteredFlux> beatFlux_;  // built with the bins, for the beat-state tracker only
+  std::optional<MagnitudeSpectrum> beatSpectrum_;  // the beat flux's own, where its window is not the analysis window
   float beatFluxValue_ = 0;  // its value for the current hop (amplitudes relative to the running RMS)
   SectionDetector sections_;
   std::vector<float> binWeightA_, binHz_, previousLogMagnitude_, previousCompressed_;
   float magnitudeScale_ = 1;  // spectrum magnitude -> amplitude
+  float beatMagnitudeScale_ = 1;  // the same for the beat flux's spectrum
   double lastBeatEmitted_ = -1e9;
   double meter3_ = 0, meter4_ = 0;
   std::vector<double> beatAccent_;  // harmonic change per beat of the bar, decaying

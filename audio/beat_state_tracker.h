@@ -32,7 +32,10 @@ class BeatStateTracker {
     double beatSeconds = 0.035;   // how long a beat state lasts: the tolerance for a played beat
     double onsetWeight = 0.5;     // log weight per frame on a beat, per unit of onset strength over its mean
     double meanSeconds = 1.5;     // the onset strength's running mean
-    double onsetCeiling = 3;      // onset strength over its mean counts up to this many means
+    // Onset strength over its mean counts up to this many means: the beat
+    // is the most regular stream, not the loudest; one loud kick per bar
+    // must not outweigh hats on every beat.
+    double onsetCeiling = 1.5;
     double beatCost = 0.5;        // subtracted from the onset strength (in means) on a beat state: a beat must be earned
     double priorBpm = 113, priorOctaves = 0.6;  // log-normal prior on the tempo, beyond the flat part
     double priorFlatOctaves = 0.35;  // the prior is flat this far either side of priorBpm (88-144 BPM)

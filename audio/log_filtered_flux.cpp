@@ -12,12 +12,13 @@ LogFilteredFlux::LogFilteredFlux(const std::vector<float>& binHz, Options option
     throw std::invalid_argument("LogFilteredFlux: invalid options");
   const double binWidth = binHz[1] - binHz[0];
   const int lastBin = int(binHz.size()) - 1;
-  // Centre bins of log-spaced frequencies; where several fall on one bin
-  // (the low octaves) they become one band.
+  // Centre bins of log-spaced frequencies; where several fall within
+  // minBandHz (the low octaves) they become one band.
+  const int minStep = std::max(1, int(std::lround(options.minBandHz / binWidth)));
   std::vector<int> centres;
   for (double f = options.minHz; f <= std::min(options.maxHz, double(binHz.back())); f *= std::exp2(1.0 / options.bandsPerOctave)) {
     int bin = std::clamp(int(std::lround(f / binWidth)), 1, lastBin);
-    if (centres.empty() || bin > centres.back()) centres.push_back(bin);
+    if (centres.empty() || bin >= centres.back() + minStep) centres.push_back(bin);
   }
   for (size_t i = 1; i + 1 < centres.size(); ++i) {
     int start = centres[i - 1], centre = centres[i], stop = centres[i + 1];

@@ -21,6 +21,12 @@ class LogFilteredFlux {
     double compression = 10;  // x in log10(1 + x * amplitude), amplitude relative to the running RMS
     int diffFrames = 1;       // frames between the two compared spectra
     double lowHz = 250;       // bands centred below it make lowFlux() (kick, bass)
+    // Band centres at least this far apart. A longer window resolves more
+    // bands below 250 Hz (46 ms: ~11, 23 ms: ~5), and each counts as much
+    // as an octave's twelfth of hats: the kick would outvote every other
+    // stream, and a pattern whose hats carry the beat (kicks on 1 and 3,
+    // hats on every off-beat) would be followed at half tempo on its kicks.
+    double minBandHz = 43;
   };
   // binHz: the frequency of every magnitude bin.
   LogFilteredFlux(const std::vector<float>& binHz, Options options);

@@ -60,8 +60,11 @@ TEST(BeatStateTracker, FindsTheTempoAndPhaseOfASteadyPulse) {
     ASSERT_TRUE(m.valid) << bpm;
     EXPECT_NEAR(60 / m.period, bpm, bpm * 0.015) << bpm;
     // The hit decays over ~20 ms, about what the onset delay (11 ms) and
-    // half the beat tolerance take off again.
-    EXPECT_NEAR(beatError(m, period, first), 0.0, 0.008) << bpm;
+    // half the beat tolerance take off again. Its top stands above the
+    // onset ceiling (1.5 means) for ~25 ms, all of it weighing alike: 3-8 ms
+    // late with frames of 5.8 ms (on 108 real clips at 44.1 kHz the beats
+    // are +2.2 ms mean, +0.6 ms median from the annotations).
+    EXPECT_NEAR(beatError(m, period, first), 0.0, 0.010) << bpm;
     EXPECT_GT(m.evidence, 0.5) << bpm;
   }
 }
@@ -114,7 +117,9 @@ TEST(BeatStateTracker, RevisesTheMetricalLevelWhenTheEvidenceChanges) {
     pushEverywhere(tracker, train.at(t, period, 0.3), t);
     if (i % 8 != 0) continue;
     TempoMeasurement m = tracker.measurement();
-    if (t > 10 && t < 12) EXPECT_NEAR(60 / m.period, 62, 2) << "at " << t;
+    if (t > 10 && t < 12) {
+      EXPECT_NEAR(60 / m.period, 62, 2) << "at " << t;
+    }
     if (t > 12 && switchedAt < 0 && std::abs(60 / m.period - 124) < 3) switchedAt = t;
   }
   ASSERT_GT(switchedAt, 0) << "never moved to 124 BPM";
