@@ -17,6 +17,11 @@
 // Epilogue: + bias, + residual, then the activation. HAS_BIAS 1: bias[Cout];
 // 2: a bias per image and channel, bias[image * biasStride + biasOffset + channel]
 // (a UNet ResNet's time-embedding projection, all ResNets' in one table).
+// With SPLITS > 1 the input channels are split SPLITS ways (gl_WorkGroupID.z
+// = image * SPLITS + split): a layer of few pixels and many channels (a
+// UNet's lowest resolution) would otherwise be one or two workgroups, one
+// core of a CPU or one multiprocessor of a GPU. Each split stores its f32
+// partial sums; conv2d_split_reduce.comp adds them and applies the epilogue.
 #extension GL_EXT_shader_16bit_storage : require
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
 #extension GL_KHR_shader_subgroup_shuffle : require
@@ -33,6 +38,7 @@ layout(constant_id = 5) const uint TILE_CHANNELS = 16;  // a multiple of LANES
 layout(constant_id = 6) const uint TILE_PIXELS = 8;
 layout(constant_id = 7) const uint LANES = 8;  // <= the subgroup size
 layout(constant_id = 8) const uint UPSAMPLE = 0;  // 1: the input nearest-upsampled x2 first, read in place
+layout(constant_id = 9) const uint SPLITS = 1;
 #include "activation.glsl"
 
 layout(std430, binding = 0) readonly buffer Input { float16_t x[]; };
@@ -40,6 +46,7 @@ layout(std430, binding = 1) readonly buffer Weight { float16_t w[]; };  // [Cout
 layout(std430, binding = 2) readonly buffer Bias { float16_t bias[]; };
 layout(std430, binding = 3) readonly buffer Residual { float16_t residual[]; };
 layout(std430, binding = 4) writeonly buffer Output { float16_t y[]; };
+layout(std430, binding = 5) writeonly buffer Partial { float partial[]; };  // SPLITS > 1: [N, SPLITS, Cout, pixels]
 
 layout(push_constant) uniform Params {
   uint inChannels, height, width;
@@ -64,7 +71,9 @@ void main() {
   uint channel0 = channelTile * TILE_CHANNELS;
   bool inside = tile < tiles && channel0 < p.outChannels;  // no early return: the subgroup must stay whole
   uint oy = tile / tilesPerRow, ox0 = (tile % tilesPerRow) * TILE_PIXELS;
-  uint image = gl_WorkGroupID.z;
+  uint image = gl_WorkGroupID.z / SPLITS, split = gl_WorkGroupID.z % SPLITS;
+  uint perSplit = (p.inChannels + SPLITS - 1) / SPLITS;
+  uint ciBegin = min(split * perSplit, p.inChannels), ciEnd = min(ciBegin + perSplit, p.inChannels);
   uint planeIn = p.height * p.width;  // as stored
   int seenHeight = int(p.height << UPSAMPLE), seenWidth = int(p.width << UPSAMPLE);
   uint K = p.inChannels * TAPS;
@@ -89,7 +98,7 @@ void main() {
   [[unroll]] for (uint c = 0; c < TILE_CHANNELS; ++c)
     [[unroll]] for (uint j = 0; j < TILE_PIXELS; ++j) acc[c][j] = 0.0;
 
-  for (uint ci = 0; ci < p.inChannels; ++ci) {
+  for (uint ci = ciBegin; ci < ciEnd; ++ci) {
     uint channelBase = inputBase + ci * planeIn;
     // Unrolled loops inside keep the accumulators in registers (indices become constants);
     // unrolling this one too would triple the code and the driver's compile time.
@@ -125,10 +134,15 @@ void main() {
     uint channel = channel0 + c;
     if (channel >= p.outChannels) break;
     uint rowBase = (image * p.outChannels + channel) * pixels + oy * p.outWidth;
+    uint partialBase = ((image * SPLITS + split) * p.outChannels + channel) * pixels + oy * p.outWidth;
     for (uint j = 0; j < TILE_PIXELS; ++j) {
       uint ox = ox0 + j;
       if (ox >= p.outWidth) break;
       float value = acc[c][j];
+      if (SPLITS > 1) {
+        partial[partialBase + ox] = value;
+        continue;
+      }
       if (HAS_BIAS != 0) value += float(bias[HAS_BIAS == 2 ? image * p.biasStride + p.biasOffset + channel : channel]);
       if (HAS_RESIDUAL != 0) value += float(residual[rowBase + ox]);
       y[rowBase + ox] = float16_t(applyActivation(ACTIVATION, value));

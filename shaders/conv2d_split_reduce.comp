@@ -1,6 +1,6 @@
 #version 450
-// The second pass of a split-K convolution (conv2d_coopmat.comp with
-// SPLITS > 1): adds the f32 partial sums of the splits, then the epilogue
+// The second pass of a split-K convolution (conv2d_coopmat.comp or
+// conv2d.comp with SPLITS > 1; output pixels a multiple of 4): adds the f32 partial sums of the splits, then the epilogue
 // the one-pass kernel applies (+ bias per channel or per image and channel,
 // + residual, the activation), and
 // stores f16. Each invocation takes 4 consecutive outputs of one channel.

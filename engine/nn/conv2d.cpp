@@ -1,6 +1,7 @@
 #include "engine/nn/conv2d.h"
 
 #include <algorithm>
+#include <thread>
 
 #include "engine/gpu/gpu_error.h"
 #include "engine/nn/coopmat_tile.h"
@@ -39,6 +40,43 @@ Conv2dTiling layerTiling(const gpu::DeviceInfo& device, Conv2dTiling tiling, uin
   tiling.channels = std::min(tiling.channels, ceilDiv(outChannels, tiling.lanes) * tiling.lanes);
   while (tiling.pixels > 2 && tiling.pixels / 2 >= outWidth) tiling.pixels /= 2;
   return tiling;
+}
+
+// The plain kernel's split of the input channels where the layer alone
+// would not fill the device (a UNet's lowest resolution: one workgroup);
+// each split keeps at least 16 input channels. The second pass reads the
+// partial sums four outputs of one channel at a time.
+uint32_t plainSplits(const gpu::DeviceInfo& device, uint32_t workgroups, uint32_t inChannels, uint32_t pixels) {
+  if (pixels % 4 != 0) return 1;
+  // lavapipe runs a workgroup per CPU thread at a time; 120: as for the
+  // tensor-core kernel (coopmat_tile.cpp).
+  uint32_t enough = device.type == "cpu" ? 2 * std::max(1u, std::thread::hardware_concurrency()) : 120;
+  if (workgroups >= enough) return 1;
+  return std::max(1u, std::min({ceilDiv(enough, workgroups), inChannels / 16, kMaxConv2dSplits}));
+}
+
+// The second pass of a split convolution: the splits' f32 partial sums
+// added, then the epilogue (bias, residual, activation), stored f16.
+void addSplitReduce(Plan& plan, const Tensor& partial, const Tensor& output, const Tensor& bias,
+                    const Tensor& residual, uint32_t splits, uint32_t biasMode, Activation activation,
+                    const Conv2dPush& push, uint32_t batch) {
+  struct ReducePush {
+    uint32_t outChannels, pixels;
+    uint32_t biasStride, biasOffset;
+  } reducePush{push.outChannels, push.outHeight * push.outWidth, push.biasStride, push.biasOffset};
+  bool hasBias = biasMode != 0, hasResidual = residual.valid();
+  const gpu::ComputePipeline* reduce = &plan.context().pipelines().get(
+      {"conv2d_split_reduce",
+       4,
+       sizeof(ReducePush),
+       {splits, biasMode, hasResidual ? 1u : 0u, static_cast<uint32_t>(activation)}});
+  uint32_t groups = ceilDiv(reducePush.outChannels * reducePush.pixels / 4, 256);
+  plan.add([=](gpu::CommandSequence& sequence) {
+    gpu::BufferSlice sums = partial.slice(), out = output.slice();
+    sequence.dispatch(*reduce, {sums, hasBias ? bias.slice() : sums, hasResidual ? residual.slice() : sums, out},
+                      reducePush, groups, batch);
+  });
+  plan.release(partial);
 }
 
 }  // namespace
@@ -129,43 +167,38 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
                         push, groupsX, groupsY, batch * splits);
     });
     if (splits > 1) {
-      struct ReducePush {
-        uint32_t outChannels, pixels;
-        uint32_t biasStride, biasOffset;
-      } reducePush{outChannels, pixels, push.biasStride, push.biasOffset};
-      const gpu::ComputePipeline* reduce = &plan.context().pipelines().get(
-          {"conv2d_split_reduce", 4, sizeof(ReducePush), {splits, constants[1], constants[2], constants[3]}});
-      uint32_t groups = ceilDiv(outChannels * pixels / 4, 256);
-      plan.add([=](gpu::CommandSequence& sequence) {
-        gpu::BufferSlice sums = partial.slice(), out = output.slice();
-        sequence.dispatch(*reduce,
-                          {sums, hasBias ? bias.slice() : sums, hasResidual ? residual.slice() : sums, out},
-                          reducePush, groups, batch);
-      });
-      plan.release(partial);
+      addSplitReduce(plan, partial, output, bias, residual, splits, biasMode, options.activation, push, batch);
     }
     return output;
   }
 
   Conv2dTiling tiling = layerTiling(device, options.tiling, outChannels, outWidth);
-  const gpu::ComputePipeline* pipeline = &plan.context().pipelines().get(
-      {"conv2d",
-       5,
-       sizeof(Conv2dPush),
-       {kernel, biasMode, hasResidual ? 1u : 0u, static_cast<uint32_t>(options.activation), options.stride,
-        tiling.channels, tiling.pixels, tiling.lanes, upsample}});
-  Tensor output = plan.allocate(outShape);
   uint32_t tiles = ceilDiv(outWidth, tiling.pixels) * outHeight;
   uint32_t invocations = ceilDiv(tiles, tiling.lanes) * tiling.lanes * ceilDiv(outChannels, tiling.channels);
-  require(ceilDiv(invocations, kWorkgroupSize) <= 65535,
-          "output " + toString(outShape) + " needs more workgroups than a dispatch holds (65535)");
+  uint32_t workgroups = ceilDiv(invocations, kWorkgroupSize);
+  require(workgroups <= 65535, "output " + toString(outShape) + " needs more workgroups than a dispatch holds (65535)");
+  uint32_t pixels = outHeight * outWidth;
+  uint32_t splits = options.splits ? options.splits : plainSplits(device, workgroups * batch, inChannels, pixels);
+  require(splits <= kMaxConv2dSplits && splits <= inChannels && (splits == 1 || pixels % 4 == 0),
+          std::to_string(splits) + " splits of " + std::to_string(inChannels) + " input channels and " +
+              std::to_string(pixels) + " output pixels: at most " + std::to_string(kMaxConv2dSplits) +
+              ", at most one per channel, pixels a multiple of 4");
+  const gpu::ComputePipeline* pipeline = &plan.context().pipelines().get(
+      {"conv2d",
+       6,
+       sizeof(Conv2dPush),
+       {kernel, biasMode, hasResidual ? 1u : 0u, static_cast<uint32_t>(options.activation), options.stride,
+        tiling.channels, tiling.pixels, tiling.lanes, upsample, splits}});
+  Tensor output = plan.allocate(outShape);
+  Tensor partial = splits > 1 ? plan.allocate({batch * splits, outChannels, outHeight, outWidth}, DType::F32) : Tensor{};
   plan.add([=](gpu::CommandSequence& sequence) {
-    gpu::BufferSlice in = input.slice();
+    gpu::BufferSlice in = input.slice(), out = output.slice();
     sequence.dispatch(*pipeline,
-                      {in, weight.slice(), hasBias ? bias.slice() : in, hasResidual ? residual.slice() : in,
-                       output.slice()},
-                      push, ceilDiv(invocations, kWorkgroupSize), 1, batch);
+                      {in, weight.slice(), hasBias ? bias.slice() : in, hasResidual ? residual.slice() : in, out,
+                       splits > 1 ? partial.slice() : out},
+                      push, workgroups, 1, batch * splits);
   });
+  if (splits > 1) addSplitReduce(plan, partial, output, bias, residual, splits, biasMode, options.activation, push, batch);
   return output;
 }
 

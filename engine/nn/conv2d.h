@@ -40,7 +40,14 @@ struct Conv2dOptions {
   // The input nearest-upsampled x2 first (diffusers' Upsample2D, TAESD's
   // Upsample before a conv), read in place: the larger input is never stored.
   bool upsample = false;
+  // Plain kernel only: the input channels split this many ways, each
+  // split's partial sums added by a second pass (1: none; 0: as the layer
+  // and the device ask, see conv2d.cpp). More than 1 needs output pixels a
+  // multiple of 4.
+  uint32_t splits = 0;
 };
+
+inline constexpr uint32_t kMaxConv2dSplits = 16;
 
 // A bias per image and output channel instead of the weights' per-channel
 // one: bias[n][c] = table[n, offset + c], table [N, stride] f16 made by the

@@ -128,6 +128,53 @@ TEST_F(Conv2dTest, UpsampleInPlaceEqualsUpsampleThenConv) {
     }
 }
 
+// The input channels split (a UNet's lowest resolution is one workgroup
+// otherwise): the same output as in one pass, with every epilogue (bias,
+// bias per image, residual, activation) applied once after the sum, for
+// 3x3 and 1x1, stride 2, the upsampling read, uneven splits and a batch.
+TEST_F(Conv2dTest, SplitInputChannelsEqualOnePass) {
+  struct Case {
+    uint32_t in, out, height, width, kernel, stride, splits;
+    bool upsample, residual, perImage;
+  };
+  for (const Case& c : {Case{48, 24, 4, 4, 3, 1, 3, false, true, false}, Case{40, 8, 8, 6, 1, 1, 16, false, false, true},
+                        Case{33, 12, 8, 8, 3, 2, 4, false, false, false}, Case{32, 16, 2, 2, 3, 1, 2, true, true, true}}) {
+    SCOPED_TRACE("in " + std::to_string(c.in) + " splits " + std::to_string(c.splits));
+    const uint32_t batch = 2, tableStride = c.out + 3;
+    nn::Plan plan(context());
+    auto input = plan.persistent({batch, c.in, c.height, c.width});
+    auto weight = plan.persistent({c.out, c.in, c.kernel, c.kernel});
+    auto bias = plan.persistent({c.out});
+    auto table = plan.persistent({batch, tableStride});
+    nn::Conv2dOptions options{.stride = c.stride, .padding = c.kernel / 2, .activation = nn::Activation::SiLU};
+    options.upsample = c.upsample;
+    options.splits = 1;
+    uint32_t outSide = ((c.height << (c.upsample ? 1 : 0)) + 2 * options.padding - c.kernel) / c.stride + 1;
+    nn::Tensor residual = c.residual ? plan.persistent({batch, c.out, outSide, outSide * c.width / c.height}) : nn::Tensor{};
+    nn::Conv2dWeights weights{weight, c.perImage ? nn::Tensor{} : bias};
+    nn::ImageChannelBias imageBias = c.perImage ? nn::ImageChannelBias{table, 2} : nn::ImageChannelBias{};
+    auto whole = nn::conv2d(plan, input, weights, options, residual, imageBias);
+    options.splits = c.splits;
+    auto split = nn::conv2d(plan, input, weights, options, residual, imageBias);
+    plan.finalize();
+    nn::writeTensor(context(), input, testing::randomHalfValues(input.elements(), 41));
+    nn::writeTensor(context(), weight, testing::randomHalfValues(weight.elements(), 42, -0.2f, 0.2f));
+    nn::writeTensor(context(), bias, testing::randomHalfValues(bias.elements(), 43));
+    nn::writeTensor(context(), table, testing::randomHalfValues(table.elements(), 44));
+    if (c.residual) nn::writeTensor(context(), residual, testing::randomHalfValues(residual.elements(), 45));
+    plan.run();
+    // Sums in another order, each output rounded to f16 once either way.
+    double error = testing::relativeL2(nn::readTensor(context(), split), nn::readTensor(context(), whole));
+    std::printf("conv2d split %u ways: relative L2 %.2e from one pass\n", c.splits, error);
+    EXPECT_LT(error, 1e-3);
+  }
+  nn::Plan plan(context());
+  auto odd = plan.persistent({1, 32, 3, 3});  // 9 output pixels: the second pass reads fours
+  EXPECT_THROW(nn::conv2d(plan, odd, {plan.persistent({8, 32, 3, 3}), {}}, {.splits = 2}), gpu::GpuError);
+  EXPECT_THROW(nn::conv2d(plan, plan.persistent({1, 32, 4, 4}), {plan.persistent({8, 32, 3, 3}), {}}, {.splits = 17}),
+               gpu::GpuError);
+}
+
 TEST_F(Conv2dTest, MismatchedWeightIsAnErrorNamingBothShapes) {
   nn::Plan plan(context());
   auto input = plan.persistent({1, 4, 8, 8});
