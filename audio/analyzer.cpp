@@ -225,10 +225,9 @@ void Analyzer::spectralFeatures(const float* hop) {
   double flux = 0;
   for (int g = 0; g < 3; ++g) flux += kFluxGroupWeights[g] * groupFlux[g] / std::max(1, groupBins[g]);
   snapshot_.flux = float(flux);
-  if (beatFlux_ && beatSpectrum_) {
-    beatFluxValue_ = beatFlux_->process(beatSpectrum_->process(hop), onsetGain * beatMagnitudeScale_);
-  } else if (beatFlux_) {
-    beatFluxValue_ = beatFlux_->process(magnitude, onsetGain * beatMagnitudeScale_);
+  if (beatFlux_) {
+    const float* beatMagnitude = beatSpectrum_ ? beatSpectrum_->process(hop) : magnitude;
+    beatFluxValue_ = beatFlux_->process(beatMagnitude, onsetGain * beatMagnitudeScale_);
   }
 
   drums_->process(magnitude, snapshot_.time, snapshot_);

@@ -5,8 +5,8 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "engine/models/config_reader.h"
 #include "engine/models/weight_reader.h"
-#include "engine/system/json_value.h"
 #include "engine/nn/attention.h"
 #include "engine/nn/linear.h"
 #include "engine/nn/normalization.h"
@@ -23,13 +23,8 @@ ClipTextConfig ClipTextConfig::fromFile(const std::string& path) {
     throw std::runtime_error(path + ": not valid JSON: " + e.what());
   }
   ClipTextConfig c;
-  auto get = [&](const char* field, auto fallback) {
-    using T = decltype(fallback);
-    if (!j.contains(field) || j[field].is_null()) return fallback;
-    auto value = system::jsonValueAs<T>(j[field]);
-    if (!value) throw std::runtime_error(path + ": field '" + field + "' has the wrong type or is out of range: " + j[field].dump());
-    return *value;
-  };
+  ConfigReader r(j, path);
+  auto get = [&](const char* field, auto fallback) { return r.get(field, fallback); };
   c.vocabSize = get("vocab_size", c.vocabSize);
   c.hiddenSize = get("hidden_size", c.hiddenSize);
   c.intermediateSize = get("intermediate_size", c.intermediateSize);
