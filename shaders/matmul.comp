@@ -4,6 +4,9 @@
 // when B_TRANSPOSED (a PyTorch Linear weight). HAS_BIAS 1: bias[N] per
 // column; 2: bias[M] per row. The residual has C's layout. Each 16x16
 // workgroup computes a 64x64 tile of C through shared-memory tiles of depth 16.
+// GEGLU: B's columns come in (value, gate) pairs, 2j and 2j + 1, and C has
+// N / 2 columns: C[r, j] = value * GELU(gate); an invocation then holds 4
+// adjacent columns instead of 4 columns 16 apart, so each pair is its own.
 #extension GL_EXT_shader_16bit_storage : require
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
 #extension GL_GOOGLE_include_directive : require
@@ -13,6 +16,7 @@ layout(constant_id = 0) const uint B_TRANSPOSED = 0;
 layout(constant_id = 1) const uint HAS_BIAS = 0;
 layout(constant_id = 2) const uint HAS_RESIDUAL = 0;
 layout(constant_id = 3) const uint ACTIVATION = 0;
+layout(constant_id = 4) const uint GEGLU = 0;
 
 layout(std430, binding = 0) readonly buffer MatrixA { float16_t a[]; };
 layout(std430, binding = 1) readonly buffer MatrixB { float16_t b[]; };
@@ -34,6 +38,9 @@ const uint THREADS = 256;
 
 shared float tileA[DEPTH][TILE + 1];
 shared float tileB[DEPTH][TILE + 1];
+
+// The tile column of this invocation's j-th column.
+uint tileColumn(uint tx, uint j) { return GEGLU != 0 ? 4 * tx + j : tx + 16 * j; }
 
 void main() {
   uint tx = gl_LocalInvocationID.x, ty = gl_LocalInvocationID.y;
@@ -72,13 +79,27 @@ void main() {
     for (uint kk = 0; kk < DEPTH; ++kk) {
       float av[4], bv[4];
       for (uint i = 0; i < 4; ++i) av[i] = tileA[kk][ty + 16 * i];
-      for (uint j = 0; j < 4; ++j) bv[j] = tileB[kk][tx + 16 * j];
+      for (uint j = 0; j < 4; ++j) bv[j] = tileB[kk][tileColumn(tx, j)];
       for (uint i = 0; i < 4; ++i)
         for (uint j = 0; j < 4; ++j) acc[i][j] += av[i] * bv[j];
     }
     barrier();
   }
 
+  if (GEGLU != 0) {
+    for (uint i = 0; i < 4; ++i) {
+      uint row = row0 + ty + 16 * i;
+      if (row >= p.M) continue;
+      for (uint j = 0; j < 4; j += 2) {
+        uint col = col0 + tileColumn(tx, j);
+        if (col + 1 >= p.N) continue;
+        float value = p.alpha * acc[i][j], gate = p.alpha * acc[i][j + 1];
+        if (HAS_BIAS != 0) value += float(bias[col]), gate += float(bias[col + 1]);
+        c[offsetC + row * p.ldc + col / 2] = float16_t(value * applyActivation(3u, gate));
+      }
+    }
+    return;
+  }
   for (uint i = 0; i < 4; ++i) {
     uint row = row0 + ty + 16 * i;
     if (row >= p.M) continue;

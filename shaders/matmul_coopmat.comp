@@ -2,12 +2,15 @@
 // Batched matrix multiply C = act(alpha * A * B (+ bias) (+ residual)) on
 // tensor cores (cooperative matrices), f16 storage, f32 accumulation: the same
 // contract as matmul.comp (bias per column or per row), for shapes whose K and
-// N are multiples of 8 (16-byte rows).
+// N are multiples of 8 (16-byte rows). GEGLU: B's columns come in (value,
+// gate) pairs, 2j and 2j + 1, and C has N / 2 columns: C[r, j] = value *
+// GELU(gate); a lane's 8 columns are 4 whole pairs.
 // A is [M, K] row-major; B is [K, N], or [N, K] when B_TRANSPOSED.
 layout(constant_id = 0) const uint B_TRANSPOSED = 0;
 layout(constant_id = 1) const uint HAS_BIAS = 0;
 layout(constant_id = 2) const uint HAS_RESIDUAL = 0;
 layout(constant_id = 3) const uint ACTIVATION = 0;
+layout(constant_id = 4) const uint GEGLU = 0;
 #define B_COLUMN_MAJOR B_TRANSPOSED
 #extension GL_GOOGLE_include_directive : require
 #include "gemm_coopmat.glsl"
@@ -17,6 +20,7 @@ layout(std430, binding = 0) readonly buffer MatrixA { uvec4 a[]; };
 layout(std430, binding = 1) readonly buffer MatrixB { uvec4 b[]; };
 layout(std430, binding = 2) readonly buffer Bias { float16_t bias[]; };
 layout(std430, binding = 3) writeonly buffer MatrixC { uvec4 c[]; };
+layout(std430, binding = 3) writeonly buffer MatrixCGated { uvec2 cGated[]; };  // GEGLU: 4 halves
 layout(std430, binding = 4) readonly buffer Residual { uvec4 residual[]; };
 
 layout(push_constant) uniform Params {
@@ -52,6 +56,13 @@ void writeOutput(uint row, uint col, vec4 low, vec4 high) {
     float b = float(bias[row]);
     low += b;
     high += b;
+  }
+  if (GEGLU != 0) {
+    vec4 gated = vec4(low.x * applyActivation(3u, low.y), low.z * applyActivation(3u, low.w),
+                      high.x * applyActivation(3u, high.y), high.z * applyActivation(3u, high.w));
+    cGated[(gl_WorkGroupID.z * p.batchStrideC + row * p.ldc + col / 2) / 4] =
+        uvec2(packFloat2x16(f16vec2(gated.xy)), packFloat2x16(f16vec2(gated.zw)));
+    return;
   }
   uint at = (gl_WorkGroupID.z * p.batchStrideC + row * p.ldc + col) / 8;
   if (HAS_RESIDUAL != 0) {

@@ -23,6 +23,10 @@
 //
 // VECTOR (set by the host when K % 8 == 0, and N % 8 == 0 unless B is
 // transposed) reads whole words; otherwise single halves with bounds checks.
+// GEGLU: B's columns come in (value, gate) pairs, 2j and 2j + 1, and C has
+// N / 2 columns: C[r, j] = value * GELU(gate) (a transformer's feed-forward
+// input layer and its gate in one pass); an invocation's 16 columns start
+// on an even column, so each pair is its own.
 #extension GL_EXT_shader_16bit_storage : require
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
 #extension GL_KHR_shader_subgroup_ballot : require
@@ -35,6 +39,7 @@ layout(constant_id = 1) const uint HAS_BIAS = 0;
 layout(constant_id = 2) const uint VECTOR = 0;
 layout(constant_id = 3) const uint HAS_RESIDUAL = 0;
 layout(constant_id = 4) const uint ACTIVATION = 0;
+layout(constant_id = 5) const uint GEGLU = 0;
 
 const uint LANES = 8;
 const uint ROWS = 16;  // rows of C per workgroup, two per lane
@@ -145,6 +150,19 @@ void main() {
 #undef ROW
   }
 
+  if (GEGLU != 0) {
+    [[unroll]] for (uint i = 0; i < ROWS; ++i) {
+      uint row = row0 + i;
+      if (row >= p.M) break;
+      [[unroll]] for (uint j = 0; j < COLS; j += 2) {
+        if (col0 + j + 1 >= p.N) break;
+        float value = p.alpha * acc[i][j], gate = p.alpha * acc[i][j + 1];
+        if (HAS_BIAS != 0) value += float(bias[cols[j]]), gate += float(bias[cols[j + 1]]);
+        c[offsetC + row * p.ldc + (col0 + j) / 2] = float16_t(value * applyActivation(3u, gate));
+      }
+    }
+    return;
+  }
   [[unroll]] for (uint i = 0; i < ROWS; ++i) {
     uint row = row0 + i;
     if (row >= p.M) break;

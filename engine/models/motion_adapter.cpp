@@ -22,7 +22,7 @@ struct TemporalAttentionWeights {
 struct TemporalBlockWeights {
   NormWeights norm1, norm2, norm3;
   TemporalAttentionWeights attention1, attention2;
-  LinearWeights feedForwardIn, feedForwardOut;
+  LinearWeights feedForwardIn, feedForwardOut;  // feedForwardIn's rows interleaved for GEGLU (gegluLinear)
 };
 
 }  // namespace
@@ -56,7 +56,7 @@ MotionAdapter::Layer readLayer(WeightReader& r, const std::string& p, uint32_t c
     block.norm2 = r.norm(b + ".norm2", channels);
     block.attention2 = attention(b + ".attn2");
     block.norm3 = r.norm(b + ".norm3", channels);
-    block.feedForwardIn = r.linear(b + ".ff.net.0.proj", channels, channels * 8, true);
+    block.feedForwardIn = r.gegluLinear(b + ".ff.net.0.proj", channels, channels * 8);
     block.feedForwardOut = r.linear(b + ".ff.net.2", channels * 4, channels, true);
     w.blocks.push_back(std::move(block));
   }

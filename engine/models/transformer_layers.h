@@ -2,7 +2,6 @@
 // transformers and the motion adapter's temporal transformers share.
 #pragma once
 #include "engine/models/weight_reader.h"
-#include "engine/nn/geglu.h"
 #include "engine/nn/linear.h"
 #include "engine/nn/normalization.h"
 #include "engine/nn/plan.h"
@@ -25,9 +24,7 @@ nn::Tensor preNormResidual(nn::Plan& plan, const nn::Tensor& h, const NormWeight
 // residual + out(GEGLU(in(x))): the feed-forward of a transformer block.
 inline nn::Tensor gegluFeedForward(nn::Plan& plan, const LinearWeights& in, const LinearWeights& out,
                                    const nn::Tensor& x, const nn::Tensor& residual = {}) {
-  nn::Tensor wide = nn::linear(plan, x, in.weight, in.bias);
-  nn::Tensor gated = nn::geglu(plan, wide);
-  plan.release(wide);
+  nn::Tensor gated = nn::linearGeglu(plan, x, in.weight, in.bias);
   nn::Tensor result = nn::linear(plan, gated, out.weight, out.bias, nn::Activation::None, residual);
   plan.release(gated);
   return result;

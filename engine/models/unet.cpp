@@ -38,7 +38,7 @@ struct ContextKeysValues {
 struct TransformerBlockWeights {
   NormWeights norm1, norm2, norm3;
   AttentionWeights self, cross;
-  LinearWeights feedForwardIn, feedForwardOut;
+  LinearWeights feedForwardIn, feedForwardOut;  // feedForwardIn's rows interleaved for GEGLU (gegluLinear)
 };
 
 }  // namespace
@@ -164,7 +164,7 @@ class UNetLoader {
       block.norm2 = r_.norm(b + ".norm2", channels);
       block.cross = crossAttention(b + ".attn2", channels, c_.crossAttentionDim);
       block.norm3 = r_.norm(b + ".norm3", channels);
-      block.feedForwardIn = r_.linear(b + ".ff.net.0.proj", channels, channels * 8, true);
+      block.feedForwardIn = r_.gegluLinear(b + ".ff.net.0.proj", channels, channels * 8);
       block.feedForwardOut = r_.linear(b + ".ff.net.2", channels * 4, channels, true);
       w.blocks.push_back(std::move(block));
     }

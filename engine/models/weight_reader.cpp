@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "engine/diffusion/seeded_noise.h"
+#include "engine/nn/linear.h"
 
 namespace afterimage::models {
 
@@ -78,6 +79,14 @@ LinearWeights WeightReader::linear(const std::string& prefix, uint32_t in, uint3
   w.weight = tensor(prefix + ".weight", {out, in});
   if (bias) w.bias = tensor(prefix + ".bias", {out});
   return w;
+}
+
+LinearWeights WeightReader::gegluLinear(const std::string& prefix, uint32_t in, uint32_t out) {
+  std::vector<float> weight = values(prefix + ".weight", {out, in});
+  std::vector<float> bias = values(prefix + ".bias", {out});
+  if (shapesOnly_) return {};
+  return {store_.upload(nn::interleaveGegluRows(weight, in), {out, in}),
+          store_.upload(nn::interleaveGegluRows(bias, 1), {out})};
 }
 
 LinearWeights WeightReader::pointwiseConvAsLinear(const std::string& prefix, uint32_t in, uint32_t out) {

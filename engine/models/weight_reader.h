@@ -57,6 +57,9 @@ class WeightReader {
   // model runs as one GEMM), each read, checked and counted as tensor() does.
   nn::Tensor stacked(const std::vector<std::string>& names, const nn::Shape& shape);
   LinearWeights linear(const std::string& prefix, uint32_t in, uint32_t out, bool bias);
+  // A linear layer whose 2F outputs feed GEGLU (value, gate), its rows
+  // interleaved as nn::linearGeglu takes them.
+  LinearWeights gegluLinear(const std::string& prefix, uint32_t in, uint32_t out);
   // A 1x1 convolution [out, in, 1, 1] used as a linear layer over tokens.
   LinearWeights pointwiseConvAsLinear(const std::string& prefix, uint32_t in, uint32_t out);
   nn::Conv2dWeights conv(const std::string& prefix, uint32_t in, uint32_t out, uint32_t kernel, bool bias = true);

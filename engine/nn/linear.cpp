@@ -1,5 +1,9 @@
 #include "engine/nn/linear.h"
 
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
 #include "engine/gpu/gpu_error.h"
 #include "engine/nn/matmul.h"
 
@@ -47,6 +51,38 @@ Tensor linear(Plan& plan, const Tensor& input, const Tensor& weight, const Tenso
     recordMatmul(context, sequence, shape, input.slice(), weight.slice(), epilogue, output.slice());
   });
   return output;
+}
+
+Tensor linearGeglu(Plan& plan, const Tensor& input, const Tensor& weight, const Tensor& bias) {
+  requireWeights("linearGeglu", input, weight, bias);
+  uint32_t in = weight.dim(1), out = weight.dim(0);
+  if (out % 2 != 0)
+    throw gpu::GpuError("linearGeglu: weight must have an even number of rows (value and gate), found " +
+                        toString(weight.shape()));
+  Shape outputShape = input.shape();
+  outputShape.back() = out / 2;
+  Tensor output = plan.allocate(outputShape);
+  MatmulShape shape{static_cast<uint32_t>(input.elements() / in), out, in, 1, true, 1.0f};
+  gpu::Context& context = plan.context();
+  plan.add([&context, shape, input, weight, bias, output](gpu::CommandSequence& sequence) {
+    MatmulEpilogue epilogue{.bias = bias.valid() ? bias.slice() : gpu::BufferSlice{}, .geglu = true};
+    recordMatmul(context, sequence, shape, input.slice(), weight.slice(), epilogue, output.slice());
+  });
+  return output;
+}
+
+std::vector<float> interleaveGegluRows(const std::vector<float>& rows, uint32_t columns) {
+  const size_t half = columns ? rows.size() / columns / 2 : 0;
+  if (columns == 0 || rows.size() != 2 * half * columns)
+    throw std::invalid_argument("interleaveGegluRows: " + std::to_string(rows.size()) +
+                                " values are not an even number of rows of " + std::to_string(columns));
+  std::vector<float> interleaved(rows.size());
+  for (size_t j = 0; j < half; ++j) {
+    std::copy_n(rows.begin() + ptrdiff_t(j * columns), columns, interleaved.begin() + ptrdiff_t(2 * j * columns));
+    std::copy_n(rows.begin() + ptrdiff_t((half + j) * columns), columns,
+                interleaved.begin() + ptrdiff_t((2 * j + 1) * columns));
+  }
+  return interleaved;
 }
 
 Tensor linearToChannels(Plan& plan, const Tensor& input, const Tensor& weight, const Tensor& bias,

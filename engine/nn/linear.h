@@ -1,6 +1,8 @@
 // Linear layer y = x W^T + b over the last dimension (PyTorch nn.Linear),
 // on the matmul kernel; and batched matmul of tensors.
 #pragma once
+#include <vector>
+
 #include "engine/nn/activation.h"
 #include "engine/nn/plan.h"
 
@@ -10,6 +12,14 @@ namespace afterimage::nn {
 // then + residual (the output's shape) and the activation, in the kernel's epilogue.
 Tensor linear(Plan& plan, const Tensor& input, const Tensor& weight, const Tensor& bias = {},
               Activation activation = Activation::None, const Tensor& residual = {});
+// A linear layer and GEGLU in one pass (diffusers' GEGLU: the layer's first
+// half of outputs times the GELU of its second half): input [..., in],
+// weight [2F, in] and bias [2F] (or invalid) with their rows interleaved
+// by interleaveGegluRows -> [..., F].
+Tensor linearGeglu(Plan& plan, const Tensor& input, const Tensor& weight, const Tensor& bias = {});
+// Rows [2F, columns] (a weight; columns 1 for a bias) as linearGeglu takes
+// them: row 2j is row j (value j), row 2j + 1 is row F + j (its gate).
+std::vector<float> interleaveGegluRows(const std::vector<float>& rows, uint32_t columns);
 // The same layer written channels first: input [N, tokens, in] -> [N, out, tokens]
 // (an NCHW image's layout), + bias, + residual [N, out, tokens]; the
 // transpose a token layer's output takes back to an image, fused.

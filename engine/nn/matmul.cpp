@@ -53,7 +53,11 @@ MatmulKernel recordMatmul(gpu::Context& context, gpu::CommandSequence& sequence,
                           const gpu::BufferSlice& c, MatmulKernel kernel, const CoopmatTile* tile) {
   const uint64_t half = 2;
   const gpu::BufferSlice &bias = epilogue.bias, &residual = epilogue.residual;
-  uint64_t outputs = uint64_t(s.batch) * s.M * s.N;
+  if (epilogue.geglu && (s.N % 2 != 0 || residual || epilogue.biasPerRow || epilogue.activation != Activation::None))
+    throw gpu::GpuError("recordMatmul: GEGLU needs an even N (" + std::to_string(s.N) +
+                        ") and no residual, activation or bias per row");
+  const uint32_t columnsOfC = epilogue.geglu ? s.N / 2 : s.N;
+  uint64_t outputs = uint64_t(s.batch) * s.M * columnsOfC;
   if (a.size < half * (s.aShared ? 1 : s.batch) * s.M * s.K || b.size < half * s.batch * s.K * s.N ||
       c.size < half * outputs || (bias && bias.size < half * (epilogue.biasPerRow ? s.M : s.N)) ||
       (residual && residual.size < half * outputs)) {
@@ -62,10 +66,11 @@ MatmulKernel recordMatmul(gpu::Context& context, gpu::CommandSequence& sequence,
   if (s.M == 0 || s.N == 0 || s.K == 0 || s.batch == 0) throw gpu::GpuError("recordMatmul: a dimension is zero");
   if (kernel == MatmulKernel::Auto)
     kernel = coopmatMatmulFits(context.info(), s) ? MatmulKernel::Coopmat : chooseMatmulKernel(context.info());
-  MatmulPush push{s.M, s.N, s.K, s.K, s.bTransposed ? s.K : s.N, s.N, s.aShared ? 0 : s.M * s.K, s.K * s.N, s.M * s.N,
-                  s.alpha};
+  MatmulPush push{s.M, s.N, s.K, s.K, s.bTransposed ? s.K : s.N, columnsOfC, s.aShared ? 0 : s.M * s.K, s.K * s.N,
+                  s.M * columnsOfC, s.alpha};
   uint32_t transposed = s.bTransposed ? 1u : 0u, withBias = bias ? (epilogue.biasPerRow ? 2u : 1u) : 0u;
   uint32_t withResidual = residual ? 1u : 0u, activation = static_cast<uint32_t>(epilogue.activation);
+  uint32_t geglu = epilogue.geglu ? 1u : 0u;
   // Unused bindings hold a, which the kernel then never reads.
   std::initializer_list<gpu::BufferSlice> bindings{a, b, bias ? bias : a, c, residual ? residual : a};
   if (kernel == MatmulKernel::Coopmat) {
@@ -76,11 +81,11 @@ MatmulKernel recordMatmul(gpu::Context& context, gpu::CommandSequence& sequence,
     CoopmatTile chosen = tile ? *tile : chooseCoopmatTile(context.info(), s.M, s.N, s.batch, s.bTransposed);
     const auto& pipeline = context.pipelines().get(
         {"matmul_coopmat", 5, sizeof(MatmulPush),
-         coopmatSpecialization({transposed, withBias, withResidual, activation}, chosen)});
+         coopmatSpecialization({transposed, withBias, withResidual, activation, geglu}, chosen)});
     sequence.dispatch(pipeline, bindings, push, ceilDiv(s.N, chosen.columns), ceilDiv(s.M, chosen.rows), s.batch);
   } else if (kernel == MatmulKernel::Tiled) {
     const auto& pipeline = context.pipelines().get(
-        {"matmul", 5, sizeof(MatmulPush), {transposed, withBias, withResidual, activation}});
+        {"matmul", 5, sizeof(MatmulPush), {transposed, withBias, withResidual, activation, geglu}});
     sequence.dispatch(pipeline, bindings, push, ceilDiv(s.N, kTile), ceilDiv(s.M, kTile), s.batch);
   } else {
     if (context.info().subgroupSize < kRegisterLanes)
@@ -89,7 +94,7 @@ MatmulKernel recordMatmul(gpu::Context& context, gpu::CommandSequence& sequence,
     // 128-bit word loads need rows of A and B that start on 8 halves.
     uint32_t vector = s.K % 8 == 0 && (s.bTransposed || s.N % 8 == 0) ? 1u : 0u;
     const auto& pipeline = context.pipelines().get(
-        {"matmul_register", 5, sizeof(MatmulPush), {transposed, withBias, vector, withResidual, activation}});
+        {"matmul_register", 5, sizeof(MatmulPush), {transposed, withBias, vector, withResidual, activation, geglu}});
     sequence.dispatch(pipeline, bindings, push, ceilDiv(s.N, kRegisterColumns), ceilDiv(s.M, kRegisterRows),
                       s.batch);
   }

@@ -48,6 +48,10 @@ struct MatmulEpilogue {
   bool biasPerRow = false;
   gpu::BufferSlice residual;  // f16, C's layout
   Activation activation = Activation::None;
+  // GEGLU: B's columns come in (value, gate) pairs, 2j and 2j + 1 (N even),
+  // and C is [M, N / 2]: value * GELU(gate) after alpha and the bias per
+  // column; no residual, activation or bias per row.
+  bool geglu = false;
 };
 
 // Records one matmul into `sequence`. a, b, c are f16 buffers holding the

@@ -14,6 +14,7 @@
 
 #include "engine/gpu/command_sequence.h"
 #include "engine/gpu/device_info.h"
+#include "engine/gpu/gpu_error.h"
 #include "tests/support/gpu_test.h"
 
 namespace afterimage {
@@ -132,6 +133,72 @@ INSTANTIATE_TEST_SUITE_P(Kernels, MatmulEpilogueTest,
                          [](const ::testing::TestParamInfo<MatmulEpilogueTest::ParamType>& info) {
                            return std::string(nn::matmulKernelName(std::get<0>(info.param))) +
                                   (std::get<1>(info.param) ? "_row_bias" : "_column_bias");
+                         });
+
+// GEGLU in the epilogue: B's columns in (value, gate) pairs, C [M, N / 2] =
+// (value + bias) * GELU(gate + bias), against the CPU in f64; sizes whose
+// last column block is partly past N. Auto is the device's own kernel (on an
+// NVIDIA GPU the tensor-core one where N and K are multiples of 8).
+class MatmulGegluTest : public GpuTest,
+                        public ::testing::WithParamInterface<std::tuple<nn::MatmulKernel, nn::MatmulShape>> {};
+
+TEST_P(MatmulGegluTest, ValueTimesGeluOfGateMatchCpu) {
+  const auto& [kernel, shape] = GetParam();
+  const uint32_t columns = shape.N / 2;
+  size_t outputs = size_t(shape.batch) * shape.M * columns;
+  auto a = testing::randomHalfValues(size_t(shape.batch) * shape.M * shape.K, 21);
+  auto b = testing::randomHalfValues(size_t(shape.batch) * shape.N * shape.K, 22);
+  auto bias = testing::randomHalfValues(shape.N, 23);
+  auto sa = testing::uploadHalf(context(), a), sb = testing::uploadHalf(context(), b);
+  auto sbias = testing::uploadHalf(context(), bias);
+  auto sc = context().arena().allocate(outputs * 2);
+
+  gpu::CommandSequence sequence(context());
+  sequence.begin();
+  nn::recordMatmul(context(), sequence, shape, sa, sb, {.bias = sbias, .geglu = true}, sc, kernel);
+  sequence.end();
+  sequence.run();
+
+  auto product = nn::matmulReference(shape, a, b, bias);  // [batch, M, N], bias added
+  std::vector<float> expected(outputs);
+  for (size_t row = 0; row < size_t(shape.batch) * shape.M; ++row)
+    for (uint32_t j = 0; j < columns; ++j) {
+      float value = product[row * shape.N + 2 * j], gate = product[row * shape.N + 2 * j + 1];
+      expected[row * columns + j] = value * nn::activate(nn::Activation::GELU, gate);
+    }
+  double error = testing::relativeL2(testing::downloadHalf(context(), sc, outputs), expected);
+  std::printf("matmul %s GEGLU %ux%ux%u batch %u: relative L2 error %.2e\n", nn::matmulKernelName(kernel), shape.M,
+              shape.N, shape.K, shape.batch, error);
+  EXPECT_LT(error, 2e-3);
+  for (auto s : {sa, sb, sbias, sc}) context().arena().release(s);
+}
+
+TEST_F(GpuTest, MatmulGegluRejectsWhatItCannotFuse) {
+  auto a = context().arena().allocate(64 * 2), b = context().arena().allocate(64 * 2);
+  auto c = context().arena().allocate(64 * 2);
+  gpu::CommandSequence sequence(context());
+  sequence.begin();
+  EXPECT_THROW(nn::recordMatmul(context(), sequence, {2, 5, 4}, a, b, {.geglu = true}, c), gpu::GpuError);
+  EXPECT_THROW(nn::recordMatmul(context(), sequence, {2, 4, 4}, a, b, {.residual = c, .geglu = true}, c),
+               gpu::GpuError);
+  EXPECT_THROW(
+      nn::recordMatmul(context(), sequence, {2, 4, 4}, a, b, {.activation = nn::Activation::SiLU, .geglu = true}, c),
+      gpu::GpuError);
+  sequence.end();
+  for (auto s : {a, b, c}) context().arena().release(s);
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernels, MatmulGegluTest,
+                         ::testing::Combine(::testing::Values(nn::MatmulKernel::Tiled, nn::MatmulKernel::Register,
+                                                              nn::MatmulKernel::Auto),
+                                            ::testing::Values(nn::MatmulShape{37, 90, 29, 1, true},
+                                                              nn::MatmulShape{70, 272, 40, 2, true},
+                                                              nn::MatmulShape{16, 160, 64, 1, true, 0.5f})),
+                         [](const ::testing::TestParamInfo<MatmulGegluTest::ParamType>& info) {
+                           const auto& s = std::get<1>(info.param);
+                           return std::string(nn::matmulKernelName(std::get<0>(info.param))) + "_" +
+                                  std::to_string(s.M) + "x" + std::to_string(s.N) + "x" + std::to_string(s.K) + "_b" +
+                                  std::to_string(s.batch);
                          });
 
 TEST(MatmulKernelChoice, RegisterOnCpuDevicesTiledOnGpus) {
