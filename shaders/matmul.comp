@@ -7,6 +7,9 @@
 // GEGLU: B's columns come in (value, gate) pairs, 2j and 2j + 1, and C has
 // N / 2 columns: C[r, j] = value * GELU(gate); an invocation then holds 4
 // adjacent columns instead of 4 columns 16 apart, so each pair is its own.
+// ROW_NORM: each row of A is layer-normalized over K as it is loaded,
+// (a - mean) / sqrt(variance + eps) * gamma[k] + beta[k]; the workgroup
+// first measures its 64 rows, four invocations a row.
 #extension GL_EXT_shader_16bit_storage : require
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
 #extension GL_GOOGLE_include_directive : require
@@ -17,12 +20,15 @@ layout(constant_id = 1) const uint HAS_BIAS = 0;
 layout(constant_id = 2) const uint HAS_RESIDUAL = 0;
 layout(constant_id = 3) const uint ACTIVATION = 0;
 layout(constant_id = 4) const uint GEGLU = 0;
+layout(constant_id = 5) const uint ROW_NORM = 0;
 
 layout(std430, binding = 0) readonly buffer MatrixA { float16_t a[]; };
 layout(std430, binding = 1) readonly buffer MatrixB { float16_t b[]; };
 layout(std430, binding = 2) readonly buffer Bias { float16_t bias[]; };
 layout(std430, binding = 3) writeonly buffer MatrixC { float16_t c[]; };
 layout(std430, binding = 4) readonly buffer Residual { float16_t residual[]; };
+layout(std430, binding = 5) readonly buffer NormGamma { float16_t gamma[]; };
+layout(std430, binding = 6) readonly buffer NormBeta { float16_t beta[]; };
 #include "activation.glsl"
 
 layout(push_constant) uniform Params {
@@ -30,6 +36,7 @@ layout(push_constant) uniform Params {
   uint lda, ldb, ldc;
   uint batchStrideA, batchStrideB, batchStrideC;
   float alpha;
+  float eps;  // ROW_NORM
 } p;
 
 const uint TILE = 64;
@@ -38,6 +45,9 @@ const uint THREADS = 256;
 
 shared float tileA[DEPTH][TILE + 1];
 shared float tileB[DEPTH][TILE + 1];
+
+shared float rowPart[TILE][4];
+shared vec2 rowMeanScale[TILE];
 
 // The tile column of this invocation's j-th column.
 uint tileColumn(uint tx, uint j) { return GEGLU != 0 ? 4 * tx + j : tx + 16 * j; }
@@ -50,6 +60,28 @@ void main() {
   uint offsetB = gl_WorkGroupID.z * p.batchStrideB;
   uint offsetC = gl_WorkGroupID.z * p.batchStrideC;
 
+  if (ROW_NORM != 0) {
+    uint r = thread / 4, part = thread % 4;
+    uint start = offsetA + min(row0 + r, p.M - 1) * p.lda;
+    float sum = 0.0;
+    for (uint k = part; k < p.K; k += 4) sum += float(a[start + k]);
+    rowPart[r][part] = sum;
+    barrier();
+    float mean = (rowPart[r][0] + rowPart[r][1] + rowPart[r][2] + rowPart[r][3]) / float(p.K);
+    barrier();
+    float squares = 0.0;
+    for (uint k = part; k < p.K; k += 4) {
+      float d = float(a[start + k]) - mean;
+      squares += d * d;
+    }
+    rowPart[r][part] = squares;
+    barrier();
+    if (part == 0)
+      rowMeanScale[r] = vec2(mean, inversesqrt((rowPart[r][0] + rowPart[r][1] + rowPart[r][2] + rowPart[r][3]) /
+                                                   float(p.K) + p.eps));
+    barrier();
+  }
+
   float acc[4][4];
   for (uint i = 0; i < 4; ++i)
     for (uint j = 0; j < 4; ++j) acc[i][j] = 0.0;
@@ -59,7 +91,10 @@ void main() {
       uint index = thread + i * THREADS;
       uint r = index / DEPTH, kk = index % DEPTH;
       uint row = row0 + r, k = k0 + kk;
-      tileA[kk][r] = (row < p.M && k < p.K) ? float(a[offsetA + row * p.lda + k]) : 0.0;
+      float value = (row < p.M && k < p.K) ? float(a[offsetA + row * p.lda + k]) : 0.0;
+      if (ROW_NORM != 0 && row < p.M && k < p.K)
+        value = (value - rowMeanScale[r].x) * rowMeanScale[r].y * float(gamma[k]) + float(beta[k]);
+      tileA[kk][r] = value;
     }
     for (uint i = 0; i < TILE * DEPTH / THREADS; ++i) {
       uint index = thread + i * THREADS;

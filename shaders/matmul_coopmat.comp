@@ -4,13 +4,16 @@
 // contract as matmul.comp (bias per column or per row), for shapes whose K and
 // N are multiples of 8 (16-byte rows). GEGLU: B's columns come in (value,
 // gate) pairs, 2j and 2j + 1, and C has N / 2 columns: C[r, j] = value *
-// GELU(gate); a lane's 8 columns are 4 whole pairs.
+// GELU(gate); a lane's 8 columns are 4 whole pairs. ROW_NORM: each row of A
+// is layer-normalized over K as it is loaded, (a - mean) / sqrt(variance +
+// eps) * gamma[k] + beta[k]; the workgroup first measures its BM rows.
 // A is [M, K] row-major; B is [K, N], or [N, K] when B_TRANSPOSED.
 layout(constant_id = 0) const uint B_TRANSPOSED = 0;
 layout(constant_id = 1) const uint HAS_BIAS = 0;
 layout(constant_id = 2) const uint HAS_RESIDUAL = 0;
 layout(constant_id = 3) const uint ACTIVATION = 0;
 layout(constant_id = 4) const uint GEGLU = 0;
+layout(constant_id = 5) const uint ROW_NORM = 0;
 #define B_COLUMN_MAJOR B_TRANSPOSED
 #extension GL_GOOGLE_include_directive : require
 #include "gemm_coopmat.glsl"
@@ -22,17 +25,48 @@ layout(std430, binding = 2) readonly buffer Bias { float16_t bias[]; };
 layout(std430, binding = 3) writeonly buffer MatrixC { uvec4 c[]; };
 layout(std430, binding = 3) writeonly buffer MatrixCGated { uvec2 cGated[]; };  // GEGLU: 4 halves
 layout(std430, binding = 4) readonly buffer Residual { uvec4 residual[]; };
+layout(std430, binding = 5) readonly buffer NormGamma { uvec4 gamma[]; };
+layout(std430, binding = 6) readonly buffer NormBeta { uvec4 beta[]; };
 
 layout(push_constant) uniform Params {
   uint M, N, K;
   uint lda, ldb, ldc;
   uint batchStrideA, batchStrideB, batchStrideC;
   float alpha;
+  float eps;  // ROW_NORM
 } p;
+
+shared vec2 rowMeanScale[BM];
+
+// Mean and 1 / deviation of the row of A at `start` (K a multiple of 8).
+vec2 measureRow(uint start) {
+  float sum = 0.0;
+  for (uint k = 0; k < p.K; k += 8) {
+    vec4 low, high;
+    unpackHalves(a[(start + k) / 8], low, high);
+    sum += dot(low, vec4(1.0)) + dot(high, vec4(1.0));
+  }
+  float mean = sum / float(p.K), squares = 0.0;
+  for (uint k = 0; k < p.K; k += 8) {
+    vec4 low, high;
+    unpackHalves(a[(start + k) / 8], low, high);
+    low -= mean;
+    high -= mean;
+    squares += dot(low, low) + dot(high, high);
+  }
+  return vec2(mean, inversesqrt(squares / float(p.K) + p.eps));
+}
 
 uvec4 loadA(uint row, uint k) {
   if (row >= p.M || k >= p.K) return uvec4(0);
-  return a[(gl_WorkGroupID.z * p.batchStrideA + row * p.lda + k) / 8];
+  uvec4 words = a[(gl_WorkGroupID.z * p.batchStrideA + row * p.lda + k) / 8];
+  if (ROW_NORM == 0) return words;
+  vec4 low, high, gLow, gHigh, bLow, bHigh;
+  unpackHalves(words, low, high);
+  unpackHalves(gamma[k / 8], gLow, gHigh);
+  unpackHalves(beta[k / 8], bLow, bHigh);
+  vec2 meanScale = rowMeanScale[row - gl_WorkGroupID.y * BM];
+  return packHalves((low - meanScale.x) * meanScale.y * gLow + bLow, (high - meanScale.x) * meanScale.y * gHigh + bHigh);
 }
 
 uvec4 loadB(uint i, uint j) {
@@ -78,4 +112,13 @@ void writeOutput(uint row, uint col, vec4 low, vec4 high) {
   c[at] = packHalves(low, high);
 }
 
-void main() { gemmTile(gl_WorkGroupID.y * BM, gl_WorkGroupID.x * BN, 0, p.K); }
+void main() {
+  if (ROW_NORM != 0) {
+    for (uint r = gl_LocalInvocationID.x; r < BM; r += gl_WorkGroupSize.x) {
+      uint row = min(gl_WorkGroupID.y * BM + r, p.M - 1);
+      rowMeanScale[r] = measureRow(gl_WorkGroupID.z * p.batchStrideA + row * p.lda);
+    }
+    barrier();
+  }
+  gemmTile(gl_WorkGroupID.y * BM, gl_WorkGroupID.x * BN, 0, p.K);
+}

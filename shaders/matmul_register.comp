@@ -27,6 +27,10 @@
 // N / 2 columns: C[r, j] = value * GELU(gate) (a transformer's feed-forward
 // input layer and its gate in one pass); an invocation's 16 columns start
 // on an even column, so each pair is its own.
+// ROW_NORM: each row of A is layer-normalized over K as it is loaded,
+// (a - mean) / sqrt(variance + eps) * gamma[k] + beta[k] (a transformer's
+// LayerNorm before its first layer), so the normalized rows are never
+// stored; each lane first measures its two rows.
 #extension GL_EXT_shader_16bit_storage : require
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
 #extension GL_KHR_shader_subgroup_ballot : require
@@ -40,6 +44,7 @@ layout(constant_id = 2) const uint VECTOR = 0;
 layout(constant_id = 3) const uint HAS_RESIDUAL = 0;
 layout(constant_id = 4) const uint ACTIVATION = 0;
 layout(constant_id = 5) const uint GEGLU = 0;
+layout(constant_id = 6) const uint ROW_NORM = 0;
 
 const uint LANES = 8;
 const uint ROWS = 16;  // rows of C per workgroup, two per lane
@@ -54,6 +59,8 @@ layout(std430, binding = 1) readonly buffer MatrixB4 { uvec4 b4[]; };
 layout(std430, binding = 2) readonly buffer Bias { float16_t bias[]; };
 layout(std430, binding = 3) writeonly buffer MatrixC { float16_t c[]; };
 layout(std430, binding = 4) readonly buffer Residual { float16_t residual[]; };
+layout(std430, binding = 5) readonly buffer NormGamma { float16_t gamma[]; };
+layout(std430, binding = 6) readonly buffer NormBeta { float16_t beta[]; };
 #include "activation.glsl"
 
 layout(push_constant) uniform Params {
@@ -61,6 +68,7 @@ layout(push_constant) uniform Params {
   uint lda, ldb, ldc;
   uint batchStrideA, batchStrideB, batchStrideC;
   float alpha;
+  float eps;  // ROW_NORM
 } p;
 
 // Halves k and k + 1 of the row of A starting at `start`, packed; zero past
@@ -68,6 +76,45 @@ layout(push_constant) uniform Params {
 uint packedA(uint start, uint k) {
   float x = k < p.K ? float(a[start + k]) : 0.0;
   float y = k + 1 < p.K ? float(a[start + k + 1]) : 0.0;
+  return packHalf2x16(vec2(x, y));
+}
+
+// The sum of (A - centre) and of its squares over the 8 halves of a word.
+vec2 wordSums(uvec4 word, float centre) {
+  vec2 sums = vec2(0.0);
+  [[unroll]] for (uint w = 0; w < 4; ++w) {
+    vec2 d = unpackHalf2x16(word[w]) - centre;
+    sums += vec2(d.x + d.y, dot(d, d));
+  }
+  return sums;
+}
+
+// Two passes over the row starting at `start`: its mean, then its spread
+// (whole words where VECTOR).
+vec2 rowMeanAndScale(uint start) {
+  float sum = 0.0, squares = 0.0;
+  if (VECTOR != 0) {
+    for (uint k = 0; k < p.K; k += 8) sum += wordSums(a4[(start + k) / 8], 0.0).x;
+  } else {
+    for (uint k = 0; k < p.K; ++k) sum += float(a[start + k]);
+  }
+  float mean = sum / float(p.K);
+  if (VECTOR != 0) {
+    for (uint k = 0; k < p.K; k += 8) squares += wordSums(a4[(start + k) / 8], mean).y;
+  } else {
+    for (uint k = 0; k < p.K; ++k) {
+      float d = float(a[start + k]) - mean;
+      squares += d * d;
+    }
+  }
+  return vec2(mean, inversesqrt(squares / float(p.K) + p.eps));
+}
+
+// Two packed halves of A at k, k + 1 normalized; zero past K.
+uint normalizedPair(uint pair, uint k, vec2 meanScale) {
+  vec2 v = unpackHalf2x16(pair);
+  float x = k < p.K ? (v.x - meanScale.x) * meanScale.y * float(gamma[k]) + float(beta[k]) : 0.0;
+  float y = k + 1 < p.K ? (v.y - meanScale.x) * meanScale.y * float(gamma[k + 1]) + float(beta[k + 1]) : 0.0;
   return packHalf2x16(vec2(x, y));
 }
 
@@ -88,6 +135,9 @@ void main() {
   uint startA[ROWS / LANES];  // the rows this lane loads: lane, lane + 8
   [[unroll]] for (uint h = 0; h < ROWS / LANES; ++h)
     startA[h] = offsetA + min(row0 + LANES * h + lane, p.M - 1) * p.lda;
+  vec2 meanScale[ROWS / LANES];
+  if (ROW_NORM != 0)
+    [[unroll]] for (uint h = 0; h < ROWS / LANES; ++h) meanScale[h] = rowMeanAndScale(startA[h]);
   uint cols[COLS];
   [[unroll]] for (uint j = 0; j < COLS; ++j) cols[j] = min(col0 + j, p.N - 1);
 
@@ -104,6 +154,8 @@ void main() {
       } else {
         [[unroll]] for (uint q = 0; q < DEPTH / 2; ++q) myA[h][q] = packedA(startA[h], k0 + 2 * q);
       }
+      if (ROW_NORM != 0)
+        [[unroll]] for (uint q = 0; q < DEPTH / 2; ++q) myA[h][q] = normalizedPair(myA[h][q], k0 + 2 * q, meanScale[h]);
     }
 
     float bk[DEPTH][COLS];  // B at k0 + kk for this lane's columns

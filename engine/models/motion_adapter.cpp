@@ -163,8 +163,10 @@ nn::Tensor MotionAdapter::temporalTransformer(nn::Plan& plan, const UNetLayerSit
   auto placed = [&](const nn::Tensor& x) { return nn::add(plan, x, positions); };
   for (size_t b = 0; b < w.blocks.size(); ++b) {
     const auto& block = w.blocks[b];
-    h = preNormResidual(plan, h, block.norm1, [&](const nn::Tensor& a, const nn::Tensor& residual) {
+    h = preNormResidual(plan, h, block.norm1, [&](const PreNormed& x, const nn::Tensor& residual) {
+      nn::Tensor a = x.normalized(plan);
       nn::Tensor p = placed(a);
+      plan.release(a);
       nn::Tensor out = frameAttention(plan, block.attention1, p, p, w.heads, causal, residual);
       plan.release(p);
       return out;
@@ -180,14 +182,16 @@ nn::Tensor MotionAdapter::temporalTransformer(nn::Plan& plan, const UNetLayerSit
       plan.release(h);
       h = last;
     } else {
-      h = preNormResidual(plan, h, block.norm2, [&](const nn::Tensor& a, const nn::Tensor& residual) {
+      h = preNormResidual(plan, h, block.norm2, [&](const PreNormed& x, const nn::Tensor& residual) {
+        nn::Tensor a = x.normalized(plan);
         nn::Tensor p = placed(a);
+        plan.release(a);
         nn::Tensor out = frameAttention(plan, block.attention2, p, p, w.heads, causal, residual);
         plan.release(p);
         return out;
       });
     }
-    h = preNormResidual(plan, h, block.norm3, [&](const nn::Tensor& a, const nn::Tensor& residual) {
+    h = preNormResidual(plan, h, block.norm3, [&](const PreNormed& a, const nn::Tensor& residual) {
       return gegluFeedForward(plan, block.feedForwardIn, block.feedForwardOut, a, residual);
     });
   }

@@ -318,18 +318,20 @@ bool itemsBindable(nn::Plan& plan, const nn::Tensor& input, uint32_t channels) {
 // residual + out(attention(q(x), k, v)) with q, k, v in one GEMM where its
 // items can be bound on their own. bank: attention over the banked frames
 // too, and the output fused with theirs before the residual.
-nn::Tensor selfAttentionLayer(nn::Plan& plan, const AttentionWeights& w, const nn::Tensor& x, uint32_t heads,
+nn::Tensor selfAttentionLayer(nn::Plan& plan, const AttentionWeights& w, const PreNormed& input, uint32_t heads,
                               const nn::Tensor& residual, SelfAttentionBank* bank) {
   uint32_t channels = w.q.weight.dim(0);
+  const nn::Tensor& x = input.h;
   nn::Tensor q, k, v, stacked;
   if (itemsBindable(plan, x, channels)) {
-    stacked = nn::linearStacked(plan, x, w.stacked);
+    stacked = nn::linearStacked(plan, x, w.stacked, input.inputNorm());
     auto item = [&](uint32_t i) { return stacked.batchItem(i).reshaped({x.dim(0), x.dim(1), channels}); };
     q = item(0), k = item(1), v = item(2);
   } else {
-    q = nn::linear(plan, x, w.q.weight);
-    k = nn::linear(plan, x, w.k.weight);
-    v = nn::linear(plan, x, w.v.weight);
+    auto layer = [&](const LinearWeights& l) {
+      return nn::linear(plan, x, l.weight, {}, nn::Activation::None, {}, input.inputNorm());
+    };
+    q = layer(w.q), k = layer(w.k), v = layer(w.v);
   }
   nn::Tensor attended = bank ? bank->attend(plan, q, k, v, heads) : nn::attention(plan, q, k, v, heads);
   if (stacked.valid())
@@ -349,7 +351,7 @@ nn::Tensor selfAttentionLayer(nn::Plan& plan, const AttentionWeights& w, const n
 
 // residual + out(attention(q(x), k(context), v(context))); k and v come from
 // `keysValues` (this width's stack for the UNet call) where it is valid.
-nn::Tensor crossAttentionLayer(nn::Plan& plan, const AttentionWeights& w, const nn::Tensor& x,
+nn::Tensor crossAttentionLayer(nn::Plan& plan, const AttentionWeights& w, const PreNormed& x,
                                const nn::Tensor& context, const nn::Tensor& keysValues, uint32_t heads,
                                const nn::Tensor& residual) {
   uint32_t channels = w.q.weight.dim(0);
@@ -363,7 +365,7 @@ nn::Tensor crossAttentionLayer(nn::Plan& plan, const AttentionWeights& w, const 
     k = nn::linear(plan, context, w.k.weight);
     v = nn::linear(plan, context, w.v.weight);
   }
-  nn::Tensor q = nn::linear(plan, x, w.q.weight);
+  nn::Tensor q = nn::linear(plan, x.h, w.q.weight, {}, nn::Activation::None, {}, x.inputNorm());
   nn::Tensor attended = nn::attention(plan, q, k, v, heads);
   plan.release(q);
   if (!keysValues.valid())
@@ -382,14 +384,14 @@ nn::Tensor UNet::transformer(nn::Plan& plan, const Transformer& t, const nn::Ten
   nn::Tensor h = nn::linear(plan, tokens, t.projectIn.weight, t.projectIn.bias);
   plan.release(tokens);
   for (const auto& block : t.blocks) {
-    h = preNormResidual(plan, h, block.norm1, [&](const nn::Tensor& a, const nn::Tensor& residual) {
+    h = preNormResidual(plan, h, block.norm1, [&](const PreNormed& a, const nn::Tensor& residual) {
       return selfAttentionLayer(plan, block.self, a, t.heads, residual, bank);
     });
-    h = preNormResidual(plan, h, block.norm2, [&](const nn::Tensor& a, const nn::Tensor& residual) {
+    h = preNormResidual(plan, h, block.norm2, [&](const PreNormed& a, const nn::Tensor& residual) {
       return crossAttentionLayer(plan, block.cross, a, context, contextKeysValues[block.cross.keysValuesGroup],
                                  t.heads, residual);
     });
-    h = preNormResidual(plan, h, block.norm3, [&](const nn::Tensor& a, const nn::Tensor& residual) {
+    h = preNormResidual(plan, h, block.norm3, [&](const PreNormed& a, const nn::Tensor& residual) {
       return gegluFeedForward(plan, block.feedForwardIn, block.feedForwardOut, a, residual);
     });
   }

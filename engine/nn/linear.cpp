@@ -32,30 +32,47 @@ void requireResidual(const char* op, const Tensor& residual, const Shape& output
                         toString(residual.shape()));
 }
 
+void requireNorm(const char* op, const InputLayerNorm& norm, uint32_t in) {
+  if (!norm.gamma.valid()) return;
+  for (const Tensor* t : {&norm.gamma, &norm.beta})
+    if (!t->valid() || t->dtype() != DType::F16 || t->elements() != in)
+      throw gpu::GpuError(std::string(op) + ": the input norm's gamma and beta must be f16 [" + std::to_string(in) +
+                          "], found " + (t->valid() ? toString(t->shape()) : std::string("none")));
+}
+
+MatmulRowNorm rowNormOf(const InputLayerNorm& norm) {
+  if (!norm.gamma.valid()) return {};
+  return {norm.gamma.slice(), norm.beta.slice(), norm.eps};
+}
+
 }  // namespace
 
 Tensor linear(Plan& plan, const Tensor& input, const Tensor& weight, const Tensor& bias, Activation activation,
-              const Tensor& residual) {
+              const Tensor& residual, const InputLayerNorm& norm) {
   requireWeights("linear", input, weight, bias);
   uint32_t in = weight.dim(1), out = weight.dim(0);
+  requireNorm("linear", norm, in);
   Shape outputShape = input.shape();
   outputShape.back() = out;
   requireResidual("linear", residual, outputShape);
   Tensor output = plan.allocate(outputShape);
   MatmulShape shape{static_cast<uint32_t>(input.elements() / in), out, in, 1, true, 1.0f};
   gpu::Context& context = plan.context();
-  plan.add([&context, shape, input, weight, bias, residual, activation, output](gpu::CommandSequence& sequence) {
+  plan.add([&context, shape, input, weight, bias, residual, activation, norm, output](gpu::CommandSequence& sequence) {
     MatmulEpilogue epilogue{.bias = bias.valid() ? bias.slice() : gpu::BufferSlice{},
                             .residual = residual.valid() ? residual.slice() : gpu::BufferSlice{},
                             .activation = activation};
-    recordMatmul(context, sequence, shape, input.slice(), weight.slice(), epilogue, output.slice());
+    recordMatmul(context, sequence, shape, input.slice(), weight.slice(), epilogue, output.slice(),
+                 MatmulKernel::Auto, nullptr, rowNormOf(norm));
   });
   return output;
 }
 
-Tensor linearGeglu(Plan& plan, const Tensor& input, const Tensor& weight, const Tensor& bias) {
+Tensor linearGeglu(Plan& plan, const Tensor& input, const Tensor& weight, const Tensor& bias,
+                   const InputLayerNorm& norm) {
   requireWeights("linearGeglu", input, weight, bias);
   uint32_t in = weight.dim(1), out = weight.dim(0);
+  requireNorm("linearGeglu", norm, in);
   if (out % 2 != 0)
     throw gpu::GpuError("linearGeglu: weight must have an even number of rows (value and gate), found " +
                         toString(weight.shape()));
@@ -64,9 +81,10 @@ Tensor linearGeglu(Plan& plan, const Tensor& input, const Tensor& weight, const 
   Tensor output = plan.allocate(outputShape);
   MatmulShape shape{static_cast<uint32_t>(input.elements() / in), out, in, 1, true, 1.0f};
   gpu::Context& context = plan.context();
-  plan.add([&context, shape, input, weight, bias, output](gpu::CommandSequence& sequence) {
+  plan.add([&context, shape, input, weight, bias, norm, output](gpu::CommandSequence& sequence) {
     MatmulEpilogue epilogue{.bias = bias.valid() ? bias.slice() : gpu::BufferSlice{}, .geglu = true};
-    recordMatmul(context, sequence, shape, input.slice(), weight.slice(), epilogue, output.slice());
+    recordMatmul(context, sequence, shape, input.slice(), weight.slice(), epilogue, output.slice(),
+                 MatmulKernel::Auto, nullptr, rowNormOf(norm));
   });
   return output;
 }
@@ -106,7 +124,7 @@ Tensor linearToChannels(Plan& plan, const Tensor& input, const Tensor& weight, c
   return output;
 }
 
-Tensor linearStacked(Plan& plan, const Tensor& input, const Tensor& weights) {
+Tensor linearStacked(Plan& plan, const Tensor& input, const Tensor& weights, const InputLayerNorm& norm) {
   requireHalf("linearStacked", "input", input);
   requireHalf("linearStacked", "weights", weights);
   if (input.rank() < 1 || weights.rank() != 3 || weights.dim(2) != input.dim(-1))
@@ -114,6 +132,7 @@ Tensor linearStacked(Plan& plan, const Tensor& input, const Tensor& weights) {
                         std::to_string(input.rank() ? input.dim(-1) : 0) + "] for input " + toString(input.shape()) +
                         ", found " + toString(weights.shape()));
   uint32_t layers = weights.dim(0), out = weights.dim(1), in = weights.dim(2);
+  requireNorm("linearStacked", norm, in);
   Shape outputShape = input.shape();
   outputShape.back() = out;
   outputShape.insert(outputShape.begin(), layers);
@@ -121,8 +140,9 @@ Tensor linearStacked(Plan& plan, const Tensor& input, const Tensor& weights) {
   // Batch item l: the input (A, shared) times layer l's weight (B, transposed).
   MatmulShape shape{static_cast<uint32_t>(input.elements() / in), out, in, layers, true, 1.0f, true};
   gpu::Context& context = plan.context();
-  plan.add([&context, shape, input, weights, output](gpu::CommandSequence& sequence) {
-    recordMatmul(context, sequence, shape, input.slice(), weights.slice(), MatmulEpilogue{}, output.slice());
+  plan.add([&context, shape, input, weights, norm, output](gpu::CommandSequence& sequence) {
+    recordMatmul(context, sequence, shape, input.slice(), weights.slice(), MatmulEpilogue{}, output.slice(),
+                 MatmulKernel::Auto, nullptr, rowNormOf(norm));
   });
   return output;
 }

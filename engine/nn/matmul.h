@@ -54,6 +54,15 @@ struct MatmulEpilogue {
   bool geglu = false;
 };
 
+// What the kernel does to each row of A as it loads it: a layer norm over K,
+// (a - mean) / sqrt(variance + eps) * gamma[k] + beta[k] (a transformer's
+// LayerNorm before its first layer), so the normalized rows are never
+// stored. Empty gamma: none.
+struct MatmulRowNorm {
+  gpu::BufferSlice gamma, beta;  // f16 [K]
+  float eps = 1e-5f;
+};
+
 // Records one matmul into `sequence`. a, b, c are f16 buffers holding the
 // whole batch, densely packed (a only once when shape.aShared). Auto
 // takes the tensor cores where coopmatMatmulFits, else the device type's
@@ -62,7 +71,7 @@ struct MatmulEpilogue {
 MatmulKernel recordMatmul(gpu::Context& context, gpu::CommandSequence& sequence, const MatmulShape& shape,
                           const gpu::BufferSlice& a, const gpu::BufferSlice& b, const MatmulEpilogue& epilogue,
                           const gpu::BufferSlice& c, MatmulKernel kernel = MatmulKernel::Auto,
-                          const CoopmatTile* tile = nullptr);
+                          const CoopmatTile* tile = nullptr, const MatmulRowNorm& rowNorm = {});
 
 // Plain CPU reference on f32 values (tests): bias per column, no residual or activation.
 std::vector<float> matmulReference(const MatmulShape& shape, const std::vector<float>& a, const std::vector<float>& b,
