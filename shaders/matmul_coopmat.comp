@@ -36,8 +36,6 @@ layout(push_constant) uniform Params {
   float eps;  // ROW_NORM
 } p;
 
-shared vec2 rowMeanScale[BM];
-
 // Mean and 1 / deviation of the row of A at `start` (K a multiple of 8).
 vec2 measureRow(uint start) {
   float sum = 0.0;
@@ -65,7 +63,8 @@ uvec4 loadA(uint row, uint k) {
   unpackHalves(words, low, high);
   unpackHalves(gamma[k / 8], gLow, gHigh);
   unpackHalves(beta[k / 8], bLow, bHigh);
-  vec2 meanScale = rowMeanScale[row - gl_WorkGroupID.y * BM];
+  uint r = row - gl_WorkGroupID.y * BM;
+  vec2 meanScale = vec2(staging[2 * r], staging[2 * r + 1]);
   return packHalves((low - meanScale.x) * meanScale.y * gLow + bLow, (high - meanScale.x) * meanScale.y * gHigh + bHigh);
 }
 
@@ -113,10 +112,16 @@ void writeOutput(uint row, uint col, vec4 low, vec4 high) {
 }
 
 void main() {
+  // The rows' mean and scale wait in the epilogue's staging area: it holds
+  // 256 floats per subgroup and a tile has BM / WM >= BM / 64 rows of
+  // subgroups (engine/nn/coopmat_tile.cpp), so 2 BM fit; the last loadA is
+  // behind a barrier that every subgroup passes before its epilogue.
   if (ROW_NORM != 0) {
     for (uint r = gl_LocalInvocationID.x; r < BM; r += gl_WorkGroupSize.x) {
       uint row = min(gl_WorkGroupID.y * BM + r, p.M - 1);
-      rowMeanScale[r] = measureRow(gl_WorkGroupID.z * p.batchStrideA + row * p.lda);
+      vec2 meanScale = measureRow(gl_WorkGroupID.z * p.batchStrideA + row * p.lda);
+      staging[2 * r] = meanScale.x;
+      staging[2 * r + 1] = meanScale.y;
     }
     barrier();
   }
