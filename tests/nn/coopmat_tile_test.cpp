@@ -46,6 +46,12 @@ TEST(CoopmatTile, EveryListedTileFitsNvidiasSharedMemory) {
   }
 }
 
+// matmul_coopmat.comp keeps a row norm's mean and scale (2 floats a row) in
+// the epilogue's staging area, 256 floats per subgroup.
+TEST(CoopmatTile, EveryListedTileHoldsItsRowStatisticsInTheStagingArea) {
+  for (const auto& t : nn::coopmatTiles()) EXPECT_LE(2 * t.rows, t.threads() / 32 * 256) << t.name();
+}
+
 TEST(CoopmatTile, LargeProductsTakeTheLargestTileWithoutSplitting) {
   auto launch = nn::chooseCoopmatLaunch(nvidiaLike(), 4096, 4096, 4096, 1, false, true);
   EXPECT_EQ(launch.tile.rows * launch.tile.columns, 128u * 128u) << launch.tile.name();
