@@ -329,7 +329,7 @@ nn::Tensor selfAttentionLayer(nn::Plan& plan, const AttentionWeights& w, const P
     q = item(0), k = item(1), v = item(2);
   } else {
     auto layer = [&](const LinearWeights& l) {
-      return nn::linear(plan, x, l.weight, {}, nn::Activation::None, {}, input.inputNorm());
+      return nn::linear(plan, x, l.weight, input.inputNorm());
     };
     q = layer(w.q), k = layer(w.k), v = layer(w.v);
   }
@@ -365,7 +365,7 @@ nn::Tensor crossAttentionLayer(nn::Plan& plan, const AttentionWeights& w, const 
     k = nn::linear(plan, context, w.k.weight);
     v = nn::linear(plan, context, w.v.weight);
   }
-  nn::Tensor q = nn::linear(plan, x.h, w.q.weight, {}, nn::Activation::None, {}, x.inputNorm());
+  nn::Tensor q = nn::linear(plan, x.h, w.q.weight, x.inputNorm());
   nn::Tensor attended = nn::attention(plan, q, k, v, heads);
   plan.release(q);
   if (!keysValues.valid())

@@ -21,6 +21,10 @@ struct InputLayerNorm {
 Tensor linear(Plan& plan, const Tensor& input, const Tensor& weight, const Tensor& bias = {},
               Activation activation = Activation::None, const Tensor& residual = {},
               const InputLayerNorm& norm = {});
+// A bias-free layer of layer-normalized input (a transformer's q, k or v).
+inline Tensor linear(Plan& plan, const Tensor& input, const Tensor& weight, const InputLayerNorm& norm) {
+  return linear(plan, input, weight, {}, Activation::None, {}, norm);
+}
 // A linear layer and GEGLU in one pass (diffusers' GEGLU: the layer's first
 // half of outputs times the GELU of its second half): input [..., in],
 // weight [2F, in] and bias [2F] (or invalid) with their rows interleaved
