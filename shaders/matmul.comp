@@ -9,7 +9,8 @@
 // adjacent columns instead of 4 columns 16 apart, so each pair is its own.
 // ROW_NORM: each row of A is layer-normalized over K as it is loaded,
 // (a - mean) / sqrt(variance + eps) * gamma[k] + beta[k]; the workgroup
-// first measures its 64 rows, four invocations a row.
+// first measures its 64 rows, four invocations a row. ROW_ADD: then +
+// add[row / rowsPerAdd, k] (a motion module's frame positions).
 #extension GL_EXT_shader_16bit_storage : require
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
 #extension GL_GOOGLE_include_directive : require
@@ -21,6 +22,7 @@ layout(constant_id = 2) const uint HAS_RESIDUAL = 0;
 layout(constant_id = 3) const uint ACTIVATION = 0;
 layout(constant_id = 4) const uint GEGLU = 0;
 layout(constant_id = 5) const uint ROW_NORM = 0;
+layout(constant_id = 6) const uint ROW_ADD = 0;
 
 layout(std430, binding = 0) readonly buffer MatrixA { float16_t a[]; };
 layout(std430, binding = 1) readonly buffer MatrixB { float16_t b[]; };
@@ -29,6 +31,7 @@ layout(std430, binding = 3) writeonly buffer MatrixC { float16_t c[]; };
 layout(std430, binding = 4) readonly buffer Residual { float16_t residual[]; };
 layout(std430, binding = 5) readonly buffer NormGamma { float16_t gamma[]; };
 layout(std430, binding = 6) readonly buffer NormBeta { float16_t beta[]; };
+layout(std430, binding = 7) readonly buffer NormAdd { float16_t add[]; };
 #include "activation.glsl"
 
 layout(push_constant) uniform Params {
@@ -37,6 +40,7 @@ layout(push_constant) uniform Params {
   uint batchStrideA, batchStrideB, batchStrideC;
   float alpha;
   float eps;  // ROW_NORM
+  uint rowsPerAdd;  // ROW_ADD
 } p;
 
 const uint TILE = 64;
@@ -93,7 +97,8 @@ void main() {
       uint row = row0 + r, k = k0 + kk;
       float value = (row < p.M && k < p.K) ? float(a[offsetA + row * p.lda + k]) : 0.0;
       if (ROW_NORM != 0 && row < p.M && k < p.K)
-        value = (value - rowMeanScale[r].x) * rowMeanScale[r].y * float(gamma[k]) + float(beta[k]);
+        value = (value - rowMeanScale[r].x) * rowMeanScale[r].y * float(gamma[k]) + float(beta[k]) +
+                (ROW_ADD != 0 ? float(add[row / p.rowsPerAdd * p.K + k]) : 0.0);
       tileA[kk][r] = value;
     }
     for (uint i = 0; i < TILE * DEPTH / THREADS; ++i) {

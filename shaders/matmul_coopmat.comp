@@ -7,6 +7,7 @@
 // GELU(gate); a lane's 8 columns are 4 whole pairs. ROW_NORM: each row of A
 // is layer-normalized over K as it is loaded, (a - mean) / sqrt(variance +
 // eps) * gamma[k] + beta[k]; the workgroup first measures its BM rows.
+// ROW_ADD: then + add[row / rowsPerAdd, k] (a motion module's frame positions).
 // A is [M, K] row-major; B is [K, N], or [N, K] when B_TRANSPOSED.
 layout(constant_id = 0) const uint B_TRANSPOSED = 0;
 layout(constant_id = 1) const uint HAS_BIAS = 0;
@@ -14,6 +15,7 @@ layout(constant_id = 2) const uint HAS_RESIDUAL = 0;
 layout(constant_id = 3) const uint ACTIVATION = 0;
 layout(constant_id = 4) const uint GEGLU = 0;
 layout(constant_id = 5) const uint ROW_NORM = 0;
+layout(constant_id = 6) const uint ROW_ADD = 0;
 #define B_COLUMN_MAJOR B_TRANSPOSED
 #extension GL_GOOGLE_include_directive : require
 #include "gemm_coopmat.glsl"
@@ -27,6 +29,7 @@ layout(std430, binding = 3) writeonly buffer MatrixCGated { uvec2 cGated[]; };  
 layout(std430, binding = 4) readonly buffer Residual { uvec4 residual[]; };
 layout(std430, binding = 5) readonly buffer NormGamma { uvec4 gamma[]; };
 layout(std430, binding = 6) readonly buffer NormBeta { uvec4 beta[]; };
+layout(std430, binding = 7) readonly buffer NormAdd { uvec4 add[]; };
 
 layout(push_constant) uniform Params {
   uint M, N, K;
@@ -34,6 +37,7 @@ layout(push_constant) uniform Params {
   uint batchStrideA, batchStrideB, batchStrideC;
   float alpha;
   float eps;  // ROW_NORM
+  uint rowsPerAdd;  // ROW_ADD
 } p;
 
 // Mean and 1 / deviation of the row of A at `start` (K a multiple of 8).
@@ -65,7 +69,15 @@ uvec4 loadA(uint row, uint k) {
   unpackHalves(beta[k / 8], bLow, bHigh);
   uint r = row - gl_WorkGroupID.y * BM;
   vec2 meanScale = vec2(staging[2 * r], staging[2 * r + 1]);
-  return packHalves((low - meanScale.x) * meanScale.y * gLow + bLow, (high - meanScale.x) * meanScale.y * gHigh + bHigh);
+  low = (low - meanScale.x) * meanScale.y * gLow + bLow;
+  high = (high - meanScale.x) * meanScale.y * gHigh + bHigh;
+  if (ROW_ADD != 0) {
+    vec4 aLow, aHigh;
+    unpackHalves(add[(row / p.rowsPerAdd * p.K + k) / 8], aLow, aHigh);
+    low += aLow;
+    high += aHigh;
+  }
+  return packHalves(low, high);
 }
 
 uvec4 loadB(uint i, uint j) {

@@ -30,7 +30,9 @@
 // ROW_NORM: each row of A is layer-normalized over K as it is loaded,
 // (a - mean) / sqrt(variance + eps) * gamma[k] + beta[k] (a transformer's
 // LayerNorm before its first layer), so the normalized rows are never
-// stored; each lane first measures its two rows.
+// stored; each lane first measures its two rows. ROW_ADD: then + add[row /
+// rowsPerAdd, k] (a motion module's frame positions: one row of add per
+// frame, rowsPerAdd pixels a frame).
 #extension GL_EXT_shader_16bit_storage : require
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
 #extension GL_KHR_shader_subgroup_ballot : require
@@ -45,6 +47,7 @@ layout(constant_id = 3) const uint HAS_RESIDUAL = 0;
 layout(constant_id = 4) const uint ACTIVATION = 0;
 layout(constant_id = 5) const uint GEGLU = 0;
 layout(constant_id = 6) const uint ROW_NORM = 0;
+layout(constant_id = 7) const uint ROW_ADD = 0;
 
 const uint LANES = 8;
 const uint ROWS = 16;  // rows of C per workgroup, two per lane
@@ -61,6 +64,7 @@ layout(std430, binding = 3) writeonly buffer MatrixC { float16_t c[]; };
 layout(std430, binding = 4) readonly buffer Residual { float16_t residual[]; };
 layout(std430, binding = 5) readonly buffer NormGamma { float16_t gamma[]; };
 layout(std430, binding = 6) readonly buffer NormBeta { float16_t beta[]; };
+layout(std430, binding = 7) readonly buffer NormAdd { float16_t add[]; };
 #include "activation.glsl"
 
 layout(push_constant) uniform Params {
@@ -69,6 +73,7 @@ layout(push_constant) uniform Params {
   uint batchStrideA, batchStrideB, batchStrideC;
   float alpha;
   float eps;  // ROW_NORM
+  uint rowsPerAdd;  // ROW_ADD
 } p;
 
 // Halves k and k + 1 of the row of A starting at `start`, packed; zero past
@@ -110,11 +115,19 @@ vec2 rowMeanAndScale(uint start) {
   return vec2(mean, inversesqrt(squares / float(p.K) + p.eps));
 }
 
-// Two packed halves of A at k, k + 1 normalized; zero past K.
-uint normalizedPair(uint pair, uint k, vec2 meanScale) {
+// Two packed halves of A at k, k + 1 normalized (and + add from addStart);
+// zero past K.
+uint normalizedPair(uint pair, uint k, vec2 meanScale, uint addStart) {
   vec2 v = unpackHalf2x16(pair);
-  float x = k < p.K ? (v.x - meanScale.x) * meanScale.y * float(gamma[k]) + float(beta[k]) : 0.0;
-  float y = k + 1 < p.K ? (v.y - meanScale.x) * meanScale.y * float(gamma[k + 1]) + float(beta[k + 1]) : 0.0;
+  float x = 0.0, y = 0.0;
+  if (k < p.K) {
+    x = (v.x - meanScale.x) * meanScale.y * float(gamma[k]) + float(beta[k]);
+    if (ROW_ADD != 0) x += float(add[addStart + k]);
+  }
+  if (k + 1 < p.K) {
+    y = (v.y - meanScale.x) * meanScale.y * float(gamma[k + 1]) + float(beta[k + 1]);
+    if (ROW_ADD != 0) y += float(add[addStart + k + 1]);
+  }
   return packHalf2x16(vec2(x, y));
 }
 
@@ -136,8 +149,12 @@ void main() {
   [[unroll]] for (uint h = 0; h < ROWS / LANES; ++h)
     startA[h] = offsetA + min(row0 + LANES * h + lane, p.M - 1) * p.lda;
   vec2 meanScale[ROWS / LANES];
+  uint addStart[ROWS / LANES];  // ROW_ADD: where the lane's rows' add rows start
   if (ROW_NORM != 0)
-    [[unroll]] for (uint h = 0; h < ROWS / LANES; ++h) meanScale[h] = rowMeanAndScale(startA[h]);
+    [[unroll]] for (uint h = 0; h < ROWS / LANES; ++h) {
+      meanScale[h] = rowMeanAndScale(startA[h]);
+      addStart[h] = ROW_ADD != 0 ? min(row0 + LANES * h + lane, p.M - 1) / p.rowsPerAdd * p.K : 0;
+    }
   uint cols[COLS];
   [[unroll]] for (uint j = 0; j < COLS; ++j) cols[j] = min(col0 + j, p.N - 1);
 
@@ -155,7 +172,7 @@ void main() {
         [[unroll]] for (uint q = 0; q < DEPTH / 2; ++q) myA[h][q] = packedA(startA[h], k0 + 2 * q);
       }
       if (ROW_NORM != 0)
-        [[unroll]] for (uint q = 0; q < DEPTH / 2; ++q) myA[h][q] = normalizedPair(myA[h][q], k0 + 2 * q, meanScale[h]);
+        [[unroll]] for (uint q = 0; q < DEPTH / 2; ++q) myA[h][q] = normalizedPair(myA[h][q], k0 + 2 * q, meanScale[h], addStart[h]);
     }
 
     float bk[DEPTH][COLS];  // B at k0 + kk for this lane's columns

@@ -4,7 +4,6 @@
 #include <stdexcept>
 
 #include "engine/models/transformer_layers.h"
-#include "engine/nn/elementwise.h"
 #include "engine/nn/linear.h"
 #include "engine/nn/normalization.h"
 #include "engine/nn/temporal_attention.h"
@@ -66,12 +65,15 @@ MotionAdapter::Layer readLayer(WeightReader& r, const std::string& p, uint32_t c
 
 // Attention over the frames of each pixel: queries from `queries` [Fq, P, C]
 // (the window's last Fq frames), keys and values from `frames` [F, P, C],
-// both with the position encoding already added; plus `residual`.
+// each layer-normalized with the frame positions added by its projections
+// as they load it (queryNorm, frameNorm); plus `residual`.
 nn::Tensor frameAttention(nn::Plan& plan, const TemporalAttentionWeights& w, const nn::Tensor& queries,
-                          const nn::Tensor& frames, uint32_t heads, bool causal, const nn::Tensor& residual) {
-  nn::Tensor q = nn::linear(plan, queries, w.q.weight);
-  nn::Tensor k = nn::linear(plan, frames, w.k.weight);
-  nn::Tensor v = nn::linear(plan, frames, w.v.weight);
+                          const nn::InputLayerNorm& queryNorm, const nn::Tensor& frames,
+                          const nn::InputLayerNorm& frameNorm, uint32_t heads, bool causal,
+                          const nn::Tensor& residual) {
+  nn::Tensor q = nn::linear(plan, queries, w.q.weight, queryNorm);
+  nn::Tensor k = nn::linear(plan, frames, w.k.weight, frameNorm);
+  nn::Tensor v = nn::linear(plan, frames, w.v.weight, frameNorm);
   nn::Tensor attended = nn::temporalAttention(plan, q, k, v, heads, causal);
   for (const auto& t : {q, k, v}) plan.release(t);
   nn::Tensor out = nn::linear(plan, attended, w.out.weight, w.out.bias, nn::Activation::None, residual);
@@ -159,36 +161,30 @@ nn::Tensor MotionAdapter::temporalTransformer(nn::Plan& plan, const UNetLayerSit
   nn::Tensor h = nn::linear(plan, tokens, w.projectIn.weight, w.projectIn.bias);
   plan.release(tokens);
 
+  // Each attention's input: its LayerNorm, then the frame positions added
+  // (one row of positions per frame of `pixels` tokens).
   const nn::Tensor& positions = this->positions(frames, c);
-  auto placed = [&](const nn::Tensor& x) { return nn::add(plan, x, positions); };
+  auto placed = [&](const NormWeights& norm) {
+    return nn::InputLayerNorm{norm.gamma, norm.beta, kTransformerLayerNormEps, positions, pixels};
+  };
   for (size_t b = 0; b < w.blocks.size(); ++b) {
     const auto& block = w.blocks[b];
     h = preNormResidual(plan, h, block.norm1, [&](const PreNormed& x, const nn::Tensor& residual) {
-      nn::Tensor a = x.normalized(plan);
-      nn::Tensor p = placed(a);
-      plan.release(a);
-      nn::Tensor out = frameAttention(plan, block.attention1, p, p, w.heads, causal, residual);
-      plan.release(p);
-      return out;
+      return frameAttention(plan, block.attention1, x.h, placed(x.norm), x.h, placed(x.norm), w.heads, causal,
+                            residual);
     });
     if (lastFrameOnly && b + 1 == w.blocks.size()) {
       // Only the last frame's output is wanted: its queries alone from here.
-      nn::Tensor normed2 = nn::layerNorm(plan, h, block.norm2.gamma, block.norm2.beta, kTransformerLayerNormEps);
-      nn::Tensor p = placed(normed2);
-      plan.release(normed2);
-      nn::Tensor last =
-          frameAttention(plan, block.attention2, p.batchItem(frames - 1), p, w.heads, causal, h.batchItem(frames - 1));
-      plan.release(p);
+      nn::InputLayerNorm lastNorm = placed(block.norm2);
+      lastNorm.add = positions.batchItem(frames - 1);
+      nn::Tensor last = frameAttention(plan, block.attention2, h.batchItem(frames - 1), lastNorm, h,
+                                       placed(block.norm2), w.heads, causal, h.batchItem(frames - 1));
       plan.release(h);
       h = last;
     } else {
       h = preNormResidual(plan, h, block.norm2, [&](const PreNormed& x, const nn::Tensor& residual) {
-        nn::Tensor a = x.normalized(plan);
-        nn::Tensor p = placed(a);
-        plan.release(a);
-        nn::Tensor out = frameAttention(plan, block.attention2, p, p, w.heads, causal, residual);
-        plan.release(p);
-        return out;
+        return frameAttention(plan, block.attention2, x.h, placed(x.norm), x.h, placed(x.norm), w.heads, causal,
+                              residual);
       });
     }
     h = preNormResidual(plan, h, block.norm3, [&](const PreNormed& a, const nn::Tensor& residual) {

@@ -3,7 +3,6 @@
 #pragma once
 #include "engine/models/weight_reader.h"
 #include "engine/nn/linear.h"
-#include "engine/nn/normalization.h"
 #include "engine/nn/plan.h"
 
 namespace afterimage::models {
@@ -12,15 +11,11 @@ constexpr float kTransformerLayerNormEps = 1e-5f;  // BasicTransformerBlock's La
 
 // A sublayer's input: the tokens h and the LayerNorm before the sublayer.
 // Its first GEMMs apply the norm as they load h (inputNorm()), so the
-// normalized tokens are never stored; a sublayer that needs them as a
-// tensor (to add to them first) has them written (normalized()).
+// normalized tokens are never stored.
 struct PreNormed {
   const nn::Tensor& h;
   const NormWeights& norm;
   nn::InputLayerNorm inputNorm() const { return {norm.gamma, norm.beta, kTransformerLayerNormEps}; }
-  nn::Tensor normalized(nn::Plan& plan) const {
-    return nn::layerNorm(plan, h, norm.gamma, norm.beta, kTransformerLayerNormEps);
-  }
 };
 
 // h + sublayer(layerNorm(h)); releases h. The sublayer is called with

@@ -32,17 +32,23 @@ void requireResidual(const char* op, const Tensor& residual, const Shape& output
                         toString(residual.shape()));
 }
 
-void requireNorm(const char* op, const InputLayerNorm& norm, uint32_t in) {
+void requireNorm(const char* op, const InputLayerNorm& norm, uint32_t in, uint64_t rows) {
   if (!norm.gamma.valid()) return;
   for (const Tensor* t : {&norm.gamma, &norm.beta})
     if (!t->valid() || t->dtype() != DType::F16 || t->elements() != in)
       throw gpu::GpuError(std::string(op) + ": the input norm's gamma and beta must be f16 [" + std::to_string(in) +
                           "], found " + (t->valid() ? toString(t->shape()) : std::string("none")));
+  if (norm.add.valid() && (norm.add.dtype() != DType::F16 || norm.rowsPerAdd == 0 ||
+                           norm.add.elements() != (rows + norm.rowsPerAdd - 1) / norm.rowsPerAdd * in))
+    throw gpu::GpuError(std::string(op) + ": the input norm's add must be f16 with " + std::to_string(in) +
+                        " values for every " + std::to_string(norm.rowsPerAdd) + " of the " + std::to_string(rows) +
+                        " input rows, found " + toString(norm.add.shape()));
 }
 
 MatmulRowNorm rowNormOf(const InputLayerNorm& norm) {
   if (!norm.gamma.valid()) return {};
-  return {norm.gamma.slice(), norm.beta.slice(), norm.eps};
+  return {norm.gamma.slice(), norm.beta.slice(), norm.eps, norm.add.valid() ? norm.add.slice() : gpu::BufferSlice{},
+          norm.rowsPerAdd};
 }
 
 }  // namespace
@@ -51,7 +57,7 @@ Tensor linear(Plan& plan, const Tensor& input, const Tensor& weight, const Tenso
               const Tensor& residual, const InputLayerNorm& norm) {
   requireWeights("linear", input, weight, bias);
   uint32_t in = weight.dim(1), out = weight.dim(0);
-  requireNorm("linear", norm, in);
+  requireNorm("linear", norm, in, input.elements() / in);
   Shape outputShape = input.shape();
   outputShape.back() = out;
   requireResidual("linear", residual, outputShape);
@@ -72,7 +78,7 @@ Tensor linearGeglu(Plan& plan, const Tensor& input, const Tensor& weight, const 
                    const InputLayerNorm& norm) {
   requireWeights("linearGeglu", input, weight, bias);
   uint32_t in = weight.dim(1), out = weight.dim(0);
-  requireNorm("linearGeglu", norm, in);
+  requireNorm("linearGeglu", norm, in, input.elements() / in);
   if (out % 2 != 0)
     throw gpu::GpuError("linearGeglu: weight must have an even number of rows (value and gate), found " +
                         toString(weight.shape()));
@@ -132,7 +138,7 @@ Tensor linearStacked(Plan& plan, const Tensor& input, const Tensor& weights, con
                         std::to_string(input.rank() ? input.dim(-1) : 0) + "] for input " + toString(input.shape()) +
                         ", found " + toString(weights.shape()));
   uint32_t layers = weights.dim(0), out = weights.dim(1), in = weights.dim(2);
-  requireNorm("linearStacked", norm, in);
+  requireNorm("linearStacked", norm, in, input.elements() / in);
   Shape outputShape = input.shape();
   outputShape.back() = out;
   outputShape.insert(outputShape.begin(), layers);

@@ -14,6 +14,10 @@ namespace afterimage::nn {
 struct InputLayerNorm {
   Tensor gamma, beta;  // [in]; gamma invalid: no norm
   float eps = 1e-5f;
+  // Then + add[row / rowsPerAdd] where add is valid ([rows / rowsPerAdd, ...,
+  // in]: a motion module's frame positions, one per frame of rowsPerAdd pixels).
+  Tensor add;
+  uint32_t rowsPerAdd = 1;
 };
 
 // input [..., in], weight [out, in], bias [out] or invalid -> [..., out];

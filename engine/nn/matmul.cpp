@@ -13,6 +13,7 @@ struct MatmulPush {
   uint32_t batchStrideA, batchStrideB, batchStrideC;
   float alpha;
   float eps;  // the row norm's
+  uint32_t rowsPerAdd;
 };
 
 constexpr uint32_t kTile = 64;
@@ -61,6 +62,11 @@ MatmulKernel recordMatmul(gpu::Context& context, gpu::CommandSequence& sequence,
   const bool normRows = bool(rowNorm.gamma);
   if (normRows && (!rowNorm.beta || rowNorm.gamma.size < half * s.K || rowNorm.beta.size < half * s.K))
     throw gpu::GpuError("recordMatmul: the row norm needs gamma and beta of K (" + std::to_string(s.K) + ") halves");
+  const bool addRows = normRows && bool(rowNorm.add);
+  if (addRows && (rowNorm.rowsPerAdd == 0 ||
+                  rowNorm.add.size < half * s.K * ((uint64_t(s.M) + rowNorm.rowsPerAdd - 1) / rowNorm.rowsPerAdd)))
+    throw gpu::GpuError("recordMatmul: the row norm's add needs K (" + std::to_string(s.K) + ") halves for every " +
+                        std::to_string(rowNorm.rowsPerAdd) + " of the " + std::to_string(s.M) + " rows");
   const uint32_t columnsOfC = epilogue.geglu ? s.N / 2 : s.N;
   uint64_t outputs = uint64_t(s.batch) * s.M * columnsOfC;
   if (a.size < half * (s.aShared ? 1 : s.batch) * s.M * s.K || b.size < half * s.batch * s.K * s.N ||
@@ -72,13 +78,14 @@ MatmulKernel recordMatmul(gpu::Context& context, gpu::CommandSequence& sequence,
   if (kernel == MatmulKernel::Auto)
     kernel = coopmatMatmulFits(context.info(), s) ? MatmulKernel::Coopmat : chooseMatmulKernel(context.info());
   MatmulPush push{s.M, s.N, s.K, s.K, s.bTransposed ? s.K : s.N, columnsOfC, s.aShared ? 0 : s.M * s.K, s.K * s.N,
-                  s.M * columnsOfC, s.alpha, rowNorm.eps};
+                  s.M * columnsOfC, s.alpha, rowNorm.eps, addRows ? rowNorm.rowsPerAdd : 1u};
   uint32_t transposed = s.bTransposed ? 1u : 0u, withBias = bias ? (epilogue.biasPerRow ? 2u : 1u) : 0u;
   uint32_t withResidual = residual ? 1u : 0u, activation = static_cast<uint32_t>(epilogue.activation);
-  uint32_t geglu = epilogue.geglu ? 1u : 0u, withRowNorm = normRows ? 1u : 0u;
+  uint32_t geglu = epilogue.geglu ? 1u : 0u, withRowNorm = normRows ? 1u : 0u, withRowAdd = addRows ? 1u : 0u;
   // Unused bindings hold a, which the kernel then never reads.
   std::initializer_list<gpu::BufferSlice> bindings{a, b, bias ? bias : a, c, residual ? residual : a,
-                                                   normRows ? rowNorm.gamma : a, normRows ? rowNorm.beta : a};
+                                                   normRows ? rowNorm.gamma : a, normRows ? rowNorm.beta : a,
+                                                   addRows ? rowNorm.add : a};
   if (kernel == MatmulKernel::Coopmat) {
     if (!coopmatMatmulFits(context.info(), s))
       throw gpu::GpuError("recordMatmul: the tensor-core kernel needs a device with them ('" + context.info().name +
@@ -86,12 +93,14 @@ MatmulKernel recordMatmul(gpu::Context& context, gpu::CommandSequence& sequence,
                           std::to_string(s.K) + ", " + std::to_string(s.N) + ")");
     CoopmatTile chosen = tile ? *tile : chooseCoopmatTile(context.info(), s.M, s.N, s.batch, s.bTransposed);
     const auto& pipeline = context.pipelines().get(
-        {"matmul_coopmat", 7, sizeof(MatmulPush),
-         coopmatSpecialization({transposed, withBias, withResidual, activation, geglu, withRowNorm}, chosen)});
+        {"matmul_coopmat", 8, sizeof(MatmulPush),
+         coopmatSpecialization({transposed, withBias, withResidual, activation, geglu, withRowNorm, withRowAdd},
+                               chosen)});
     sequence.dispatch(pipeline, bindings, push, ceilDiv(s.N, chosen.columns), ceilDiv(s.M, chosen.rows), s.batch);
   } else if (kernel == MatmulKernel::Tiled) {
     const auto& pipeline = context.pipelines().get(
-        {"matmul", 7, sizeof(MatmulPush), {transposed, withBias, withResidual, activation, geglu, withRowNorm}});
+        {"matmul", 8, sizeof(MatmulPush),
+                                  {transposed, withBias, withResidual, activation, geglu, withRowNorm, withRowAdd}});
     sequence.dispatch(pipeline, bindings, push, ceilDiv(s.N, kTile), ceilDiv(s.M, kTile), s.batch);
   } else {
     if (context.info().subgroupSize < kRegisterLanes)
@@ -100,8 +109,8 @@ MatmulKernel recordMatmul(gpu::Context& context, gpu::CommandSequence& sequence,
     // 128-bit word loads need rows of A and B that start on 8 halves.
     uint32_t vector = s.K % 8 == 0 && (s.bTransposed || s.N % 8 == 0) ? 1u : 0u;
     const auto& pipeline = context.pipelines().get(
-        {"matmul_register", 7, sizeof(MatmulPush),
-         {transposed, withBias, vector, withResidual, activation, geglu, withRowNorm}});
+        {"matmul_register", 8, sizeof(MatmulPush),
+         {transposed, withBias, vector, withResidual, activation, geglu, withRowNorm, withRowAdd}});
     sequence.dispatch(pipeline, bindings, push, ceilDiv(s.N, kRegisterColumns), ceilDiv(s.M, kRegisterRows),
                       s.batch);
   }

@@ -57,10 +57,14 @@ struct MatmulEpilogue {
 // What the kernel does to each row of A as it loads it: a layer norm over K,
 // (a - mean) / sqrt(variance + eps) * gamma[k] + beta[k] (a transformer's
 // LayerNorm before its first layer), so the normalized rows are never
-// stored. Empty gamma: none.
+// stored. Empty gamma: none. Then, where `add` is given, + add[row /
+// rowsPerAdd, k] (f16 [M / rowsPerAdd, K]: a motion module's frame positions,
+// one row per frame of rowsPerAdd pixels).
 struct MatmulRowNorm {
   gpu::BufferSlice gamma, beta;  // f16 [K]
   float eps = 1e-5f;
+  gpu::BufferSlice add;
+  uint32_t rowsPerAdd = 1;
 };
 
 // Records one matmul into `sequence`. a, b, c are f16 buffers holding the

@@ -17,11 +17,11 @@ class PipelineRegistryTest : public GpuTest {};
 
 TEST_F(PipelineRegistryTest, SameSpecGivesTheSamePipeline) {
   gpu::PipelineRegistry registry(context().device(), "");
-  const auto& first = registry.get({"matmul", 7, 44, {0, 0}});
-  const auto& second = registry.get({"matmul", 7, 44, {0, 0}});
+  const auto& first = registry.get({"matmul", 8, 48, {0, 0}});
+  const auto& second = registry.get({"matmul", 8, 48, {0, 0}});
   EXPECT_EQ(&first, &second);
   EXPECT_EQ(registry.pipelinesCreated(), 1u);
-  registry.get({"matmul", 7, 44, {1, 0}});
+  registry.get({"matmul", 8, 48, {1, 0}});
   EXPECT_EQ(registry.pipelinesCreated(), 2u);
 }
 
@@ -30,12 +30,12 @@ TEST_F(PipelineRegistryTest, CacheIsWrittenToDisk) {
   std::filesystem::remove_all(file.parent_path());
   {
     gpu::PipelineRegistry registry(context().device(), file.string());
-    registry.get({"matmul", 7, 44, {0, 1}});
+    registry.get({"matmul", 8, 48, {0, 1}});
   }
   ASSERT_TRUE(std::filesystem::exists(file));
   EXPECT_GT(std::filesystem::file_size(file), 0u);
   gpu::PipelineRegistry reloaded(context().device(), file.string());  // loads the file back
-  reloaded.get({"matmul", 7, 44, {0, 1}});
+  reloaded.get({"matmul", 8, 48, {0, 1}});
   EXPECT_EQ(reloaded.pipelinesCreated(), 1u);
 }
 

@@ -5,8 +5,9 @@
 // kernel: tiled, register, and the device's own (on an NVIDIA GPU the
 // tensor-core one where K is a multiple of 8). The cases include a mean of
 // 500 over a spread of 2, which a one-pass f32 variance gets wrong, and K
-// not a multiple of 8. Then linear() with an InputLayerNorm against
-// layerNorm() followed by linear() on random tokens.
+// not a multiple of 8. Then linear() with an InputLayerNorm (and its add
+// of frame positions) against layerNorm() (and add()) followed by linear()
+// on random tokens.
 // Tolerance: relative L2 error < 2e-3 (f16 rounding of the normalized
 // values and the output).
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "engine/gpu/command_sequence.h"
 #include "engine/gpu/gpu_error.h"
+#include "engine/nn/elementwise.h"
 #include "engine/nn/linear.h"
 #include "engine/nn/matmul.h"
 #include "engine/nn/normalization.h"
@@ -98,6 +100,39 @@ TEST_F(LinearInputNormTest, EqualsLayerNormThenTheLayer) {
   }
   EXPECT_THROW(nn::linear(plan, x.tensor, weight.tensor, {}, nn::Activation::None, {}, {bias.tensor, beta.tensor}),
                gpu::GpuError);
+}
+
+// The norm then a row of `add` per group of rows (a motion module's frame
+// positions: 3 frames of 15 tokens), against layerNorm, add, then the layer;
+// and the last frame's rows alone with that frame's row of `add`.
+TEST_F(LinearInputNormTest, AddsOneRowPerGroupOfRowsAfterTheNorm) {
+  const uint32_t frames = 3, pixels = 15, in = 40, out = 24;
+  nn::Plan plan(context());
+  testing::GoldenInput x{plan.persistent({frames, pixels, in}),
+                         testing::randomHalfValues(size_t(frames) * pixels * in, 41)};
+  testing::GoldenInput gamma{plan.persistent({in}), testing::randomHalfValues(in, 42)};
+  testing::GoldenInput beta{plan.persistent({in}), testing::randomHalfValues(in, 43)};
+  testing::GoldenInput add{plan.persistent({frames, 1, in}), testing::randomHalfValues(size_t(frames) * in, 44)};
+  testing::GoldenInput weight{plan.persistent({out, in}), testing::randomHalfValues(size_t(out) * in, 45)};
+  nn::InputLayerNorm norm{gamma.tensor, beta.tensor, 1e-5f, add.tensor, pixels};
+  nn::InputLayerNorm lastNorm{gamma.tensor, beta.tensor, 1e-5f, add.tensor.batchItem(frames - 1), pixels};
+
+  nn::Tensor placed = nn::add(plan, nn::layerNorm(plan, x.tensor, gamma.tensor, beta.tensor, 1e-5f), add.tensor);
+  nn::Tensor fused = nn::linear(plan, x.tensor, weight.tensor, norm);
+  nn::Tensor separate = nn::linear(plan, placed, weight.tensor);
+  nn::Tensor lastFused = nn::linear(plan, x.tensor.batchItem(frames - 1), weight.tensor, lastNorm);
+  nn::Tensor lastSeparate = nn::linear(plan, placed.batchItem(frames - 1), weight.tensor);
+  plan.finalize();
+  testing::writeGoldenInputs(context(), {&x, &gamma, &beta, &add, &weight});
+  plan.run();
+  for (const auto& [a, b] : {std::pair{fused, separate}, std::pair{lastFused, lastSeparate}}) {
+    double error = testing::relativeL2(nn::readTensor(context(), a), nn::readTensor(context(), b));
+    std::printf("%s: fused norm and add vs layerNorm, add, the layer: relative L2 %.2e\n",
+                nn::toString(a.shape()).c_str(), error);
+    EXPECT_LT(error, kTolerance);
+  }
+  nn::InputLayerNorm wrongRows{gamma.tensor, beta.tensor, 1e-5f, add.tensor, pixels + 1};
+  EXPECT_THROW(nn::linear(plan, x.tensor, weight.tensor, wrongRows), gpu::GpuError);
 }
 
 }  // namespace
