@@ -23,4 +23,7 @@ float applyActivation(uint activation, float x) {
   }
 }
 
+// GEGLU: a value gated by the GELU of its gate.
+float geglu(float value, float gate) { return value * applyActivation(3u, gate); }
+
 #endif

@@ -135,7 +135,7 @@ void main() {
         if (col + 1 >= p.N) continue;
         float value = p.alpha * acc[i][j], gate = p.alpha * acc[i][j + 1];
         if (HAS_BIAS != 0) value += float(bias[col]), gate += float(bias[col + 1]);
-        c[offsetC + row * p.ldc + col / 2] = float16_t(value * applyActivation(3u, gate));
+        c[offsetC + row * p.ldc + col / 2] = float16_t(geglu(value, gate));
       }
     }
     return;

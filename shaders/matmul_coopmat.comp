@@ -103,8 +103,7 @@ void writeOutput(uint row, uint col, vec4 low, vec4 high) {
     high += b;
   }
   if (GEGLU != 0) {
-    vec4 gated = vec4(low.x * applyActivation(3u, low.y), low.z * applyActivation(3u, low.w),
-                      high.x * applyActivation(3u, high.y), high.z * applyActivation(3u, high.w));
+    vec4 gated = vec4(geglu(low.x, low.y), geglu(low.z, low.w), geglu(high.x, high.y), geglu(high.z, high.w));
     cGated[(gl_WorkGroupID.z * p.batchStrideC + row * p.ldc + col / 2) / 4] =
         uvec2(packFloat2x16(f16vec2(gated.xy)), packFloat2x16(f16vec2(gated.zw)));
     return;

@@ -146,15 +146,14 @@ void main() {
 
   // Out-of-range rows and columns read the last valid one and are not stored.
   uint startA[ROWS / LANES];  // the rows this lane loads: lane, lane + 8
-  [[unroll]] for (uint h = 0; h < ROWS / LANES; ++h)
-    startA[h] = offsetA + min(row0 + LANES * h + lane, p.M - 1) * p.lda;
-  vec2 meanScale[ROWS / LANES];
-  uint addStart[ROWS / LANES];  // ROW_ADD: where the lane's rows' add rows start
-  if (ROW_NORM != 0)
-    [[unroll]] for (uint h = 0; h < ROWS / LANES; ++h) {
-      meanScale[h] = rowMeanAndScale(startA[h]);
-      addStart[h] = ROW_ADD != 0 ? min(row0 + LANES * h + lane, p.M - 1) / p.rowsPerAdd * p.K : 0;
-    }
+  vec2 meanScale[ROWS / LANES];  // ROW_NORM
+  uint addStart[ROWS / LANES];   // ROW_ADD: where the rows' row of add starts
+  [[unroll]] for (uint h = 0; h < ROWS / LANES; ++h) {
+    uint row = min(row0 + LANES * h + lane, p.M - 1);
+    startA[h] = offsetA + row * p.lda;
+    if (ROW_NORM != 0) meanScale[h] = rowMeanAndScale(startA[h]);
+    addStart[h] = ROW_ADD != 0 ? row / p.rowsPerAdd * p.K : 0;
+  }
   uint cols[COLS];
   [[unroll]] for (uint j = 0; j < COLS; ++j) cols[j] = min(col0 + j, p.N - 1);
 
@@ -172,7 +171,8 @@ void main() {
         [[unroll]] for (uint q = 0; q < DEPTH / 2; ++q) myA[h][q] = packedA(startA[h], k0 + 2 * q);
       }
       if (ROW_NORM != 0)
-        [[unroll]] for (uint q = 0; q < DEPTH / 2; ++q) myA[h][q] = normalizedPair(myA[h][q], k0 + 2 * q, meanScale[h], addStart[h]);
+        [[unroll]] for (uint q = 0; q < DEPTH / 2; ++q)
+          myA[h][q] = normalizedPair(myA[h][q], k0 + 2 * q, meanScale[h], addStart[h]);
     }
 
     float bk[DEPTH][COLS];  // B at k0 + kk for this lane's columns
@@ -227,7 +227,7 @@ void main() {
         if (col0 + j + 1 >= p.N) break;
         float value = p.alpha * acc[i][j], gate = p.alpha * acc[i][j + 1];
         if (HAS_BIAS != 0) value += float(bias[cols[j]]), gate += float(bias[cols[j + 1]]);
-        c[offsetC + row * p.ldc + (col0 + j) / 2] = float16_t(value * applyActivation(3u, gate));
+        c[offsetC + row * p.ldc + (col0 + j) / 2] = float16_t(geglu(value, gate));
       }
     }
     return;
