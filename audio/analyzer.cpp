@@ -252,7 +252,6 @@ void Analyzer::beatFeatures() {
     if (useStates_) {
       TempoMeasurement s = states_.measurement();
       s.activity = m.activity;
-      s.strength = s.evidence * std::clamp((m.activity - 0.35) / 0.35, 0.0, 1.0);
       s.barSalience3 = m.barSalience3, s.barSalience4 = m.barSalience4;
       m = s;
     }

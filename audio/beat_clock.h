@@ -25,10 +25,10 @@ class BeatClock {
   BeatClock() : BeatClock(Options{}) {}
   explicit BeatClock(Options options) : options_(options) {}
 
-  // Steers the clock with a measurement made at time `now`. One too weak to
-  // steer (a quiet passage, a breakdown) still moves the confidence towards
-  // its beat evidence when it agrees with the clock: confidence follows the
-  // evidence, not the loudness.
+  // Steers the clock with a measurement made at time `now`. One too weak
+  // to steer (a breakdown: few onsets on the beats) still moves the
+  // confidence towards its beat evidence when it agrees with the clock:
+  // confidence follows the evidence, not the loudness.
   void update(const TempoMeasurement& m, double now);
   // Time passes without a measurement: confidence decays.
   void decay(double now);

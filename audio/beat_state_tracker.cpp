@@ -24,6 +24,8 @@ BeatStateTracker::BeatStateTracker(Options options) : options_(options) {
   weights_.resize(size_t(offset_.back()));
   lowAtBeat_.assign(weights_.size(), 0.0f);
   lowWindow_.assign(size_t(beatFrames_), 0.0f);
+  zAtBeat_.assign(weights_.size(), 0.0f);
+  zWindow_.assign(size_t(beatFrames_), 0.0f);
   reset();
   // Period changes at the end of a beat, each source's row normalised so
   // that no period gains or loses weight by being left more often.
@@ -57,13 +59,15 @@ void BeatStateTracker::push(float strength, float lowStrength, double time) {
   time_ = time;
 
   const int periods = maxPeriod_ - minPeriod_ + 1;
-  // The low band over the last beatFrames_ frames: a beat state's window
-  // that has just ended.
+  // The low band and z over the last beatFrames_ frames: a beat state's
+  // window that has just ended.
   lowWindow_[size_t(frame_ % beatFrames_)] = lowStrength;
-  float lowMean = 0;
-  for (float v : lowWindow_) lowMean += v;
+  zWindow_[size_t(frame_ % beatFrames_)] = float(z);
+  float lowMean = 0, zMean = 0;
+  for (int k = 0; k < beatFrames_; ++k) lowMean += lowWindow_[size_t(k)], zMean += zWindow_[size_t(k)];
   lowMean /= float(beatFrames_);
-  const float lowRate = float(1.0 / options_.lowBeats);
+  zMean /= float(beatFrames_);
+  const float lowRate = float(1.0 / options_.lowBeats), supportRate = float(1.0 / options_.supportBeats);
   // Position P-1 becomes position 0: the same slot, (frame) mod P.
   for (int i = 0; i < periods; ++i) {
     int period = minPeriod_ + i;
@@ -78,8 +82,9 @@ void BeatStateTracker::push(float strength, float lowStrength, double time) {
     // instead of one on every state each frame.
     w[frame_ % period] = float(arriving) * priorPerBeat_[size_t(i)];
     for (int p = 0; p < beatFrames_; ++p) w[(frame_ + period - p) % period] *= onBeat;
-    float& low = lowAtBeat_[size_t(offset_[size_t(i)] + (frame_ + period - (beatFrames_ - 1)) % period)];
-    low += lowRate * (lowMean - low);
+    const size_t ended = size_t(offset_[size_t(i)] + (frame_ + period - (beatFrames_ - 1)) % period);
+    lowAtBeat_[ended] += lowRate * (lowMean - lowAtBeat_[ended]);
+    zAtBeat_[ended] += supportRate * (zMean - zAtBeat_[ended]);
   }
   // Within a few frames the weights can neither overflow nor underflow.
   if (frame_ % kNormaliseEvery == 0) normalise();
@@ -150,6 +155,7 @@ TempoMeasurement BeatStateTracker::measurement() {
     }
   }
   m.valid = true;
+  m.support = zAtBeat_[size_t(offset_[size_t(i)] + int((frame_ - position) % period))];
   m.period = double(period) / options_.frameRate;
   // The beat: the mean phase of the states near the best one (a sharp
   // onset weighs all the positions of a beat's tolerance alike), less half
@@ -158,6 +164,10 @@ TempoMeasurement BeatStateTracker::measurement() {
   double total = 0;
   for (float w : weights_) total += w;
   m.evidence = total > 0 ? std::clamp(near / total, 0.0, 1.0) : 0.0;
+  // Support rather than loudness: without new onsets the probability keeps
+  // its shape (evidence stays high through a breakdown), and a passage
+  // quieter than the song's long-run level may still carry a clear beat.
+  m.strength = m.evidence * std::clamp(m.support / options_.supportFull, 0.0, 1.0);
   return m;
 }
 

@@ -45,16 +45,24 @@ class BeatStateTracker {
     // off-beat of the best phase outweigh those at its beat this many
     // times (averaged over about lowBeats beats), the beat is the off-beat.
     double offbeatRatio = 2, lowBeats = 8;
+    // Support: the onset strength (over its mean, z) on the best state's
+    // last beats (averaged over about supportBeats beats). A measurement
+    // steers the beat clock in proportion to it, fully from supportFull
+    // on: a quiet verse whose drums go on steers it, a breakdown whose
+    // drums stop does not, whatever the level.
+    double supportBeats = 8, supportFull = 0.3;
   };
   explicit BeatStateTracker(Options options);
 
   // One onset-strength value, for the frame ending at `time`, and the
   // low band's part of it (kick and bass).
   void push(float strength, float lowStrength, double time);
-  // The most likely state now: period, the last beat, and how much of the
-  // probability agrees with it (evidence). Activity and bar salience are
-  // left to the caller. Not const: the choice between beat and off-beat
-  // holds until the other side's evidence is clearly stronger.
+  // The most likely state now: period, the last beat, how much of the
+  // probability agrees with it (evidence), how strongly onsets came on its
+  // last beats (support) and from both whether it may steer a clock
+  // (strength). Activity and bar salience are left to the caller. Not
+  // const: the choice between beat and off-beat holds until the other
+  // side's evidence is clearly stronger.
   TempoMeasurement measurement();
 
  private:
@@ -68,6 +76,8 @@ class BeatStateTracker {
   std::vector<float> weights_;     // the state probabilities; position p of period P at offset_ + (frame - p) mod P
   std::vector<float> lowAtBeat_;   // per state slot (a period and a beat phase): the low band's mean onset strength on its beats
   std::vector<float> lowWindow_;   // the low band's last beatFrames_ values, as a ring
+  std::vector<float> zAtBeat_;     // per state slot: the mean z on its beats (see Options::supportBeats)
+  std::vector<float> zWindow_;     // z's last beatFrames_ values, as a ring
   std::vector<float> priorPerBeat_;  // the prior's factor for one beat of each period
   std::vector<float> ending_;      // per period: the weight leaving its last position this frame
   struct Transition { int from; float weight; };

@@ -14,9 +14,10 @@ struct TempoMeasurement {
   double period = 0;     // seconds per beat
   double lastBeat = 0;   // time of the most recent beat, seconds
   double evidence = 0;   // 0..1: how periodic the onset strength is and how the beat grid stands out
-  double strength = 0;   // evidence times activity: whether the measurement may steer a clock
+  double strength = 0;   // whether the measurement may steer a clock: evidence times activity (or support)
   double activity = 0;   // 0..1: recent onset strength against its long-run level (low in a breakdown)
   double barSalience3 = 0, barSalience4 = 0;  // autocorrelation at 3 and 4 beats
+  double support = 0;    // BeatStateTracker: onset strength over its mean on the last beats
 };
 
 class TempoEstimator {

@@ -2,11 +2,13 @@
 // phase of a steady pulse, a tempo change followed at the beat, the tapped
 // level chosen over the eighths that fill it, a level decision revised
 // when the evidence changes, and the beat put on the kicks where the
-// off-beats are louder.
+// off-beats are louder; support that follows the onsets on the beats.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 
+#include "audio/beat_clock.h"
 #include "audio/beat_state_tracker.h"
 
 namespace afterimage::audio {
@@ -163,6 +165,43 @@ TEST(BeatStateTracker, FollowsTheLouderStreamWithoutLowBandEvidence) {
   TempoMeasurement m = tracker.measurement();
   EXPECT_NEAR(60 / m.period, 118, 2);
   EXPECT_NEAR(beatError(m, period, first + period / 2), 0.0, 0.01);
+}
+
+// Support and strength follow the onsets on the beats, not the level: the
+// same pulses 30 dB quieter from 8 s on give, once the onset strength's
+// mean and the support's (8 beats) have caught up, the support of pulses
+// that stay loud (the onset strength counts against its own mean) and steer; a floor of small random flux without hits (a breakdown) does not
+// steer, although the probability keeps much of its shape.
+TEST(BeatStateTracker, SupportFollowsTheOnsetsOnTheBeatsNotTheLevel) {
+  BeatStateTracker loud(options()), quieter(options());
+  PulseTrain train;
+  const double period = 0.5, first = 0.1;
+  const float quiet = float(std::pow(10.0, -30.0 / 20));
+  unsigned noise = 12345;
+  auto floorValue = [&] {
+    noise = noise * 1664525u + 1013904223u;
+    return 0.05f * (0.6f + 0.8f * float(noise >> 8) / float(1u << 24));
+  };
+  TempoMeasurement loudAt24, quietAt24;
+  for (long i = 1; i <= long(34 * kFrameRate); ++i) {
+    double t = i / kFrameRate;
+    float pulse = train.at(t, period, first);
+    pushEverywhere(loud, pulse, t);
+    pushEverywhere(quieter, t < 8 ? pulse : t < 24 ? quiet * pulse : floorValue(), t);
+    if (i == long(24 * kFrameRate)) loudAt24 = loud.measurement(), quietAt24 = quieter.measurement();
+  }
+  TempoMeasurement breakdown = quieter.measurement();
+  ASSERT_TRUE(loudAt24.valid && quietAt24.valid && breakdown.valid);
+  const double steer = BeatClock::Options{}.lockStrength;
+  EXPECT_GT(loudAt24.support, BeatStateTracker::Options{}.supportFull);
+  EXPECT_NEAR(quietAt24.support, loudAt24.support, 0.1);
+  EXPECT_NEAR(quietAt24.strength, loudAt24.strength, 0.05);
+  EXPECT_GT(quietAt24.strength, steer);
+  EXPECT_NEAR(60 / quietAt24.period, 120, 2);
+  EXPECT_LT(breakdown.support, 0.15);
+  EXPECT_LT(breakdown.strength, steer);
+  std::printf("support: loud %.2f, 30 dB quieter %.2f, floor only %.2f (evidence %.2f, strength %.2f)\n",
+              loudAt24.support, quietAt24.support, breakdown.support, breakdown.evidence, breakdown.strength);
 }
 
 }  // namespace
