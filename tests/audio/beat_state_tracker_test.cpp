@@ -170,8 +170,9 @@ TEST(BeatStateTracker, FollowsTheLouderStreamWithoutLowBandEvidence) {
 // Support and strength follow the onsets on the beats, not the level: the
 // same pulses 30 dB quieter from 8 s on give, once the onset strength's
 // mean and the support's (8 beats) have caught up, the support of pulses
-// that stay loud (the onset strength counts against its own mean) and steer; a floor of small random flux without hits (a breakdown) does not
-// steer, although the probability keeps much of its shape.
+// that stay loud (the onset strength counts against its own mean) and
+// steer; a floor of small random flux without hits (a breakdown) does not
+// steer, although the probability keeps some of its shape.
 TEST(BeatStateTracker, SupportFollowsTheOnsetsOnTheBeatsNotTheLevel) {
   BeatStateTracker loud(options()), quieter(options());
   PulseTrain train;
