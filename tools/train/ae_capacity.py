@@ -11,6 +11,10 @@ decode, the parameters and the decoder's GFLOP per 256x256 frame:
 WIDTHxLATENT per shape. Every shape sees the same crops in the same order
 (seeded), so the figures differ by the shape alone. One thread by default.
 
+--trained W1,W2 judges the autoencoders that train.py trained in those work
+folders (their ae.pt) on the same held-out pictures, beside or instead of
+trained shapes (--shapes "").
+
 --pca 4,8,16 adds, per latent channel count, the PSNR of the best linear
 code of as many numbers per 8x8 patch (principal components of the training
 pictures' patches): what the bottleneck alone lets through without any
@@ -27,7 +31,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from data import make_image  # noqa: E402
 from report import HELD_OUT_SEED  # noqa: E402
-from train import ae_loss, ae_model, decode, encode, init_ae  # noqa: E402
+from train import ae_loss, ae_model, decode, encode, init_ae, load_ae  # noqa: E402
 
 
 def psnr(vae, pictures):
@@ -77,6 +81,7 @@ def main():
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--device", default="cpu", help="cuda: the same study to convergence in minutes (bf16 autocast)")
     parser.add_argument("--pca", default="", help="latent channel counts for the linear-code floor, e.g. 4,8,16")
+    parser.add_argument("--trained", default="", help="train.py work folders whose ae.pt to judge, e.g. W1,W2")
     parser.add_argument("--out", help="append the table here (markdown)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -86,6 +91,16 @@ def main():
     held = {s: torch.from_numpy(np.stack([make_image(s, HELD_OUT_SEED + k) for k in range(args.held_out)]))
             for s in styles}
     rows = []
+    for work in [w for w in args.trained.split(",") if w]:
+        vae = load_ae(work)
+        saved = torch.load(Path(work) / "ae.pt", weights_only=False, map_location="cpu")["state"]
+        per_style = {s: float(np.mean(psnr(vae, held[s]))) for s in styles}
+        label = (f"{work}: {saved['width']}x{saved['latent_channels']}, {saved['step']} steps of {saved['batch']} "
+                 f"crops of {saved['crop']}")
+        rows.append((label, sum(p.numel() for p in vae.parameters()), decode_gflop(vae, saved["latent_channels"]),
+                     per_style, saved["seconds"]))
+        print(f"{label}: mean {np.mean(list(per_style.values())):.1f} dB "
+              + " ".join(f"{s} {v:.1f}" for s, v in per_style.items()), flush=True)
     for channels in [int(c) for c in args.pca.split(",") if c]:
         per_style = {s: float(np.mean(pca_psnr(pictures, held[s], channels))) for s in styles}
         rows.append((f"linear code, {channels} per 8x8", 0, 0.0, per_style, 0.0))

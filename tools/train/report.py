@@ -74,10 +74,41 @@ def generate(unet, vae, scheduler, context, seeds, steps, size=256, latents=Fals
     return (images, latent) if latents else images
 
 
-def stream_clip(unet, vae, scheduler, context, frames, strength=0.35, size=256):
+def temporal_unet(unet, folder, window):
+    """The UNet with the folder's temporal layers (motion_adapter/) streamed one frame at a time, each layer
+    attending causally over its last `window` inputs (the engine's TemporalStream; the reference the engine's
+    stream golden uses), called like the UNet on one frame. start() begins a new history."""
+    from types import SimpleNamespace
+    from diffusers import MotionAdapter, UNetMotionModel
+    from model_motion_adapter import CausalFrameAttention, StreamedTemporalLayer, motion_modules
+    adapter = MotionAdapter.from_pretrained(str(folder / "motion_adapter"), torch_dtype=torch.float32)
+    model = UNetMotionModel.from_unet2d(unet, adapter).float().eval()
+    layers = []
+    for module, i in motion_modules(model):
+        for block in module[i].transformer_blocks:
+            block.attn1.set_processor(CausalFrameAttention())
+            block.attn2.set_processor(CausalFrameAttention())
+        module[i] = StreamedTemporalLayer(module[i], window)
+        layers.append(module[i])
+
+    def call(x, t, encoder_hidden_states):
+        return SimpleNamespace(sample=model(x[:, :, None], t, encoder_hidden_states=encoder_hidden_states).sample[:, :, 0])
+
+    def start():
+        for layer in layers:
+            layer.history = None
+    call.start = start
+    return call
+
+
+def stream_clip(unet, vae, scheduler, context, frames, strength=0.35, size=256, stream_unet=None):
     """The live engine's stream, simplified: a 1-step txt2img frame, then each frame a 1-step img2img of the
-    previous frame's latent at `strength` with fresh seeded noise (seeds 1, 2, ...): [frames, 3, H, W]."""
+    previous frame's latent at `strength` with fresh seeded noise (seeds 1, 2, ...): [frames, 3, H, W]. The
+    img2img steps run `stream_unet` (e.g. temporal_unet's, started afresh here) where given."""
     images, latent = generate(unet, vae, scheduler, context, [0], 1, size, latents=True)
+    if stream_unet is not None:
+        stream_unet.start()
+        unet = stream_unet
     out = [images[0]]
     ab = scheduler.alphas_cumprod
     t = max(0, round(strength * 1000) - 1)  # train.stream_timesteps(strength, 1)
@@ -159,6 +190,8 @@ def main():
     parser.add_argument("--judge-per-style", type=int, default=150)
     parser.add_argument("--judge-steps", type=int, default=1500)
     parser.add_argument("--clip-frames", type=int, default=8)
+    parser.add_argument("--temporal-window", type=int, default=8,
+                        help="frames the temporal layers attend over in the stream clips (with motion_adapter/)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     sys.path.insert(0, str(Path(args.data).resolve()))
@@ -219,15 +252,21 @@ def main():
         print(f"{steps} step(s) done", flush=True)
 
     # flicker: the model's stream clip beside the procedural clips of the style
+    # (and with the temporal layers where the model has them)
+    temporal = (temporal_unet(unet, folder, args.temporal_window) if (folder / "motion_adapter").exists()
+                else None)
     clips = {}
-    strip = Image.new("RGB", (96 * args.clip_frames, 96 * len(styles)))
+    strip = Image.new("RGB", (96 * args.clip_frames * (2 if temporal else 1) + (8 if temporal else 0),
+                              96 * len(styles)))
     for i, style in enumerate(styles):
         clip = stream_clip(unet, vae, scheduler, table[names.index(style)], args.clip_frames)
+        with_layers = (stream_clip(unet, vae, scheduler, table[names.index(style)], args.clip_frames,
+                                   stream_unet=temporal) if temporal else None)
         reference = (np.mean([flicker(torch.as_tensor(data.make_clip(style, HELD_OUT_SEED + k, args.clip_frames)))
                               for k in range(3)]) if hasattr(data, "make_clip") else float("nan"))
-        clips[style] = (flicker(clip), reference)
-        for j, thumb in enumerate(thumbnails(clip)):
-            strip.paste(thumb, (96 * j, 96 * i))
+        clips[style] = (flicker(clip), reference, flicker(with_layers) if temporal else None)
+        for j, thumb in enumerate(thumbnails(clip) + (thumbnails(with_layers) if temporal else [])):
+            strip.paste(thumb, (96 * j + (8 if j >= args.clip_frames else 0), 96 * i))
     strip.save(out_dir / "stream_clips.jpg", quality=88)
 
     # the floor: a second held-out set against the first
@@ -287,23 +326,29 @@ def main():
             "energy of the luminance relative to the held-out pictures' (1 = as sharp). flicker = mean absolute "
             f"change of the 8x8-pooled luminance between frames of a {args.clip_frames}-frame stream clip "
             "(1-step img2img of each previous frame at strength 0.35, fresh noise each frame) beside three "
-            "procedural clips of the style at 12 frames/s.", "",
-            "| style | " + " | ".join(f"{s} step judge / hue / sharp" for s in STEPS) + " | held-out hue | flicker stream / procedural |",
+            "procedural clips of the style at 12 frames/s"
+            + (f"; with temporal layers: the same stream through the model's temporal layers (motion_adapter/), "
+               f"each attending causally over the last {args.temporal_window} frames as the engine streams them"
+               if temporal else "") + ".", "",
+            "| style | " + " | ".join(f"{s} step judge / hue / sharp" for s in STEPS) + " | held-out hue | flicker stream"
+            + (" / with temporal layers" if temporal else "") + " / procedural |",
             "|---|" + "---|" * (len(STEPS) + 2)]
     for style in styles:
         cells = [f"{j:.0%} / {h:.2f} / {sh:.3f}" for j, h, sh in judged[style]]
-        out.append(f"| {style} | " + " | ".join(cells) + f" | {held_hue[style]:.2f} | "
-                   f"{clips[style][0]:.4f} / {clips[style][1]:.4f} |")
+        out.append(f"| {style} | " + " | ".join(cells) + f" | {held_hue[style]:.2f} | {clips[style][0]:.4f} / "
+                   + (f"{clips[style][2]:.4f} / " if temporal else "") + f"{clips[style][1]:.4f} |")
     jmeans = [np.mean([judged[s][k] for s in styles], 0) for k in range(len(STEPS))]
     out.append("| **mean** | " + " | ".join(f"{m[0]:.0%} / {m[1]:.2f} / {m[2]:.2f}" for m in jmeans)
                + f" | {np.mean(list(held_hue.values())):.2f} | {np.mean([c[0] for c in clips.values()]):.4f} / "
-               f"{np.mean([c[1] for c in clips.values()]):.4f} |")
+               + (f"{np.mean([c[2] for c in clips.values()]):.4f} / " if temporal else "")
+               + f"{np.mean([c[1] for c in clips.values()]):.4f} |")
     out += ["", "Colour diversity across the whole render (all styles' samples pooled): "
             + ", ".join(f"{s} step{'s' if s > 1 else ''} {render_hue[s]:.2f} bits" for s in STEPS)
             + f"; held-out pictures {held_hue_all:.2f} bits.", ""]
     out += ["Sample grids (first column: a held-out procedural picture of the style; then seeds 0-5): "
             + ", ".join(f"[{s} step](samples_{s}step.jpg)" for s in STEPS)
-            + f"; [stream clips](stream_clips.jpg) (one row per style, {args.clip_frames} frames).", "",
+            + f"; [stream clips](stream_clips.jpg) (one row per style, {args.clip_frames} frames"
+            + (", then the same with the temporal layers" if temporal else "") + ").", "",
             "![2 steps](samples_2step.jpg)", "", "## Training", "", training_summary(args.work), ""]
     (out_dir / "REPORT.md").write_text("\n".join(out))
     print("\n".join(out))

@@ -3,7 +3,8 @@
 # (a few minutes on a loaded 2-core machine): run 1 is stopped with SIGTERM
 # during the autoencoder, run 2 killed with SIGKILL during the teacher (it
 # loses at most --save-every seconds), run 3 stopped with SIGTERM during the
-# distillation and packed (train.py pack, as gpu_train.sh does), run 4 starts
+# distillation, run 4 during the temporal layers and packed (train.py pack, as
+# gpu_train.sh does), run 5 starts
 # in a fresh work folder from that pack (--resume-from, as the next GPU call
 # or this machine would) and runs to the export. Each run must start at the
 # step the one before it saved; the script says which step each stage
@@ -14,7 +15,8 @@ cd "$(dirname "$0")/../.."
 python=${1:-/tmp/afterimage-venv/bin/python}
 base=$(mktemp -d /tmp/resume_check.XXXXXX)
 args=(--device cpu --per-style 4 --ae-minutes 0.6 --unet-minutes 0.6 --distill-minutes 0.6 --ae-batch 4
-  --ae-crop 64 --batch 8 --teacher-steps 2 --save-every 10 --log-every 10 --workers 1 --out "$base/model")
+  --ae-crop 64 --batch 8 --teacher-steps 2 --temporal-minutes 0.6 --clips-per-style 1 --temporal-batch 2
+  --save-every 10 --log-every 10 --workers 1 --out "$base/model")
 
 # run_until WORK STAGE SIGNAL: train.py all until STAGE's checkpoint is first saved (--save-every 10 s into
 # the stage), 3 s more, then SIGNAL it.
@@ -51,10 +53,13 @@ unet=$(step_of "$work" unet)
 run_until "$work" distill TERM
 expect_resume unet "$work" "$unet"
 distill=$(step_of "$work" distill)
+run_until "$work" temporal TERM
+expect_resume distill "$work" "$distill"
+temporal=$(step_of "$work" temporal)
 "$python" tools/train/train.py pack --work "$work" >>"$base/stdout.log" 2>&1
 ls -la "$work/pack"
 "$python" tools/train/train.py all --work "$base/fresh" --resume-from "$work/pack" "${args[@]}" >>"$base/stdout.log" 2>&1
-expect_resume distill "$base/fresh" "$distill"
-ls "$base/model/unet" "$base/model/vae"
+expect_resume temporal "$base/fresh" "$temporal"
+ls "$base/model/unet" "$base/model/vae" "$base/model/motion_adapter"
 grep -E "stopped|steps in|going on|resume|export|pack" "$base/fresh/train.log" | sed "s|$base/||"
 echo "OK: every run went on where the one before it stopped ($base)"

@@ -6,6 +6,8 @@ only (tools/train/data.py), on CPU or CUDA, seeded and resumable:
 
 Stages (each resumes from its checkpoint in --work; `all` runs those not done):
   data     pictures per style, 256x256, cached as uint8 shards
+  clips    (with --temporal-minutes) clips per style, CLIP_FRAMES frames
+           CLIP_DT apart, cached the same way
   ae       a narrow TAESD-family autoencoder (diffusers AutoencoderTiny,
            width 16, 4 latent channels) on random crops; latents kept near
            zero mean and unit variance, since the engine feeds them to the
@@ -22,6 +24,10 @@ Stages (each resumes from its checkpoint in --work; `all` runs those not done):
            the next timestep is trained to land where the teacher's DDIM
            sampler lands in many small steps (progressive-distillation style,
            in one stage); its EMA weights are exported
+  temporal (with --temporal-minutes) temporal layers (a diffusers
+           MotionAdapter) on the frozen student, trained on the clips
+           with causal attention over the frames, as the engine streams
+           them; exported as motion_adapter/ beside unet/
   export   fp16 safetensors in diffusers layout + styles/ + model_index.json,
            and summary.json (steps, times, loss curves) in --work for report.py
   pack     (not part of `all`) the checkpoints of --work, compact, into
@@ -34,6 +40,7 @@ with its checkpoint saved; the stages after it are left for the next run.
 """
 import argparse
 import contextlib
+import copy
 import json
 import math
 import multiprocessing
@@ -49,7 +56,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from data import SIZE, STYLES, make_image  # noqa: E402
+from data import SIZE, STYLES, make_clip, make_image  # noqa: E402
 
 TOKENS = 4          # context tokens per style
 STYLE_DIM = 64      # cross_attention_dim
@@ -57,6 +64,8 @@ EXTRA_STYLES = ["any", "free1", "free2", "free3"]  # "any": trained unconditiona
 TRAILING = [999, 749, 499, 249]
 AE_WIDTH = 16
 LATENT_CHANNELS = 4
+CLIP_FRAMES = 8     # frames per training clip: the longest temporal window the model is trained for
+CLIP_DT = 1 / 12    # seconds between a clip's frames: a live frame rate
 
 
 def ae_model(width=AE_WIDTH, latent_channels=LATENT_CHANNELS):
@@ -91,6 +100,16 @@ def unet_model(latent_channels=LATENT_CHANNELS):
         down_block_types=("DownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D"),
         up_block_types=("CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "UpBlock2D"),
         attention_head_dim=(1, 2, 4), cross_attention_dim=STYLE_DIM, norm_num_groups=8, use_linear_projection=True)
+
+
+def motion_adapter_model(unet_config):
+    """Temporal layers for the UNet (diffusers MotionAdapter, the layout the engine loads from motion_adapter/):
+    one temporal transformer after each layer of every block, 4 heads."""
+    from diffusers import MotionAdapter
+    return MotionAdapter(block_out_channels=tuple(unet_config["block_out_channels"]),
+                         motion_layers_per_block=unet_config["layers_per_block"], motion_mid_block_layers_per_block=1,
+                         motion_num_attention_heads=4, motion_norm_num_groups=unet_config["norm_num_groups"],
+                         motion_max_seq_length=32, use_motion_mid_block=True)
 
 
 def scheduler_config():
@@ -140,8 +159,20 @@ def ask_stop(signum, frame):
     STOP["asked"] = True
 
 
+# The clock the stage budgets count. On CUDA wall time; on CPU the process's own CPU seconds per thread, so a
+# run in the background of a busy machine (niced, sharing its cores) trains as many steps for its minutes as
+# on a quiet one, and the cosine schedule follows the steps done, not the time it waited.
+CLOCK = {"now": time.time}
+
+
+def budget_clock(device, threads):
+    if device == "cuda":
+        return time.time
+    return lambda: time.process_time() / max(1, threads)
+
+
 def running(start, budget):
-    return time.time() - start < budget and not STOP["asked"]
+    return CLOCK["now"]() - start < budget and not STOP["asked"]
 
 
 def ema_update(model, ema, decay):
@@ -156,29 +187,46 @@ def _pictures(job):
     return np.stack([(make_image(style, seed) * 255).round().astype(np.uint8) for seed in range(first, end)])
 
 
-def stage_data(args):
-    shards = Path(args.work) / "data"
+def _clips(job):
+    style, first, end = job
+    torch.set_num_threads(1)
+    return np.stack([(make_clip(style, seed, CLIP_FRAMES, CLIP_DT) * 255).round().astype(np.uint8)
+                     for seed in range(first, end)])
+
+
+def draw_shards(args, folder, count, draw, chunk, what):
+    """`count` items per style from `draw` (a (style, first seed, end seed) job), one uint8 shard per style in
+    --work/folder. Seeds 0..count-1 train; held-out pictures use seeds from 1_000_000 (report.py). Every item
+    depends only on (style, seed), so the worker count changes nothing but the time."""
+    shards = Path(args.work) / folder
     shards.mkdir(parents=True, exist_ok=True)
     todo = [style for style in STYLES if not ((shards / f"{style}.npy").exists()
-                                              and np.load(shards / f"{style}.npy", mmap_mode="r").shape[0] >= args.per_style)]
+                                              and np.load(shards / f"{style}.npy", mmap_mode="r").shape[0] >= count)]
     start = time.time()
-    # seeds 0..per_style-1 train; held-out pictures use seeds from 1_000_000 (report.py). Every picture depends
-    # only on (style, seed), so the worker count changes nothing but the time.
-    chunk = 40
     with multiprocessing.get_context("spawn").Pool(max(1, args.workers)) as pool:
         for style in todo:
             if STOP["asked"]:  # the styles drawn so far are saved; the next run draws the rest
                 return
-            jobs = [(style, a, min(a + chunk, args.per_style)) for a in range(0, args.per_style, chunk)]
-            pics = np.concatenate(pool.map(_pictures, jobs))
-            np.save(shards / f"{style}.npy", pics)
-            log(args.work, f"data: {style}: {len(pics)} pictures ({time.time() - start:.0f} s)")
+            jobs = [(style, a, min(a + chunk, count)) for a in range(0, count, chunk)]
+            items = np.concatenate(pool.map(draw, jobs))
+            np.save(shards / f"{style}.npy", items)
+            log(args.work, f"{folder}: {style}: {len(items)} {what} ({time.time() - start:.0f} s)")
 
 
-def load_pictures(work):
+def stage_data(args):
+    draw_shards(args, "data", args.per_style, _pictures, 40, "pictures")
+
+
+def stage_clips(args):
+    """Clips for the temporal layers: CLIP_FRAMES frames CLIP_DT apart, the first a training picture."""
+    if args.temporal_minutes > 0:
+        draw_shards(args, "clips", args.clips_per_style, _clips, 5, f"clips of {CLIP_FRAMES} frames")
+
+
+def load_pictures(work, folder="data"):
     pics, labels = [], []
     for s, style in enumerate(STYLES):
-        p = np.load(Path(work) / "data" / f"{style}.npy")
+        p = np.load(Path(work) / folder / f"{style}.npy")
         pics.append(p)
         labels += [s] * len(p)
     return np.concatenate(pics), np.array(labels)
@@ -229,10 +277,10 @@ def stage_ae(args):
     pics = torch.from_numpy(pics).to(dev)
     gen = torch.Generator(device=dev).manual_seed(args.seed + state["step"])
     crop, batch = args.ae_crop, args.ae_batch
-    start, last_save = time.time() - state["seconds"], time.time()
+    start, last_save = CLOCK["now"]() - state["seconds"], time.time()
 
     def save():
-        state["seconds"] = time.time() - start
+        state["seconds"] = CLOCK["now"]() - start
         torch.save({"model": vae.state_dict(), "opt": opt.state_dict(), "state": state}, ckpt)
 
     def randint(high, n):
@@ -250,7 +298,7 @@ def stage_ae(args):
         x = torch.where(flip[:, None, None, None], x.flip(-1), x)
         loss, (rec, grad, chroma, moments, mean, var) = ae_loss(vae, x, gen, autocast(args))
         for g in opt.param_groups:
-            g["lr"] = cosine_lr(args.ae_lr, state["step"], time.time() - start, budget)
+            g["lr"] = cosine_lr(args.ae_lr, state["step"], CLOCK["now"]() - start, budget)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -259,7 +307,7 @@ def stage_ae(args):
             state["losses"].append((state["step"], rec.item(), moments.item()))
         if state["step"] % args.log_every == 0:
             log(args.work, f"ae step {state['step']}: rec {rec:.4f} grad {grad:.4f} chroma {chroma:.4f} "
-                           f"latent mean {mean.abs().mean():.2f} var {var.mean():.2f} ({time.time() - start:.0f} s)")
+                           f"latent mean {mean.abs().mean():.2f} var {var.mean():.2f} ({CLOCK['now']() - start:.0f} s)")
         if time.time() - last_save > args.save_every:
             save()
             last_save = time.time()
@@ -275,23 +323,33 @@ def load_ae(work, device="cpu"):
 
 
 # ---------------------------------------------------------------- latents
-def stage_latents(args):
-    path = Path(args.work) / "latents.pt"
+def encode_shards(args, folder, path):
+    """Every picture of --work/folder's shards (and its mirror image) encoded once by the trained autoencoder, to
+    `path`: pictures [N, 3, H, W] give latents [2N, C, h, w], clips [N, F, 3, H, W] give [2N, F, C, h, w]."""
     ae_step = torch.load(Path(args.work) / "ae.pt", weights_only=False, map_location="cpu")["state"]["step"]
     if path.exists() and torch.load(path, weights_only=False).get("ae_step") == ae_step:
         return
     vae = load_ae(args.work, args.device)
-    pics, labels = load_pictures(args.work)
+    pics, labels = load_pictures(args.work, folder)
     plain, mirrored = [], []
+    per_batch = max(1, 64 // (pics.shape[1] if pics.ndim == 5 else 1))  # 64 pictures an encoder call
     with torch.no_grad():
-        for i in range(0, len(pics), 64):
-            x = torch.from_numpy(pics[i:i + 64]).to(args.device).float() / 255
-            plain.append(encode(vae, x).half().cpu())
-            mirrored.append(encode(vae, x.flip(-1)).half().cpu())
+        for i in range(0, len(pics), per_batch):
+            x = torch.from_numpy(pics[i:i + per_batch]).to(args.device)
+            frames = x.reshape((-1,) + x.shape[-3:]).float() / 255
+            for out, y in ((plain, frames), (mirrored, frames.flip(-1))):
+                lat = encode(vae, y).half().cpu()
+                out.append(lat.reshape(x.shape[:-3] + lat.shape[1:]))
     lat = torch.cat(plain + mirrored)
     lab = torch.from_numpy(np.concatenate([labels, labels]))
     torch.save({"latents": lat, "labels": lab, "ae_step": ae_step}, path)
-    log(args.work, f"latents: {tuple(lat.shape)}, mean {lat.float().mean():.3f} std {lat.float().std():.3f}")
+    log(args.work, f"{path.stem}: {tuple(lat.shape)}, mean {lat.float().mean():.3f} std {lat.float().std():.3f}")
+
+
+def stage_latents(args):
+    encode_shards(args, "data", Path(args.work) / "latents.pt")
+    if args.temporal_minutes > 0:
+        encode_shards(args, "clips", Path(args.work) / "clip_latents.pt")
 
 
 # ---------------------------------------------------------------- UNet
@@ -309,49 +367,47 @@ def v_target(ab, t, x0, eps):
     return a * x0 + s * eps, a * eps - s * x0
 
 
-def training_batch(args, lat, labels, gen, step):
-    """Clean latents and style labels (10% 'any'). On CPU mostly 16x16 latent crops (4x cheaper; the UNet is
-    convolutional) with whole 32x32 latents every fourth step for layout; on CUDA always whole latents."""
+def training_batch(args, lat, labels, gen, step, batch):
+    """Clean latents (pictures [n, C, h, w] or clips [n, F, C, h, w]) and style labels (10% 'any'). On CPU
+    mostly 16x16 latent crops (4x cheaper; the UNet is convolutional) with whole 32x32 latents every fourth
+    step for layout; on CUDA always whole latents."""
     dev = args.device
     full = dev == "cuda" or step % 4 == 3
-    n, crop = (args.batch if dev == "cuda" else max(args.batch // 4, 1), lat.shape[-1]) if full else (
-        args.batch, lat.shape[-1] // 2)
+    n, crop = (batch if dev == "cuda" else max(batch // 4, 1), lat.shape[-1]) if full else (batch, lat.shape[-1] // 2)
     idx = torch.randint(0, len(lat), (n,), generator=gen, device=dev)
     oy, ox = torch.randint(0, lat.shape[-2] - crop + 1, (2,), generator=gen, device=dev).tolist()
-    x0, lab = lat[idx, :, oy:oy + crop, ox:ox + crop].float(), labels[idx].clone()
+    x0, lab = lat[idx, ..., oy:oy + crop, ox:ox + crop].float(), labels[idx].clone()
     lab[torch.rand(n, generator=gen, device=dev) < 0.1] = len(STYLES)  # "any"
     return x0, lab
 
 
 class Stage:
-    """A resumable training stage: a model and its style table, their EMA copies, AdamW and a state dict
-    (step, seconds, losses) saved to one checkpoint."""
+    """A resumable training stage: named modules (for the UNet stages the UNet and its style table), their EMA
+    copies, AdamW and a state dict (step, seconds, losses) saved to one checkpoint as NAME, ema_NAME, opt and
+    state."""
 
-    def __init__(self, args, ckpt, init=None):
-        self.args, self.ckpt = args, ckpt
-        self.unet, self.table = unet_model(args.latent_channels).to(args.device), StyleTable().to(args.device)
-        self.ema_unet, self.ema_table = unet_model(args.latent_channels).to(args.device), StyleTable().to(args.device)
-        if init is not None:
-            self.unet.load_state_dict(init["ema_unet"]), self.table.load_state_dict(init["ema_table"])
-        self.ema_unet.load_state_dict(self.unet.state_dict()), self.ema_table.load_state_dict(self.table.state_dict())
-        self.params = list(self.unet.parameters()) + list(self.table.parameters())
+    def __init__(self, args, ckpt, modules, batch):
+        self.args, self.ckpt, self.modules = args, ckpt, modules
+        self.emas = {name: copy.deepcopy(module).requires_grad_(False) for name, module in modules.items()}
+        self.params = [p for module in modules.values() for p in module.parameters()]
         self.opt = torch.optim.AdamW(self.params, lr=args.lr, weight_decay=0.0)
-        self.state = {"step": 0, "seconds": 0.0, "losses": [], "batch": args.batch}
+        self.state = {"step": 0, "seconds": 0.0, "losses": [], "batch": batch}
         if ckpt.exists():
             saved = torch.load(ckpt, weights_only=False, map_location=args.device)
-            # a packed checkpoint of a finished stage keeps only the EMA weights: training goes on from them
-            self.unet.load_state_dict(saved.get("unet", saved["ema_unet"]))
-            self.table.load_state_dict(saved.get("table", saved["ema_table"]))
-            self.ema_unet.load_state_dict(saved["ema_unet"]), self.ema_table.load_state_dict(saved["ema_table"])
+            for name, module in modules.items():
+                # a packed checkpoint of a finished stage keeps only the EMA weights: training goes on from them
+                module.load_state_dict(saved.get(name, saved["ema_" + name]))
+                self.emas[name].load_state_dict(saved["ema_" + name])
             self.state.update(saved["state"])
             if "opt" in saved:
                 self.opt.load_state_dict(saved["opt"])
 
     def save(self, seconds):
         self.state["seconds"] = seconds
-        torch.save({"unet": self.unet.state_dict(), "table": self.table.state_dict(),
-                    "ema_unet": self.ema_unet.state_dict(), "ema_table": self.ema_table.state_dict(),
-                    "opt": self.opt.state_dict(), "state": self.state}, self.ckpt)
+        saved = {"opt": self.opt.state_dict(), "state": self.state}
+        for name, module in self.modules.items():
+            saved[name], saved["ema_" + name] = module.state_dict(), self.emas[name].state_dict()
+        torch.save(saved, self.ckpt)
 
     def step(self, loss, lr, ema):
         for g in self.opt.param_groups:
@@ -362,36 +418,51 @@ class Stage:
         self.opt.step()
         self.state["step"] += 1
         decay = min(ema, (1 + self.state["step"]) / (10 + self.state["step"]))
-        ema_update(self.unet, self.ema_unet, decay)
-        ema_update(self.table, self.ema_table, decay)
+        for name, module in self.modules.items():
+            ema_update(module, self.emas[name], decay)
 
 
-def run_stage(args, stage, name, minutes, lr, ema, loss_fn):
+def unet_stage(args, ckpt, init=None):
+    """The UNet and its style table, trained from `init`'s EMA weights (a checkpoint) or from scratch."""
+    unet, table = unet_model(args.latent_channels).to(args.device), StyleTable().to(args.device)
+    if init is not None:
+        unet.load_state_dict(init["ema_unet"]), table.load_state_dict(init["ema_table"])
+    return Stage(args, ckpt, {"unet": unet, "table": table}, args.batch)
+
+
+def latent_batches(args, path, batch):
+    """A function (gen, step) -> (clean latents, labels) drawing training batches from `path` (encode_shards)."""
+    data = torch.load(path)
+    lat, labels = data["latents"].to(args.device), data["labels"].to(args.device)
+    return lambda gen, step: training_batch(args, lat, labels, gen, step, batch)
+
+
+def run_stage(args, stage, name, minutes, lr, ema, loss_fn, batches):
     budget = minutes * 60
     stage.state["budget"] = budget
     if stage.state["seconds"] >= budget or STOP["asked"]:
         return
     if stage.state["step"]:
         log(args.work, f"{name}: going on from step {stage.state['step']} ({stage.state['seconds']:.0f} s of {budget:.0f})")
-    data = torch.load(Path(args.work) / "latents.pt")
-    lat, labels = data["latents"].to(args.device), data["labels"].to(args.device)
-    gen = torch.Generator(device=args.device).manual_seed(args.seed + 2 + stage.state["step"] + (7 if name == "distill" else 0))
-    start, last_save, recent = time.time() - stage.state["seconds"], time.time(), []
+    next_batch = batches()
+    offset = {"unet": 0, "distill": 7, "temporal": 13}[name]
+    gen = torch.Generator(device=args.device).manual_seed(args.seed + 2 + stage.state["step"] + offset)
+    start, last_save, recent = CLOCK["now"]() - stage.state["seconds"], time.time(), []
     while running(start, budget):
-        x0, lab = training_batch(args, lat, labels, gen, stage.state["step"])
+        x0, lab = next_batch(gen, stage.state["step"])
         loss = loss_fn(x0, lab, gen)
-        stage.step(loss, cosine_lr(lr, stage.state["step"], time.time() - start, budget), ema)
+        stage.step(loss, cosine_lr(lr, stage.state["step"], CLOCK["now"]() - start, budget), ema)
         recent.append(loss.detach())
         if stage.state["step"] % 25 == 0:
             mean = torch.stack(recent).mean().item()
             recent = []
             stage.state["losses"].append((stage.state["step"], mean))
             if stage.state["step"] % args.log_every == 0:
-                log(args.work, f"{name} step {stage.state['step']}: loss {mean:.4f} ({time.time() - start:.0f} s)")
+                log(args.work, f"{name} step {stage.state['step']}: loss {mean:.4f} ({CLOCK['now']() - start:.0f} s)")
         if time.time() - last_save > args.save_every:
-            stage.save(time.time() - start)
+            stage.save(CLOCK["now"]() - start)
             last_save = time.time()
-    stage.save(time.time() - start)
+    stage.save(CLOCK["now"]() - start)
     log(args.work, f"{name}: {stage.state['step']} steps in {stage.state['seconds']:.0f} s"
         + (" (stopped)" if STOP["asked"] else ""))
 
@@ -399,7 +470,7 @@ def run_stage(args, stage, name, minutes, lr, ema, loss_fn):
 def stage_unet(args):
     """The teacher: v-prediction at every timestep, half of the samples at the trailing 1/2/4-step timesteps."""
     torch.manual_seed(args.seed + 1)
-    stage = Stage(args, Path(args.work) / "unet.pt")
+    stage = unet_stage(args, Path(args.work) / "unet.pt")
     ab = alphas_cumprod().to(args.device)
     trailing = torch.tensor(TRAILING, device=args.device)
 
@@ -410,10 +481,11 @@ def stage_unet(args):
         t = torch.where(pick, trailing[torch.randint(0, 4, (n,), generator=gen, device=dev)], t)
         xt, v = v_target(ab, t, x0, torch.randn(x0.shape, generator=gen, device=dev))
         with autocast(args):
-            pred = stage.unet(xt, t, encoder_hidden_states=stage.table(lab)).sample
+            pred = stage.modules["unet"](xt, t, encoder_hidden_states=stage.modules["table"](lab)).sample
         return F.mse_loss(pred.float(), v)
 
-    run_stage(args, stage, "unet", args.unet_minutes, args.lr, args.ema, loss_fn)
+    run_stage(args, stage, "unet", args.unet_minutes, args.lr, args.ema, loss_fn,
+              lambda: latent_batches(args, Path(args.work) / "latents.pt", args.batch))
 
 
 # ---------------------------------------------------------------- few-step distillation
@@ -458,7 +530,7 @@ def stage_distill(args):
     teacher, teacher_table = unet_model(args.latent_channels).to(args.device).eval(), StyleTable().to(args.device)
     teacher.load_state_dict(teacher_ckpt["ema_unet"]), teacher_table.load_state_dict(teacher_ckpt["ema_table"])
     teacher.requires_grad_(False), teacher_table.requires_grad_(False)
-    stage = Stage(args, Path(args.work) / "distill.pt", init=teacher_ckpt)
+    stage = unet_stage(args, Path(args.work) / "distill.pt", init=teacher_ckpt)
     ab = alphas_cumprod().to(args.device)
 
     def loss_fn(x0, lab, gen):
@@ -482,12 +554,83 @@ def stage_distill(args):
         # x_next = an x0 + sn (x_t - a x0) / s  =>  x0 = (x_next - sn / s x_t) / (an - sn a / s)
         x0_target = (x - sn / s * x_t) / (an - sn * a / s)
         with autocast(args):
-            v = stage.unet(x_t, t, encoder_hidden_states=stage.table(lab)).sample.float()
+            v = stage.modules["unet"](x_t, t, encoder_hidden_states=stage.modules["table"](lab)).sample.float()
         x0_student = a * x_t - s * v
         weight = (a ** 2 / s ** 2 + 1).clamp(max=5)
         return (weight * (x0_student - x0_target) ** 2).mean()
 
-    run_stage(args, stage, "distill", args.distill_minutes, args.distill_lr, args.ema, loss_fn)
+    run_stage(args, stage, "distill", args.distill_minutes, args.distill_lr, args.ema, loss_fn,
+              lambda: latent_batches(args, Path(args.work) / "latents.pt", args.batch))
+
+
+# ---------------------------------------------------------------- temporal layers
+def motion_model(unet, adapter):
+    """diffusers' UNetMotionModel of the UNet with the adapter's temporal layers (the adapter's own modules, so
+    training the model trains the adapter), attending causally over the frames as the engine's stream does
+    (engine/models/temporal_stream.h); the UNet's weights frozen."""
+    from diffusers import UNetMotionModel
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reference"))
+    from model_motion_adapter import CausalFrameAttention
+    model = UNetMotionModel.from_unet2d(unet, adapter)
+    for i, block in enumerate(adapter.down_blocks):
+        model.down_blocks[i].motion_modules = block.motion_modules
+    for i, block in enumerate(adapter.up_blocks):
+        model.up_blocks[i].motion_modules = block.motion_modules
+    model.mid_block.motion_modules = adapter.mid_block.motion_modules
+    model.freeze_unet2d_params()
+    for name, module in adapter.named_modules():
+        if name.endswith(("attn1", "attn2")):
+            module.set_processor(CausalFrameAttention())
+    return model
+
+
+def stream_windows(x, gen, share=0.2):
+    """Clips [B, F, ...] as the stream's windows: for `share` of them the window just after a reset, whose
+    older frames are the first frame repeated (engine/models/temporal_stream.h), e.g. [x0, x0, x0, x1, ...]."""
+    b, f = x.shape[:2]
+    dev = x.device
+    repeats = torch.randint(1, f - 1, (b,), generator=gen, device=dev)
+    repeats = torch.where(torch.rand(b, generator=gen, device=dev) < share, repeats, torch.zeros_like(repeats))
+    source = (torch.arange(f, device=dev)[None, :] - repeats[:, None]).clamp(min=0)  # [B, F] frame taken
+    return torch.gather(x, 1, source.view(b, f, *([1] * (x.dim() - 2))).expand_as(x))
+
+
+def stage_temporal(args):
+    """Temporal layers on the exported few-step UNet (distill.pt, else the teacher), its weights frozen: clips
+    of CLIP_FRAMES frames, every frame noised at the same timestep of the engine's schedules (each denoising
+    step keeps its own history in the stream), causal attention over the frames, some windows shaped like the
+    start of a stream. Objective: the clean frame, weighted like the distillation (SNR + 1, capped); with the
+    past frames to attend to, the frame's own layout becomes predictable from them."""
+    if args.temporal_minutes <= 0:
+        return
+    torch.manual_seed(args.seed + 4)
+    source = torch.load(Path(args.work) / ("distill.pt" if (Path(args.work) / "distill.pt").exists() else "unet.pt"),
+                        weights_only=False, map_location=args.device)
+    unet, table = unet_model(args.latent_channels), StyleTable().to(args.device)
+    unet.load_state_dict(source["ema_unet"]), table.load_state_dict(source["ema_table"])
+    table.requires_grad_(False)
+    adapter = motion_adapter_model(unet.config)
+    model = motion_model(unet, adapter).to(args.device)
+    stage = Stage(args, Path(args.work) / "temporal.pt", {"adapter": adapter}, args.temporal_batch)
+    ab = alphas_cumprod().to(args.device)
+
+    def loss_fn(x0, lab, gen):
+        n, frames, dev = len(x0), x0.shape[1], args.device
+        reverse = torch.rand(n, generator=gen, device=dev) < 0.5  # the styles' motions run backwards as well
+        x0 = torch.where(reverse[:, None, None, None, None], x0.flip(1), x0)
+        t, _ = distill_pairs(n, gen, dev)
+        a, s = ab[t].sqrt()[:, None, None, None, None], (1 - ab[t]).sqrt()[:, None, None, None, None]
+        x_t = a * x0 + s * torch.randn(x0.shape, generator=gen, device=dev)
+        both = stream_windows(torch.cat([x0, x_t], 2), gen)
+        x0, x_t = both.split(x0.shape[2], 2)
+        ctx = table(lab).repeat_interleave(frames, 0)
+        with autocast(args):
+            v = model(x_t.transpose(1, 2), t, encoder_hidden_states=ctx).sample.float().transpose(1, 2)
+        weight = (a ** 2 / s ** 2 + 1).clamp(max=5)
+        return (weight * (a * x_t - s * v - x0) ** 2).mean()
+
+    run_stage(args, stage, "temporal", args.temporal_minutes, args.temporal_lr, args.ema, loss_fn,
+              lambda: latent_batches(args, Path(args.work) / "clip_latents.pt", args.temporal_batch))
 
 
 # ---------------------------------------------------------------- export
@@ -496,7 +639,7 @@ def stage_export(args):
     if STOP["asked"]:
         return
     out = Path(args.out)
-    for sub in ("unet", "vae", "scheduler", "styles"):
+    for sub in ("unet", "vae", "scheduler", "styles", "motion_adapter"):
         if (out / sub).exists():
             shutil.rmtree(out / sub)
     vae = load_ae(args.work).half()
@@ -507,6 +650,11 @@ def stage_export(args):
     unet = unet_model(args.latent_channels)
     unet.load_state_dict(saved["ema_unet"])
     unet.half().save_pretrained(str(out / "unet"), safe_serialization=True)
+    if (Path(args.work) / "temporal.pt").exists():
+        adapter = motion_adapter_model(unet.config)
+        adapter.load_state_dict(torch.load(Path(args.work) / "temporal.pt", weights_only=False,
+                                           map_location="cpu")["ema_adapter"])
+        adapter.half().save_pretrained(str(out / "motion_adapter"), safe_serialization=True)
     (out / "scheduler").mkdir(parents=True)
     (out / "scheduler" / "scheduler_config.json").write_text(json.dumps(scheduler_config(), indent=2) + "\n")
     (out / "styles").mkdir(parents=True)
@@ -518,7 +666,7 @@ def stage_export(args):
         "note": "'any' is the unconditional style (10% of training); free1..3 are untrained random tokens"},
         indent=2) + "\n")
     summary = {"device": torch.cuda.get_device_name() if args.device == "cuda" else "cpu"}
-    for name in ("ae", "unet", "distill"):
+    for name in CHECKPOINTS:
         if (Path(args.work) / f"{name}.pt").exists():
             summary[name] = torch.load(Path(args.work) / f"{name}.pt", weights_only=False, map_location="cpu")["state"]
     (out / "model_index.json").write_text(json.dumps({
@@ -532,7 +680,7 @@ def stage_export(args):
 
 
 # ---------------------------------------------------------------- transport between machines
-CHECKPOINTS = ("ae", "unet", "distill")
+CHECKPOINTS = ("ae", "unet", "distill", "temporal")
 PART_BYTES = 15 * 2 ** 20  # a GPU machine's output folder takes files of at most 16 MiB
 
 
@@ -552,7 +700,7 @@ def compact(saved):
     state = saved["state"]
     if state["seconds"] >= state.get("budget", float("inf")):
         return {k: _cast(v, torch.float16) if k != "state" else v for k, v in saved.items()
-                if k in ("model", "ema_unet", "ema_table", "state")}
+                if k == "model" or k.startswith("ema_") or k == "state"}
     out = {k: _cast(v, torch.float16) if k.startswith("ema_") else v for k, v in saved.items()}
     out["opt"] = {"state": _cast(saved["opt"]["state"], torch.bfloat16), "param_groups": saved["opt"]["param_groups"]}
     return out
@@ -600,7 +748,8 @@ def unpack(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("stage", choices=["data", "ae", "latents", "unet", "distill", "export", "all", "pack"])
+    parser.add_argument("stage", choices=["data", "clips", "ae", "latents", "unet", "distill", "temporal", "export",
+                                          "all", "pack"])
     parser.add_argument("--work", default="/tmp/afterimage_train")
     parser.add_argument("--out", default="sets/models/default")
     parser.add_argument("--per-style", type=int, default=120)
@@ -616,6 +765,10 @@ def main():
     parser.add_argument("--lr", type=float, default=4e-4)
     parser.add_argument("--distill-lr", type=float, default=1e-4)
     parser.add_argument("--teacher-steps", type=int, default=8, help="teacher DDIM steps per student step")
+    parser.add_argument("--temporal-minutes", type=float, default=0, help="temporal layers' budget; 0: none")
+    parser.add_argument("--temporal-batch", type=int, default=8, help="clips per step")
+    parser.add_argument("--temporal-lr", type=float, default=2e-4)
+    parser.add_argument("--clips-per-style", type=int, default=60)
     parser.add_argument("--ema", type=float, default=0.999)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1)
@@ -630,6 +783,7 @@ def main():
     signal.signal(signal.SIGTERM, ask_stop)
     signal.signal(signal.SIGINT, ask_stop)
     torch.set_num_threads(args.threads)
+    CLOCK["now"] = budget_clock(args.device, args.threads)
     if args.device == "cuda":
         torch.backends.cudnn.benchmark = True
         torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
@@ -640,8 +794,8 @@ def main():
         state = torch.load(Path(args.work) / "ae.pt", weights_only=False, map_location="cpu")["state"]
         args.ae_width = state.get("width", AE_WIDTH)
         args.latent_channels = state.get("latent_channels", LATENT_CHANNELS)
-    stages = {"data": stage_data, "ae": stage_ae, "latents": stage_latents, "unet": stage_unet,
-              "distill": stage_distill, "export": stage_export}
+    stages = {"data": stage_data, "clips": stage_clips, "ae": stage_ae, "latents": stage_latents, "unet": stage_unet,
+              "distill": stage_distill, "temporal": stage_temporal, "export": stage_export}
     if args.stage == "pack":
         return stage_pack(args)
     for name in (list(stages) if args.stage == "all" else [args.stage]):
