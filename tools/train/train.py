@@ -586,10 +586,11 @@ def motion_model(unet, adapter):
 
 def stream_windows(x, gen, share=0.2):
     """Clips [B, F, ...] as the stream's windows: for `share` of them the window just after a reset, whose
-    older frames are the first frame repeated (engine/models/temporal_stream.h), e.g. [x0, x0, x0, x1, ...]."""
+    older frames are the first frame repeated (engine/models/temporal_stream.h), e.g. [x0, x0, x0, x1, ...],
+    up to the first frame alone [x0, ..., x0]."""
     b, f = x.shape[:2]
     dev = x.device
-    repeats = torch.randint(1, f - 1, (b,), generator=gen, device=dev)
+    repeats = torch.randint(1, f, (b,), generator=gen, device=dev)
     repeats = torch.where(torch.rand(b, generator=gen, device=dev) < share, repeats, torch.zeros_like(repeats))
     source = (torch.arange(f, device=dev)[None, :] - repeats[:, None]).clamp(min=0)  # [B, F] frame taken
     return torch.gather(x, 1, source.view(b, f, *([1] * (x.dim() - 2))).expand_as(x))
