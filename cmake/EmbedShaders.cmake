@@ -14,6 +14,20 @@ function(afterimage_embed_shaders target)
       DEPFILE ${spv}.d
       COMMENT "glslc ${src}")
     list(APPEND spv_files ${spv})
+    # The tensor-core kernels also as plain shaders (shaders/coopmat.glsl),
+    # for checking them on devices without cooperative matrices.
+    if(name MATCHES "_coopmat$")
+      set(emulated ${CMAKE_CURRENT_BINARY_DIR}/spv/${name}_emulated.spv)
+      add_custom_command(
+        OUTPUT ${emulated}
+        COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_CURRENT_BINARY_DIR}/spv
+        COMMAND ${GLSLC} --target-env=vulkan1.2 -O -DCOOPMAT_EMULATED -I${CMAKE_CURRENT_SOURCE_DIR}
+                -MD -MF ${emulated}.d -o ${emulated} ${CMAKE_CURRENT_SOURCE_DIR}/${src}
+        DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${src}
+        DEPFILE ${emulated}.d
+        COMMENT "glslc ${src} (emulated cooperative matrices)")
+      list(APPEND spv_files ${emulated})
+    endif()
   endforeach()
   set(generated ${CMAKE_CURRENT_BINARY_DIR}/embedded_shaders.cpp)
   add_custom_command(

@@ -12,15 +12,14 @@
 // of it, and reads 16-byte words: with rows one word longer than the data,
 // the eight lanes a shared-memory access serves at a time hit eight different
 // bank groups.
-#extension GL_NV_cooperative_matrix : require
-#extension GL_KHR_memory_scope_semantics : require
-#extension GL_KHR_shader_subgroup_basic : require
-#extension GL_KHR_shader_subgroup_shuffle : require
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
 #extension GL_EXT_shader_16bit_storage : require
 #extension GL_EXT_control_flow_attributes : require
+#extension GL_GOOGLE_include_directive : require
 
 layout(local_size_x = 128) in;
+#define COOPMAT_THREADS 128
+#include "coopmat.glsl"
 layout(constant_id = 0) const uint D = 64;  // head dimension, a multiple of 16
 
 layout(std430, binding = 0) readonly buffer Queries { float16_t q[]; };
@@ -48,18 +47,19 @@ shared uvec4 probabilities[SUBGROUPS * 16 * P_STRIDE];  // each subgroup's P, f1
 shared uvec4 scores[SUBGROUPS * 16 * ROW_WORDS];        // each subgroup's S, then its P V block, f32
 
 void main() {
-  uint subgroup = gl_SubgroupID, lane = gl_SubgroupInvocationID;
+  uint subgroup = SUBGROUP_ID, lane = SUBGROUP_LANE;
   uint head = gl_WorkGroupID.y, batch = gl_WorkGroupID.z;
   uint channels = p.channels4 * 4;
   uint query0 = gl_WorkGroupID.x * QUERIES + subgroup * 16;
   bool hasQueries = query0 < p.queries;  // whole subgroups only: the query count is a multiple of 16
 
-  fcoopmatNV<16, gl_ScopeSubgroup, 16, 16> queryTiles[D / 16];
+  HALF_TILE queryTiles[D / 16];
   [[unroll]] for (uint c = 0; c < D / 16; ++c) {
-    if (hasQueries)
-      coopMatLoadNV(queryTiles[c], q, (batch * p.queries + query0) * channels + head * D + c * 16, channels, false);
-    else
-      queryTiles[c] = fcoopmatNV<16, gl_ScopeSubgroup, 16, 16>(0.0);
+    if (hasQueries) {
+      TILE_LOAD(queryTiles[c], q, (batch * p.queries + query0) * channels + head * D + c * 16, channels, false);
+    } else {
+      queryTiles[c] = ZERO_HALF_TILE;
+    }
   }
 
   // Two lanes own a query row: lane % 16 is the row, lane / 16 the half of its columns.
@@ -98,16 +98,15 @@ void main() {
 
     // S = Q K^T: K^T's columns are the rows of the key block (column-major load).
     [[unroll]] for (uint n = 0; n < KEYS / 16; ++n) {
-      fcoopmatNV<32, gl_ScopeSubgroup, 16, 16> s = fcoopmatNV<32, gl_ScopeSubgroup, 16, 16>(0.0);
+      FLOAT_TILE s = ZERO_FLOAT_TILE;
       [[unroll]] for (uint c = 0; c < D / 16; ++c) {
-        fcoopmatNV<16, gl_ScopeSubgroup, 16, 16> keyTile;
-        coopMatLoadNV(keyTile, keyBlock, n * 16 * KV_STRIDE + c * 2, KV_STRIDE, true);
-        s = coopMatMulAddNV(queryTiles[c], keyTile, s);
+        HALF_TILE keyTile;
+        TILE_LOAD(keyTile, keyBlock, n * 16 * KV_STRIDE + c * 2, KV_STRIDE, true);
+        TILE_MUL_ADD(s, queryTiles[c], keyTile);
       }
-      coopMatStoreNV(s, scores, scoreBase + n * 4, ROW_WORDS, false);
+      TILE_STORE(s, scores, scoreBase + n * 4, ROW_WORDS, false);
     }
-    subgroupMemoryBarrierShared();
-    subgroupBarrier();
+    SUBGROUP_SYNC_SHARED();
 
     // Online softmax over this block, two lanes per row.
     float blockMax = NEGATIVE;
@@ -120,7 +119,7 @@ void main() {
         blockMax = max(blockMax, values[j]);
       }
     }
-    blockMax = max(blockMax, subgroupShuffleXor(blockMax, 16));
+    blockMax = max(blockMax, SHUFFLE_XOR(blockMax, 16));
     float newMax = max(runningMax, blockMax);
     float correction = exp2(runningMax - newMax);
     float blockSum = 0.0;
@@ -135,30 +134,28 @@ void main() {
           uvec4(packFloat2x16(f16vec2(e[0], e[1])), packFloat2x16(f16vec2(e[2], e[3])),
                 packFloat2x16(f16vec2(e[4], e[5])), packFloat2x16(f16vec2(e[6], e[7])));
     }
-    blockSum += subgroupShuffleXor(blockSum, 16);
+    blockSum += SHUFFLE_XOR(blockSum, 16);
     runningSum = runningSum * correction + blockSum;
     runningMax = newMax;
-    subgroupMemoryBarrierShared();
-    subgroupBarrier();  // P is written and S is read by every lane
+    SUBGROUP_SYNC_SHARED();  // P is written and S is read by every lane
 
     // P V into the scores area, then into the lanes' rows.
     [[unroll]] for (uint n = 0; n < D / 16; ++n) {
-      fcoopmatNV<32, gl_ScopeSubgroup, 16, 16> pv = fcoopmatNV<32, gl_ScopeSubgroup, 16, 16>(0.0);
+      FLOAT_TILE pv = ZERO_FLOAT_TILE;
       [[unroll]] for (uint c = 0; c < KEYS / 16; ++c) {
-        fcoopmatNV<16, gl_ScopeSubgroup, 16, 16> pTile, valueTile;
-        coopMatLoadNV(pTile, probabilities, probabilityBase + c * 2, P_STRIDE, false);
-        coopMatLoadNV(valueTile, valueBlock, c * 16 * KV_STRIDE + n * 2, KV_STRIDE, false);
-        pv = coopMatMulAddNV(pTile, valueTile, pv);
+        HALF_TILE pTile, valueTile;
+        TILE_LOAD(pTile, probabilities, probabilityBase + c * 2, P_STRIDE, false);
+        TILE_LOAD(valueTile, valueBlock, c * 16 * KV_STRIDE + n * 2, KV_STRIDE, false);
+        TILE_MUL_ADD(pv, pTile, valueTile);
       }
-      coopMatStoreNV(pv, scores, scoreBase + n * 4, ROW_WORDS, false);
+      TILE_STORE(pv, scores, scoreBase + n * 4, ROW_WORDS, false);
     }
-    subgroupMemoryBarrierShared();
-    subgroupBarrier();
+    SUBGROUP_SYNC_SHARED();
     [[unroll]] for (uint w = 0; w < HALF_ROW / 4; ++w) {
       vec4 word = uintBitsToFloat(scores[scoreBase + row * ROW_WORDS + side * (HALF_ROW / 4) + w]);
       [[unroll]] for (uint i = 0; i < 4; ++i) acc[w * 4 + i] = acc[w * 4 + i] * correction + word[i];
     }
-    subgroupBarrier();  // read before the next block's S overwrites it
+    SUBGROUP_SYNC();  // read before the next block's S overwrites it
   }
 
   if (!hasQueries) return;

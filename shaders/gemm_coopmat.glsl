@@ -1,7 +1,7 @@
 // The tensor-core GEMM core shared by the cooperative-matrix kernels
 // (matmul_coopmat.comp, conv2d_coopmat.comp): C[BM x BN tile] = A * B over K
 // with f16 operands and f32 accumulation on 16x16x16 subgroup matrices
-// (VK_NV_cooperative_matrix). The workgroup stages BK-deep tiles of A and B
+// (VK_NV_cooperative_matrix, or its emulation: coopmat.glsl). The workgroup stages BK-deep tiles of A and B
 // in shared memory as 16-byte words (8 halves), each subgroup multiplies a
 // WM x WN block of the tile, and the next tiles are fetched into registers
 // while the current ones are multiplied.
@@ -15,9 +15,6 @@
 // and calls gemmTile(rowStart, colStart, kBegin, kEnd). With SPLITS > 1 the
 // workgroups along z also split K (splitRange), and writeOutput receives
 // partial sums for the including shader to store for a reduction pass.
-#extension GL_NV_cooperative_matrix : require
-#extension GL_KHR_memory_scope_semantics : require
-#extension GL_KHR_shader_subgroup_basic : require
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
 #extension GL_EXT_shader_16bit_storage : require
 #extension GL_EXT_control_flow_attributes : require
@@ -32,6 +29,9 @@ layout(constant_id = 20) const uint THREADS = 256;  // (BM / WM) * (BN / WN) sub
 layout(constant_id = 21) const uint BK = 32;   // depth of a shared-memory tile, a multiple of 16
 layout(constant_id = 22) const uint SPLITS = 1;  // workgroups sharing one C tile, each a range of K
 layout(constant_id = 23) const uint STAGES = 1;  // shared tiles: 2 = the next is stored while this one is used
+
+#define COOPMAT_THREADS THREADS
+#include "coopmat.glsl"
 
 const uint TM = WM / 16, TN = WN / 16;
 // Row strides of the shared tiles in 16-byte words, padded by one word so
@@ -86,12 +86,12 @@ uvec2 splitRange(uint K, uint split) {
 }
 
 void gemmTile(uint rowStart, uint colStart, uint kBegin, uint kEnd) {
-  uint subgroup = gl_SubgroupID;
+  uint subgroup = SUBGROUP_ID;
   uint warpRow = subgroup / (BN / WN) * WM, warpCol = subgroup % (BN / WN) * WN;
 
-  fcoopmatNV<32, gl_ScopeSubgroup, 16, 16> acc[TM][TN];
+  FLOAT_TILE acc[TM][TN];
   [[unroll]] for (uint i = 0; i < TM; ++i)
-    [[unroll]] for (uint j = 0; j < TN; ++j) acc[i][j] = fcoopmatNV<32, gl_ScopeSubgroup, 16, 16>(0.0);
+    [[unroll]] for (uint j = 0; j < TN; ++j) acc[i][j] = ZERO_FLOAT_TILE;
 
   // One stage: store, wait, multiply, wait. Two: the tiles for the next step
   // go to the other stage after this step's products, one wait per step.
@@ -111,17 +111,21 @@ void gemmTile(uint rowStart, uint colStart, uint kBegin, uint kEnd) {
     if (more) fetchTiles(rowStart, colStart, k0 + BK);  // in flight while the tensor cores work
     uint aBase = stage * A_WORDS, bBase = stage * B_WORDS;
     [[unroll]] for (uint kk = 0; kk < BK; kk += 16) {
-      fcoopmatNV<16, gl_ScopeSubgroup, 16, 16> a[TM], b[TN];
-      [[unroll]] for (uint i = 0; i < TM; ++i)
-        coopMatLoadNV(a[i], tileA, aBase + (warpRow + i * 16) * A_STRIDE + kk / 8, A_STRIDE, false);
+      HALF_TILE a[TM], b[TN];
+      [[unroll]] for (uint i = 0; i < TM; ++i) {
+        TILE_LOAD(a[i], tileA, aBase + (warpRow + i * 16) * A_STRIDE + kk / 8, A_STRIDE, false);
+      }
       [[unroll]] for (uint j = 0; j < TN; ++j) {
-        if (B_COLUMN_MAJOR != 0)
-          coopMatLoadNV(b[j], tileB, bBase + (warpCol + j * 16) * B_STRIDE + kk / 8, B_STRIDE, true);
-        else
-          coopMatLoadNV(b[j], tileB, bBase + kk * B_STRIDE + (warpCol + j * 16) / 8, B_STRIDE, false);
+        if (B_COLUMN_MAJOR != 0) {
+          TILE_LOAD(b[j], tileB, bBase + (warpCol + j * 16) * B_STRIDE + kk / 8, B_STRIDE, true);
+        } else {
+          TILE_LOAD(b[j], tileB, bBase + kk * B_STRIDE + (warpCol + j * 16) / 8, B_STRIDE, false);
+        }
       }
       [[unroll]] for (uint i = 0; i < TM; ++i)
-        [[unroll]] for (uint j = 0; j < TN; ++j) acc[i][j] = coopMatMulAddNV(a[i], b[j], acc[i][j]);
+        [[unroll]] for (uint j = 0; j < TN; ++j) {
+          TILE_MUL_ADD(acc[i][j], a[i], b[j]);
+        }
     }
     if (STAGES > 1) {
       stage ^= 1;
@@ -132,18 +136,17 @@ void gemmTile(uint rowStart, uint colStart, uint kBegin, uint kEnd) {
 
   // Epilogue: each 16x16 block goes through the subgroup's staging area so
   // that every lane writes 8 consecutive outputs of one row.
-  uint base = subgroup * 256, lane = gl_SubgroupInvocationID;
+  uint base = subgroup * 256, lane = SUBGROUP_LANE;
   uint row = lane / 2, col = lane % 2 * 8;
   [[unroll]] for (uint i = 0; i < TM; ++i) {
     [[unroll]] for (uint j = 0; j < TN; ++j) {
-      coopMatStoreNV(acc[i][j], staging, base, 16, false);
-      subgroupMemoryBarrierShared();
-      subgroupBarrier();
+      TILE_STORE(acc[i][j], staging, base, 16, false);
+      SUBGROUP_SYNC_SHARED();
       uint at = base + row * 16 + col;
       vec4 low = vec4(staging[at], staging[at + 1], staging[at + 2], staging[at + 3]);
       vec4 high = vec4(staging[at + 4], staging[at + 5], staging[at + 6], staging[at + 7]);
       writeOutput(rowStart + warpRow + i * 16 + row, colStart + warpCol + j * 16 + col, low, high);
-      subgroupBarrier();  // the block is read before the next one overwrites it
+      SUBGROUP_SYNC();  // the block is read before the next one overwrites it
     }
   }
 }

@@ -77,7 +77,7 @@ int benchAttention(const CommandArgs& rawArgs) {
       double flops = 4.0 * tokens * double(keys) * channels;  // q k^T and p v, all heads
       bool coopmat = kernel == nn::AttentionKernel::Coopmat ||
                      (kernel == nn::AttentionKernel::Auto &&
-                      nn::attentionCoopmatFits(context.info(), tokens, headDim, false));
+                      nn::attentionCoopmatFits(context.info(), tokens, keys, headDim, false));
       std::printf("attention %5u tokens x %5u keys x %u heads x %u %-7s: %9.3f ms  %8.1f GFLOP/s  (activations %.1f MiB)\n",
                   tokens, keys, heads, headDim, coopmat ? "coopmat" : "plain", best, flops / (best * 1e6),
                   plan.activationBytes() / 1048576.0);

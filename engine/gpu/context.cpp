@@ -37,7 +37,11 @@ Context::Context(const ContextOptions& options) {
     if (const char* env = std::getenv("AFTERIMAGE_GPU")) request = env;
   auto devices = instance_->devices();
   info_ = chooseDevice(devices, request);
-  if (const char* env = std::getenv("AFTERIMAGE_COOPMAT"); env && std::string(env) == "0") info_.tensorCores = false;
+  if (const char* env = std::getenv("AFTERIMAGE_COOPMAT")) {
+    if (std::string(env) == "0") info_.tensorCores = false;
+    if (std::string(env) == "emulate") info_.tensorCores = info_.coopmatEmulated = true;
+  }
+  const bool cooperativeMatrices = info_.tensorCores && !info_.coopmatEmulated;
   if (!info_.storage16Bit || !info_.fp16Arithmetic)
     throw GpuUnavailable("the Vulkan device '" + info_.name + "' lacks 16-bit storage or fp16 arithmetic");
   if (!info_.pushDescriptors)
@@ -51,11 +55,11 @@ Context::Context(const ContextOptions& options) {
   v12.shaderFloat16 = VK_TRUE;
   v12.shaderInt8 = info_.int8Arithmetic;
   v12.storageBuffer8BitAccess = info_.storage8Bit;
-  v12.vulkanMemoryModel = info_.tensorCores;  // the cooperative-matrix shaders use it
+  v12.vulkanMemoryModel = cooperativeMatrices;  // the cooperative-matrix shaders use it
   VkPhysicalDeviceCooperativeMatrixFeaturesNV cooperativeMatrix{
       VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_FEATURES_NV};
   cooperativeMatrix.cooperativeMatrix = VK_TRUE;
-  if (info_.tensorCores) v12.pNext = &cooperativeMatrix;
+  if (cooperativeMatrices) v12.pNext = &cooperativeMatrix;
   VkPhysicalDeviceVulkan11Features v11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES, &v12};
   v11.storageBuffer16BitAccess = VK_TRUE;
   VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2, &v11};
@@ -67,7 +71,7 @@ Context::Context(const ContextOptions& options) {
   queueInfo.pQueuePriorities = priorities;
   std::vector<const char*> extensions = {VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME};
   if (presentation_) extensions.push_back(VK_KHR_SWAPCHAIN_EXTENSION_NAME);
-  if (info_.tensorCores) extensions.push_back(VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME);
+  if (cooperativeMatrices) extensions.push_back(VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME);
   VkDeviceCreateInfo deviceInfo{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO, &features};
   deviceInfo.queueCreateInfoCount = 1;
   deviceInfo.pQueueCreateInfos = &queueInfo;
@@ -92,7 +96,7 @@ Context::Context(const ContextOptions& options) {
   std::string cacheDir = options.cacheDir.empty() ? defaultCacheDir() : options.cacheDir;
   std::string cacheFile;
   if (!cacheDir.empty() && cacheDir != "-") cacheFile = cacheDir + "/pipelines-" + std::to_string(info_.index) + ".bin";
-  pipelines_ = std::make_unique<PipelineRegistry>(device_, cacheFile);
+  pipelines_ = std::make_unique<PipelineRegistry>(device_, cacheFile, info_.coopmatEmulated);
 }
 
 Context::~Context() {

@@ -26,6 +26,10 @@ struct DeviceInfo {
   // f16 x f16 + f32 subgroup matrices, the Vulkan memory model and 32-wide
   // subgroups. Context clears it when AFTERIMAGE_COOPMAT=0.
   bool tensorCores = false;
+  // AFTERIMAGE_COOPMAT=emulate: tensorCores is set on any device and the
+  // tensor-core kernels run as plain shaders (shaders/coopmat.glsl), slowly,
+  // so that their results can be checked where no tensor cores are (CI).
+  bool coopmatEmulated = false;
   bool vulkanMemoryModel = false;
   std::vector<std::string> cooperativeMatrixShapes;  // "MxNxK A*B+C->D scope", as the driver reports them
   bool pushDescriptors = false;

@@ -9,8 +9,8 @@
 
 namespace afterimage::gpu {
 
-PipelineRegistry::PipelineRegistry(VkDevice device, std::string cacheFile)
-    : device_(device), cacheFile_(std::move(cacheFile)) {
+PipelineRegistry::PipelineRegistry(VkDevice device, std::string cacheFile, bool emulatedCoopmat)
+    : device_(device), cacheFile_(std::move(cacheFile)), emulatedCoopmat_(emulatedCoopmat) {
   std::vector<char> data;
   if (!cacheFile_.empty()) {
     std::ifstream in(cacheFile_, std::ios::binary);
@@ -89,7 +89,8 @@ const ComputePipeline& PipelineRegistry::get(const PipelineSpec& spec) {
     layoutInfo.pPushConstantRanges = &range;
     check(vkCreatePipelineLayout(device_, &layoutInfo, nullptr, &p->layout), "vkCreatePipelineLayout");
 
-    auto words = findShader(spec.shader);
+    const bool emulated = emulatedCoopmat_ && spec.shader.ends_with("_coopmat");
+    auto words = findShader(emulated ? spec.shader + "_emulated" : spec.shader);
     p->access = reflectBufferAccess(words, spec.bindings);
     VkShaderModuleCreateInfo moduleInfo{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
     moduleInfo.codeSize = words.size_bytes();

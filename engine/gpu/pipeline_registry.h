@@ -36,7 +36,9 @@ struct PipelineSpec {
 class PipelineRegistry {
  public:
   // cacheFile: where the driver's pipeline cache lives; empty = no disk cache.
-  PipelineRegistry(VkDevice device, std::string cacheFile);
+  // emulatedCoopmat: a shader named "*_coopmat" is built from its
+  // "*_coopmat_emulated" module (DeviceInfo::coopmatEmulated).
+  PipelineRegistry(VkDevice device, std::string cacheFile, bool emulatedCoopmat = false);
   ~PipelineRegistry();  // saves the cache
   PipelineRegistry(const PipelineRegistry&) = delete;
   PipelineRegistry& operator=(const PipelineRegistry&) = delete;
@@ -49,6 +51,7 @@ class PipelineRegistry {
  private:
   VkDevice device_;
   std::string cacheFile_;
+  bool emulatedCoopmat_;
   VkPipelineCache cache_ = VK_NULL_HANDLE;
   std::map<PipelineSpec, std::unique_ptr<ComputePipeline>> pipelines_;
   uint64_t created_ = 0;

@@ -27,6 +27,23 @@ uint32_t keysPerBlock(uint32_t headDim) { return std::clamp(2048u / headDim, 8u,
 
 constexpr uint32_t kCoopmatQueriesPerWorkgroup = 64;  // shaders/attention_coopmat.comp
 
+// shaders/attention_coopmat.comp's shared memory: key and value blocks, each
+// subgroup's P and its S / P V rows (16-byte words, rows padded by one word),
+// and with emulated cooperative matrices the lanes' exchange (coopmat.glsl).
+uint32_t coopmatAttentionSharedBytes(uint32_t headDim, bool emulated) {
+  const uint32_t keys = 64, subgroups = 4, kvStride = headDim / 8 + 1, pStride = keys / 8 + 1;
+  const uint32_t rowWords = std::max(keys, headDim) / 4 + 1;
+  return 16 * (2 * keys * kvStride + subgroups * 16 * (pStride + rowWords)) + (emulated ? 128 * 4 : 0);
+}
+
+// Loop iterations an emulated invocation runs per block of 64 keys: S = Q K^T
+// (a load and a product per 16x16 pair), P V (two loads and a product), and
+// the stores, 16 each (shaders/coopmat.glsl).
+uint32_t emulatedAttentionIterationsPerBlock(uint32_t headDim) {
+  const uint32_t d = headDim / 16, k = 64 / 16;
+  return 16 * (k * d * 2 + k + d * k * 3 + d) + 1;
+}
+
 // The scores' scale: 1/sqrt(D), times log2(e) as the kernels' softmax runs in base 2.
 float log2SoftmaxScale(uint32_t headDim) { return float(1.4426950408889634 / std::sqrt(double(headDim))); }
 
@@ -57,8 +74,12 @@ uint32_t checkAttentionShapes(const Tensor& q, const Tensor& k, const Tensor& v,
 
 }  // namespace
 
-bool attentionCoopmatFits(const gpu::DeviceInfo& device, uint32_t queries, uint32_t headDim, bool causal) {
-  return device.tensorCores && headDim % 16 == 0 && headDim <= 64 && queries % 16 == 0 && !causal;
+bool attentionCoopmatFits(const gpu::DeviceInfo& device, uint32_t queries, uint32_t keys, uint32_t headDim,
+                          bool causal) {
+  if (!device.tensorCores || headDim % 16 != 0 || headDim > 64 || queries % 16 != 0 || causal) return false;
+  if (coopmatAttentionSharedBytes(headDim, device.coopmatEmulated) > device.maxComputeSharedMemory) return false;
+  const uint64_t blocks = (uint64_t(keys) + 63) / 64;
+  return !device.coopmatEmulated || blocks * emulatedAttentionIterationsPerBlock(headDim) + 16 * (headDim / 16) <= 60000;
 }
 
 Tensor attention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, uint32_t heads, bool causal,
@@ -67,11 +88,13 @@ Tensor attention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, 
   uint32_t batch = q.dim(0), queries = q.dim(1), channels = q.dim(2), keys = k.dim(1);
   AttentionPush push{queries, keys, channels / 4, log2SoftmaxScale(headDim)};
   Tensor output = plan.allocate(q.shape());
-  bool fits = attentionCoopmatFits(plan.context().info(), queries, headDim, causal);
+  bool fits = attentionCoopmatFits(plan.context().info(), queries, keys, headDim, causal);
   if (kernel == AttentionKernel::Coopmat && !fits)
-    throw gpu::GpuError("attention: the tensor-core kernel needs a device with them, a head size of 16 to 64 in "
-                        "steps of 16 and a multiple of 16 queries without a causal mask (have " +
-                        std::to_string(headDim) + ", " + std::to_string(queries) + (causal ? ", causal)" : ")"));
+    throw gpu::GpuError("attention: the tensor-core kernel needs a device with them and " +
+                        std::to_string(coopmatAttentionSharedBytes(headDim, plan.context().info().coopmatEmulated)) +
+                        " bytes of shared memory, a head size of 16 to 64 in steps of 16 and a multiple of 16 "
+                        "queries without a causal mask (have " + std::to_string(headDim) + ", " +
+                        std::to_string(queries) + (causal ? ", causal)" : ")"));
   if (kernel != AttentionKernel::Plain && fits) {
     const auto& pipeline = plan.context().pipelines().get({"attention_coopmat", 4, sizeof(AttentionPush), {headDim}});
     uint32_t queryBlocks = (queries + kCoopmatQueriesPerWorkgroup - 1) / kCoopmatQueriesPerWorkgroup;

@@ -29,6 +29,10 @@ Tensor attention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, 
 Tensor featureBankAttention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& bankKeys,
                             const Tensor& bankValues, const Tensor& state, uint32_t heads);
 
-bool attentionCoopmatFits(const gpu::DeviceInfo& device, uint32_t queries, uint32_t headDim, bool causal);
+// Whether the tensor-core kernel takes this attention: the device has them
+// and the shared memory the kernel needs at this head size; with emulated
+// cooperative matrices also few enough keys for lavapipe's loop limit.
+bool attentionCoopmatFits(const gpu::DeviceInfo& device, uint32_t queries, uint32_t keys, uint32_t headDim,
+                          bool causal);
 
 }  // namespace afterimage::nn

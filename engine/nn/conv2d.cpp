@@ -136,20 +136,22 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
   bool hasBias = weights.bias.valid() || perImage, hasResidual = residual.valid();
   uint32_t biasMode = perImage ? 2u : hasBias ? 1u : 0u;
   const gpu::DeviceInfo& device = plan.context().info();
+  const bool fits = conv2dCoopmatFits(device, inChannels, kernel, outWidth);
+  const uint32_t depth = inChannels * kernel * kernel, pixels = outHeight * outWidth;
+  const CoopmatLaunch launch = options.launch ? *options.launch
+                               : fits ? chooseCoopmatLaunch(device, outChannels, pixels, depth, batch, false, true)
+                                      : CoopmatLaunch{};
+  const bool emulationFits = coopmatEmulationFits(device, launch.tile, ceilDiv(depth, launch.splits));
   bool coopmat = options.kernel == Conv2dKernel::Coopmat ||
-                 (options.kernel == Conv2dKernel::Auto &&
-                  conv2dCoopmatFits(device, inChannels, kernel, outWidth));
+                 (options.kernel == Conv2dKernel::Auto && fits && emulationFits);
   Conv2dPush push{inChannels, height, width, outChannels, outHeight, outWidth, options.padding,
                   perImage ? imageBias.table.dim(1) : 0u, imageBias.offset};
   Tensor bias = perImage ? imageBias.table : weights.bias;
   if (coopmat) {
-    require(conv2dCoopmatFits(device, inChannels, kernel, outWidth),
-            "the tensor-core kernel needs a device with them and Cin*k*k, output width multiples of 8 (layer " +
-                toString(weight.shape()) + " -> width " + std::to_string(outWidth) + ")");
-    uint32_t pixels = outHeight * outWidth;
-    CoopmatLaunch launch = options.launch ? *options.launch
-                                          : chooseCoopmatLaunch(device, outChannels, pixels,
-                                                                inChannels * kernel * kernel, batch, false, true);
+    require(fits, "the tensor-core kernel needs a device with them and Cin*k*k, output width multiples of 8 (layer " +
+                      toString(weight.shape()) + " -> width " + std::to_string(outWidth) + ")");
+    require(emulationFits, "Cin*k*k " + std::to_string(depth) + " is too deep for the emulated tensor-core kernel "
+                           "on " + launch.tile.name() + " (lavapipe's loop limit; AFTERIMAGE_COOPMAT=emulate)");
     std::vector<uint32_t> constants = {kernel, biasMode, hasResidual ? 1u : 0u,
                                        static_cast<uint32_t>(options.activation), options.stride, upsample};
     const gpu::ComputePipeline* pipeline = &plan.context().pipelines().get(
@@ -177,7 +179,6 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
   uint32_t invocations = ceilDiv(tiles, tiling.lanes) * tiling.lanes * ceilDiv(outChannels, tiling.channels);
   uint32_t workgroups = ceilDiv(invocations, kWorkgroupSize);
   require(workgroups <= 65535, "output " + toString(outShape) + " needs more workgroups than a dispatch holds (65535)");
-  uint32_t pixels = outHeight * outWidth;
   uint32_t splits = options.splits ? options.splits : plainSplits(device, workgroups * batch, inChannels, pixels);
   require(splits <= kMaxConv2dSplits && splits <= inChannels && (splits == 1 || pixels % 4 == 0),
           std::to_string(splits) + " splits of " + std::to_string(inChannels) + " input channels and " +

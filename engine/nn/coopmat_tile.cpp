@@ -104,6 +104,17 @@ CoopmatTile chooseCoopmatTile(const gpu::DeviceInfo& device, uint32_t M, uint32_
   return chooseCoopmatLaunch(device, M, N, 0, batch, bColumnMajor, false).tile;
 }
 
+bool coopmatEmulationFits(const gpu::DeviceInfo& device, const CoopmatTile& tile, uint32_t depth) {
+  if (!device.coopmatEmulated) return true;
+  const uint64_t tm = tile.warpRows / 16, tn = tile.warpColumns / 16, steps = (uint64_t(depth) + 15) / 16;
+  // Each 16-deep step loads TM + TN matrices and multiplies TM x TN pairs,
+  // 16 iterations each; the epilogue stores TM x TN; a row norm measures its
+  // row in 2 x K / 8 iterations.
+  const uint64_t iterations = steps * 16 * (tm * tn + tm + tn) + (depth + tile.depth - 1) / tile.depth +
+                              tm * tn * 16 + uint64_t(depth) / 4;
+  return iterations <= 60000;
+}
+
 std::vector<uint32_t> coopmatSpecialization(std::vector<uint32_t> constants, const CoopmatTile& tile,
                                             uint32_t splits) {
   constants.resize(kFirstTileConstant, 0);

@@ -50,6 +50,12 @@ CoopmatLaunch chooseCoopmatLaunch(const gpu::DeviceInfo& device, uint32_t M, uin
 CoopmatTile chooseCoopmatTile(const gpu::DeviceInfo& device, uint32_t M, uint32_t N, uint32_t batch,
                               bool bColumnMajor);
 
+// With emulated cooperative matrices (DeviceInfo::coopmatEmulated): whether
+// a GEMM over `depth` (the K of one split) on this tile stays within the
+// 65535 loop iterations lavapipe lets an invocation run before it silently
+// ends its loops (shaders/coopmat.glsl). Always true without emulation.
+bool coopmatEmulationFits(const gpu::DeviceInfo& device, const CoopmatTile& tile, uint32_t depth);
+
 // Specialization constants: the including kernel's own `constants` at ids
 // 0.., then the tile at ids 16..21 and the splits at 22 (gemm_coopmat.glsl).
 std::vector<uint32_t> coopmatSpecialization(std::vector<uint32_t> constants, const CoopmatTile& tile,

@@ -75,8 +75,13 @@ MatmulKernel recordMatmul(gpu::Context& context, gpu::CommandSequence& sequence,
     throw gpu::GpuError("recordMatmul: a buffer is smaller than the shape needs");
   }
   if (s.M == 0 || s.N == 0 || s.K == 0 || s.batch == 0) throw gpu::GpuError("recordMatmul: a dimension is zero");
+  const bool coopmatFits = coopmatMatmulFits(context.info(), s);
+  const CoopmatTile chosen = tile ? *tile
+                             : coopmatFits ? chooseCoopmatTile(context.info(), s.M, s.N, s.batch, s.bTransposed)
+                                           : CoopmatTile{};
+  const bool emulationFits = coopmatEmulationFits(context.info(), chosen, s.K);
   if (kernel == MatmulKernel::Auto)
-    kernel = coopmatMatmulFits(context.info(), s) ? MatmulKernel::Coopmat : chooseMatmulKernel(context.info());
+    kernel = coopmatFits && emulationFits ? MatmulKernel::Coopmat : chooseMatmulKernel(context.info());
   MatmulPush push{s.M, s.N, s.K, s.K, s.bTransposed ? s.K : s.N, columnsOfC, s.aShared ? 0 : s.M * s.K, s.K * s.N,
                   s.M * columnsOfC, s.alpha, rowNorm.eps, addRows ? rowNorm.rowsPerAdd : 1u};
   uint32_t transposed = s.bTransposed ? 1u : 0u, withBias = bias ? (epilogue.biasPerRow ? 2u : 1u) : 0u;
@@ -91,7 +96,9 @@ MatmulKernel recordMatmul(gpu::Context& context, gpu::CommandSequence& sequence,
       throw gpu::GpuError("recordMatmul: the tensor-core kernel needs a device with them ('" + context.info().name +
                           "': " + (context.info().tensorCores ? "yes" : "no") + ") and K, N multiples of 8 (" +
                           std::to_string(s.K) + ", " + std::to_string(s.N) + ")");
-    CoopmatTile chosen = tile ? *tile : chooseCoopmatTile(context.info(), s.M, s.N, s.batch, s.bTransposed);
+    if (!emulationFits)
+      throw gpu::GpuError("recordMatmul: K " + std::to_string(s.K) + " is too deep for the emulated tensor-core "
+                          "kernel on tile " + chosen.name() + " (lavapipe's loop limit; AFTERIMAGE_COOPMAT=emulate)");
     const auto& pipeline = context.pipelines().get(
         {"matmul_coopmat", 8, sizeof(MatmulPush),
          coopmatSpecialization({transposed, withBias, withResidual, activation, geglu, withRowNorm, withRowAdd},
