@@ -162,13 +162,19 @@ def training_summary(work):
     ae = summary["ae"]
     lines.append(f"- autoencoder: {ae['step']} steps (batch {ae.get('batch', 16)} crops of {ae.get('crop', 64)}x"
                  f"{ae.get('crop', 64)}) in {ae['seconds'] / 60:.1f} min")
-    for name, what in (("unet", "teacher UNet (v-prediction)"), ("distill", "few-step student (distillation)")):
+    stages = (("unet", "teacher UNet (v-prediction)", "pictures"), ("distill", "few-step student (distillation)", "pictures"),
+              ("temporal", "temporal layers (motion adapter on the frozen student)", "clips of 8 frames"))
+    for name, what, items in stages:
         if name in summary:
             st = summary[name]
-            lines.append(f"- {what}: {st['step']} steps (batch {st.get('batch', 32)}) in {st['seconds'] / 60:.1f} min")
+            lines.append(f"- {what}: {st['step']} steps (batch {st.get('batch', 32)} {items}) in {st['seconds'] / 60:.1f} min")
+    if summary["device"] == "cpu":
+        lines.append("- (on a CPU a stage's minutes are its process's CPU time divided by its threads)")
     curves = [("autoencoder reconstruction (L1 + MSE)", ae["losses"]), ("teacher v-prediction MSE", summary["unet"]["losses"])]
     if "distill" in summary:
         curves.append(("student x0 error against the teacher's 8-step DDIM (weighted)", summary["distill"]["losses"]))
+    if "temporal" in summary:
+        curves.append(("temporal layers' clean-frame error (weighted)", summary["temporal"]["losses"]))
     for name, losses in curves:
         if not losses:  # a stage shorter than its logging interval
             continue
