@@ -4,7 +4,9 @@
 // [B, Tk, H*D], o [B, Tq, H*D], f16; softmax in base 2 with the scale
 // folded in) for head sizes that are multiples of 16 and query counts that
 // are multiples of 16, without a causal mask. A workgroup takes 64 queries
-// of one head; each of its 4 subgroups owns 16 of them. Per block of 64 keys:
+// of one head; each of its 4 subgroups owns 16 of them (the emulated build:
+// 32 queries, 2 subgroups, so that it fits in lavapipe's 32 KiB of shared
+// memory; engine/nn/attention.cpp counts both). Per block of 64 keys:
 // S = Q K^T on the tensor cores, the online softmax on the subgroup's lanes
 // (two lanes a query row), then P V on the tensor cores, added into the
 // lanes' f32 output rows after rescaling them by the new running maximum.
@@ -17,8 +19,13 @@
 #extension GL_EXT_control_flow_attributes : require
 #extension GL_GOOGLE_include_directive : require
 
-layout(local_size_x = 128) in;
-#define COOPMAT_THREADS 128
+#ifdef COOPMAT_EMULATED
+#define SUBGROUP_COUNT 2
+#else
+#define SUBGROUP_COUNT 4
+#endif
+#define COOPMAT_THREADS (SUBGROUP_COUNT * 32)
+layout(local_size_x = COOPMAT_THREADS) in;
 #include "coopmat.glsl"
 layout(constant_id = 0) const uint D = 64;  // head dimension, a multiple of 16
 
@@ -34,7 +41,7 @@ layout(push_constant) uniform Params {
   float scale;    // log2(e) / sqrt(D)
 } p;
 
-const uint QUERIES = 64, KEYS = 64, SUBGROUPS = 4;
+const uint SUBGROUPS = SUBGROUP_COUNT, QUERIES = SUBGROUPS * 16, KEYS = 64, THREADS = COOPMAT_THREADS;
 const uint KV_STRIDE = D / 8 + 1;     // 16-byte words per shared key/value row (one of padding)
 const uint P_STRIDE = KEYS / 8 + 1;
 const uint ROW_WORDS = (KEYS > D ? KEYS : D) / 4 + 1;  // 16-byte words per S or P V row
@@ -72,10 +79,10 @@ void main() {
 
   // Key and value blocks travel through registers: the next block is read
   // from memory while the tensor cores work on this one.
-  const uint BLOCK_WORDS = KEYS * D / 8 / 128;  // 16-byte words per invocation per block
+  const uint BLOCK_WORDS = KEYS * D / 8 / THREADS;  // 16-byte words per invocation per block
   uvec4 nextKeys[BLOCK_WORDS], nextValues[BLOCK_WORDS];
   [[unroll]] for (uint i = 0; i < BLOCK_WORDS; ++i) {
-    uint word = gl_LocalInvocationID.x + i * 128, key = word / (D / 8);
+    uint word = gl_LocalInvocationID.x + i * THREADS, key = word / (D / 8);
     uint at = ((batch * p.keys + key) * channels + head * D) / 8 + word % (D / 8);
     nextKeys[i] = key < p.keys ? k[at] : uvec4(0);
     nextValues[i] = key < p.keys ? v[at] : uvec4(0);
@@ -84,13 +91,13 @@ void main() {
   for (uint key0 = 0; key0 < p.keys; key0 += KEYS) {
     barrier();  // every subgroup is done with the previous block
     [[unroll]] for (uint i = 0; i < BLOCK_WORDS; ++i) {
-      uint word = gl_LocalInvocationID.x + i * 128;
+      uint word = gl_LocalInvocationID.x + i * THREADS;
       keyBlock[word / (D / 8) * KV_STRIDE + word % (D / 8)] = nextKeys[i];
       valueBlock[word / (D / 8) * KV_STRIDE + word % (D / 8)] = nextValues[i];
     }
     barrier();
     [[unroll]] for (uint i = 0; i < BLOCK_WORDS; ++i) {
-      uint word = gl_LocalInvocationID.x + i * 128, key = key0 + KEYS + word / (D / 8);
+      uint word = gl_LocalInvocationID.x + i * THREADS, key = key0 + KEYS + word / (D / 8);
       uint at = ((batch * p.keys + key) * channels + head * D) / 8 + word % (D / 8);
       nextKeys[i] = key < p.keys ? k[at] : uvec4(0);
       nextValues[i] = key < p.keys ? v[at] : uvec4(0);

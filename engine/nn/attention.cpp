@@ -25,15 +25,17 @@ constexpr uint32_t kMaxHeadDim = 256;
 // Key and value blocks together take 16 KiB of shared memory at any head size.
 uint32_t keysPerBlock(uint32_t headDim) { return std::clamp(2048u / headDim, 8u, 64u); }
 
-constexpr uint32_t kCoopmatQueriesPerWorkgroup = 64;  // shaders/attention_coopmat.comp
+// shaders/attention_coopmat.comp: 4 subgroups of 32 lanes, each owning 16 queries; 2 in its emulated build.
+uint32_t coopmatAttentionSubgroups(bool emulated) { return emulated ? 2 : 4; }
 
 // shaders/attention_coopmat.comp's shared memory: key and value blocks, each
 // subgroup's P and its S / P V rows (16-byte words, rows padded by one word),
 // and with emulated cooperative matrices the lanes' exchange (coopmat.glsl).
 uint32_t coopmatAttentionSharedBytes(uint32_t headDim, bool emulated) {
-  const uint32_t keys = 64, subgroups = 4, kvStride = headDim / 8 + 1, pStride = keys / 8 + 1;
-  const uint32_t rowWords = std::max(keys, headDim) / 4 + 1;
-  return 16 * (2 * keys * kvStride + subgroups * 16 * (pStride + rowWords)) + (emulated ? 128 * 4 : 0);
+  const uint32_t keys = 64, subgroups = coopmatAttentionSubgroups(emulated);
+  const uint32_t kvStride = headDim / 8 + 1, pStride = keys / 8 + 1, rowWords = std::max(keys, headDim) / 4 + 1;
+  const uint32_t shuffleExchange = emulated ? subgroups * 32 * 4 : 0;  // shaders/coopmat.glsl
+  return 16 * (2 * keys * kvStride + subgroups * 16 * (pStride + rowWords)) + shuffleExchange;
 }
 
 // Loop iterations an emulated invocation runs per block of 64 keys: S = Q K^T
@@ -97,7 +99,8 @@ Tensor attention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, 
                         std::to_string(queries) + (causal ? ", causal)" : ")"));
   if (kernel != AttentionKernel::Plain && fits) {
     const auto& pipeline = plan.context().pipelines().get({"attention_coopmat", 4, sizeof(AttentionPush), {headDim}});
-    uint32_t queryBlocks = (queries + kCoopmatQueriesPerWorkgroup - 1) / kCoopmatQueriesPerWorkgroup;
+    uint32_t perWorkgroup = 16 * coopmatAttentionSubgroups(plan.context().info().coopmatEmulated);
+    uint32_t queryBlocks = (queries + perWorkgroup - 1) / perWorkgroup;
     plan.add([&pipeline, q, k, v, output, push, queryBlocks, heads, batch](gpu::CommandSequence& sequence) {
       sequence.dispatch(pipeline, {q.slice(), k.slice(), v.slice(), output.slice()}, push, queryBlocks, heads, batch);
     });
