@@ -116,7 +116,7 @@ Tensor attention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, 
 }
 
 Tensor featureBankAttention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& bankKeys,
-                            const Tensor& bankValues, const Tensor& state, uint32_t heads) {
+                            const Tensor& bankValues, const Tensor& state, uint32_t heads, AttentionKernel kernel) {
   uint32_t headDim = checkAttentionShapes(q, k, v, heads, false);
   uint32_t batch = q.dim(0), queries = q.dim(1), channels = q.dim(2), keys = k.dim(1);
   if (!bankKeys.valid() || bankKeys.dtype() != DType::F16 || bankKeys.rank() != 3 || bankKeys.shape() != bankValues.shape() ||
@@ -132,9 +132,21 @@ Tensor featureBankAttention(Plan& plan, const Tensor& q, const Tensor& k, const 
                                 bankKeys.dim(0) / batch,
                                 batch};
   Tensor output = plan.allocate(q.shape());
-  const auto& pipeline = plan.context().pipelines().get(
-      {"feature_bank_attention", 7, sizeof(FeatureBankAttentionPush), {headDim / 4, keysPerBlock(headDim), 0u}});
-  uint32_t queryBlocks = (queries + kQueriesPerWorkgroup - 1) / kQueriesPerWorkgroup;
+  const uint32_t allKeys = keys * (push.slots + 1);
+  bool fits = attentionCoopmatFits(plan.context().info(), queries, allKeys, headDim, false);
+  if (kernel == AttentionKernel::Coopmat && !fits)
+    throw gpu::GpuError("featureBankAttention: the tensor-core kernel does not take " + std::to_string(queries) +
+                        " queries, " + std::to_string(allKeys) + " keys with the bank's, head size " +
+                        std::to_string(headDim) + " on this device");
+  bool tensorCores = kernel != AttentionKernel::Plain && fits;
+  const auto& pipeline =
+      tensorCores ? plan.context().pipelines().get(
+                        {"feature_bank_attention_coopmat", 7, sizeof(FeatureBankAttentionPush), {headDim}})
+                  : plan.context().pipelines().get({"feature_bank_attention", 7, sizeof(FeatureBankAttentionPush),
+                                                    {headDim / 4, keysPerBlock(headDim), 0u}});
+  uint32_t perWorkgroup =
+      tensorCores ? 16 * coopmatAttentionSubgroups(plan.context().info().coopmatEmulated) : kQueriesPerWorkgroup;
+  uint32_t queryBlocks = (queries + perWorkgroup - 1) / perWorkgroup;
   plan.add([&pipeline, q, k, v, output, bankKeys, bankValues, state, push, queryBlocks, heads,
             batch](gpu::CommandSequence& sequence) {
     sequence.dispatch(pipeline,

@@ -11,7 +11,10 @@
 // tensor-core flash attention (its emulated build: 2 subgroups, 32 queries
 // a workgroup) matches the plain kernel, which the PyTorch goldens check,
 // at head sizes 16, 32 and 64, with a partial last key block and a
-// workgroup whose second subgroup has no queries.
+// workgroup whose second subgroup has no queries; and its feature-bank
+// variant (the frame's keys, then the bank's, offset by log2 of the weight)
+// at weights 1, 0.5 and 0 and on a reset frame, blocks of 64 keys that
+// straddle the frame's last keys and the bank's first.
 // Tolerance: relative L2 < 2e-3 (f16 output and probability rounding).
 #include <cstdlib>
 #include <filesystem>
@@ -24,6 +27,7 @@
 #include "engine/nn/attention.h"
 #include "engine/nn/conv2d.h"
 #include "engine/nn/coopmat_tile.h"
+#include "engine/nn/feature_bank.h"
 #include "engine/nn/matmul.h"
 #include "engine/nn/plan.h"
 #include "tests/support/gpu_test.h"
@@ -159,6 +163,46 @@ TEST(CoopmatEmulation, TensorCoreAttentionMatchesThePlainKernel) {
     std::printf("emulated tensor-core attention %ux%u, %u keys, head size %u: relative L2 %.2e from the plain kernel\n",
                 c.batch, c.queries, c.keys, c.headDim, error);
     EXPECT_LT(error, 2e-3);
+  }
+  EXPECT_EQ(context->instance().validationErrorCount(), 0u) << context->instance().lastValidationError();
+}
+
+TEST(CoopmatEmulation, TensorCoreFeatureBankAttentionMatchesThePlainKernel) {
+  auto context = emulatingContext();
+  struct Case {
+    uint32_t batch, tokens, slots, heads, headDim;
+  };
+  struct State {
+    float weight, reset, slot;
+  };
+  for (const Case& c : {Case{2, 32, 3, 2, 32}, Case{1, 48, 2, 1, 64}}) {
+    const uint32_t channels = c.heads * c.headDim;
+    nn::Plan plan(*context);
+    auto q = plan.persistent({c.batch, c.tokens, channels});
+    auto k = plan.persistent({c.batch, c.tokens, channels});
+    auto v = plan.persistent({c.batch, c.tokens, channels});
+    auto bankKeys = plan.persistent({c.slots * c.batch, c.tokens, channels});
+    auto bankValues = plan.persistent({c.slots * c.batch, c.tokens, channels});
+    auto state = plan.persistent({nn::kFeatureBankStateValues}, nn::DType::F32);
+    auto plain = nn::featureBankAttention(plan, q, k, v, bankKeys, bankValues, state, c.heads, nn::AttentionKernel::Plain);
+    auto tensorCores =
+        nn::featureBankAttention(plan, q, k, v, bankKeys, bankValues, state, c.heads, nn::AttentionKernel::Coopmat);
+    plan.finalize();
+    nn::writeTensor(*context, q, testing::randomHalfValues(q.elements(), 71));
+    nn::writeTensor(*context, k, testing::randomHalfValues(k.elements(), 72));
+    nn::writeTensor(*context, v, testing::randomHalfValues(v.elements(), 73));
+    nn::writeTensor(*context, bankKeys, testing::randomHalfValues(bankKeys.elements(), 74));
+    nn::writeTensor(*context, bankValues, testing::randomHalfValues(bankValues.elements(), 75));
+    for (const State& st : {State{1, 0, 0}, State{0.5f, 0, 1}, State{0, 0, 1}, State{0.7f, 1, 0}}) {
+      SCOPED_TRACE("tokens " + std::to_string(c.tokens) + " weight " + std::to_string(st.weight) + " reset " +
+                   std::to_string(st.reset));
+      nn::writeTensor(*context, state, std::vector<float>{st.weight, st.reset, st.slot, st.weight});
+      plan.run();
+      double error = testing::relativeL2(nn::readTensor(*context, tensorCores), nn::readTensor(*context, plain));
+      std::printf("emulated tensor-core feature-bank attention, %u tokens, %u slots, weight %.1f%s: relative L2 %.2e\n",
+                  c.tokens, c.slots, st.weight, st.reset != 0 ? " (reset)" : "", error);
+      EXPECT_LT(error, 2e-3);
+    }
   }
   EXPECT_EQ(context->instance().validationErrorCount(), 0u) << context->instance().lastValidationError();
 }
