@@ -231,11 +231,12 @@ def main():
 
     # The autoencoder alone: held-out pictures through encode + decode (the ceiling for any sample's detail).
     with torch.no_grad():
-        psnr = {}
+        psnr, ae_sharp = {}, {}
         for s in styles:
             rec = (vae.decode(vae.encode(held[s] * 2 - 1).latents).sample / 2 + 0.5).clamp(0, 1)
             mse = ((rec - held[s]) ** 2).mean((1, 2, 3))
             psnr[s] = float((10 * torch.log10(1 / mse)).mean())
+            ae_sharp[s] = float(sharpness(rec).mean()) / held_sharp[s]
     held_accuracy = np.mean([float((classify(held_features[s]) == i).float().mean()) for i, s in enumerate(styles)])
     rows, judged, render_hue = {}, {}, {}
     for steps in STEPS:
@@ -306,7 +307,10 @@ def main():
     if args.timings:
         out += ["## Engine timings", "", "```", Path(args.timings).read_text().rstrip(), "```", ""]
     out += ["## Autoencoder", "", "PSNR (dB) of held-out pictures through encode + decode: "
-            + ", ".join(f"{s} {psnr[s]:.1f}" for s in styles) + f"; mean {np.mean(list(psnr.values())):.1f}.", ""]
+            + ", ".join(f"{s} {psnr[s]:.1f}" for s in styles) + f"; mean {np.mean(list(psnr.values())):.1f}.", "",
+            "Sharpness they keep (high-frequency energy of the luminance through encode + decode over the "
+            "pictures'; the ceiling for the samples' sharpness below): "
+            + ", ".join(f"{s} {ae_sharp[s]:.3f}" for s in styles) + f"; mean {np.mean(list(ae_sharp.values())):.3f}.", ""]
     out += ["## Quality", "",
             f"Per style: {SAMPLES} samples (seeds 0-{SAMPLES - 1}) against {args.held_out} held-out procedural "
             "pictures. colour = L2 distance of the mean (RGB mean, RGB std) vector; spectrum = L2 distance of the "
