@@ -30,6 +30,7 @@ report and grids elsewhere than the model folder.
 """
 import argparse
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -153,6 +154,14 @@ def thumbnails(images, size=96):
             for im in images]
 
 
+def render_frames(video, size=128):
+    """Every frame of a rendered video, scaled to size x size: [N, 3, size, size] in [0, 1] (ffmpeg, no shell)."""
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(video), "-vf", f"scale={size}:{size}", "-f", "rawvideo",
+                          "-pix_fmt", "rgb24", "-"], check=True, capture_output=True).stdout
+    frames = np.frombuffer(raw, np.uint8).reshape(-1, size, size, 3)
+    return torch.as_tensor(frames.copy()).permute(0, 3, 1, 2).float() / 255
+
+
 def training_summary(work):
     """From summary.json, which train.py's export writes into --work."""
     if not (Path(work) / "summary.json").exists():
@@ -198,6 +207,9 @@ def main():
     parser.add_argument("--clip-frames", type=int, default=8)
     parser.add_argument("--temporal-window", type=int, default=8,
                         help="frames the temporal layers attend over in the stream clips (with motion_adapter/)")
+    parser.add_argument("--render", help="a video rendered with the model (e.g. out/demo.mp4 of ./afterimage.sh demo): "
+                                         "a strip of its frames and its colour diversity")
+    parser.add_argument("--strip-frames", type=int, default=12)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     sys.path.insert(0, str(Path(args.data).resolve()))
@@ -355,6 +367,17 @@ def main():
     out += ["", "Colour diversity across the whole render (all styles' samples pooled): "
             + ", ".join(f"{s} step{'s' if s > 1 else ''} {render_hue[s]:.2f} bits" for s in STEPS)
             + f"; held-out pictures {held_hue_all:.2f} bits.", ""]
+    if args.render:
+        frames = render_frames(args.render)
+        picks = np.linspace(0, len(frames) - 1, args.strip_frames).round().astype(int)
+        strip = Image.new("RGB", (96 * args.strip_frames, 96))
+        for j, thumb in enumerate(thumbnails(frames[picks])):
+            strip.paste(thumb, (96 * j, 0))
+        strip.save(out_dir / "render_strip.jpg", quality=88)
+        out += [f"A render with the model ({Path(args.render).name}, {len(frames)} frames): colour diversity "
+                f"{hue_entropy(frames):.2f} bits over all its frames (held-out pictures {held_hue_all:.2f}); "
+                f"[{args.strip_frames} of its frames, evenly spaced](render_strip.jpg).", "",
+                "![render](render_strip.jpg)", ""]
     out += ["Sample grids (first column: a held-out procedural picture of the style; then seeds 0-5): "
             + ", ".join(f"[{s} step](samples_{s}step.jpg)" for s in STEPS)
             + f"; [stream clips](stream_clips.jpg) (one row per style, {args.clip_frames} frames"
