@@ -20,26 +20,9 @@ layout(constant_id = 0) const uint D4 = 16;    // head dimension / 4
 layout(constant_id = 1) const uint KEYS = 32;  // keys per shared-memory block
 layout(constant_id = 2) const uint CAUSAL = 0;  // 1: query i sees keys 0..i only
 
-layout(std430, binding = 0) readonly buffer Queries { f16vec4 q[]; };
-layout(std430, binding = 1) readonly buffer Keys { f16vec4 k[]; };
-layout(std430, binding = 2) readonly buffer Values { f16vec4 v[]; };
-layout(std430, binding = 3) writeonly buffer Output { f16vec4 o[]; };
-#if BANKED
-layout(std430, binding = 4) readonly buffer BankKeys { f16vec4 bankK[]; };
-layout(std430, binding = 5) readonly buffer BankValues { f16vec4 bankV[]; };
-layout(std430, binding = 6) readonly buffer BankState { float bankWeight, bankReset, bankSlot, bankFusion; };
-#endif
-
-layout(push_constant) uniform Params {
-  uint queries;   // Tq
-  uint keys;      // Tk
-  uint channels4; // H * D / 4: row stride in vec4s
-  float scale;    // log2(e) / sqrt(D): the softmax runs in base 2
-#if BANKED
-  uint slots;     // S
-  uint batches;   // B
-#endif
-} p;
+#define QUERY_TYPE f16vec4
+#define ROW_TYPE f16vec4
+#include "attention_interface.glsl"
 
 const uint QUERIES = 64;
 const float NEGATIVE = -1e30;  // finite: exp2(NEGATIVE - max) is 0, where -inf - -inf is NaN

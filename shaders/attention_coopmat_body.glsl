@@ -33,26 +33,9 @@ layout(local_size_x = COOPMAT_THREADS) in;
 #include "coopmat.glsl"
 layout(constant_id = 0) const uint D = 64;  // head dimension, a multiple of 16
 
-layout(std430, binding = 0) readonly buffer Queries { float16_t q[]; };
-layout(std430, binding = 1) readonly buffer Keys { uvec4 k[]; };
-layout(std430, binding = 2) readonly buffer Values { uvec4 v[]; };
-layout(std430, binding = 3) writeonly buffer Output { uvec4 o[]; };
-#if BANKED
-layout(std430, binding = 4) readonly buffer BankKeys { uvec4 bankK[]; };
-layout(std430, binding = 5) readonly buffer BankValues { uvec4 bankV[]; };
-layout(std430, binding = 6) readonly buffer BankState { float bankWeight, bankReset, bankSlot, bankFusion; };
-#endif
-
-layout(push_constant) uniform Params {
-  uint queries;   // Tq
-  uint keys;      // Tk
-  uint channels4; // H * D / 4: row stride in vec4s
-  float scale;    // log2(e) / sqrt(D)
-#if BANKED
-  uint slots;     // S
-  uint batches;   // B
-#endif
-} p;
+#define QUERY_TYPE float16_t
+#define ROW_TYPE uvec4
+#include "attention_interface.glsl"
 
 const uint SUBGROUPS = SUBGROUP_COUNT, QUERIES = SUBGROUPS * 16, KEYS = 64, THREADS = COOPMAT_THREADS;
 const uint KV_STRIDE = D / 8 + 1;     // 16-byte words per shared key/value row (one of padding)
