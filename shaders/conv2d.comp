@@ -22,6 +22,8 @@
 // UNet's lowest resolution) would otherwise be one or two workgroups, one
 // core of a CPU or one multiprocessor of a GPU. Each split stores its f32
 // partial sums; conv2d_split_reduce.comp adds them and applies the epilogue.
+// With CONCATENATED the input is [x, x2] along channels, read in place (the
+// first p.firstChannels channels from x): a UNet up block's [h, skip].
 #extension GL_EXT_shader_16bit_storage : require
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
 #extension GL_KHR_shader_subgroup_shuffle : require
@@ -39,6 +41,7 @@ layout(constant_id = 6) const uint TILE_PIXELS = 8;
 layout(constant_id = 7) const uint LANES = 8;  // <= the subgroup size
 layout(constant_id = 8) const uint UPSAMPLE = 0;  // 1: the input nearest-upsampled x2 first, read in place
 layout(constant_id = 9) const uint SPLITS = 1;
+layout(constant_id = 10) const uint CONCATENATED = 0;
 #include "activation.glsl"
 
 layout(std430, binding = 0) readonly buffer Input { float16_t x[]; };
@@ -47,12 +50,14 @@ layout(std430, binding = 2) readonly buffer Bias { float16_t bias[]; };
 layout(std430, binding = 3) readonly buffer Residual { float16_t residual[]; };
 layout(std430, binding = 4) writeonly buffer Output { float16_t y[]; };
 layout(std430, binding = 5) writeonly buffer Partial { float partial[]; };  // SPLITS > 1: [N, SPLITS, Cout, pixels]
+layout(std430, binding = 6) readonly buffer SecondInput { float16_t x2[]; };  // CONCATENATED
 
 layout(push_constant) uniform Params {
   uint inChannels, height, width;
   uint outChannels, outHeight, outWidth;
   uint padding;
   uint biasStride, biasOffset;
+  uint firstChannels;  // CONCATENATED: input channels read from x
 } p;
 
 const uint TAPS = KSIZE * KSIZE;
@@ -79,7 +84,7 @@ void main() {
   uint K = p.inChannels * TAPS;
   int iy0 = int(oy * STRIDE) - int(p.padding);
   int ix0 = int(ox0 * STRIDE) - int(p.padding);
-  uint inputBase = image * p.inChannels * planeIn;
+  uint firstChannels = CONCATENATED != 0 ? p.firstChannels : p.inChannels;
 
   // The weights this lane loads for the subgroup: channel channel0 + g * LANES + lane.
   uint lane = gl_SubgroupInvocationID % LANES;
@@ -99,7 +104,10 @@ void main() {
     [[unroll]] for (uint j = 0; j < TILE_PIXELS; ++j) acc[c][j] = 0.0;
 
   for (uint ci = ciBegin; ci < ciEnd; ++ci) {
-    uint channelBase = inputBase + ci * planeIn;
+    // Uniform across the subgroup: every lane reads the same input channel.
+    bool second = ci >= firstChannels;
+    uint channelBase = second ? (image * (p.inChannels - firstChannels) + ci - firstChannels) * planeIn
+                              : (image * firstChannels + ci) * planeIn;
     // Unrolled loops inside keep the accumulators in registers (indices become constants);
     // unrolling this one too would triple the code and the driver's compile time.
     [[dont_unroll]] for (uint ky = 0; ky < KSIZE; ++ky) {
@@ -109,7 +117,9 @@ void main() {
       float span[SPAN];
       [[unroll]] for (uint s = 0; s < SPAN; ++s) {
         int ix = ix0 + int(s);
-        span[s] = (rowValid && ix >= 0 && ix < seenWidth) ? float(x[rowBase + (uint(ix) >> UPSAMPLE)]) : 0.0;
+        uint at = rowBase + (uint(ix) >> UPSAMPLE);
+        bool valid = rowValid && ix >= 0 && ix < seenWidth;
+        span[s] = !valid ? 0.0 : CONCATENATED != 0 && second ? float(x2[at]) : float(x[at]);
       }
       // Loops that index an array of their trip count by their counter are
       // always unrolled by the driver (Mesa's NIR); `mine` makes these so.

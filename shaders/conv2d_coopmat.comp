@@ -9,6 +9,7 @@
 // With SPLITS > 1 (layers too small to fill the GPU: 1280 channels at 8x8)
 // workgroup layer z is (image, split of K), and each writes its partial sums
 // in f32 for conv2d_split_reduce.comp, which adds them and applies the epilogue.
+// CONCATENATED as in conv2d.comp: the input is [x, x2] along channels.
 #extension GL_GOOGLE_include_directive : require
 layout(constant_id = 0) const uint KSIZE = 3;
 layout(constant_id = 1) const uint HAS_BIAS = 0;
@@ -16,6 +17,7 @@ layout(constant_id = 2) const uint HAS_RESIDUAL = 0;
 layout(constant_id = 3) const uint ACTIVATION = 0;
 layout(constant_id = 4) const uint STRIDE = 1;
 layout(constant_id = 5) const uint UPSAMPLE = 0;  // 1: the input nearest-upsampled x2 first, read in place
+layout(constant_id = 6) const uint CONCATENATED = 0;
 #define B_COLUMN_MAJOR 0
 #include "gemm_coopmat.glsl"
 #include "activation.glsl"
@@ -26,12 +28,14 @@ layout(std430, binding = 2) readonly buffer Bias { float16_t bias[]; };
 layout(std430, binding = 3) readonly buffer Residual { uvec4 residual[]; };
 layout(std430, binding = 4) writeonly buffer Output { uvec4 y[]; };
 layout(std430, binding = 5) writeonly buffer Partial { vec4 partial[]; };  // [N, SPLITS, Cout, pixels] f32
+layout(std430, binding = 6) readonly buffer SecondInput { float16_t x2[]; };  // CONCATENATED
 
 layout(push_constant) uniform Params {
   uint inChannels, height, width;
   uint outChannels, outHeight, outWidth;
   uint padding;
   uint biasStride, biasOffset;
+  uint firstChannels;  // CONCATENATED: input channels read from x
 } p;
 
 const uint TAPS = KSIZE * KSIZE;
@@ -53,11 +57,16 @@ uvec4 loadB(uint k, uint pixel) {
   if (iy < 0 || iy >= int(p.height << UPSAMPLE)) return uvec4(0);
   int ix0 = int(ox * STRIDE + tap % KSIZE) - int(p.padding);
   uint image = gl_WorkGroupID.z / SPLITS;
-  uint row = (image * p.inChannels + channel) * p.height * p.width + (uint(iy) >> UPSAMPLE) * p.width;
+  uint firstChannels = CONCATENATED != 0 ? p.firstChannels : p.inChannels;
+  bool second = channel >= firstChannels;
+  uint plane = second ? image * (p.inChannels - firstChannels) + channel - firstChannels : image * firstChannels + channel;
+  uint row = plane * p.height * p.width + (uint(iy) >> UPSAMPLE) * p.width;
   float16_t v[8];
   [[unroll]] for (uint j = 0; j < 8; ++j) {
     int ix = ix0 + int(j * STRIDE);
-    v[j] = ix >= 0 && ix < int(p.width << UPSAMPLE) ? x[row + (uint(ix) >> UPSAMPLE)] : float16_t(0.0);
+    uint at = row + (uint(ix) >> UPSAMPLE);
+    bool valid = ix >= 0 && ix < int(p.width << UPSAMPLE);
+    v[j] = !valid ? float16_t(0.0) : CONCATENATED != 0 && second ? x2[at] : x[at];
   }
   return uvec4(packFloat2x16(f16vec2(v[0], v[1])), packFloat2x16(f16vec2(v[2], v[3])),
                packFloat2x16(f16vec2(v[4], v[5])), packFloat2x16(f16vec2(v[6], v[7])));

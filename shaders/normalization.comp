@@ -13,12 +13,14 @@
 layout(local_size_x_id = 1) in;
 layout(constant_id = 0) const uint ACTIVATION = 0;
 layout(constant_id = 2) const uint CHANNELS_LAST = 0;  // see normalization_layout.glsl
+layout(constant_id = 3) const uint CONCATENATED = 0;  // see normalization_input.glsl
 #include "activation.glsl"
 
 layout(std430, binding = 0) readonly buffer Input { float16_t x[]; };
 layout(std430, binding = 1) readonly buffer Gamma { float16_t gamma[]; };
 layout(std430, binding = 2) readonly buffer Beta { float16_t beta[]; };
 layout(std430, binding = 3) writeonly buffer Output { float16_t y[]; };
+layout(std430, binding = 4) readonly buffer SecondInput { float16_t x2[]; };
 
 layout(push_constant) uniform Params {
   uint segments;          // groups x batch, or rows
@@ -27,8 +29,10 @@ layout(push_constant) uniform Params {
   uint channelsPerGroup;  // channels in a segment
   uint groupsPerSample;   // segments per sample (groups; 1 for layer norm)
   float eps;
+  uint firstElements;     // CONCATENATED: elements per sample read from x (see normalization_input.glsl)
 } p;
 #include "normalization_layout.glsl"
+#include "normalization_input.glsl"
 
 #include "workgroup_sum.glsl"
 
@@ -39,12 +43,12 @@ void main() {
   uint base = segment * p.segmentLength;
 
   float sum = 0.0;
-  for (uint i = t; i < p.segmentLength; i += THREADS) sum += float(x[base + i]);
+  for (uint i = t; i < p.segmentLength; i += THREADS) sum += inputAt(base + i);
   float mean = workgroupSum(sum) / float(p.segmentLength);
 
   float squares = 0.0;
   for (uint i = t; i < p.segmentLength; i += THREADS) {
-    float d = float(x[base + i]) - mean;
+    float d = inputAt(base + i) - mean;
     squares += d * d;
   }
   float invStd = inversesqrt(workgroupSum(squares) / float(p.segmentLength) + p.eps);
@@ -52,7 +56,7 @@ void main() {
   uint channelBase = (segment % p.groupsPerSample) * p.channelsPerGroup;
   for (uint i = t; i < p.segmentLength; i += THREADS) {
     uint channel = channelBase + i / p.spatial;
-    float value = (float(x[base + i]) - mean) * invStd * float(gamma[channel]) + float(beta[channel]);
+    float value = (inputAt(base + i) - mean) * invStd * float(gamma[channel]) + float(beta[channel]);
     y[normalizedIndex(segment, i)] = float16_t(applyActivation(ACTIVATION, value));
   }
 }

@@ -10,12 +10,14 @@
 layout(local_size_x = 64) in;
 layout(constant_id = 0) const uint ACTIVATION = 0;
 layout(constant_id = 1) const uint CHANNELS_LAST = 0;  // see normalization_layout.glsl
+layout(constant_id = 2) const uint CONCATENATED = 0;  // see normalization_input.glsl
 #include "activation.glsl"
 
 layout(std430, binding = 0) readonly buffer Input { float16_t x[]; };
 layout(std430, binding = 1) readonly buffer Gamma { float16_t gamma[]; };
 layout(std430, binding = 2) readonly buffer Beta { float16_t beta[]; };
 layout(std430, binding = 3) writeonly buffer Output { float16_t y[]; };
+layout(std430, binding = 4) readonly buffer SecondInput { float16_t x2[]; };
 
 layout(push_constant) uniform Params {
   uint segments;
@@ -24,8 +26,10 @@ layout(push_constant) uniform Params {
   uint channelsPerGroup;
   uint groupsPerSample;
   float eps;
+  uint firstElements;
 } p;
 #include "normalization_layout.glsl"
+#include "normalization_input.glsl"
 
 void main() {
   uint segment = gl_GlobalInvocationID.y * gl_NumWorkGroups.x * gl_WorkGroupSize.x + gl_GlobalInvocationID.x;
@@ -33,11 +37,11 @@ void main() {
   uint base = segment * p.segmentLength;
 
   float sum = 0.0;
-  for (uint i = 0; i < p.segmentLength; ++i) sum += float(x[base + i]);
+  for (uint i = 0; i < p.segmentLength; ++i) sum += inputAt(base + i);
   float mean = sum / float(p.segmentLength);
   float squares = 0.0;
   for (uint i = 0; i < p.segmentLength; ++i) {
-    float d = float(x[base + i]) - mean;
+    float d = inputAt(base + i) - mean;
     squares += d * d;
   }
   float invStd = inversesqrt(squares / float(p.segmentLength) + p.eps);
@@ -45,7 +49,7 @@ void main() {
   uint channelBase = (segment % p.groupsPerSample) * p.channelsPerGroup;
   for (uint i = 0; i < p.segmentLength; ++i) {
     uint channel = channelBase + i / p.spatial;
-    float value = (float(x[base + i]) - mean) * invStd * float(gamma[channel]) + float(beta[channel]);
+    float value = (inputAt(base + i) - mean) * invStd * float(gamma[channel]) + float(beta[channel]);
     y[normalizedIndex(segment, i)] = float16_t(applyActivation(ACTIVATION, value));
   }
 }

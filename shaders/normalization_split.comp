@@ -17,6 +17,7 @@ layout(local_size_x = 256) in;
 layout(constant_id = 0) const uint ACTIVATION = 0;
 layout(constant_id = 2) const uint CHANNELS_LAST = 0;  // see normalization_layout.glsl
 layout(constant_id = 1) const uint PASS = 0;
+layout(constant_id = 3) const uint CONCATENATED = 0;  // see normalization_input.glsl
 #include "activation.glsl"
 
 layout(std430, binding = 0) readonly buffer Input { float16_t x[]; };
@@ -24,6 +25,7 @@ layout(std430, binding = 1) readonly buffer Gamma { float16_t gamma[]; };
 layout(std430, binding = 2) readonly buffer Beta { float16_t beta[]; };
 layout(std430, binding = 3) writeonly buffer Output { float16_t y[]; };
 layout(std430, binding = 4) buffer Partials { vec2 partials[]; };  // [segments, chunks]: (mean, M2)
+layout(std430, binding = 5) readonly buffer SecondInput { float16_t x2[]; };
 
 layout(push_constant) uniform Params {
   uint segments;          // groups x batch, or rows
@@ -32,10 +34,12 @@ layout(push_constant) uniform Params {
   uint channelsPerGroup;  // channels in a segment
   uint groupsPerSample;   // segments per sample (groups; 1 for layer norm)
   float eps;
+  uint firstElements;     // CONCATENATED: elements per sample read from x (see normalization_input.glsl)
   uint chunks;            // workgroups per segment
   uint chunkLength;       // elements per chunk (the last may be shorter)
 } p;
 #include "normalization_layout.glsl"
+#include "normalization_input.glsl"
 
 #include "workgroup_sum.glsl"
 
@@ -49,11 +53,11 @@ void main() {
 
   if (PASS == 0) {
     float sum = 0.0;
-    for (uint i = t; i < count; i += THREADS) sum += float(x[begin + i]);
+    for (uint i = t; i < count; i += THREADS) sum += inputAt(begin + i);
     float mean = workgroupSum(sum) / float(count);
     float squares = 0.0;
     for (uint i = t; i < count; i += THREADS) {
-      float d = float(x[begin + i]) - mean;
+      float d = inputAt(begin + i) - mean;
       squares += d * d;
     }
     float m2 = workgroupSum(squares);
@@ -77,7 +81,7 @@ void main() {
   uint offset = chunk * p.chunkLength;
   for (uint i = t; i < count; i += THREADS) {
     uint channel = channelBase + (offset + i) / p.spatial;
-    float value = (float(x[begin + i]) - mean) * invStd * float(gamma[channel]) + float(beta[channel]);
+    float value = (inputAt(begin + i) - mean) * invStd * float(gamma[channel]) + float(beta[channel]);
     y[normalizedIndex(segment, offset + i)] = float16_t(applyActivation(ACTIVATION, value));
   }
 }

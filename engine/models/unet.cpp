@@ -291,16 +291,27 @@ void UNet::load(WeightReader& reader) {
 
 UNet::~UNet() = default;
 
-nn::Tensor UNet::resnet(nn::Plan& plan, const Resnet& r, const nn::Tensor& x, const nn::Tensor& timeBias) const {
+nn::Tensor UNet::resnet(nn::Plan& plan, const Resnet& r, const nn::Tensor& x, const nn::Tensor& timeBias,
+                        const nn::Tensor& skip) const {
+  if (skip.valid() && !r.shortcut.weight.valid()) {
+    // Its residual is the joined input itself: store it (no up block of SD's family has this).
+    nn::Tensor joined = nn::concatChannels(plan, x, skip);
+    nn::Tensor out = resnet(plan, r, joined, timeBias);
+    plan.release(joined);
+    return out;
+  }
   using nn::Activation;
   float eps = config_.normEps;
   uint32_t groups = config_.normGroups;
-  nn::Tensor h = nn::groupNorm(plan, x, r.norm1.gamma, r.norm1.beta, groups, eps, Activation::SiLU);
+  nn::Tensor h = skip.valid()
+                     ? nn::groupNormConcatenated(plan, x, skip, r.norm1.gamma, r.norm1.beta, groups, eps, Activation::SiLU)
+                     : nn::groupNorm(plan, x, r.norm1.gamma, r.norm1.beta, groups, eps, Activation::SiLU);
   nn::Tensor withTime = nn::conv2d(plan, h, r.conv1, {}, {}, {timeBias, r.timeOffset});
   plan.release(h);
   h = nn::groupNorm(plan, withTime, r.norm2.gamma, r.norm2.beta, groups, eps, Activation::SiLU);
   plan.release(withTime);
-  nn::Tensor shortcut = r.shortcut.weight.valid() ? nn::conv2d(plan, x, r.shortcut, {1, 0}) : x;
+  nn::Tensor shortcut =
+      r.shortcut.weight.valid() ? nn::conv2d(plan, x, r.shortcut, {.padding = 0, .concatenated = skip}) : x;
   nn::Tensor out = nn::conv2d(plan, h, r.conv2, {}, shortcut);
   plan.release(h);
   if (!shortcut.sameStorage(x)) plan.release(shortcut);
@@ -481,12 +492,11 @@ nn::Tensor UNet::forward(nn::Plan& plan, const nn::Tensor& sample, const nn::Ten
     for (size_t j = 0; j < block.resnets.size(); ++j) {
       nn::Tensor skip = skips.back();
       skips.pop_back();
-      nn::Tensor joined = nn::concatChannels(plan, h, skip);
+      nn::Tensor next = resnet(plan, block.resnets[j], h, timeBias, skip);
       if (!hIsSkip) plan.release(h);
       plan.release(skip);
       hIsSkip = false;
-      h = resnet(plan, block.resnets[j], joined, timeBias);
-      plan.release(joined);
+      h = next;
       if (!block.transformers.empty()) {
         nn::Tensor attended = transformer(plan, block.transformers[j], h, context, contextKeysValues, bank);
         plan.release(h);

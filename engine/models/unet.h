@@ -53,7 +53,9 @@ class UNet {
   UNet(gpu::Context& context, const UNetConfig& config, WeightReader& reader);
   void load(WeightReader& reader);
   // timeBias: every ResNet's time-embedding projection (plus its conv1 bias), [N, all their channels].
-  nn::Tensor resnet(nn::Plan& plan, const Resnet& r, const nn::Tensor& x, const nn::Tensor& timeBias) const;
+  // skip, when valid: the input is [x, skip] along channels (an up block's), read in place.
+  nn::Tensor resnet(nn::Plan& plan, const Resnet& r, const nn::Tensor& x, const nn::Tensor& timeBias,
+                    const nn::Tensor& skip = {}) const;
   // contextKeysValues: the cross-attention keys and values of every transformer
   // of a width, one GEMM each (invalid where they are computed per transformer).
   nn::Tensor transformer(nn::Plan& plan, const Transformer& t, const nn::Tensor& x, const nn::Tensor& context,

@@ -14,6 +14,7 @@ struct Conv2dPush {
   uint32_t outChannels, outHeight, outWidth;
   uint32_t padding;
   uint32_t biasStride, biasOffset;  // HAS_BIAS 2: the image-and-channel table
+  uint32_t firstChannels;           // CONCATENATED: input channels of the first input
 };
 
 constexpr uint32_t kWorkgroupSize = 64;  // shaders/conv2d.comp
@@ -102,12 +103,22 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
   require(weight.valid() && weight.rank() == 4 && weight.dtype() == DType::F16,
           "weight must be f16 [Cout, Cin, k, k], found " + toString(weight.shape()));
   uint32_t batch = input.dim(0), inChannels = input.dim(1), height = input.dim(2), width = input.dim(3);
+  const Tensor& second = options.concatenated;
+  if (second.valid()) {
+    require(second.rank() == 4 && second.dtype() == DType::F16 && second.dim(0) == batch && second.dim(2) == height &&
+                second.dim(3) == width && second.dim(1) > 0,
+            "the concatenated input " + toString(second.shape()) + " must be f16 with the batch and size of input " +
+                toString(input.shape()));
+    inChannels += second.dim(1);
+  }
+  const uint32_t concatenated = second.valid() ? 1u : 0u;
   uint32_t outChannels = weight.dim(0), kernel = weight.dim(2);
   require(batch > 0 && inChannels > 0 && height > 0 && width > 0 && outChannels > 0,
           "input " + toString(input.shape()) + " or weight " + toString(weight.shape()) + " has an empty dimension");
   require(weight.dim(1) == inChannels, "weight " + toString(weight.shape()) + " does not take the " +
                                            std::to_string(inChannels) + " channels of input " +
-                                           toString(input.shape()));
+                                           toString(input.shape()) +
+                                           (second.valid() ? " and " + toString(second.shape()) : ""));
   require(weight.dim(3) == kernel && (kernel == 1 || kernel == 3),
           "kernel must be 1x1 or 3x3, weight is " + toString(weight.shape()));
   require(options.stride == 1 || options.stride == 2, "stride must be 1 or 2, got " + std::to_string(options.stride));
@@ -145,17 +156,18 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
   bool coopmat = options.kernel == Conv2dKernel::Coopmat ||
                  (options.kernel == Conv2dKernel::Auto && fits && emulationFits);
   Conv2dPush push{inChannels, height, width, outChannels, outHeight, outWidth, options.padding,
-                  perImage ? imageBias.table.dim(1) : 0u, imageBias.offset};
+                  perImage ? imageBias.table.dim(1) : 0u, imageBias.offset, input.dim(1)};
   Tensor bias = perImage ? imageBias.table : weights.bias;
   if (coopmat) {
     require(fits, "the tensor-core kernel needs a device with them and Cin*k*k, output width multiples of 8 (layer " +
                       toString(weight.shape()) + " -> width " + std::to_string(outWidth) + ")");
     require(emulationFits, "Cin*k*k " + std::to_string(depth) + " is too deep for the emulated tensor-core kernel "
                            "on " + launch.tile.name() + " (lavapipe's loop limit; AFTERIMAGE_COOPMAT=emulate)");
-    std::vector<uint32_t> constants = {kernel, biasMode, hasResidual ? 1u : 0u,
-                                       static_cast<uint32_t>(options.activation), options.stride, upsample};
+    std::vector<uint32_t> constants = {kernel,         biasMode, hasResidual ? 1u : 0u,
+                                       static_cast<uint32_t>(options.activation), options.stride, upsample,
+                                       concatenated};
     const gpu::ComputePipeline* pipeline = &plan.context().pipelines().get(
-        {"conv2d_coopmat", 6, sizeof(Conv2dPush), coopmatSpecialization(constants, launch.tile, launch.splits)});
+        {"conv2d_coopmat", 7, sizeof(Conv2dPush), coopmatSpecialization(constants, launch.tile, launch.splits)});
     Tensor output = plan.allocate(outShape);
     uint32_t groupsX = ceilDiv(pixels, launch.tile.columns), groupsY = ceilDiv(outChannels, launch.tile.rows);
     uint32_t splits = launch.splits;
@@ -165,7 +177,7 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
       gpu::BufferSlice in = input.slice(), out = output.slice();
       sequence.dispatch(*pipeline,
                         {in, weight.slice(), hasBias ? bias.slice() : in, hasResidual ? residual.slice() : in, out,
-                         splits > 1 ? partial.slice() : out},
+                         splits > 1 ? partial.slice() : out, second.valid() ? second.slice() : in},
                         push, groupsX, groupsY, batch * splits);
     });
     if (splits > 1) {
@@ -186,17 +198,17 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
               ", at most one per channel, pixels a multiple of 4");
   const gpu::ComputePipeline* pipeline = &plan.context().pipelines().get(
       {"conv2d",
-       6,
+       7,
        sizeof(Conv2dPush),
        {kernel, biasMode, hasResidual ? 1u : 0u, static_cast<uint32_t>(options.activation), options.stride,
-        tiling.channels, tiling.pixels, tiling.lanes, upsample, splits}});
+        tiling.channels, tiling.pixels, tiling.lanes, upsample, splits, concatenated}});
   Tensor output = plan.allocate(outShape);
   Tensor partial = splits > 1 ? plan.allocate({batch * splits, outChannels, outHeight, outWidth}, DType::F32) : Tensor{};
   plan.add([=](gpu::CommandSequence& sequence) {
     gpu::BufferSlice in = input.slice(), out = output.slice();
     sequence.dispatch(*pipeline,
                       {in, weight.slice(), hasBias ? bias.slice() : in, hasResidual ? residual.slice() : in, out,
-                       splits > 1 ? partial.slice() : out},
+                       splits > 1 ? partial.slice() : out, second.valid() ? second.slice() : in},
                       push, workgroups, 1, batch * splits);
   });
   if (splits > 1) addSplitReduce(plan, partial, output, bias, residual, splits, biasMode, options.activation, push, batch);

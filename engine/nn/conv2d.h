@@ -45,6 +45,9 @@ struct Conv2dOptions {
   // and the device ask, see conv2d.cpp). More than 1 needs output pixels a
   // multiple of 4.
   uint32_t splits = 0;
+  // The input is [input, concatenated] along channels (the same batch and
+  // size), read in place: a UNet up block's [h, skip] is never stored.
+  Tensor concatenated;
 };
 
 inline constexpr uint32_t kMaxConv2dSplits = 16;

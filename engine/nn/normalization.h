@@ -18,6 +18,11 @@ constexpr uint32_t kSplitNormChunkLength = 4096;
 // gamma, beta: [C]. Optional fused activation after the affine transform.
 Tensor groupNorm(Plan& plan, const Tensor& input, const Tensor& gamma, const Tensor& beta, uint32_t groups, float eps,
                  Activation activation = Activation::None, NormKernel kernel = NormKernel::Auto);
+// Group norm of [first, second] concatenated along channels (the same N and
+// spatial shape), read in place: a UNet up block's [h, skip] is never stored.
+Tensor groupNormConcatenated(Plan& plan, const Tensor& first, const Tensor& second, const Tensor& gamma,
+                             const Tensor& beta, uint32_t groups, float eps, Activation activation = Activation::None,
+                             NormKernel kernel = NormKernel::Auto);
 // The same group norm written as a transformer's tokens: input [N, C, H, W]
 // -> [N, H*W, C] (the transpose a UNet transformer's proj_in needs, fused).
 Tensor groupNormToTokens(Plan& plan, const Tensor& input, const Tensor& gamma, const Tensor& beta, uint32_t groups,

@@ -4,6 +4,7 @@
 #include "engine/nn/conv2d.h"
 
 #include "engine/gpu/gpu_error.h"
+#include "engine/nn/concat.h"
 #include "engine/nn/resample.h"
 #include "tests/support/golden.h"
 #include "tests/support/gpu_test.h"
@@ -172,6 +173,54 @@ TEST_F(Conv2dTest, SplitInputChannelsEqualOnePass) {
   auto odd = plan.persistent({1, 32, 3, 3});  // 9 output pixels: the second pass reads fours
   EXPECT_THROW(nn::conv2d(plan, odd, {plan.persistent({8, 32, 3, 3}), {}}, {.splits = 2}), gpu::GpuError);
   EXPECT_THROW(nn::conv2d(plan, plan.persistent({1, 32, 4, 4}), {plan.persistent({8, 32, 3, 3}), {}}, {.splits = 17}),
+               gpu::GpuError);
+}
+
+// A concatenated input ([first, second] along channels, a UNet up block's
+// [h, skip]) read in place: exactly the output of the stored concatenation,
+// with each kernel the device has (under AFTERIMAGE_COOPMAT=emulate the
+// tensor-core one takes the layers 8 wide), split or not, for 1x1 and 3x3,
+// stride 2, the upsampling read and a batch.
+TEST_F(Conv2dTest, ConcatenatedInputEqualsTheStoredConcatenation) {
+  struct Case {
+    uint32_t first, second, out, height, width, kernel, stride, splits;
+    bool upsample;
+  };
+  std::vector<nn::Conv2dKernel> kernels = {nn::Conv2dKernel::Plain};
+  if (context().info().tensorCores) kernels.push_back(nn::Conv2dKernel::Coopmat);
+  for (nn::Conv2dKernel kernel : kernels)
+    for (const Case& c : {Case{8, 8, 12, 8, 8, 1, 1, 1, false}, Case{24, 16, 16, 8, 8, 3, 1, 1, false},
+                          Case{5, 11, 7, 6, 10, 3, 2, 1, false}, Case{16, 32, 8, 4, 4, 3, 1, 2, true},
+                          Case{40, 24, 8, 8, 8, 1, 1, 4, false}}) {
+      if (kernel == nn::Conv2dKernel::Coopmat && (c.splits > 1 || ((c.first + c.second) * c.kernel * c.kernel) % 8 != 0 ||
+                                                  c.stride != 1))
+        continue;
+      SCOPED_TRACE("kernel " + std::string(kernel == nn::Conv2dKernel::Plain ? "plain" : "tensor cores") + ", " +
+                   std::to_string(c.first) + " + " + std::to_string(c.second) + " channels, " +
+                   std::to_string(c.kernel) + "x" + std::to_string(c.kernel) + ", splits " + std::to_string(c.splits));
+      const uint32_t batch = 2;
+      nn::Plan plan(context());
+      auto first = plan.persistent({batch, c.first, c.height, c.width});
+      auto second = plan.persistent({batch, c.second, c.height, c.width});
+      auto weight = plan.persistent({c.out, c.first + c.second, c.kernel, c.kernel});
+      auto bias = plan.persistent({c.out});
+      nn::Conv2dOptions options{.stride = c.stride, .padding = c.kernel / 2, .activation = nn::Activation::SiLU,
+                                .kernel = kernel, .upsample = c.upsample, .splits = c.splits};
+      auto stored = nn::conv2d(plan, nn::concatChannels(plan, first, second), {weight, bias}, options);
+      options.concatenated = second;
+      auto inPlace = nn::conv2d(plan, first, {weight, bias}, options);
+      ASSERT_EQ(inPlace.shape(), stored.shape());
+      plan.finalize();
+      nn::writeTensor(context(), first, testing::randomHalfValues(first.elements(), 71));
+      nn::writeTensor(context(), second, testing::randomHalfValues(second.elements(), 72));
+      nn::writeTensor(context(), weight, testing::randomHalfValues(weight.elements(), 73, -0.2f, 0.2f));
+      nn::writeTensor(context(), bias, testing::randomHalfValues(bias.elements(), 74));
+      plan.run();
+      EXPECT_EQ(nn::readTensor(context(), inPlace), nn::readTensor(context(), stored));
+    }
+  nn::Plan plan(context());
+  auto first = plan.persistent({1, 4, 8, 8});
+  EXPECT_THROW(nn::conv2d(plan, first, {plan.persistent({6, 8, 3, 3}), {}}, {.concatenated = plan.persistent({1, 4, 8, 4})}),
                gpu::GpuError);
 }
 

@@ -6,6 +6,8 @@
 // Tolerance: relative L2 error < 2e-3 (f16 output rounding).
 #include "engine/nn/normalization.h"
 
+#include "engine/nn/concat.h"
+
 #include "engine/gpu/gpu_error.h"
 #include "tests/support/golden.h"
 #include "tests/support/gpu_test.h"
@@ -88,7 +90,49 @@ INSTANTIATE_TEST_SUITE_P(Kernels, GroupNormToTokens,
                                                                         : "workgroup";
                          });
 
+// groupNormConcatenated reads [first, second] in place and stores exactly
+// what groupNorm of the stored concatenation does, with each kernel: two
+// images, a group (channels 4-7) straddling the two inputs, segments of two
+// split chunks.
+class GroupNormConcatenated : public testing::GpuTest, public ::testing::WithParamInterface<nn::NormKernel> {};
+
+TEST_P(GroupNormConcatenated, IsTheGroupNormOfTheConcatenation) {
+  const uint32_t batch = 2, firstChannels = 6, secondChannels = 10, height = 36, width = 64, groups = 4;
+  const uint32_t channels = firstChannels + secondChannels;
+  nn::Plan plan(context());
+  auto first = plan.persistent({batch, firstChannels, height, width});
+  auto second = plan.persistent({batch, secondChannels, height, width});
+  auto gamma = plan.persistent({channels}), beta = plan.persistent({channels});
+  auto joined = nn::concatChannels(plan, first, second);
+  auto expected = nn::groupNorm(plan, joined, gamma, beta, groups, 1e-5f, nn::Activation::SiLU, GetParam());
+  auto fused = nn::groupNormConcatenated(plan, first, second, gamma, beta, groups, 1e-5f, nn::Activation::SiLU,
+                                         GetParam());
+  ASSERT_EQ(fused.shape(), (nn::Shape{batch, channels, height, width}));
+  plan.finalize();
+  nn::writeTensor(context(), first, testing::randomHalfValues(first.elements(), 61));
+  nn::writeTensor(context(), second, testing::randomHalfValues(second.elements(), 62));
+  nn::writeTensor(context(), gamma, testing::randomHalfValues(channels, 63));
+  nn::writeTensor(context(), beta, testing::randomHalfValues(channels, 64));
+  plan.run();
+  EXPECT_EQ(nn::readTensor(context(), fused), nn::readTensor(context(), expected));
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernels, GroupNormConcatenated,
+                         ::testing::Values(nn::NormKernel::Workgroup, nn::NormKernel::Serial, nn::NormKernel::Split),
+                         [](const ::testing::TestParamInfo<nn::NormKernel>& info) {
+                           return info.param == nn::NormKernel::Serial  ? "serial"
+                                  : info.param == nn::NormKernel::Split ? "split"
+                                                                        : "workgroup";
+                         });
+
 class NormalizationErrors : public testing::GpuTest {};
+
+TEST_F(NormalizationErrors, GroupNormConcatenatedRejectsASecondInputOfAnotherSize) {
+  nn::Plan plan(context());
+  auto first = plan.persistent({1, 4, 4, 4}), second = plan.persistent({1, 4, 4, 5});
+  auto gamma = plan.persistent({8}), beta = plan.persistent({8});
+  EXPECT_THROW(nn::groupNormConcatenated(plan, first, second, gamma, beta, 2, 1e-5f), gpu::GpuError);
+}
 
 TEST_F(NormalizationErrors, GroupNormRejectsChannelsNotDivisibleByGroups) {
   nn::Plan plan(context());
