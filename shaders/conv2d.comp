@@ -21,7 +21,8 @@
 // = image * SPLITS + split): a layer of few pixels and many channels (a
 // UNet's lowest resolution) would otherwise be one or two workgroups, one
 // core of a CPU or one multiprocessor of a GPU. Each split stores its f32
-// partial sums; conv2d_split_reduce.comp adds them and applies the epilogue.
+// partial sums; the last split of an invocation's tile to finish adds them
+// and applies the epilogue (split_arrival.glsl).
 // With CONCATENATED the input is [x, x2] along channels, read in place (the
 // first p.firstChannels channels from x): a UNet up block's [h, skip].
 #extension GL_EXT_shader_16bit_storage : require
@@ -49,8 +50,9 @@ layout(std430, binding = 1) readonly buffer Weight { float16_t w[]; };  // [Cout
 layout(std430, binding = 2) readonly buffer Bias { float16_t bias[]; };
 layout(std430, binding = 3) readonly buffer Residual { float16_t residual[]; };
 layout(std430, binding = 4) writeonly buffer Output { float16_t y[]; };
-layout(std430, binding = 5) writeonly buffer Partial { float partial[]; };  // SPLITS > 1: [N, SPLITS, Cout, pixels]
+layout(std430, binding = 5) coherent buffer Partial { float partial[]; };  // SPLITS > 1: [N, SPLITS, Cout, pixels]
 layout(std430, binding = 6) readonly buffer SecondInput { float16_t x2[]; };  // CONCATENATED
+layout(std430, binding = 7) coherent buffer Arrivals { uint arrivals[]; };  // SPLITS > 1: [N, invocations]
 
 layout(push_constant) uniform Params {
   uint inChannels, height, width;
@@ -63,6 +65,15 @@ layout(push_constant) uniform Params {
 const uint TAPS = KSIZE * KSIZE;
 const uint SPAN = (TILE_PIXELS - 1) * STRIDE + KSIZE;  // input columns one kernel row of the tile reads
 const uint GROUPS = TILE_CHANNELS / LANES;
+
+#include "split_arrival.glsl"
+
+// The epilogue: + bias, + residual, the activation, stored f16.
+void storeResult(uint image, uint channel, uint at, float value) {
+  if (HAS_BIAS != 0) value += float(bias[HAS_BIAS == 2 ? image * p.biasStride + p.biasOffset + channel : channel]);
+  if (HAS_RESIDUAL != 0) value += float(residual[at]);
+  y[at] = float16_t(applyActivation(ACTIVATION, value));
+}
 
 void main() {
   // Invocations run over (channel tile, pixel tile) pairs, pixel tiles fastest, so a small layer
@@ -140,6 +151,7 @@ void main() {
 
   if (!inside) return;
   uint pixels = p.outHeight * p.outWidth;
+  // Constant trip counts with breaks: acc stays in registers (see `mine` above).
   for (uint c = 0; c < TILE_CHANNELS; ++c) {
     uint channel = channel0 + c;
     if (channel >= p.outChannels) break;
@@ -148,14 +160,25 @@ void main() {
     for (uint j = 0; j < TILE_PIXELS; ++j) {
       uint ox = ox0 + j;
       if (ox >= p.outWidth) break;
-      float value = acc[c][j];
-      if (SPLITS > 1) {
-        partial[partialBase + ox] = value;
-        continue;
-      }
-      if (HAS_BIAS != 0) value += float(bias[HAS_BIAS == 2 ? image * p.biasStride + p.biasOffset + channel : channel]);
-      if (HAS_RESIDUAL != 0) value += float(residual[rowBase + ox]);
-      y[rowBase + ox] = float16_t(applyActivation(ACTIVATION, value));
+      if (SPLITS > 1)
+        partial[partialBase + ox] = acc[c][j];
+      else
+        storeResult(image, channel, rowBase + ox, acc[c][j]);
+    }
+  }
+  if (SPLITS == 1) return;
+  if (!lastSplitToArriveHere(image * gl_NumWorkGroups.x * gl_WorkGroupSize.x + gl_GlobalInvocationID.x)) return;
+  for (uint c = 0; c < TILE_CHANNELS; ++c) {
+    uint channel = channel0 + c;
+    if (channel >= p.outChannels) break;
+    uint at = (image * p.outChannels + channel) * pixels + oy * p.outWidth + ox0;
+    uint stride = p.outChannels * pixels;  // from one split's sums to the next
+    uint first = ((image * SPLITS) * p.outChannels + channel) * pixels + oy * p.outWidth + ox0;
+    for (uint j = 0; j < TILE_PIXELS; ++j) {
+      if (ox0 + j >= p.outWidth) break;
+      float sum = 0.0;
+      [[unroll]] for (uint s = 0; s < SPLITS; ++s) sum += partial[first + s * stride + j];
+      storeResult(image, channel, at + j, sum);
     }
   }
 }

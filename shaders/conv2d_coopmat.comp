@@ -8,7 +8,8 @@
 // from the input while the previous tile is multiplied; it is never stored.
 // With SPLITS > 1 (layers too small to fill the GPU: 1280 channels at 8x8)
 // workgroup layer z is (image, split of K), and each writes its partial sums
-// in f32 for conv2d_split_reduce.comp, which adds them and applies the epilogue.
+// in f32; the last split of a tile to finish adds them and applies the
+// epilogue (split_arrival.glsl).
 // CONCATENATED as in conv2d.comp: the input is [x, x2] along channels.
 #extension GL_GOOGLE_include_directive : require
 layout(constant_id = 0) const uint KSIZE = 3;
@@ -27,8 +28,9 @@ layout(std430, binding = 1) readonly buffer Weight { uvec4 w[]; };  // [Cout, Ci
 layout(std430, binding = 2) readonly buffer Bias { float16_t bias[]; };
 layout(std430, binding = 3) readonly buffer Residual { uvec4 residual[]; };
 layout(std430, binding = 4) writeonly buffer Output { uvec4 y[]; };
-layout(std430, binding = 5) writeonly buffer Partial { vec4 partial[]; };  // [N, SPLITS, Cout, pixels] f32
+layout(std430, binding = 5) coherent buffer Partial { vec4 partial[]; };  // [N, SPLITS, Cout, pixels] f32
 layout(std430, binding = 6) readonly buffer SecondInput { float16_t x2[]; };  // CONCATENATED
+layout(std430, binding = 7) coherent buffer Arrivals { uint arrivals[]; };  // SPLITS > 1: [N, tile rows, tile columns]
 
 layout(push_constant) uniform Params {
   uint inChannels, height, width;
@@ -72,18 +74,13 @@ uvec4 loadB(uint k, uint pixel) {
                packFloat2x16(f16vec2(v[4], v[5])), packFloat2x16(f16vec2(v[6], v[7])));
 }
 
-void writeOutput(uint channel, uint pixel, vec4 low, vec4 high) {
-  uint pixels = p.outHeight * p.outWidth;
-  if (channel >= p.outChannels || pixel >= pixels) return;
-  if (SPLITS > 1) {
-    uint at = ((gl_WorkGroupID.z * p.outChannels + channel) * pixels + pixel) / 4;
-    partial[at] = low;
-    partial[at + 1] = high;
-    return;
-  }
-  uint at = ((gl_WorkGroupID.z * p.outChannels + channel) * pixels + pixel) / 8;
+#include "split_arrival.glsl"
+
+// The epilogue for 8 outputs of one channel: + bias, + residual, the activation, stored f16.
+void storeResult(uint image, uint channel, uint pixel, vec4 low, vec4 high) {
+  uint at = ((image * p.outChannels + channel) * p.outHeight * p.outWidth + pixel) / 8;
   if (HAS_BIAS != 0) {
-    float b = float(bias[HAS_BIAS == 2 ? gl_WorkGroupID.z * p.biasStride + p.biasOffset + channel : channel]);
+    float b = float(bias[HAS_BIAS == 2 ? image * p.biasStride + p.biasOffset + channel : channel]);
     low += b;
     high += b;
   }
@@ -100,7 +97,35 @@ void writeOutput(uint channel, uint pixel, vec4 low, vec4 high) {
   y[at] = packHalves(low, high);
 }
 
+void writeOutput(uint channel, uint pixel, vec4 low, vec4 high) {
+  uint pixels = p.outHeight * p.outWidth;
+  if (channel >= p.outChannels || pixel >= pixels) return;
+  if (SPLITS == 1) {
+    storeResult(gl_WorkGroupID.z, channel, pixel, low, high);
+    return;
+  }
+  uint at = ((gl_WorkGroupID.z * p.outChannels + channel) * pixels + pixel) / 4;
+  partial[at] = low;
+  partial[at + 1] = high;
+}
+
 void main() {
   uvec2 range = splitRange(p.inChannels * TAPS, gl_WorkGroupID.z % SPLITS);
-  gemmTile(gl_WorkGroupID.y * BM, gl_WorkGroupID.x * BN, range.x, range.y);
+  uint rowStart = gl_WorkGroupID.y * BM, colStart = gl_WorkGroupID.x * BN;
+  gemmTile(rowStart, colStart, range.x, range.y);
+  if (SPLITS == 1) return;
+  uint image = gl_WorkGroupID.z / SPLITS;
+  if (!lastSplitToArrive((image * gl_NumWorkGroups.y + gl_WorkGroupID.y) * gl_NumWorkGroups.x + gl_WorkGroupID.x)) return;
+  uint pixels = p.outHeight * p.outWidth;
+  for (uint item = gl_LocalInvocationID.x; item < BM * BN / 8; item += THREADS) {
+    uint channel = rowStart + item / (BN / 8), pixel = colStart + item % (BN / 8) * 8;
+    if (channel >= p.outChannels || pixel >= pixels) continue;
+    vec4 low = vec4(0.0), high = vec4(0.0);
+    for (uint s = 0; s < SPLITS; ++s) {
+      uint at = (((image * SPLITS + s) * p.outChannels + channel) * pixels + pixel) / 4;
+      low += partial[at];
+      high += partial[at + 1];
+    }
+    storeResult(image, channel, pixel, low, high);
+  }
 }

@@ -24,6 +24,7 @@
 #ifndef COOPMAT_EMULATED
 #extension GL_NV_cooperative_matrix : require
 #extension GL_KHR_memory_scope_semantics : require
+#define COOPMAT_VULKAN_MEMORY_MODEL 1  // the NV build is compiled for the Vulkan memory model
 #extension GL_KHR_shader_subgroup_shuffle : require
 
 #define HALF_TILE fcoopmatNV<16, gl_ScopeSubgroup, 16, 16>

@@ -45,10 +45,8 @@ Conv2dTiling layerTiling(const gpu::DeviceInfo& device, Conv2dTiling tiling, uin
 
 // The plain kernel's split of the input channels where the layer alone
 // would not fill the device (a UNet's lowest resolution: one workgroup);
-// each split keeps at least 16 input channels. The second pass reads the
-// partial sums four outputs of one channel at a time.
-uint32_t plainSplits(const gpu::DeviceInfo& device, uint32_t workgroups, uint32_t inChannels, uint32_t pixels) {
-  if (pixels % 4 != 0) return 1;
+// each split keeps at least 16 input channels.
+uint32_t plainSplits(const gpu::DeviceInfo& device, uint32_t workgroups, uint32_t inChannels) {
   // lavapipe runs a workgroup per CPU thread at a time; 120: as for the
   // tensor-core kernel (coopmat_tile.cpp).
   uint32_t enough = device.type == "cpu" ? 2 * std::max(1u, std::thread::hardware_concurrency()) : 120;
@@ -56,28 +54,12 @@ uint32_t plainSplits(const gpu::DeviceInfo& device, uint32_t workgroups, uint32_
   return std::max(1u, std::min({ceilDiv(enough, workgroups), inChannels / 16, kMaxConv2dSplits}));
 }
 
-// The second pass of a split convolution: the splits' f32 partial sums
-// added, then the epilogue (bias, residual, activation), stored f16.
-void addSplitReduce(Plan& plan, const Tensor& partial, const Tensor& output, const Tensor& bias,
-                    const Tensor& residual, uint32_t splits, uint32_t biasMode, Activation activation,
-                    const Conv2dPush& push, uint32_t batch) {
-  struct ReducePush {
-    uint32_t outChannels, pixels;
-    uint32_t biasStride, biasOffset;
-  } reducePush{push.outChannels, push.outHeight * push.outWidth, push.biasStride, push.biasOffset};
-  bool hasBias = biasMode != 0, hasResidual = residual.valid();
-  const gpu::ComputePipeline* reduce = &plan.context().pipelines().get(
-      {"conv2d_split_reduce",
-       4,
-       sizeof(ReducePush),
-       {splits, biasMode, hasResidual ? 1u : 0u, static_cast<uint32_t>(activation)}});
-  uint32_t groups = ceilDiv(reducePush.outChannels * reducePush.pixels / 4, 256);
-  plan.add([=](gpu::CommandSequence& sequence) {
-    gpu::BufferSlice sums = partial.slice(), out = output.slice();
-    sequence.dispatch(*reduce, {sums, hasBias ? bias.slice() : sums, hasResidual ? residual.slice() : sums, out},
-                      reducePush, groups, batch);
-  });
-  plan.release(partial);
+// The arrival counts of a split convolution's output tiles (shaders/split_arrival.glsl): zeros,
+// which each replay's last split of a tile puts back.
+Tensor arrivalCounts(Plan& plan, uint32_t tiles) {
+  Tensor counts = plan.persistent({tiles}, DType::F32);  // 32-bit words; 0.0f is all zero bits
+  writeTensor(plan.context(), counts, std::vector<float>(tiles, 0.0f));
+  return counts;
 }
 
 }  // namespace
@@ -167,22 +149,22 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
                                        static_cast<uint32_t>(options.activation), options.stride, upsample,
                                        concatenated};
     const gpu::ComputePipeline* pipeline = &plan.context().pipelines().get(
-        {"conv2d_coopmat", 7, sizeof(Conv2dPush), coopmatSpecialization(constants, launch.tile, launch.splits)});
+        {"conv2d_coopmat", 8, sizeof(Conv2dPush), coopmatSpecialization(constants, launch.tile, launch.splits)});
     Tensor output = plan.allocate(outShape);
     uint32_t groupsX = ceilDiv(pixels, launch.tile.columns), groupsY = ceilDiv(outChannels, launch.tile.rows);
     uint32_t splits = launch.splits;
-    // Split K: the partial sums of each split, added up by the second pass.
+    // Split K: the partial sums of each split, added up by the last split of each tile.
     Tensor partial = splits > 1 ? plan.allocate({batch * splits, outChannels, outHeight, outWidth}, DType::F32) : Tensor{};
+    Tensor arrivals = splits > 1 ? arrivalCounts(plan, batch * groupsY * groupsX) : Tensor{};
     plan.add([=](gpu::CommandSequence& sequence) {
       gpu::BufferSlice in = input.slice(), out = output.slice();
       sequence.dispatch(*pipeline,
                         {in, weight.slice(), hasBias ? bias.slice() : in, hasResidual ? residual.slice() : in, out,
-                         splits > 1 ? partial.slice() : out, second.valid() ? second.slice() : in},
+                         splits > 1 ? partial.slice() : out, second.valid() ? second.slice() : in,
+                         splits > 1 ? arrivals.slice() : out},
                         push, groupsX, groupsY, batch * splits);
     });
-    if (splits > 1) {
-      addSplitReduce(plan, partial, output, bias, residual, splits, biasMode, options.activation, push, batch);
-    }
+    if (splits > 1) plan.release(partial);
     return output;
   }
 
@@ -191,27 +173,28 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
   uint32_t invocations = ceilDiv(tiles, tiling.lanes) * tiling.lanes * ceilDiv(outChannels, tiling.channels);
   uint32_t workgroups = ceilDiv(invocations, kWorkgroupSize);
   require(workgroups <= 65535, "output " + toString(outShape) + " needs more workgroups than a dispatch holds (65535)");
-  uint32_t splits = options.splits ? options.splits : plainSplits(device, workgroups * batch, inChannels, pixels);
-  require(splits <= kMaxConv2dSplits && splits <= inChannels && (splits == 1 || pixels % 4 == 0),
-          std::to_string(splits) + " splits of " + std::to_string(inChannels) + " input channels and " +
-              std::to_string(pixels) + " output pixels: at most " + std::to_string(kMaxConv2dSplits) +
-              ", at most one per channel, pixels a multiple of 4");
+  uint32_t splits = options.splits ? options.splits : plainSplits(device, workgroups * batch, inChannels);
+  require(splits <= kMaxConv2dSplits && splits <= inChannels,
+          std::to_string(splits) + " splits of " + std::to_string(inChannels) + " input channels: at most " +
+              std::to_string(kMaxConv2dSplits) + ", at most one per channel");
   const gpu::ComputePipeline* pipeline = &plan.context().pipelines().get(
       {"conv2d",
-       7,
+       8,
        sizeof(Conv2dPush),
        {kernel, biasMode, hasResidual ? 1u : 0u, static_cast<uint32_t>(options.activation), options.stride,
         tiling.channels, tiling.pixels, tiling.lanes, upsample, splits, concatenated}});
   Tensor output = plan.allocate(outShape);
   Tensor partial = splits > 1 ? plan.allocate({batch * splits, outChannels, outHeight, outWidth}, DType::F32) : Tensor{};
+  Tensor arrivals = splits > 1 ? arrivalCounts(plan, batch * workgroups * kWorkgroupSize) : Tensor{};
   plan.add([=](gpu::CommandSequence& sequence) {
     gpu::BufferSlice in = input.slice(), out = output.slice();
     sequence.dispatch(*pipeline,
                       {in, weight.slice(), hasBias ? bias.slice() : in, hasResidual ? residual.slice() : in, out,
-                       splits > 1 ? partial.slice() : out, second.valid() ? second.slice() : in},
+                       splits > 1 ? partial.slice() : out, second.valid() ? second.slice() : in,
+                       splits > 1 ? arrivals.slice() : out},
                       push, workgroups, 1, batch * splits);
   });
-  if (splits > 1) addSplitReduce(plan, partial, output, bias, residual, splits, biasMode, options.activation, push, batch);
+  if (splits > 1) plan.release(partial);
   return output;
 }
 

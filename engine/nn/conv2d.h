@@ -41,9 +41,8 @@ struct Conv2dOptions {
   // Upsample before a conv), read in place: the larger input is never stored.
   bool upsample = false;
   // Plain kernel only: the input channels split this many ways, each
-  // split's partial sums added by a second pass (1: none; 0: as the layer
-  // and the device ask, see conv2d.cpp). More than 1 needs output pixels a
-  // multiple of 4.
+  // split's partial sums added by the last split of a tile to finish
+  // (1: none; 0: as the layer and the device ask, see conv2d.cpp).
   uint32_t splits = 0;
   // The input is [input, concatenated] along channels (the same batch and
   // size), read in place: a UNet up block's [h, skip] is never stored.
