@@ -142,7 +142,7 @@ TEST_F(Conv2dTest, SplitInputChannelsEqualOnePass) {
   };
   for (const Case& c : {Case{48, 24, 4, 4, 3, 1, 3, false, true, false}, Case{40, 8, 8, 6, 1, 1, 16, false, false, true},
                         Case{33, 12, 8, 8, 3, 2, 4, false, false, false}, Case{32, 16, 2, 2, 3, 1, 2, true, true, true},
-                        Case{32, 8, 3, 3, 3, 1, 2, false, true, false}}) {
+                        Case{32, 8, 3, 3, 3, 1, 2, false, true, false}, Case{48, 32, 8, 8, 3, 1, 3, false, true, true}}) {
     SCOPED_TRACE("in " + std::to_string(c.in) + " splits " + std::to_string(c.splits));
     const uint32_t batch = 2, tableStride = c.out + 3;
     nn::Plan plan(context());
@@ -150,7 +150,8 @@ TEST_F(Conv2dTest, SplitInputChannelsEqualOnePass) {
     auto weight = plan.persistent({c.out, c.in, c.kernel, c.kernel});
     auto bias = plan.persistent({c.out});
     auto table = plan.persistent({batch, tableStride});
-    nn::Conv2dOptions options{.stride = c.stride, .padding = c.kernel / 2, .activation = nn::Activation::SiLU};
+    nn::Conv2dOptions options{.stride = c.stride, .padding = c.kernel / 2, .activation = nn::Activation::SiLU,
+                              .kernel = nn::Conv2dKernel::Plain};
     options.upsample = c.upsample;
     options.splits = 1;
     uint32_t outSide = ((c.height << (c.upsample ? 1 : 0)) + 2 * options.padding - c.kernel) / c.stride + 1;
@@ -160,6 +161,16 @@ TEST_F(Conv2dTest, SplitInputChannelsEqualOnePass) {
     auto whole = nn::conv2d(plan, input, weights, options, residual, imageBias);
     options.splits = c.splits;
     auto split = nn::conv2d(plan, input, weights, options, residual, imageBias);
+    // The tensor-core kernel split as many ways, where the device has one (on lavapipe under
+    // AFTERIMAGE_COOPMAT=emulate: nn_tests_emulated_tensor_cores) and the layer fits it.
+    nn::Tensor tensorSplit;
+    if (nn::conv2dCoopmatFits(context().info(), c.in, c.kernel, outSide * c.width / c.height) && c.stride == 1) {
+      nn::Conv2dOptions coopmat = options;
+      coopmat.kernel = nn::Conv2dKernel::Coopmat;
+      coopmat.splits = 0;
+      coopmat.launch = nn::parseCoopmatLaunch("32x32/16x16/32:" + std::to_string(c.splits));
+      tensorSplit = nn::conv2d(plan, input, weights, coopmat, residual, imageBias);
+    }
     plan.finalize();
     nn::writeTensor(context(), input, testing::randomHalfValues(input.elements(), 41));
     nn::writeTensor(context(), weight, testing::randomHalfValues(weight.elements(), 42, -0.2f, 0.2f));
@@ -173,6 +184,12 @@ TEST_F(Conv2dTest, SplitInputChannelsEqualOnePass) {
       double error = testing::relativeL2(nn::readTensor(context(), split), nn::readTensor(context(), whole));
       std::printf("conv2d split %u ways, replay %u: relative L2 %.2e from one pass\n", c.splits, replay, error);
       EXPECT_LT(error, 1e-3);
+      if (tensorSplit.valid()) {
+        double tensorError = testing::relativeL2(nn::readTensor(context(), tensorSplit), nn::readTensor(context(), whole));
+        std::printf("tensor-core conv2d split %u ways, replay %u: relative L2 %.2e from one plain pass\n", c.splits,
+                    replay, tensorError);
+        EXPECT_LT(tensorError, 2e-3);
+      }
     }
   }
   nn::Plan plan(context());

@@ -55,6 +55,13 @@ INSTANTIATE_TEST_SUITE_P(
       }
     });
 
+const auto kEveryNormKernel =
+    ::testing::Values(nn::NormKernel::Workgroup, nn::NormKernel::Serial, nn::NormKernel::Split);
+
+std::string normKernelName(const ::testing::TestParamInfo<nn::NormKernel>& info) {
+  return info.param == nn::NormKernel::Serial ? "serial" : info.param == nn::NormKernel::Split ? "split" : "workgroup";
+}
+
 // groupNormToTokens stores what groupNorm does, transposed to [N, H*W, C],
 // with each kernel (segments of 2 x 72 x 64 elements: two split chunks, the
 // second short).
@@ -83,12 +90,7 @@ TEST_P(GroupNormToTokens, IsTheTransposedGroupNorm) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Kernels, GroupNormToTokens,
-                         ::testing::Values(nn::NormKernel::Workgroup, nn::NormKernel::Serial, nn::NormKernel::Split),
-                         [](const ::testing::TestParamInfo<nn::NormKernel>& info) {
-                           return info.param == nn::NormKernel::Serial  ? "serial"
-                                  : info.param == nn::NormKernel::Split ? "split"
-                                                                        : "workgroup";
-                         });
+                         kEveryNormKernel, normKernelName);
 
 // groupNormConcatenated reads [first, second] in place and stores exactly
 // what groupNorm of the stored concatenation does, with each kernel: two
@@ -118,12 +120,7 @@ TEST_P(GroupNormConcatenated, IsTheGroupNormOfTheConcatenation) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Kernels, GroupNormConcatenated,
-                         ::testing::Values(nn::NormKernel::Workgroup, nn::NormKernel::Serial, nn::NormKernel::Split),
-                         [](const ::testing::TestParamInfo<nn::NormKernel>& info) {
-                           return info.param == nn::NormKernel::Serial  ? "serial"
-                                  : info.param == nn::NormKernel::Split ? "split"
-                                                                        : "workgroup";
-                         });
+                         kEveryNormKernel, normKernelName);
 
 class NormalizationErrors : public testing::GpuTest {};
 
