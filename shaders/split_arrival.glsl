@@ -20,22 +20,25 @@ shared bool lastToArrive;
 
 bool lastSplitToArrive(uint tile) {
 #ifdef COOPMAT_VULKAN_MEMORY_MODEL
-  // Every invocation's partial sums reach device scope before the count...
-  controlBarrier(gl_ScopeWorkgroup, gl_ScopeDevice, gl_StorageSemanticsBuffer, gl_SemanticsAcquireRelease);
+  // Every invocation's partial sums reach every workgroup of the dispatch (queue-family
+  // scope: device scope would need vulkanMemoryModelDeviceScope) before the count...
+  controlBarrier(gl_ScopeWorkgroup, gl_ScopeQueueFamily, gl_StorageSemanticsBuffer, gl_SemanticsAcquireRelease);
   if (gl_LocalInvocationIndex == 0) {
-    uint before = atomicAdd(arrivals[tile], 1u, gl_ScopeDevice, gl_StorageSemanticsBuffer, gl_SemanticsAcquireRelease);
+    uint before = atomicAdd(arrivals[tile], 1u, gl_ScopeQueueFamily, gl_StorageSemanticsBuffer, gl_SemanticsAcquireRelease);
     lastToArrive = before == SPLITS - 1;
     if (lastToArrive) arrivals[tile] = 0u;
   }
   // ...and the other splits' are visible to the last one after it.
-  controlBarrier(gl_ScopeWorkgroup, gl_ScopeDevice, gl_StorageSemanticsBuffer | gl_StorageSemanticsShared,
+  controlBarrier(gl_ScopeWorkgroup, gl_ScopeQueueFamily, gl_StorageSemanticsBuffer | gl_StorageSemanticsShared,
                  gl_SemanticsAcquireRelease);
 #else
   memoryBarrierBuffer();
   barrier();
   if (gl_LocalInvocationIndex == 0) {
+    memoryBarrierBuffer();  // acquire the workgroup's sums (after barrier), release them with the count
     lastToArrive = atomicAdd(arrivals[tile], 1u) == SPLITS - 1;
-    if (lastToArrive) arrivals[tile] = 0u;
+    memoryBarrierBuffer();  // acquire the other splits' sums, release them to the workgroup's barrier
+    if (lastToArrive) atomicExchange(arrivals[tile], 0u);
   }
   memoryBarrierShared();
   barrier();
@@ -47,8 +50,8 @@ bool lastSplitToArrive(uint tile) {
 bool lastSplitToArriveHere(uint region) {
   memoryBarrierBuffer();  // this invocation's partial sums before its count
   if (atomicAdd(arrivals[region], 1u) != SPLITS - 1) return false;
-  arrivals[region] = 0u;
   memoryBarrierBuffer();  // the other splits' sums after it
+  atomicExchange(arrivals[region], 0u);  // atomic: the others' adds do not happen-before it
   return true;
 }
 
