@@ -25,6 +25,10 @@
 // and applies the epilogue (split_arrival.glsl).
 // With CONCATENATED the input is [x, x2] along channels, read in place (the
 // first p.firstChannels channels from x): a UNet up block's [h, skip].
+// With SHORTCUT the output also gets a 1x1 convolution of another input of
+// the output's size (xs, or [xs, xs2] along channels), as more input channels
+// of the same sum: a ResNet's conv2 and its projection shortcut in one pass
+// (SHORTCUT 2: with the shortcut's bias).
 #extension GL_EXT_shader_16bit_storage : require
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
 #extension GL_KHR_shader_subgroup_shuffle : require
@@ -43,6 +47,7 @@ layout(constant_id = 7) const uint LANES = 8;  // <= the subgroup size
 layout(constant_id = 8) const uint UPSAMPLE = 0;  // 1: the input nearest-upsampled x2 first, read in place
 layout(constant_id = 9) const uint SPLITS = 1;
 layout(constant_id = 10) const uint CONCATENATED = 0;
+layout(constant_id = 11) const uint SHORTCUT = 0;
 #include "activation.glsl"
 
 layout(std430, binding = 0) readonly buffer Input { float16_t x[]; };
@@ -53,6 +58,10 @@ layout(std430, binding = 4) writeonly buffer Output { float16_t y[]; };
 layout(std430, binding = 5) coherent buffer Partial { float partial[]; };  // SPLITS > 1: [N, SPLITS, Cout, pixels]
 layout(std430, binding = 6) readonly buffer SecondInput { float16_t x2[]; };  // CONCATENATED
 layout(std430, binding = 7) coherent buffer Arrivals { uint arrivals[]; };  // SPLITS > 1: [N, invocations]
+layout(std430, binding = 8) readonly buffer ShortcutInput { float16_t xs[]; };    // SHORTCUT: [N, Cs', Hout, Wout]
+layout(std430, binding = 9) readonly buffer ShortcutSecond { float16_t xs2[]; };  // its concatenated rest
+layout(std430, binding = 10) readonly buffer ShortcutWeight { float16_t ws[]; };  // [Cout, Cs]
+layout(std430, binding = 11) readonly buffer ShortcutBias { float16_t bs[]; };    // [Cout]
 
 layout(push_constant) uniform Params {
   uint inChannels, height, width;
@@ -60,6 +69,7 @@ layout(push_constant) uniform Params {
   uint padding;
   uint biasStride, biasOffset;
   uint firstChannels;  // CONCATENATED: input channels read from x
+  uint shortcutChannels, shortcutFirstChannels;  // SHORTCUT: Cs, and how many of them xs holds
 } p;
 
 const uint TAPS = KSIZE * KSIZE;
@@ -71,6 +81,7 @@ const uint GROUPS = TILE_CHANNELS / LANES;
 // The epilogue: + bias, + residual, the activation, stored f16.
 void storeResult(uint image, uint channel, uint at, float value) {
   if (HAS_BIAS != 0) value += float(bias[HAS_BIAS == 2 ? image * p.biasStride + p.biasOffset + channel : channel]);
+  if (SHORTCUT == 2) value += float(bs[channel]);
   if (HAS_RESIDUAL != 0) value += float(residual[at]);
   y[at] = float16_t(applyActivation(ACTIVATION, value));
 }
@@ -88,8 +99,11 @@ void main() {
   bool inside = tile < tiles && channel0 < p.outChannels;  // no early return: the subgroup must stay whole
   uint oy = tile / tilesPerRow, ox0 = (tile % tilesPerRow) * TILE_PIXELS;
   uint image = gl_WorkGroupID.z / SPLITS, split = gl_WorkGroupID.z % SPLITS;
-  uint perSplit = (p.inChannels + SPLITS - 1) / SPLITS;
-  uint ciBegin = min(split * perSplit, p.inChannels), ciEnd = min(ciBegin + perSplit, p.inChannels);
+  // Splits share out the input channels and then the shortcut's.
+  uint channelsInAll = p.inChannels + (SHORTCUT != 0 ? p.shortcutChannels : 0);
+  uint perSplit = (channelsInAll + SPLITS - 1) / SPLITS;
+  uint splitBegin = min(split * perSplit, channelsInAll), splitEnd = min(splitBegin + perSplit, channelsInAll);
+  uint ciBegin = min(splitBegin, p.inChannels), ciEnd = min(splitEnd, p.inChannels);
   uint planeIn = p.height * p.width;  // as stored
   int seenHeight = int(p.height << UPSAMPLE), seenWidth = int(p.width << UPSAMPLE);
   uint K = p.inChannels * TAPS;
@@ -149,8 +163,31 @@ void main() {
     }
   }
 
-  if (!inside) return;
   uint pixels = p.outHeight * p.outWidth;
+  if (SHORTCUT != 0) {
+    uint first = p.shortcutFirstChannels, scEnd = max(splitEnd, p.inChannels) - p.inChannels;
+    for (uint sc = max(splitBegin, p.inChannels) - p.inChannels; sc < scEnd; ++sc) {
+      bool second = sc >= first;
+      uint at = (second ? image * (p.shortcutChannels - first) + sc - first : image * first + sc) * pixels +
+                oy * p.outWidth + ox0;
+      float values[TILE_PIXELS];
+      [[unroll]] for (uint j = 0; j < TILE_PIXELS; ++j) {
+        bool valid = inside && ox0 + j < p.outWidth;
+        values[j] = !valid ? 0.0 : second ? float(xs2[at + j]) : float(xs[at + j]);
+      }
+      float mine[GROUPS];
+      for (uint g = 0; g < GROUPS; ++g)
+        mine[g] = weightValid[g] ? float(ws[(channel0 + g * LANES + lane) * p.shortcutChannels + sc]) : 0.0;
+      [[unroll]] for (uint g = 0; g < GROUPS; ++g) {
+        [[unroll]] for (uint i = 0; i < LANES; ++i) {
+          float weight = LANES == 1 ? mine[g] : subgroupShuffle(mine[g], groupLane + i);
+          [[unroll]] for (uint j = 0; j < TILE_PIXELS; ++j) acc[g * LANES + i][j] += weight * values[j];
+        }
+      }
+    }
+  }
+
+  if (!inside) return;
   // Constant trip counts with breaks: acc stays in registers (see `mine` above).
   for (uint c = 0; c < TILE_CHANNELS; ++c) {
     uint channel = channel0 + c;

@@ -11,6 +11,8 @@
 // in f32; the last split of a tile to finish adds them and applies the
 // epilogue (split_arrival.glsl).
 // CONCATENATED as in conv2d.comp: the input is [x, x2] along channels.
+// SHORTCUT as in conv2d.comp: a 1x1 convolution of xs (or [xs, xs2]) added
+// as K beyond Cin*k*k (its channels a multiple of 8).
 #extension GL_GOOGLE_include_directive : require
 layout(constant_id = 0) const uint KSIZE = 3;
 layout(constant_id = 1) const uint HAS_BIAS = 0;
@@ -19,6 +21,7 @@ layout(constant_id = 3) const uint ACTIVATION = 0;
 layout(constant_id = 4) const uint STRIDE = 1;
 layout(constant_id = 5) const uint UPSAMPLE = 0;  // 1: the input nearest-upsampled x2 first, read in place
 layout(constant_id = 6) const uint CONCATENATED = 0;
+layout(constant_id = 7) const uint SHORTCUT = 0;  // 1: a 1x1 shortcut convolution added; 2: with its bias
 #define B_COLUMN_MAJOR 0
 #include "gemm_coopmat.glsl"
 #include "activation.glsl"
@@ -31,6 +34,10 @@ layout(std430, binding = 4) writeonly buffer Output { uvec4 y[]; };
 layout(std430, binding = 5) coherent buffer Partial { vec4 partial[]; };  // [N, SPLITS, Cout, pixels] f32
 layout(std430, binding = 6) readonly buffer SecondInput { float16_t x2[]; };  // CONCATENATED
 layout(std430, binding = 7) coherent buffer Arrivals { uint arrivals[]; };  // SPLITS > 1: [N, tile rows, tile columns]
+layout(std430, binding = 8) readonly buffer ShortcutInput { float16_t xs[]; };    // SHORTCUT: [N, Cs', Hout, Wout]
+layout(std430, binding = 9) readonly buffer ShortcutSecond { float16_t xs2[]; };  // its concatenated rest
+layout(std430, binding = 10) readonly buffer ShortcutWeight { uvec4 ws[]; };      // [Cout, Cs]
+layout(std430, binding = 11) readonly buffer ShortcutBias { float16_t bs[]; };    // [Cout]
 
 layout(push_constant) uniform Params {
   uint inChannels, height, width;
@@ -38,21 +45,37 @@ layout(push_constant) uniform Params {
   uint padding;
   uint biasStride, biasOffset;
   uint firstChannels;  // CONCATENATED: input channels read from x
+  uint shortcutChannels, shortcutFirstChannels;  // SHORTCUT: Cs, and how many of them xs holds
 } p;
 
 const uint TAPS = KSIZE * KSIZE;
 
+uint depth() { return p.inChannels * TAPS + (SHORTCUT != 0 ? p.shortcutChannels : 0); }
+
 uvec4 loadA(uint channel, uint k) {
   uint K = p.inChannels * TAPS;
-  if (channel >= p.outChannels || k >= K) return uvec4(0);
+  if (channel >= p.outChannels || k >= depth()) return uvec4(0);
+  if (k >= K) return ws[(channel * p.shortcutChannels + k - K) / 8];
   return w[(channel * K + k) / 8];
+}
+
+// Eight consecutive output pixels (one row's) of shortcut input channel sc.
+uvec4 loadShortcut(uint sc, uint pixel) {
+  uint pixels = p.outHeight * p.outWidth, image = gl_WorkGroupID.z / SPLITS, first = p.shortcutFirstChannels;
+  bool second = sc >= first;
+  uint at = (second ? image * (p.shortcutChannels - first) + sc - first : image * first + sc) * pixels + pixel;
+  float16_t v[8];
+  [[unroll]] for (uint j = 0; j < 8; ++j) v[j] = second ? xs2[at + j] : xs[at + j];
+  return uvec4(packFloat2x16(f16vec2(v[0], v[1])), packFloat2x16(f16vec2(v[2], v[3])),
+               packFloat2x16(f16vec2(v[4], v[5])), packFloat2x16(f16vec2(v[6], v[7])));
 }
 
 // Eight consecutive output pixels of one row (the output width is a multiple
 // of 8) read input channel k / TAPS at tap k % TAPS.
 uvec4 loadB(uint k, uint pixel) {
   uint pixels = p.outHeight * p.outWidth;
-  if (k >= p.inChannels * TAPS || pixel >= pixels) return uvec4(0);
+  if (k >= depth() || pixel >= pixels) return uvec4(0);
+  if (k >= p.inChannels * TAPS) return loadShortcut(k - p.inChannels * TAPS, pixel);
   uint channel = k / TAPS, tap = k % TAPS;
   uint oy = pixel / p.outWidth, ox = pixel % p.outWidth;
   int iy = int(oy * STRIDE + tap / KSIZE) - int(p.padding);
@@ -84,6 +107,10 @@ void storeResult(uint image, uint channel, uint pixel, vec4 low, vec4 high) {
     low += b;
     high += b;
   }
+  if (SHORTCUT == 2) {
+    low += float(bs[channel]);
+    high += float(bs[channel]);
+  }
   if (HAS_RESIDUAL != 0) {
     vec4 rLow, rHigh;
     unpackHalves(residual[at], rLow, rHigh);
@@ -110,7 +137,7 @@ void writeOutput(uint channel, uint pixel, vec4 low, vec4 high) {
 }
 
 void main() {
-  uvec2 range = splitRange(p.inChannels * TAPS, gl_WorkGroupID.z % SPLITS);
+  uvec2 range = splitRange(depth(), gl_WorkGroupID.z % SPLITS);
   uint rowStart = gl_WorkGroupID.y * BM, colStart = gl_WorkGroupID.x * BN;
   gemmTile(rowStart, colStart, range.x, range.y);
   if (SPLITS == 1) return;

@@ -182,19 +182,19 @@ class UNetLoader {
 }  // namespace
 
 UNet::UNet(gpu::Context& context, const std::string& configPath, const std::string& weightsPath)
-    : context_(context), config_(UNetConfig::fromFile(configPath)), weights_(context), w_(std::make_unique<Weights>()) {
+    : config_(UNetConfig::fromFile(configPath)), weights_(context), w_(std::make_unique<Weights>()) {
   WeightReader reader(weightsPath, weights_);
   load(reader);
 }
 
 UNet::UNet(gpu::Context& context, const UNetConfig& config, uint64_t randomSeed)
-    : context_(context), config_(config), weights_(context), w_(std::make_unique<Weights>()) {
+    : config_(config), weights_(context), w_(std::make_unique<Weights>()) {
   WeightReader reader = WeightReader::randomWeights(randomSeed, weights_);
   load(reader);
 }
 
 UNet::UNet(gpu::Context& context, const UNetConfig& config, WeightReader& reader)
-    : context_(context), config_(config), weights_(context), w_(std::make_unique<Weights>()) {
+    : config_(config), weights_(context), w_(std::make_unique<Weights>()) {
   load(reader);
 }
 
@@ -310,11 +310,11 @@ nn::Tensor UNet::resnet(nn::Plan& plan, const Resnet& r, const nn::Tensor& x, co
   plan.release(h);
   h = nn::groupNorm(plan, withTime, r.norm2.gamma, r.norm2.beta, groups, eps, Activation::SiLU);
   plan.release(withTime);
-  nn::Tensor shortcut =
-      r.shortcut.weight.valid() ? nn::conv2d(plan, x, r.shortcut, {.padding = 0, .concatenated = skip}) : x;
-  nn::Tensor out = nn::conv2d(plan, h, r.conv2, {}, shortcut);
+  // A projection shortcut is part of conv2's sum; an identity one its residual.
+  nn::Conv2dOptions conv2;
+  if (r.shortcut.weight.valid()) conv2.shortcut = {x, skip, r.shortcut};
+  nn::Tensor out = nn::conv2d(plan, h, r.conv2, conv2, r.shortcut.weight.valid() ? nn::Tensor{} : x);
   plan.release(h);
-  if (!shortcut.sameStorage(x)) plan.release(shortcut);
   return out;
 }
 

@@ -61,7 +61,6 @@ class UNet {
   nn::Tensor transformer(nn::Plan& plan, const Transformer& t, const nn::Tensor& x, const nn::Tensor& context,
                          const std::vector<nn::Tensor>& contextKeysValues, SelfAttentionBank* bank) const;
 
-  gpu::Context& context_;
   UNetConfig config_;
   nn::WeightStore weights_;
   uint64_t parameters_ = 0;

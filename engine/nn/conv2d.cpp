@@ -15,6 +15,7 @@ struct Conv2dPush {
   uint32_t padding;
   uint32_t biasStride, biasOffset;  // HAS_BIAS 2: the image-and-channel table
   uint32_t firstChannels;           // CONCATENATED: input channels of the first input
+  uint32_t shortcutChannels, shortcutFirstChannels;  // SHORTCUT: all of them, and the first input's
 };
 
 constexpr uint32_t kWorkgroupSize = 64;  // shaders/conv2d.comp
@@ -111,10 +112,39 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
   if (weights.bias.valid())
     require(weights.bias.elements() == outChannels && weights.bias.dtype() == DType::F16,
             "bias must be f16 [" + std::to_string(outChannels) + "], found " + toString(weights.bias.shape()));
+  const Conv2dShortcut& shortcut = options.shortcut;
+  uint32_t shortcutChannels = 0;
+  if (shortcut.valid()) {
+    const Tensor& in = shortcut.input;
+    require(in.valid() && in.rank() == 4 && in.dtype() == DType::F16, "the shortcut's input must be f16 [N, C, H, W]");
+    shortcutChannels = in.dim(1);
+    if (shortcut.concatenated.valid()) {
+      const Tensor& rest = shortcut.concatenated;
+      require(rest.rank() == 4 && rest.dtype() == DType::F16 && rest.dim(0) == in.dim(0) && rest.dim(2) == in.dim(2) &&
+                  rest.dim(3) == in.dim(3),
+              "the shortcut's concatenated input " + toString(rest.shape()) + " must be f16 with the size of " +
+                  toString(in.shape()));
+      shortcutChannels += rest.dim(1);
+    }
+    const Tensor& sw = shortcut.weights.weight;
+    require(sw.rank() == 4 && sw.dtype() == DType::F16 && sw.dim(0) == outChannels && sw.dim(1) == shortcutChannels &&
+                sw.dim(2) == 1 && sw.dim(3) == 1,
+            "the shortcut's weight must be f16 [" + std::to_string(outChannels) + ", " +
+                std::to_string(shortcutChannels) + ", 1, 1], found " + toString(sw.shape()));
+    require(!shortcut.weights.bias.valid() ||
+                (shortcut.weights.bias.elements() == outChannels && shortcut.weights.bias.dtype() == DType::F16),
+            "the shortcut's bias must be f16 [" + std::to_string(outChannels) + "]");
+    require(!residual.valid(), "a convolution takes a shortcut or a residual, not both");
+  }
+  const uint32_t shortcutMode = !shortcut.valid() ? 0u : shortcut.weights.bias.valid() ? 2u : 1u;
 
   uint32_t outHeight = (seenHeight + 2 * options.padding - kernel) / options.stride + 1;
   uint32_t outWidth = (seenWidth + 2 * options.padding - kernel) / options.stride + 1;
   Shape outShape{batch, outChannels, outHeight, outWidth};
+  if (shortcut.valid())
+    require(shortcut.input.dim(0) == batch && shortcut.input.dim(2) == outHeight && shortcut.input.dim(3) == outWidth,
+            "the shortcut's input " + toString(shortcut.input.shape()) + " must have the output's batch and size " +
+                toString(outShape));
   if (residual.valid())
     require(residual.shape() == outShape && residual.dtype() == DType::F16,
             "residual must be f16 " + toString(outShape) + ", found " + toString(residual.shape()));
@@ -130,7 +160,7 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
   uint32_t biasMode = perImage ? 2u : hasBias ? 1u : 0u;
   const gpu::DeviceInfo& device = plan.context().info();
   const bool fits = conv2dCoopmatFits(device, inChannels, kernel, outWidth);
-  const uint32_t depth = inChannels * kernel * kernel, pixels = outHeight * outWidth;
+  const uint32_t depth = inChannels * kernel * kernel + shortcutChannels, pixels = outHeight * outWidth;
   const CoopmatLaunch launch = options.launch ? *options.launch
                                : fits ? chooseCoopmatLaunch(device, outChannels, pixels, depth, batch, false, true)
                                       : CoopmatLaunch{};
@@ -138,8 +168,23 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
   bool coopmat = options.kernel == Conv2dKernel::Coopmat ||
                  (options.kernel == Conv2dKernel::Auto && fits && emulationFits);
   Conv2dPush push{inChannels, height, width, outChannels, outHeight, outWidth, options.padding,
-                  perImage ? imageBias.table.dim(1) : 0u, imageBias.offset, input.dim(1)};
+                  perImage ? imageBias.table.dim(1) : 0u, imageBias.offset, input.dim(1), shortcutChannels,
+                  shortcut.valid() ? shortcut.input.dim(1) : 0u};
   Tensor bias = perImage ? imageBias.table : weights.bias;
+  if (coopmat && shortcut.valid() && shortcutChannels % 8 != 0) {
+    // The tensor-core kernel reads the shortcut's weights in 16-byte words: convolve it apart.
+    Conv2dOptions apart{.padding = 0, .concatenated = shortcut.concatenated}, main = options;
+    main.shortcut = {};
+    Tensor added = conv2d(plan, shortcut.input, shortcut.weights, apart);
+    Tensor output = conv2d(plan, input, weights, main, added, imageBias);
+    plan.release(added);
+    return output;
+  }
+  // Unused bindings get a tensor of the call's own.
+  auto orInput = [&input](const Tensor& t) { return t.valid() ? t : input; };
+  const Tensor shortcutInput = orInput(shortcut.input);
+  const Tensor shortcutSecond = orInput(shortcut.concatenated.valid() ? shortcut.concatenated : shortcut.input);
+  const Tensor shortcutWeight = orInput(shortcut.weights.weight), shortcutBias = orInput(shortcut.weights.bias);
   if (coopmat) {
     require(fits, "the tensor-core kernel needs a device with them and Cin*k*k, output width multiples of 8 (layer " +
                       toString(weight.shape()) + " -> width " + std::to_string(outWidth) + ")");
@@ -147,9 +192,9 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
                            "on " + launch.tile.name() + " (lavapipe's loop limit; AFTERIMAGE_COOPMAT=emulate)");
     std::vector<uint32_t> constants = {kernel,         biasMode, hasResidual ? 1u : 0u,
                                        static_cast<uint32_t>(options.activation), options.stride, upsample,
-                                       concatenated};
+                                       concatenated, shortcutMode};
     const gpu::ComputePipeline* pipeline = &plan.context().pipelines().get(
-        {"conv2d_coopmat", 8, sizeof(Conv2dPush), coopmatSpecialization(constants, launch.tile, launch.splits)});
+        {"conv2d_coopmat", 12, sizeof(Conv2dPush), coopmatSpecialization(constants, launch.tile, launch.splits)});
     Tensor output = plan.allocate(outShape);
     uint32_t groupsX = ceilDiv(pixels, launch.tile.columns), groupsY = ceilDiv(outChannels, launch.tile.rows);
     uint32_t splits = launch.splits;
@@ -161,7 +206,8 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
       sequence.dispatch(*pipeline,
                         {in, weight.slice(), hasBias ? bias.slice() : in, hasResidual ? residual.slice() : in, out,
                          splits > 1 ? partial.slice() : out, second.valid() ? second.slice() : in,
-                         splits > 1 ? arrivals.slice() : out},
+                         splits > 1 ? arrivals.slice() : out, shortcutInput.slice(), shortcutSecond.slice(),
+                         shortcutWeight.slice(), shortcutBias.slice()},
                         push, groupsX, groupsY, batch * splits);
     });
     if (splits > 1) plan.release(partial);
@@ -173,16 +219,17 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
   uint32_t invocations = ceilDiv(tiles, tiling.lanes) * tiling.lanes * ceilDiv(outChannels, tiling.channels);
   uint32_t workgroups = ceilDiv(invocations, kWorkgroupSize);
   require(workgroups <= 65535, "output " + toString(outShape) + " needs more workgroups than a dispatch holds (65535)");
-  uint32_t splits = options.splits ? options.splits : plainSplits(device, workgroups * batch, inChannels);
-  require(splits <= kMaxConv2dSplits && splits <= inChannels,
-          std::to_string(splits) + " splits of " + std::to_string(inChannels) + " input channels: at most " +
+  const uint32_t channelsInAll = inChannels + shortcutChannels;
+  uint32_t splits = options.splits ? options.splits : plainSplits(device, workgroups * batch, channelsInAll);
+  require(splits <= kMaxConv2dSplits && splits <= channelsInAll,
+          std::to_string(splits) + " splits of " + std::to_string(channelsInAll) + " input channels: at most " +
               std::to_string(kMaxConv2dSplits) + ", at most one per channel");
   const gpu::ComputePipeline* pipeline = &plan.context().pipelines().get(
       {"conv2d",
-       8,
+       12,
        sizeof(Conv2dPush),
        {kernel, biasMode, hasResidual ? 1u : 0u, static_cast<uint32_t>(options.activation), options.stride,
-        tiling.channels, tiling.pixels, tiling.lanes, upsample, splits, concatenated}});
+        tiling.channels, tiling.pixels, tiling.lanes, upsample, splits, concatenated, shortcutMode}});
   Tensor output = plan.allocate(outShape);
   Tensor partial = splits > 1 ? plan.allocate({batch * splits, outChannels, outHeight, outWidth}, DType::F32) : Tensor{};
   Tensor arrivals = splits > 1 ? arrivalCounts(plan, batch * workgroups * kWorkgroupSize) : Tensor{};
@@ -191,7 +238,8 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
     sequence.dispatch(*pipeline,
                       {in, weight.slice(), hasBias ? bias.slice() : in, hasResidual ? residual.slice() : in, out,
                        splits > 1 ? partial.slice() : out, second.valid() ? second.slice() : in,
-                       splits > 1 ? arrivals.slice() : out},
+                       splits > 1 ? arrivals.slice() : out, shortcutInput.slice(), shortcutSecond.slice(),
+                       shortcutWeight.slice(), shortcutBias.slice()},
                       push, workgroups, 1, batch * splits);
   });
   if (splits > 1) plan.release(partial);

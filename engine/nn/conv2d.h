@@ -30,6 +30,17 @@ enum class Conv2dKernel {
   Coopmat,  // shaders/conv2d_coopmat.comp: implicit GEMM on tensor cores
 };
 
+// A ResNet's projection shortcut added in the same pass: the output gets
+// + a 1x1 convolution (stride 1, no padding) of `input`, or of [input,
+// concatenated] along channels, whose size is the output's. The shortcut's
+// input channels extend the sum's K, so its product is neither stored nor
+// read back.
+struct Conv2dShortcut {
+  Tensor input, concatenated;
+  Conv2dWeights weights;  // weight [Cout, Cs, 1, 1]; bias [Cout] or invalid
+  bool valid() const { return weights.weight.valid(); }
+};
+
 struct Conv2dOptions {
   uint32_t stride = 1;
   uint32_t padding = 1;
@@ -47,6 +58,8 @@ struct Conv2dOptions {
   // The input is [input, concatenated] along channels (the same batch and
   // size), read in place: a UNet up block's [h, skip] is never stored.
   Tensor concatenated;
+  // Not with a residual.
+  Conv2dShortcut shortcut;
 };
 
 inline constexpr uint32_t kMaxConv2dSplits = 16;

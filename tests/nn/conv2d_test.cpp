@@ -245,6 +245,60 @@ TEST_F(Conv2dTest, ConcatenatedInputEqualsTheStoredConcatenation) {
                gpu::GpuError);
 }
 
+// A ResNet's projection shortcut in the same pass: the 1x1 convolution of
+// the shortcut input (or of two inputs concatenated) added as more input
+// channels of conv2's sum equals conv2 with the shortcut convolved apart as
+// its residual (each rounded to f16 once there, so within 2e-3), with the
+// plain kernel split or not and with the tensor-core one where the device has
+// it (its shortcut channels a multiple of 8, else convolved apart inside).
+TEST_F(Conv2dTest, ShortcutInTheSamePassEqualsItsConvolutionAsResidual) {
+  struct Case {
+    uint32_t in, shortcutFirst, shortcutSecond, out, side, splits;
+    bool shortcutBias;
+  };
+  std::vector<nn::Conv2dKernel> kernels = {nn::Conv2dKernel::Plain};
+  if (context().info().tensorCores) kernels.push_back(nn::Conv2dKernel::Coopmat);
+  for (nn::Conv2dKernel kernel : kernels)
+    for (const Case& c : {Case{16, 24, 0, 16, 8, 1, true}, Case{24, 16, 16, 8, 8, 3, false}, Case{8, 5, 7, 12, 8, 1, true},
+                          Case{32, 24, 8, 16, 4, 2, true}}) {
+      bool tensorCores = kernel == nn::Conv2dKernel::Coopmat;
+      if (tensorCores && c.splits > 1) continue;
+      SCOPED_TRACE(std::string(tensorCores ? "tensor cores" : "plain") + ", shortcut " + std::to_string(c.shortcutFirst) +
+                   " + " + std::to_string(c.shortcutSecond) + " channels, splits " + std::to_string(c.splits));
+      const uint32_t batch = 2, shortcutChannels = c.shortcutFirst + c.shortcutSecond;
+      nn::Plan plan(context());
+      auto input = plan.persistent({batch, c.in, c.side, c.side});
+      auto first = plan.persistent({batch, c.shortcutFirst, c.side, c.side});
+      nn::Tensor second = c.shortcutSecond ? plan.persistent({batch, c.shortcutSecond, c.side, c.side}) : nn::Tensor{};
+      auto weight = plan.persistent({c.out, c.in, 3, 3}), bias = plan.persistent({c.out});
+      auto shortcutWeight = plan.persistent({c.out, shortcutChannels, 1, 1});
+      nn::Tensor shortcutBias = c.shortcutBias ? plan.persistent({c.out}) : nn::Tensor{};
+      nn::Conv2dOptions options{.activation = nn::Activation::SiLU, .kernel = kernel, .splits = c.splits};
+      auto apart = nn::conv2d(plan, first, {shortcutWeight, shortcutBias}, {.padding = 0, .concatenated = second});
+      auto separate = nn::conv2d(plan, input, {weight, bias}, options, apart);
+      options.shortcut = {first, second, {shortcutWeight, shortcutBias}};
+      auto fused = nn::conv2d(plan, input, {weight, bias}, options);
+      plan.finalize();
+      nn::writeTensor(context(), input, testing::randomHalfValues(input.elements(), 81));
+      nn::writeTensor(context(), first, testing::randomHalfValues(first.elements(), 82));
+      if (second.valid()) nn::writeTensor(context(), second, testing::randomHalfValues(second.elements(), 83));
+      nn::writeTensor(context(), weight, testing::randomHalfValues(weight.elements(), 84, -0.2f, 0.2f));
+      nn::writeTensor(context(), bias, testing::randomHalfValues(bias.elements(), 85));
+      nn::writeTensor(context(), shortcutWeight, testing::randomHalfValues(shortcutWeight.elements(), 86, -0.3f, 0.3f));
+      if (shortcutBias.valid()) nn::writeTensor(context(), shortcutBias, testing::randomHalfValues(c.out, 87));
+      plan.run();
+      double error = testing::relativeL2(nn::readTensor(context(), fused), nn::readTensor(context(), separate));
+      std::printf("conv2d with its shortcut in the same pass: relative L2 %.2e from the shortcut apart\n", error);
+      EXPECT_LT(error, 2e-3);
+    }
+  nn::Plan plan(context());
+  auto input = plan.persistent({1, 8, 8, 8});
+  nn::Conv2dOptions wrongSize{.shortcut = {plan.persistent({1, 8, 4, 4}), {}, {plan.persistent({8, 8, 1, 1}), {}}}};
+  EXPECT_THROW(nn::conv2d(plan, input, {plan.persistent({8, 8, 3, 3}), {}}, wrongSize), gpu::GpuError);
+  nn::Conv2dOptions withResidual{.shortcut = {input, {}, {plan.persistent({8, 8, 1, 1}), {}}}};
+  EXPECT_THROW(nn::conv2d(plan, input, {plan.persistent({8, 8, 3, 3}), {}}, withResidual, input), gpu::GpuError);
+}
+
 TEST_F(Conv2dTest, MismatchedWeightIsAnErrorNamingBothShapes) {
   nn::Plan plan(context());
   auto input = plan.persistent({1, 4, 8, 8});
