@@ -250,7 +250,8 @@ TEST_F(Conv2dTest, ConcatenatedInputEqualsTheStoredConcatenation) {
 // channels of conv2's sum equals conv2 with the shortcut convolved apart as
 // its residual (each rounded to f16 once there, so within 2e-3), with the
 // plain kernel split or not and with the tensor-core one where the device has
-// it (its shortcut channels a multiple of 8, else convolved apart inside).
+// it (split too; its shortcut channels a multiple of 8, else convolved apart
+// inside).
 TEST_F(Conv2dTest, ShortcutInTheSamePassEqualsItsConvolutionAsResidual) {
   struct Case {
     uint32_t in, shortcutFirst, shortcutSecond, out, side, splits;
@@ -260,9 +261,9 @@ TEST_F(Conv2dTest, ShortcutInTheSamePassEqualsItsConvolutionAsResidual) {
   if (context().info().tensorCores) kernels.push_back(nn::Conv2dKernel::Coopmat);
   for (nn::Conv2dKernel kernel : kernels)
     for (const Case& c : {Case{16, 24, 0, 16, 8, 1, true}, Case{24, 16, 16, 8, 8, 3, false}, Case{8, 5, 7, 12, 8, 1, true},
-                          Case{32, 24, 8, 16, 4, 2, true}}) {
+                          Case{32, 24, 8, 16, 4, 2, true}, Case{48, 32, 0, 16, 8, 3, true}}) {
       bool tensorCores = kernel == nn::Conv2dKernel::Coopmat;
-      if (tensorCores && c.splits > 1) continue;
+      if (tensorCores && c.side % 8 != 0) continue;  // its rows are whole 16-byte words
       SCOPED_TRACE(std::string(tensorCores ? "tensor cores" : "plain") + ", shortcut " + std::to_string(c.shortcutFirst) +
                    " + " + std::to_string(c.shortcutSecond) + " channels, splits " + std::to_string(c.splits));
       const uint32_t batch = 2, shortcutChannels = c.shortcutFirst + c.shortcutSecond;
@@ -274,6 +275,8 @@ TEST_F(Conv2dTest, ShortcutInTheSamePassEqualsItsConvolutionAsResidual) {
       auto shortcutWeight = plan.persistent({c.out, shortcutChannels, 1, 1});
       nn::Tensor shortcutBias = c.shortcutBias ? plan.persistent({c.out}) : nn::Tensor{};
       nn::Conv2dOptions options{.activation = nn::Activation::SiLU, .kernel = kernel, .splits = c.splits};
+      // The tensor-core kernel split as many ways: a split's K range crosses from conv2's taps into the shortcut's.
+      if (tensorCores) options.launch = nn::parseCoopmatLaunch("32x32/16x16/32:" + std::to_string(c.splits));
       auto apart = nn::conv2d(plan, first, {shortcutWeight, shortcutBias}, {.padding = 0, .concatenated = second});
       auto separate = nn::conv2d(plan, input, {weight, bias}, options, apart);
       options.shortcut = {first, second, {shortcutWeight, shortcutBias}};
