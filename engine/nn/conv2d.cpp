@@ -63,6 +63,35 @@ Tensor arrivalCounts(Plan& plan, uint32_t tiles) {
   return counts;
 }
 
+// The shortcut's input channels, after checking it against the output's shape.
+uint32_t checkShortcut(const Conv2dShortcut& shortcut, const Shape& outShape, const Tensor& residual) {
+  const Tensor& in = shortcut.input;
+  require(in.valid() && in.rank() == 4 && in.dtype() == DType::F16 && in.dim(0) == outShape[0] &&
+              in.dim(2) == outShape[2] && in.dim(3) == outShape[3],
+          "the shortcut's input " + (in.valid() ? toString(in.shape()) : std::string("(none)")) +
+              " must be f16 with the output's batch and size " + toString(outShape));
+  uint32_t channels = in.dim(1);
+  if (shortcut.concatenated.valid()) {
+    const Tensor& rest = shortcut.concatenated;
+    require(rest.rank() == 4 && rest.dtype() == DType::F16 && rest.dim(0) == in.dim(0) && rest.dim(2) == in.dim(2) &&
+                rest.dim(3) == in.dim(3),
+            "the shortcut's concatenated input " + toString(rest.shape()) + " must be f16 with the size of " +
+                toString(in.shape()));
+    channels += rest.dim(1);
+  }
+  const uint32_t outChannels = outShape[1];
+  const Tensor& weight = shortcut.weights.weight;
+  require(weight.rank() == 4 && weight.dtype() == DType::F16 && weight.dim(0) == outChannels &&
+              weight.dim(1) == channels && weight.dim(2) == 1 && weight.dim(3) == 1,
+          "the shortcut's weight must be f16 [" + std::to_string(outChannels) + ", " + std::to_string(channels) +
+              ", 1, 1], found " + toString(weight.shape()));
+  const Tensor& bias = shortcut.weights.bias;
+  require(!bias.valid() || (bias.elements() == outChannels && bias.dtype() == DType::F16),
+          "the shortcut's bias must be f16 [" + std::to_string(outChannels) + "]");
+  require(!residual.valid(), "a convolution takes a shortcut or a residual, not both");
+  return channels;
+}
+
 }  // namespace
 
 bool conv2dCoopmatFits(const gpu::DeviceInfo& device, uint32_t inChannels, uint32_t kernel, uint32_t outWidth) {
@@ -112,39 +141,13 @@ Tensor conv2d(Plan& plan, const Tensor& input, const Conv2dWeights& weights, con
   if (weights.bias.valid())
     require(weights.bias.elements() == outChannels && weights.bias.dtype() == DType::F16,
             "bias must be f16 [" + std::to_string(outChannels) + "], found " + toString(weights.bias.shape()));
-  const Conv2dShortcut& shortcut = options.shortcut;
-  uint32_t shortcutChannels = 0;
-  if (shortcut.valid()) {
-    const Tensor& in = shortcut.input;
-    require(in.valid() && in.rank() == 4 && in.dtype() == DType::F16, "the shortcut's input must be f16 [N, C, H, W]");
-    shortcutChannels = in.dim(1);
-    if (shortcut.concatenated.valid()) {
-      const Tensor& rest = shortcut.concatenated;
-      require(rest.rank() == 4 && rest.dtype() == DType::F16 && rest.dim(0) == in.dim(0) && rest.dim(2) == in.dim(2) &&
-                  rest.dim(3) == in.dim(3),
-              "the shortcut's concatenated input " + toString(rest.shape()) + " must be f16 with the size of " +
-                  toString(in.shape()));
-      shortcutChannels += rest.dim(1);
-    }
-    const Tensor& sw = shortcut.weights.weight;
-    require(sw.rank() == 4 && sw.dtype() == DType::F16 && sw.dim(0) == outChannels && sw.dim(1) == shortcutChannels &&
-                sw.dim(2) == 1 && sw.dim(3) == 1,
-            "the shortcut's weight must be f16 [" + std::to_string(outChannels) + ", " +
-                std::to_string(shortcutChannels) + ", 1, 1], found " + toString(sw.shape()));
-    require(!shortcut.weights.bias.valid() ||
-                (shortcut.weights.bias.elements() == outChannels && shortcut.weights.bias.dtype() == DType::F16),
-            "the shortcut's bias must be f16 [" + std::to_string(outChannels) + "]");
-    require(!residual.valid(), "a convolution takes a shortcut or a residual, not both");
-  }
-  const uint32_t shortcutMode = !shortcut.valid() ? 0u : shortcut.weights.bias.valid() ? 2u : 1u;
 
   uint32_t outHeight = (seenHeight + 2 * options.padding - kernel) / options.stride + 1;
   uint32_t outWidth = (seenWidth + 2 * options.padding - kernel) / options.stride + 1;
   Shape outShape{batch, outChannels, outHeight, outWidth};
-  if (shortcut.valid())
-    require(shortcut.input.dim(0) == batch && shortcut.input.dim(2) == outHeight && shortcut.input.dim(3) == outWidth,
-            "the shortcut's input " + toString(shortcut.input.shape()) + " must have the output's batch and size " +
-                toString(outShape));
+  const Conv2dShortcut& shortcut = options.shortcut;
+  const uint32_t shortcutChannels = shortcut.valid() ? checkShortcut(shortcut, outShape, residual) : 0u;
+  const uint32_t shortcutMode = !shortcut.valid() ? 0u : shortcut.weights.bias.valid() ? 2u : 1u;
   if (residual.valid())
     require(residual.shape() == outShape && residual.dtype() == DType::F16,
             "residual must be f16 " + toString(outShape) + ", found " + toString(residual.shape()));
