@@ -14,7 +14,7 @@
 //   void writeOutput(uint row, uint col, vec4 low, vec4 high)   C[row, col..col+7]
 // and calls gemmTile(rowStart, colStart, kBegin, kEnd). With SPLITS > 1 the
 // workgroups along z also split K (splitRange), and writeOutput receives
-// partial sums for the including shader to store for a reduction pass.
+// partial sums for the including shader to store and add up (split_arrival.glsl).
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
 #extension GL_EXT_shader_16bit_storage : require
 #extension GL_EXT_control_flow_attributes : require

@@ -73,7 +73,7 @@ TEST(CoopmatTile, SmallLayersWithLongSumsSplitK) {
   EXPECT_GE(workgroups * launch.splits, 120u) << launch.tile.name() << " split " << launch.splits;
   // Each split keeps at least 4 tiles of K.
   EXPECT_GE(11520u / launch.splits, 4 * launch.tile.depth);
-  // Without the reduction pass (matmul) nothing splits.
+  // Where the kernel cannot add the splits up (matmul) nothing splits.
   EXPECT_EQ(nn::chooseCoopmatLaunch(nvidiaLike(), 1280, 64, 11520, 1, false, false).splits, 1u);
 }
 
