@@ -77,6 +77,7 @@ const uint SPAN = (TILE_PIXELS - 1) * STRIDE + KSIZE;  // input columns one kern
 const uint GROUPS = TILE_CHANNELS / LANES;
 
 #include "split_arrival.glsl"
+#include "concatenated_plane.glsl"
 
 // The epilogue: + bias, + residual, the activation, stored f16.
 void storeResult(uint image, uint channel, uint at, float value) {
@@ -131,8 +132,7 @@ void main() {
   for (uint ci = ciBegin; ci < ciEnd; ++ci) {
     // Uniform across the subgroup: every lane reads the same input channel.
     bool second = ci >= firstChannels;
-    uint channelBase = second ? (image * (p.inChannels - firstChannels) + ci - firstChannels) * planeIn
-                              : (image * firstChannels + ci) * planeIn;
+    uint channelBase = concatenatedPlane(image, ci, firstChannels, p.inChannels) * planeIn;
     // Unrolled loops inside keep the accumulators in registers (indices become constants);
     // unrolling this one too would triple the code and the driver's compile time.
     [[dont_unroll]] for (uint ky = 0; ky < KSIZE; ++ky) {
@@ -168,8 +168,7 @@ void main() {
     uint first = p.shortcutFirstChannels, scEnd = max(splitEnd, p.inChannels) - p.inChannels;
     for (uint sc = max(splitBegin, p.inChannels) - p.inChannels; sc < scEnd; ++sc) {
       bool second = sc >= first;
-      uint at = (second ? image * (p.shortcutChannels - first) + sc - first : image * first + sc) * pixels +
-                oy * p.outWidth + ox0;
+      uint at = concatenatedPlane(image, sc, first, p.shortcutChannels) * pixels + oy * p.outWidth + ox0;
       float values[TILE_PIXELS];
       [[unroll]] for (uint j = 0; j < TILE_PIXELS; ++j) {
         bool valid = inside && ox0 + j < p.outWidth;

@@ -25,6 +25,7 @@ layout(constant_id = 7) const uint SHORTCUT = 0;  // 1: a 1x1 shortcut convoluti
 #define B_COLUMN_MAJOR 0
 #include "gemm_coopmat.glsl"
 #include "activation.glsl"
+#include "concatenated_plane.glsl"
 
 layout(std430, binding = 0) readonly buffer Input { float16_t x[]; };
 layout(std430, binding = 1) readonly buffer Weight { uvec4 w[]; };  // [Cout, Cin * KSIZE * KSIZE]
@@ -63,7 +64,7 @@ uvec4 loadA(uint channel, uint k) {
 uvec4 loadShortcut(uint sc, uint pixel) {
   uint pixels = p.outHeight * p.outWidth, image = gl_WorkGroupID.z / SPLITS, first = p.shortcutFirstChannels;
   bool second = sc >= first;
-  uint at = (second ? image * (p.shortcutChannels - first) + sc - first : image * first + sc) * pixels + pixel;
+  uint at = concatenatedPlane(image, sc, first, p.shortcutChannels) * pixels + pixel;
   float16_t v[8];
   [[unroll]] for (uint j = 0; j < 8; ++j) v[j] = second ? xs2[at + j] : xs[at + j];
   return uvec4(packFloat2x16(f16vec2(v[0], v[1])), packFloat2x16(f16vec2(v[2], v[3])),
@@ -84,7 +85,7 @@ uvec4 loadB(uint k, uint pixel) {
   uint image = gl_WorkGroupID.z / SPLITS;
   uint firstChannels = CONCATENATED != 0 ? p.firstChannels : p.inChannels;
   bool second = channel >= firstChannels;
-  uint plane = second ? image * (p.inChannels - firstChannels) + channel - firstChannels : image * firstChannels + channel;
+  uint plane = concatenatedPlane(image, channel, firstChannels, p.inChannels);
   uint row = plane * p.height * p.width + (uint(iy) >> UPSAMPLE) * p.width;
   float16_t v[8];
   [[unroll]] for (uint j = 0; j < 8; ++j) {
