@@ -87,7 +87,7 @@ double toDb(double power) { return power > 1e-12 ? 10 * std::log10(power) : -120
 
 Analyzer::Analyzer(AnalyzerOptions options)
     : options_(withHop(options)), aubio_(std::make_unique<Aubio>()), gain_(options.gain), onsetGain_(AutoGain::Options{3.0, 30.0, options.gain.gateDbfs, 3.0}), tempo_(tempoOptions(options)), states_(stateOptions(options)),
-      clock_(options.clock), onsets_(OnsetPicker::Options{options.onsetThreshold, options.onsetMinInterval, 1e-3f, float(options.onsetRelativeFloor)}) {
+      clock_(options.clock), bars_(options_.sampleRate, options_.hopSize), onsets_(OnsetPicker::Options{options.onsetThreshold, options.onsetMinInterval, 1e-3f, float(options.onsetRelativeFloor)}) {
   if (options_.melBands < 1 || options_.melBands > kMaxMelBands)
     throw std::invalid_argument("melBands must be 1.." + std::to_string(kMaxMelBands) + ", found " +
                                 std::to_string(options_.melBands));
@@ -139,17 +139,6 @@ Analyzer::Analyzer(AnalyzerOptions options)
     }
     beatFlux_.emplace(beatBinHz, options_.beatFlux);
   }
-  beatAccent_.assign(4, 0.0);
-  beatMel_.assign(size_t(options_.melBands), 0.0f);
-  fmat_t* coefficients = aubio_filterbank_get_coeffs(aubio_->mel);
-  harmonyFirst_ = options_.melBands, harmonyEnd_ = 0;
-  for (int m = 0; m < options_.melBands; ++m) {
-    const smpl_t* row = coefficients->data[m];
-    size_t peak = size_t(std::max_element(row, row + bins) - row);
-    if (binHz_[peak] >= 250 && binHz_[peak] <= 2000) harmonyFirst_ = std::min(harmonyFirst_, m), harmonyEnd_ = m + 1;
-  }
-  if (harmonyEnd_ <= harmonyFirst_) harmonyFirst_ = 0, harmonyEnd_ = options_.melBands;
-  previousBeatMel_.assign(size_t(options_.melBands), 0.0f);
   snapshot_.melCount = options_.melBands;
 }
 
@@ -231,6 +220,7 @@ void Analyzer::spectralFeatures(const float* hop) {
   }
 
   drums_->process(magnitude, snapshot_.time, snapshot_);
+  bars_.push(hop, snapshot_.time, gain, snapshot_.drumStrength[Kick], snapshot_.drumStrength[Snare]);
 
   snapshot_.onsetStrength = float(onsetFlux / double(bins - 1));
   if (aubio_->onset) {
@@ -252,30 +242,18 @@ void Analyzer::beatFeatures() {
     if (useStates_) {
       TempoMeasurement s = states_.measurement();
       s.activity = m.activity;
-      s.barSalience3 = m.barSalience3, s.barSalience4 = m.barSalience4;
       m = s;
     }
     clock_.update(m, now);
-    if (m.valid && m.strength >= options_.clock.lockStrength) {
-      meter3_ += 0.05 * (m.barSalience3 - meter3_);
-      meter4_ += 0.05 * (m.barSalience4 - meter4_);
-    }
   } else {
     clock_.decay(now);
   }
 
-  for (int m = 0; m < options_.melBands; ++m) beatMel_[size_t(m)] += snapshot_.mel[size_t(m)];
-  beatMelHops_++;
   snapshot_.beat = false;
   snapshot_.bpm = float(clock_.bpm());
   snapshot_.confidence = float(clock_.confidence());
   if (!clock_.running()) return;
 
-  int beatsPerBar = meter3_ > 1.15 * meter4_ ? 3 : 4;
-  if (beatsPerBar != snapshot_.beatsPerBar) {
-    beatAccent_.assign(size_t(beatsPerBar), 0.0);
-    snapshot_.beatsPerBar = beatsPerBar;
-  }
   // The latest beat of the grid at or before now: a phase correction that
   // moves the grid a little later across a beat must not skip that beat.
   double beat = clock_.nextBeatAfter(now - dt);
@@ -284,32 +262,12 @@ void Analyzer::beatFeatures() {
     snapshot_.beat = true;
     snapshot_.beatTime = beat;
     lastBeatEmitted_ = beat;
-    // The downbeat is the beat where the harmony changes most often: the
-    // mel spectrum (250 Hz - 2 kHz: chords, not kick, bass or hats) of the beat
-    // just ended against the one before it.
-    long long index = ++beatCount_;  // the clock's own index moves with its anchor
-    if (beatMelHops_ > 0) {
-      double dot = 0, a = 0, b = 0;
-      for (int m = harmonyFirst_; m < harmonyEnd_; ++m) {
-        double x = beatMel_[size_t(m)] / beatMelHops_, y = previousBeatMel_[size_t(m)];
-        dot += x * y, a += x * x, b += y * y;
-        previousBeatMel_[size_t(m)] = float(x);
-      }
-      double novelty = a > 0 && b > 0 ? 1.0 - dot / std::sqrt(a * b) : 0.0;
-      size_t slot = size_t((((index - 1) % beatsPerBar) + beatsPerBar) % beatsPerBar);  // the beat that started it
-      for (double& accent : beatAccent_) accent *= 0.95;
-      beatAccent_[slot] += novelty;
-    }
-    std::fill(beatMel_.begin(), beatMel_.end(), 0.0f);
-    beatMelHops_ = 0;
+    snapshot_.beatInBar = bars_.beat(beat);
+    snapshot_.beatsPerBar = bars_.beatsPerBar();
   }
   snapshot_.beatPhase = float(clock_.phaseAt(now));
   snapshot_.nextBeatTime = clock_.nextBeatAfter(now);
-  long long index = beatCount_;
-  size_t downbeat = size_t(std::max_element(beatAccent_.begin(), beatAccent_.end()) - beatAccent_.begin());
-  int inBar = int((((index - (long long)downbeat) % beatsPerBar) + beatsPerBar) % beatsPerBar);
-  snapshot_.beatInBar = inBar;
-  snapshot_.barPosition = float((inBar + snapshot_.beatPhase) / beatsPerBar);
+  snapshot_.barPosition = float((snapshot_.beatInBar + snapshot_.beatPhase) / snapshot_.beatsPerBar);
 }
 
 }  // namespace afterimage::audio

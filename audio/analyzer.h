@@ -6,8 +6,8 @@
 // the section detector build-ups, drops and breakdowns); the beat-state
 // tracker (on a log-frequency flux of its own) or the autocorrelation tempo
 // estimator alone, and the beat clock, turn the onset strength into tempo,
-// phase and predicted beats; the tempo estimator also gives activity and
-// meter. It knows nothing of threads or devices.
+// phase and predicted beats; the tempo estimator also gives activity; the
+// bar tracker counts the beats into bars. It knows nothing of threads or devices.
 #pragma once
 #include <memory>
 #include <optional>
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "audio/auto_gain.h"
+#include "audio/bar_tracker.h"
 #include "audio/beat_clock.h"
 #include "audio/beat_state_tracker.h"
 #include "audio/drum_detector.h"
@@ -49,7 +50,7 @@ struct AnalyzerOptions {
   AutoGain::Options gain;
   TempoEstimator::Options tempo;   // frameRate is set from the sample rate and hop
   // "states": the beat-state tracker sets tempo and phase (the tempo
-  // estimator still gives activity and meter); "autocorrelation": the tempo
+  // estimator still gives activity); "autocorrelation": the tempo
   // estimator alone.
   std::string beatTracker = "states";
   // frameRate and onsetDelay are set from the sample rate, hop and beat window.
@@ -93,6 +94,7 @@ class Analyzer {
   BeatStateTracker states_;
   bool useStates_ = true;
   BeatClock clock_;
+  BarTracker bars_;
   FeatureSnapshot snapshot_;
   uint64_t samples_ = 0;
   OnsetPicker onsets_;
@@ -105,12 +107,6 @@ class Analyzer {
   float magnitudeScale_ = 1;  // spectrum magnitude -> amplitude
   float beatMagnitudeScale_ = 1;  // the same for the beat flux's spectrum
   double lastBeatEmitted_ = -1e9;
-  double meter3_ = 0, meter4_ = 0;
-  std::vector<double> beatAccent_;  // harmonic change per beat of the bar, decaying
-  std::vector<float> beatMel_, previousBeatMel_;  // mel spectrum summed over the current / mean of the last beat
-  int beatMelHops_ = 0;
-  int harmonyFirst_ = 0, harmonyEnd_ = 0;  // mel bands used for harmonic change
-  long long beatCount_ = 0;  // beats emitted
 };
 
 }  // namespace afterimage::audio

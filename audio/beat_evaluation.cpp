@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 
@@ -161,27 +163,63 @@ std::vector<AnnotatedClip> findAnnotatedClips(const std::string& folder) {
   return clips;
 }
 
-std::vector<double> readBeatAnnotations(const std::string& path) {
+namespace {
+
+// Each annotated beat: its time and its number in the bar (0 where the line has none).
+std::vector<std::pair<double, int>> readNumberedBeats(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error(path + ": cannot be read");
-  std::vector<double> beats;
+  std::vector<std::pair<double, int>> beats;
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
     std::istringstream fields(line);
-    std::string first;
+    std::string first, second;
     if (!(fields >> first) || first[0] == '#') continue;
+    double t = 0;
     try {
       size_t used = 0;
-      double t = std::stod(first, &used);
+      t = std::stod(first, &used);
       if (used != first.size() || !std::isfinite(t) || t < 0) throw std::invalid_argument(first);
-      beats.push_back(t);
     } catch (const std::exception&) {
       throw std::runtime_error(path + ":" + std::to_string(number) + ": expected a beat time in seconds, found '" +
                                first + "'");
     }
+    int inBar = 0;
+    if (fields >> second) {
+      char* end = nullptr;
+      double n = std::strtod(second.c_str(), &end);
+      // Some sets write 1.0, 2.0; anything else after the time is a label, not a number.
+      if (*end == '\0' && n >= 1 && n <= 64 && n == std::floor(n)) inBar = int(n);
+    }
+    beats.emplace_back(t, inBar);
   }
   std::sort(beats.begin(), beats.end());
   return beats;
+}
+
+}  // namespace
+
+std::vector<double> readBeatAnnotations(const std::string& path) {
+  std::vector<double> times;
+  for (const auto& [t, inBar] : readNumberedBeats(path)) times.push_back(t);
+  return times;
+}
+
+BarAnnotations readBarAnnotations(const std::string& path) {
+  BarAnnotations bars;
+  std::map<int, int> lengths;  // bar length in beats -> bars of that length
+  int previous = 0;
+  for (const auto& [t, inBar] : readNumberedBeats(path)) {
+    if (inBar == 1) {
+      bars.downbeats.push_back(t);
+      if (previous > 0) lengths[previous]++;
+    }
+    previous = inBar;
+  }
+  int most = 0;
+  for (const auto& [length, count] : lengths)
+    if (count > most) most = count, bars.beatsPerBar = length;
+  return bars;
 }
 
 void writeBeatAnnotations(const std::string& path, const std::vector<double>& beats) {

@@ -54,6 +54,14 @@ std::vector<AnnotatedClip> findAnnotatedClips(const std::string& folder);
 // Beat times from a .beats file. Throws std::runtime_error naming the file
 // and line of anything that is not a time.
 std::vector<double> readBeatAnnotations(const std::string& path);
+// The bars of a .beats file whose lines number the beats in the bar (1 = the
+// downbeat): the downbeat times and the most frequent bar length in beats.
+// Empty and 0 where the file numbers no beat; errors as readBeatAnnotations.
+struct BarAnnotations {
+  std::vector<double> downbeats;
+  int beatsPerBar = 0;
+};
+BarAnnotations readBarAnnotations(const std::string& path);
 // Writes beat times, one per line, as readBeatAnnotations reads them.
 // Throws std::runtime_error naming the file when it cannot be written.
 void writeBeatAnnotations(const std::string& path, const std::vector<double>& beats);

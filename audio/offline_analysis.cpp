@@ -1,6 +1,7 @@
 #include "audio/offline_analysis.h"
 
 #include <algorithm>
+#include <map>
 
 namespace afterimage::audio {
 
@@ -39,6 +40,24 @@ std::vector<double> beatTimes(const std::vector<float>& samples, int sampleRate,
   std::vector<double> times;
   for (const auto& b : scheduledBeats(samples, sampleRate, lookaheadSeconds, options)) times.push_back(b.time);
   return times;
+}
+
+TrackedBars trackBars(const std::vector<float>& samples, int sampleRate, AnalyzerOptions options,
+                      double settleSeconds) {
+  options.sampleRate = sampleRate;
+  Analyzer analyzer(options);
+  TrackedBars tracked;
+  std::map<int, int> lengths;  // bar length -> beats reported with it
+  analyzeSamples(analyzer, samples, [&](const FeatureSnapshot& s) {
+    if (!s.beat) return;
+    tracked.beats.push_back(s.beatTime);
+    if (s.beatInBar == 0) tracked.downbeats.push_back(s.beatTime);
+    if (s.beatTime >= settleSeconds) lengths[s.beatsPerBar]++;
+  });
+  int most = 0;
+  for (const auto& [length, count] : lengths)
+    if (count > most) most = count, tracked.beatsPerBar = length;
+  return tracked;
 }
 
 std::vector<double> onsetTimes(const std::vector<float>& samples, int sampleRate, AnalyzerOptions options) {

@@ -21,6 +21,15 @@ std::vector<ScheduledBeat> scheduledBeats(const std::vector<float>& samples, int
                                           AnalyzerOptions options = {});
 std::vector<double> beatTimes(const std::vector<float>& samples, int sampleRate, double lookaheadSeconds = 0,
                               AnalyzerOptions options = {});
+// The beats as they happen (lookahead 0) and the bars the analyzer counts
+// over them: the beats it calls downbeats, and the bar length (beats) it
+// reports on most beats after `settleSeconds`.
+struct TrackedBars {
+  std::vector<double> beats, downbeats;
+  int beatsPerBar = 0;
+};
+TrackedBars trackBars(const std::vector<float>& samples, int sampleRate, AnalyzerOptions options = {},
+                      double settleSeconds = 5.0);
 std::vector<double> onsetTimes(const std::vector<float>& samples, int sampleRate, AnalyzerOptions options = {});
 
 }  // namespace afterimage::audio

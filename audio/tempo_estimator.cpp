@@ -211,8 +211,6 @@ TempoMeasurement TempoEstimator::estimate(double expectedPeriod) {
   m.activity = longLevel_ > 0 ? std::clamp(recentLevel_ / longLevel_, 0.0, 1.0) : 0;
   m.evidence = std::clamp(0.5 * contrast + 0.5 * std::sqrt(periodicity), 0.0, 1.0);
   m.strength = m.evidence * std::clamp((m.activity - 0.35) / 0.35, 0.0, 1.0);
-  m.barSalience3 = autocorrelationAt(3 * bestLag) / ac0;
-  m.barSalience4 = autocorrelationAt(4 * bestLag) / ac0;
   return m;
 }
 

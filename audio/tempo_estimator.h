@@ -16,7 +16,6 @@ struct TempoMeasurement {
   double evidence = 0;   // 0..1: how periodic the onset strength is and how the beat grid stands out
   double strength = 0;   // whether the measurement may steer a clock: evidence times activity (or support)
   double activity = 0;   // 0..1: recent onset strength against its long-run level (low in a breakdown)
-  double barSalience3 = 0, barSalience4 = 0;  // autocorrelation at 3 and 4 beats
   double support = 0;    // BeatStateTracker: onset strength over its mean on the last beats
 };
 

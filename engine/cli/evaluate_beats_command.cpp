@@ -4,7 +4,10 @@
 // them, see audio/beat_evaluation.h) against the annotations: F-measure
 // (+-70 ms, first 5 s skipped) as the beats happen and as predicted MS
 // ahead (default 60), CMLt/AMLt, the tempo found and annotated and how they
-// relate (right, double, half, 3:2, 2:3, off-beat). One row per clip, then
+// relate (right, double, half, 3:2, 2:3, off-beat), and where the
+// annotations number the beats in the bar, the downbeats' F-measure (+-70
+// ms, first 5 s skipped) and the bar length found against the annotated
+// one. One row per clip, then
 // the mean per genre (the clip's folder) and over all clips. --rate
 // resamples every clip first (audio/resample.h): the rate a show's audio
 // interface delivers (44.1 or 48 kHz), where most annotated sets are 22.05 kHz.
@@ -22,13 +25,18 @@ namespace afterimage::cli {
 namespace {
 
 struct Means {
-  double f = 0, fLookahead = 0, cmlt = 0, amlt = 0;
-  int clips = 0, right = 0;
+  double f = 0, fLookahead = 0, cmlt = 0, amlt = 0, downbeatF = 0;
+  int clips = 0, right = 0, barClips = 0, barsRight = 0;
   void add(double a, double b, double c, double d, bool r) { f += a, fLookahead += b, cmlt += c, amlt += d, ++clips, right += r; }
+  void addBars(double downbeat, bool lengthRight) { downbeatF += downbeat, ++barClips, barsRight += lengthRight; }
   void print(const char* label, const std::string& name) const {
     double n = clips > 0 ? clips : 1;
-    std::printf("%-9s %-28s %6s %6s %-8s %6.3f %6.3f %6.3f %6.3f  %d/%d at the annotated tempo\n", label, name.c_str(),
-                "", "", "", f / n, fLookahead / n, cmlt / n, amlt / n, right, clips);
+    std::printf("%-9s %-28s %6s %6s %-8s %6.3f %6.3f %6.3f %6.3f", label, name.c_str(), "", "", "", f / n,
+                fLookahead / n, cmlt / n, amlt / n);
+    if (barClips > 0) std::printf(" %6.3f %5s", downbeatF / barClips, "");
+    std::printf("  %d/%d at the annotated tempo", right, clips);
+    if (barClips > 0) std::printf(", bar length right %d/%d", barsRight, barClips);
+    std::printf("\n");
   }
 };
 
@@ -48,8 +56,8 @@ int runEvaluateBeats(const CommandArgs& rawArgs) {
     throw UsageError("--tracker must be states or autocorrelation, found '" + options.beatTracker + "'");
   std::vector<audio::AnnotatedClip> clips = audio::findAnnotatedClips(args.positionals()[0]);
 
-  std::printf("%-9s %-28s %6s %6s %-8s %6s %6s %6s %6s\n", "genre", "clip", "bpm", "found", "relation", "F",
-              ("F+" + std::to_string(int(lookaheadMs))).c_str(), "CMLt", "AMLt");
+  std::printf("%-9s %-28s %6s %6s %-8s %6s %6s %6s %6s %6s %5s\n", "genre", "clip", "bpm", "found", "relation", "F",
+              ("F+" + std::to_string(int(lookaheadMs))).c_str(), "CMLt", "AMLt", "downF", "bar");
   std::map<std::string, Means> genres;
   Means all;
   for (const auto& clip : clips) {
@@ -57,19 +65,28 @@ int runEvaluateBeats(const CommandArgs& rawArgs) {
     int rate = 0;
     std::vector<float> samples = audio::readMonoFile(clip.audioPath, &rate);
     if (targetRate > 0) samples = audio::resample(samples, rate, int(targetRate)), rate = int(targetRate);
-    std::vector<double> beats = audio::beatTimes(samples, rate, 0, options);
+    audio::BarAnnotations bars = audio::readBarAnnotations(clip.beatsPath);
+    audio::TrackedBars tracked = audio::trackBars(samples, rate, options);
+    const std::vector<double>& beats = tracked.beats;
     std::vector<double> predicted = audio::beatTimes(samples, rate, lookaheadMs / 1000.0, options);
     double f = audio::beatFMeasure(beats, annotations).fMeasure;
     double fl = audio::beatFMeasure(predicted, annotations).fMeasure;
     audio::ContinuityScore c = audio::beatContinuity(beats, annotations);
     audio::MetricalRelation relation = audio::metricalRelation(beats, annotations);
-    std::printf("%-9s %-28.28s %6.1f %6.1f %-8s %6.3f %6.3f %6.3f %6.3f\n", clip.genre.c_str(), clip.name.c_str(),
+    std::printf("%-9s %-28.28s %6.1f %6.1f %-8s %6.3f %6.3f %6.3f %6.3f", clip.genre.c_str(), clip.name.c_str(),
                 audio::medianBpm(annotations), audio::medianBpm(beats), audio::toString(relation), f, fl, c.cmlt,
                 c.amlt);
-    std::fflush(stdout);
     bool right = relation == audio::MetricalRelation::Right;
     genres[clip.genre].add(f, fl, c.cmlt, c.amlt, right);
     all.add(f, fl, c.cmlt, c.amlt, right);
+    if (bars.beatsPerBar > 0) {
+      double downbeatF = audio::beatFMeasure(tracked.downbeats, bars.downbeats).fMeasure;
+      std::printf(" %6.3f %2d/%-2d", downbeatF, tracked.beatsPerBar, bars.beatsPerBar);
+      genres[clip.genre].addBars(downbeatF, tracked.beatsPerBar == bars.beatsPerBar);
+      all.addBars(downbeatF, tracked.beatsPerBar == bars.beatsPerBar);
+    }
+    std::printf("\n");
+    std::fflush(stdout);
   }
   for (const auto& [genre, means] : genres) means.print("genre", genre);
   all.print("MEAN", std::to_string(all.clips) + " clips");

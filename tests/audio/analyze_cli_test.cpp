@@ -83,14 +83,16 @@ TEST_F(AnalyzeCli, UsageErrors) {
 
 // evaluate-beats over a folder of one annotated clip, as it is and
 // resampled to the rates a show's interface delivers: the mean F of the
-// summary line (the synthesized rock scores over 0.9 at any of them).
+// summary line (the synthesized rock scores over 0.9 at any of them), and
+// with the beats numbered in the bar, the downbeats' F (its chords change
+// on the downbeat) and the bar length.
 TEST_F(AnalyzeCli, EvaluateBeatsScoresAFolderAtTheRateAsked) {
   auto folder = afterimage::testing::uniqueTempPath("evaluate_beats_cli");
   std::filesystem::create_directories(folder / "rock");
   writeMonoWav((folder / "rock" / "clip.wav").string(), track_.samples, track_.sampleRate);
   {
     std::ofstream beats(folder / "rock" / "clip.beats");
-    for (double b : track_.beats) beats << b << "\n";
+    for (size_t i = 0; i < track_.beats.size(); ++i) beats << track_.beats[i] << "\t" << (i % 4 + 1) << "\n";
   }
   for (std::string rate : {"", "22050", "48000"}) {
     std::vector<std::string> argv = {binary_, "evaluate-beats", folder.string()};
@@ -101,9 +103,11 @@ TEST_F(AnalyzeCli, EvaluateBeatsScoresAFolderAtTheRateAsked) {
     ASSERT_NE(mean, std::string::npos) << r.output;
     std::istringstream line(r.output.substr(mean));
     std::string label, clips, word;
-    double f = 0;
-    line >> label >> clips >> word >> f;
+    double f = 0, lookahead = 0, cmlt = 0, amlt = 0, downbeatF = 0;
+    line >> label >> clips >> word >> f >> lookahead >> cmlt >> amlt >> downbeatF;
     EXPECT_GE(f, 0.9) << "--rate " << rate << "\n" << r.output;
+    EXPECT_GE(downbeatF, 0.8) << "--rate " << rate << "\n" << r.output;
+    EXPECT_NE(r.output.find("bar length right 1/1"), std::string::npos) << r.output;
   }
   EXPECT_EQ(run({binary_, "evaluate-beats", folder.string(), "--rate", "5"}).exitCode, 64);
   std::filesystem::remove_all(folder);

@@ -1,0 +1,153 @@
+#include "audio/bar_tracker.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace afterimage::audio {
+namespace {
+
+constexpr double kChromaCompression = 1000;  // log(1 + c x) of amplitudes at the running level
+constexpr double kMaxZ = 3;
+
+int windowSamples(double seconds, int sampleRate, int frameSamples) {
+  int window = 1 << int(std::lround(std::log2(std::max(1.0, seconds * sampleRate))));
+  return std::max(window, frameSamples);
+}
+
+// The pitch class (0 = A) of bins whose centre lies in [lowHz, highHz), -1 elsewhere.
+std::vector<int> pitchClasses(int bins, double binHz, double lowHz, double highHz) {
+  std::vector<int> classes(size_t(bins), -1);
+  for (int k = 1; k < bins; ++k) {
+    double hz = k * binHz;
+    if (hz < lowHz || hz >= highHz) continue;
+    long semitones = std::lround(12.0 * std::log2(hz / 440.0));
+    classes[size_t(k)] = int(((semitones % 12) + 12) % 12);
+  }
+  return classes;
+}
+
+double cosineDistance(const std::array<float, 12>& a, const std::array<float, 12>& b) {
+  double dot = 0, aa = 0, bb = 0;
+  for (size_t i = 0; i < 12; ++i) dot += double(a[i]) * b[i], aa += double(a[i]) * a[i], bb += double(b[i]) * b[i];
+  return aa > 0 && bb > 0 ? 1.0 - dot / std::sqrt(aa * bb) : 0.0;
+}
+
+}  // namespace
+
+double BarTracker::RunningZ::push(double x, double rate) {
+  // Clipped: one odd beat (the spread of the first few is tiny) must not
+  // outweigh dozens.
+  double z = count >= 2 && variance > 0 ? std::clamp((x - mean) / std::sqrt(variance), -kMaxZ, kMaxZ) : 0.0;
+  // Plain mean and variance until 1 / rate values, then exponential.
+  double r = std::max(rate, 1.0 / double(++count));
+  double d = x - mean;
+  mean += r * d;
+  variance = (1 - r) * (variance + r * d * d);
+  return z;
+}
+
+BarTracker::BarTracker(int sampleRate, int hopSize, Options options)
+    : options_(options),
+      spectrum_(windowSamples(options.windowSeconds, sampleRate, hopSize * options.hopsPerFrame),
+                hopSize * options.hopsPerFrame),
+      sampleRate_(sampleRate),
+      hopSize_(hopSize) {
+  pending_.resize(size_t(hopSize * options_.hopsPerFrame));
+  const int window = spectrum_.window(), bins = window / 2 + 1;
+  binPitchClass_ = pitchClasses(bins, double(sampleRate) / window, 100, 2000);
+  binBassClass_ = pitchClasses(bins, double(sampleRate) / window, 40, 200);
+  // Frames for the longest beat the clock follows (~2 s) with room to
+  // spare; drum hops for the window around a beat and the beat's delay.
+  const double frameSeconds = double(hopSize) * options_.hopsPerFrame / sampleRate;
+  frames_.resize(size_t(std::ceil(4.0 / frameSeconds)) + 1);
+  drums_.resize(size_t(std::ceil(2.0 * double(sampleRate) / hopSize)) + 1);
+}
+
+void BarTracker::push(const float* hop, double time, double gain, float kick, float snare) {
+  drums_[drumCount_++ % drums_.size()] = {time, kick, snare};
+  std::copy(hop, hop + hopSize_, pending_.begin() + long(pendingHops_ * hopSize_));
+  if (++pendingHops_ < options_.hopsPerFrame) return;
+  pendingHops_ = 0;
+  addFrame(spectrum_.process(pending_.data()), time, gain);
+}
+
+void BarTracker::addFrame(const float* magnitude, double time, double gain) {
+  const int window = spectrum_.window();
+  // Hann window, one-sided: magnitude -> the amplitude of a sinusoid.
+  const double scale = gain * std::sqrt(16.0 / (3.0 * double(window) * window)) * kChromaCompression;
+  Frame& frame = frames_[frameCount_++ % frames_.size()];
+  frame.time = time - 0.5 * window / sampleRate_;
+  frame.chroma.fill(0), frame.bass.fill(0);
+  for (size_t k = 0; k < binPitchClass_.size(); ++k) {
+    if (binPitchClass_[k] < 0 && binBassClass_[k] < 0) continue;
+    float level = std::log1p(float(magnitude[k] * scale));
+    if (binPitchClass_[k] >= 0) frame.chroma[size_t(binPitchClass_[k])] += level;
+    if (binBassClass_[k] >= 0) frame.bass[size_t(binBassClass_[k])] += level;
+  }
+}
+
+int BarTracker::beat(double time) {
+  if (beatCount_ > 0) countBeat(lastBeat_, time);
+  lastBeat_ = time;
+  const long long index = beatCount_++;
+  const long long downbeat = downbeatPosition(meter_);
+  return int(((index - downbeat) % meter_ + meter_) % meter_);
+}
+
+void BarTracker::countBeat(double start, double end) {
+  std::array<float, 12> chroma{}, bass{};
+  int frames = 0;
+  for (size_t n = std::min(frameCount_, frames_.size()), i = 0; i < n; ++i) {
+    const Frame& f = frames_[(frameCount_ - 1 - i) % frames_.size()];
+    if (f.time < start) break;
+    if (f.time >= end) continue;
+    for (size_t c = 0; c < 12; ++c) chroma[c] += f.chroma[c], bass[c] += f.bass[c];
+    ++frames;
+  }
+  float kick = 0, snare = 0;
+  for (size_t n = std::min(drumCount_, drums_.size()), i = 0; i < n; ++i) {
+    const DrumHop& d = drums_[(drumCount_ - 1 - i) % drums_.size()];
+    if (d.time < start - options_.drumsBefore) break;
+    if (d.time >= start + options_.drumsAfter) continue;
+    kick = std::max(kick, d.kick), snare = std::max(snare, d.snare);
+  }
+  // Cosine distances do not change with the number of frames summed.
+  double harmonyChange = havePrevious_ && frames > 0 ? cosineDistance(chroma, previousChroma_) : 0.0;
+  double bassChange = havePrevious_ && frames > 0 ? cosineDistance(bass, previousBass_) : 0.0;
+  if (frames > 0) previousChroma_ = chroma, previousBass_ = bass, havePrevious_ = true;
+
+  const double rate = 1.0 / options_.normalizeBeats;
+  double evidence = harmony_.push(harmonyChange, rate) + bassChange_.push(bassChange, rate) +
+                    drumAccent_.push(double(kick) - double(snare), rate);
+  const long long index = beatCount_ - 1;  // the beat that began at `start`
+  const double decay = std::exp(-1.0 / options_.memoryBeats);
+  for (int m = 0; m < 2; ++m) {
+    const int meter = 3 + m;
+    for (int p = 0; p < meter; ++p) evidence_[size_t(m)][size_t(p)] *= decay, weight_[size_t(m)][size_t(p)] *= decay;
+    evidence_[size_t(m)][size_t(index % meter)] += evidence;
+    weight_[size_t(m)][size_t(index % meter)] += 1;
+  }
+  if (beatCount_ < options_.meterAfterBeats) return;
+  const double three = contrast(3), four = contrast(4);
+  if (meter_ == 4 && three > options_.meterSwitch * four) meter_ = 3;
+  else if (meter_ == 3 && four > options_.meterSwitch * three) meter_ = 4;
+}
+
+// How far the strongest position's mean evidence stands above the mean of all positions.
+double BarTracker::contrast(int meter) const {
+  const auto& evidence = evidence_[size_t(meter - 3)];
+  const auto& weight = weight_[size_t(meter - 3)];
+  double best = -1e300, sum = 0;
+  for (int p = 0; p < meter; ++p) {
+    double mean = evidence[size_t(p)] / std::max(weight[size_t(p)], 1e-9);
+    best = std::max(best, mean), sum += mean;
+  }
+  return best - sum / meter;
+}
+
+int BarTracker::downbeatPosition(int meter) const {
+  const auto& evidence = evidence_[size_t(meter - 3)];
+  return int(std::max_element(evidence.begin(), evidence.begin() + meter) - evidence.begin());
+}
+
+}  // namespace afterimage::audio

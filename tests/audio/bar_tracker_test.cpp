@@ -1,0 +1,126 @@
+// The bar tracker on its own: beats given, music made of what one kind of
+// evidence hears (chords, a bass line, kick and snare), so each test shows
+// that kind of evidence alone finds the bar.
+#include "audio/bar_tracker.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+namespace afterimage::audio {
+namespace {
+
+constexpr int kRate = 44100, kHop = 256;
+constexpr double kPi = 3.14159265358979323846;
+
+double midiHz(int note) { return 440.0 * std::pow(2.0, (note - 69) / 12.0); }
+
+struct Music {
+  int meter = 4;
+  double bpm = 120;
+  int bars = 24;
+  int firstDownbeat = 0;  // beats before the first bar begins (an upbeat)
+  bool chords = false, bassLine = false, drums = false;
+};
+
+// i - VI - III - VII in A minor, a bar each (MIDI notes), and the bass's
+// roots (40-100 Hz), each in a band of its own (chroma 100 Hz - 2 kHz, bass 40-200 Hz).
+const std::vector<std::vector<int>> kChords = {{69, 72, 76}, {65, 69, 72}, {60, 64, 67}, {67, 71, 74}};
+const std::vector<int> kBassRoots = {33, 29, 36, 31};
+
+// The places the tracker reports for each beat, the music fed hop by hop and
+// each beat told in the first hop that has heard it, as the analyzer does.
+std::vector<int> placesOfBeats(const Music& music, BarTracker& tracker) {
+  const double period = 60.0 / music.bpm;
+  const int beats = music.bars * music.meter + music.firstDownbeat;
+  const size_t total = size_t(beats * period * kRate) + kHop;
+  std::vector<float> samples(total, 0.0f);
+  for (size_t i = 0; i < total; ++i) {
+    double t = double(i) / kRate;
+    long long beat = (long long)(t / period);
+    long long bar = (beat - music.firstDownbeat) / music.meter;
+    if (beat < music.firstDownbeat) bar = -1;
+    const size_t chordIndex = size_t((bar % 4 + 4) % 4);
+    double s = 0;
+    if (music.chords)
+      for (int note : kChords[chordIndex]) s += 0.05 * std::sin(2 * kPi * midiHz(note) * t);
+    if (music.bassLine) s += 0.2 * std::sin(2 * kPi * midiHz(kBassRoots[chordIndex]) * t);
+    samples[i] = float(s);
+  }
+  std::vector<int> places;
+  int next = 0;
+  for (size_t start = 0; start + kHop <= total; start += kHop) {
+    double time = double(start + kHop) / kRate;
+    // Drums: the kick on the bar's odd beats (1, 3), the snare on the even ones.
+    float kick = 0, snare = 0;
+    double sinceBeat = std::fmod(time, period);
+    long long beat = (long long)(time / period);
+    if (music.drums && sinceBeat < double(kHop) / kRate) {
+      int inBar = int(((beat - music.firstDownbeat) % music.meter + music.meter) % music.meter);
+      (inBar % 2 == 0 ? kick : snare) = 1.0f;
+    }
+    tracker.push(samples.data() + start, time, 1.0, kick, snare);
+    if (next < beats && next * period <= time) places.push_back(tracker.beat(next++ * period));
+  }
+  return places;
+}
+
+// How many beats from `from` on are given their true place in the bar.
+int placedRight(const Music& music, const std::vector<int>& places, int from) {
+  int right = 0;
+  for (int b = from; b < int(places.size()); ++b)
+    right += places[size_t(b)] == ((b - music.firstDownbeat) % music.meter + music.meter) % music.meter;
+  return right;
+}
+
+TEST(BarTracker, ChordChangesAloneSetTheDownbeat) {
+  for (int upbeat : {0, 1, 3}) {
+    Music music;
+    music.chords = true, music.firstDownbeat = upbeat;
+    BarTracker tracker(kRate, kHop);
+    std::vector<int> places = placesOfBeats(music, tracker);
+    const int from = 8 * music.meter;  // after eight bars
+    EXPECT_EQ(placedRight(music, places, from), int(places.size()) - from) << "upbeat " << upbeat;
+    EXPECT_EQ(tracker.beatsPerBar(), 4);
+  }
+}
+
+TEST(BarTracker, BassNotesAloneSetTheDownbeat) {
+  Music music;
+  music.bassLine = true, music.firstDownbeat = 2;
+  BarTracker tracker(kRate, kHop);
+  std::vector<int> places = placesOfBeats(music, tracker);
+  const int from = 8 * music.meter;
+  EXPECT_EQ(placedRight(music, places, from), int(places.size()) - from);
+}
+
+TEST(BarTracker, ThreeBeatsABarAreCountedInThrees) {
+  Music music;
+  music.meter = 3, music.chords = music.bassLine = true, music.firstDownbeat = 1, music.bpm = 150;
+  BarTracker tracker(kRate, kHop);
+  std::vector<int> places = placesOfBeats(music, tracker);
+  EXPECT_EQ(tracker.beatsPerBar(), 3);
+  const int from = 8 * music.meter;
+  EXPECT_EQ(placedRight(music, places, from), int(places.size()) - from);
+  // Once counted in threes, it stays so: no flicker back to four.
+  for (int b = from; b < int(places.size()); ++b) EXPECT_LT(places[size_t(b)], 3) << "beat " << b;
+}
+
+TEST(BarTracker, WithoutHarmonyTheKickBeatsAreTheBarsStrongBeats) {
+  Music music;
+  music.drums = true, music.firstDownbeat = 1;
+  BarTracker tracker(kRate, kHop);
+  std::vector<int> places = placesOfBeats(music, tracker);
+  // Kick on 1 and 3, snare on 2 and 4: the downbeat is one of the kick
+  // beats (which of the two, only harmony can tell).
+  for (int b = 8 * music.meter; b < int(places.size()); ++b) {
+    int truePlace = (b - music.firstDownbeat) % music.meter;
+    if (places[size_t(b)] == 0) {
+      EXPECT_EQ(truePlace % 2, 0) << "beat " << b;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace afterimage::audio
