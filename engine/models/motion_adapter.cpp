@@ -66,15 +66,16 @@ MotionAdapter::Layer readLayer(WeightReader& r, const std::string& p, uint32_t c
 // Attention over the frames of each pixel: queries from `queries` [Fq, P, C]
 // (the window's last Fq frames), keys and values from `frames` [F, P, C],
 // each layer-normalized with the frame positions added by its projections
-// as they load it (queryNorm, frameNorm); plus `residual`.
+// as they load it (queryNorm, frameNorm); plus `residual`. otherFramesWeight:
+// as nn::temporalAttention's (nullptr: none).
 nn::Tensor frameAttention(nn::Plan& plan, const TemporalAttentionWeights& w, const nn::Tensor& queries,
                           const nn::InputLayerNorm& queryNorm, const nn::Tensor& frames,
                           const nn::InputLayerNorm& frameNorm, uint32_t heads, bool causal,
-                          const nn::Tensor& residual) {
+                          const nn::Tensor* otherFramesWeight, const nn::Tensor& residual) {
   nn::Tensor q = nn::linear(plan, queries, w.q.weight, queryNorm);
   nn::Tensor k = nn::linear(plan, frames, w.k.weight, frameNorm);
   nn::Tensor v = nn::linear(plan, frames, w.v.weight, frameNorm);
-  nn::Tensor attended = nn::temporalAttention(plan, q, k, v, heads, causal);
+  nn::Tensor attended = nn::temporalAttention(plan, q, k, v, heads, causal, otherFramesWeight);
   for (const auto& t : {q, k, v}) plan.release(t);
   nn::Tensor out = nn::linear(plan, attended, w.out.weight, w.out.bias, nn::Activation::None, residual);
   plan.release(attended);
@@ -138,7 +139,8 @@ const nn::Tensor& MotionAdapter::positions(uint32_t frames, uint32_t channels) c
 }
 
 nn::Tensor MotionAdapter::temporalTransformer(nn::Plan& plan, const UNetLayerSite& site, const nn::Tensor& window,
-                                              bool causal, bool lastFrameOnly) const {
+                                              bool causal, bool lastFrameOnly,
+                                              const nn::Tensor* otherFramesWeight) const {
   const Layer& w = layer(site);
   if (window.rank() != 4 || window.dim(1) != w.channels)
     throw std::runtime_error("motion adapter: a temporal layer of " + std::to_string(w.channels) +
@@ -171,20 +173,21 @@ nn::Tensor MotionAdapter::temporalTransformer(nn::Plan& plan, const UNetLayerSit
     const auto& block = w.blocks[b];
     h = preNormResidual(plan, h, block.norm1, [&](const PreNormed& x, const nn::Tensor& residual) {
       return frameAttention(plan, block.attention1, x.h, placed(x.norm), x.h, placed(x.norm), w.heads, causal,
-                            residual);
+                            otherFramesWeight, residual);
     });
     if (lastFrameOnly && b + 1 == w.blocks.size()) {
       // Only the last frame's output is wanted: its queries alone from here.
       nn::InputLayerNorm lastNorm = placed(block.norm2);
       lastNorm.add = positions.batchItem(frames - 1);
       nn::Tensor last = frameAttention(plan, block.attention2, h.batchItem(frames - 1), lastNorm, h,
-                                       placed(block.norm2), w.heads, causal, h.batchItem(frames - 1));
+                                       placed(block.norm2), w.heads, causal, otherFramesWeight,
+                                       h.batchItem(frames - 1));
       plan.release(h);
       h = last;
     } else {
       h = preNormResidual(plan, h, block.norm2, [&](const PreNormed& x, const nn::Tensor& residual) {
         return frameAttention(plan, block.attention2, x.h, placed(x.norm), x.h, placed(x.norm), w.heads, causal,
-                              residual);
+                              otherFramesWeight, residual);
       });
     }
     h = preNormResidual(plan, h, block.norm3, [&](const PreNormed& a, const nn::Tensor& residual) {

@@ -39,8 +39,10 @@ class MotionAdapter : public UNetLayerHook {
   // frames 0..i only. Returns a new tensor [F, C, H, W], or with
   // lastFrameOnly [1, C, H, W] of the last frame, whose final attention
   // queries, feed-forward and projection then run for that frame alone.
+  // otherFramesWeight (f32 [1] on the GPU, or nullptr): every attention's
+  // softmax weights of the other frames scaled by it (nn::temporalAttention).
   nn::Tensor temporalTransformer(nn::Plan& plan, const UNetLayerSite& site, const nn::Tensor& window, bool causal,
-                                 bool lastFrameOnly = false) const;
+                                 bool lastFrameOnly = false, const nn::Tensor* otherFramesWeight = nullptr) const;
 
   // The UNet call's N images are the N frames of one clip (bidirectional).
   nn::Tensor afterLayer(nn::Plan& plan, const UNetLayerSite& site, const nn::Tensor& hidden) override;

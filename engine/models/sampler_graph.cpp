@@ -36,7 +36,10 @@ SamplerGraph::SamplerGraph(nn::Plan& plan, const UNet& unet, const TinyAutoencod
     throw std::invalid_argument(motion ? "sampler: temporal layers stream one frame a call, without guidance"
                                        : "sampler: a temporal window needs the model's motion_adapter/");
   uint32_t batch = shape.guidance ? 2 : 1;
-  if (shape.temporalWindow) temporalReset_ = plan.persistent({1}, nn::DType::F32);
+  if (shape.temporalWindow) {
+    temporalReset_ = plan.persistent({1}, nn::DType::F32);
+    temporalMemory_ = plan.persistent({1}, nn::DType::F32);
+  }
   if (shape.featureBankFrames) featureBankState_ = plan.persistent({nn::kFeatureBankStateValues}, nn::DType::F32);
   initLatent_ = given.initLatent.valid() ? given.initLatent : plan.persistent(latentShape);
   noise_ = plan.persistent(latentShape);
@@ -52,7 +55,7 @@ SamplerGraph::SamplerGraph(nn::Plan& plan, const UNet& unet, const TinyAutoencod
     nn::Tensor input = plan.allocate({batch, channels, shape.latentHeight, shape.latentWidth});
     for (uint32_t b = 0; b < batch; ++b) nn::weightedSum(plan, {x}, coefficients_, base, input.batchItem(b));
     if (shape.temporalWindow)
-      streams_.push_back(std::make_unique<TemporalStream>(*motion, shape.temporalWindow, temporalReset_));
+      streams_.push_back(std::make_unique<TemporalStream>(*motion, shape.temporalWindow, temporalReset_, temporalMemory_));
     if (shape.featureBankFrames)
       banks_.push_back(std::make_unique<SelfAttentionBank>(shape.featureBankFrames, featureBankState_));
     nn::Tensor output = unet.forward(plan, input, timesteps_[i], context_, timestamps,

@@ -85,6 +85,10 @@ class SamplerGraph {
   // With temporal layers: f32 [1], 1 on a frame that starts their history
   // afresh (the first, a cut), else 0; invalid without them.
   const nn::Tensor& temporalReset() const { return temporalReset_; }
+  // With temporal layers: f32 [1], 0..1, how much each frame attends to
+  // the past ones beside itself (1: as the model was trained; 0: to itself
+  // alone), written each frame; invalid without them.
+  const nn::Tensor& temporalMemory() const { return temporalMemory_; }
   // The temporal layers' kept frames, all steps (fixed when recorded).
   VkDeviceSize temporalHistoryBytes() const;
   // With a feature bank: its state, f32 [4] (nn::FeatureBankCursor), written
@@ -101,7 +105,7 @@ class SamplerGraph {
   // the prediction; then the guidance weights (unconditional, conditional).
   nn::Tensor coefficients_;
   std::vector<nn::Tensor> timesteps_;  // f32 [batch] per step
-  nn::Tensor temporalReset_;
+  nn::Tensor temporalReset_, temporalMemory_;
   std::vector<std::unique_ptr<TemporalStream>> streams_;  // one per step: each keeps its own history
   nn::Tensor featureBankState_;
   std::vector<std::unique_ptr<SelfAttentionBank>> banks_;  // one per step

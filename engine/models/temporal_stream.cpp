@@ -7,8 +7,8 @@
 
 namespace afterimage::models {
 
-TemporalStream::TemporalStream(const MotionAdapter& adapter, uint32_t window, nn::Tensor reset)
-    : adapter_(adapter), window_(window), reset_(std::move(reset)) {
+TemporalStream::TemporalStream(const MotionAdapter& adapter, uint32_t window, nn::Tensor reset, nn::Tensor memory)
+    : adapter_(adapter), window_(window), reset_(std::move(reset)), memory_(std::move(memory)) {
   if (window < 2 || window > adapter.config().maxFrames)
     throw std::runtime_error("temporal window of " + std::to_string(window) + " frames: it must be from 2 to " +
                              std::to_string(adapter.config().maxFrames) + " (the motion adapter's positions)");
@@ -24,7 +24,8 @@ nn::Tensor TemporalStream::afterLayer(nn::Plan& plan, const UNetLayerSite& site,
   historyBytes_ += history.bytes();
 
   nn::Tensor window = nn::temporalWindow(plan, history, hidden, reset_);
-  nn::Tensor newest = adapter_.temporalTransformer(plan, site, window, true, true);
+  nn::Tensor newest =
+      adapter_.temporalTransformer(plan, site, window, true, true, memory_.valid() ? &memory_ : nullptr);
   nn::copyRowsInto(plan, window, 1, history);
   plan.release(window);
   return newest;

@@ -19,8 +19,10 @@ class TemporalStream : public UNetLayerHook {
   // window: frames a layer attends over, the new one included (2 to the
   // adapter's maxFrames). reset: an f32 [1] tensor of the plan, 1 on a frame
   // that starts a new history, 0 otherwise (written by the caller each frame;
-  // several streams may share it).
-  TemporalStream(const MotionAdapter& adapter, uint32_t window, nn::Tensor reset);
+  // several streams may share it). memory: an f32 [1] tensor of the plan,
+  // 0..1, how much each frame attends to the others (the past) beside
+  // itself, written likewise; invalid: as 1, without the weighting.
+  TemporalStream(const MotionAdapter& adapter, uint32_t window, nn::Tensor reset, nn::Tensor memory = {});
 
   // The UNet call's image is the next frame (batch 1).
   nn::Tensor afterLayer(nn::Plan& plan, const UNetLayerSite& site, const nn::Tensor& hidden) override;
@@ -31,7 +33,7 @@ class TemporalStream : public UNetLayerHook {
  private:
   const MotionAdapter& adapter_;
   uint32_t window_;
-  nn::Tensor reset_;
+  nn::Tensor reset_, memory_;
   std::vector<nn::Tensor> histories_;  // one per layer, [window - 1, C, H, W]
   VkDeviceSize historyBytes_ = 0;
 };

@@ -22,7 +22,12 @@ size_t sharedBytes(uint32_t queryFrames, uint32_t keyFrames, uint32_t headDim) {
 
 }  // namespace
 
-Tensor temporalAttention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, uint32_t heads, bool causal) {
+Tensor temporalAttention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, uint32_t heads, bool causal,
+                         const Tensor* otherFramesWeight) {
+  if (otherFramesWeight && (!otherFramesWeight->valid() || otherFramesWeight->dtype() != DType::F32 ||
+                            otherFramesWeight->elements() != 1))
+    throw gpu::GpuError("temporalAttention: the other frames' weight must be f32 [1], found " +
+                        toString(otherFramesWeight->shape()));
   for (auto [name, t] : {std::pair<const char*, const Tensor*>{"q", &q}, {"k", &k}, {"v", &v}}) {
     if (!t->valid() || t->dtype() != DType::F16 || t->rank() != 3)
       throw gpu::GpuError(std::string("temporalAttention: ") + name + " must be f16 [frames, pixels, H*D], found " +
@@ -51,11 +56,16 @@ Tensor temporalAttention(Plan& plan, const Tensor& q, const Tensor& k, const Ten
                         std::to_string(headDim) + " exceed a workgroup's shared memory");
 
   TemporalAttentionPush push{pixels, channels / 4, float(1.0 / std::sqrt(double(headDim)))};
-  const auto& pipeline = plan.context().pipelines().get({"temporal_attention", 4, sizeof(TemporalAttentionPush),
-                                                         {headDim / 4, queryFrames, keyFrames, causal ? 1u : 0u}});
+  const bool weighted = otherFramesWeight != nullptr;
+  const auto& pipeline = plan.context().pipelines().get(
+      {"temporal_attention", 5, sizeof(TemporalAttentionPush),
+       {headDim / 4, queryFrames, keyFrames, causal ? 1u : 0u, weighted ? 1u : 0u}});
   Tensor output = plan.allocate(q.shape());
-  plan.add([&pipeline, q, k, v, output, push, pixels, heads](gpu::CommandSequence& sequence) {
-    sequence.dispatch(pipeline, {q.slice(), k.slice(), v.slice(), output.slice()}, push, pixels, heads);
+  Tensor weight = weighted ? *otherFramesWeight : Tensor();
+  plan.add([&pipeline, q, k, v, output, weight, push, pixels, heads](gpu::CommandSequence& sequence) {
+    // Unweighted, the weight's binding is never read: any buffer the pass reads anyway fills it.
+    sequence.dispatch(pipeline, {q.slice(), k.slice(), v.slice(), output.slice(), weight.valid() ? weight.slice() : q.slice()},
+                      push, pixels, heads);
   });
   return output;
 }

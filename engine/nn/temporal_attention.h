@@ -15,8 +15,12 @@ constexpr uint32_t kTemporalAttentionMaxHeadDim = 160;  // 1280 channels, 8 head
 // last frames are a contiguous tail) -> [Fq, P, H*D].
 // The queries are the window's last Fq frames (Fq <= Fk): query i is frame
 // Fk - Fq + i, and with `causal` it sees key frames 0..Fk - Fq + i only.
-// Softmax scale 1/sqrt(D).
+// Softmax scale 1/sqrt(D). With `otherFramesWeight` (f32 [1], written on
+// the GPU side between runs) the softmax weights of every key frame but the
+// query's own are scaled by it, clamped to 0..1: 1 attends as without it, 0
+// to the query's own frame alone (how much a streamed frame takes from the
+// past, changed frame by frame without re-recording).
 Tensor temporalAttention(Plan& plan, const Tensor& q, const Tensor& k, const Tensor& v, uint32_t heads,
-                         bool causal = false);
+                         bool causal = false, const Tensor* otherFramesWeight = nullptr);
 
 }  // namespace afterimage::nn

@@ -341,6 +341,7 @@ void Conductor::frame(const audio::FeatureSnapshot& s, double showTime, GenParam
   out.noiseRefresh = value(Parameter::NoiseRefresh);
   out.anchor = value(Parameter::Anchor);
   out.temporalBank = value(Parameter::TemporalBank);
+  out.temporalMemory = value(Parameter::TemporalMemory);
   out.zoom = value(Parameter::Zoom);
   out.rotate = value(Parameter::Rotate);
   out.translateX = value(Parameter::TranslateX);

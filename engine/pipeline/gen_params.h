@@ -41,6 +41,11 @@ struct GenParams {
   // self-attention attends to the kept frames' keys and values beside the
   // frame's own (their softmax weights scaled by it; 1 as StreamV2V).
   float temporalBank = 1.0f;
+  // Temporal layers (a set's temporal_window), 0..1: how much each frame
+  // attends to the past frames beside itself (their softmax weights scaled
+  // by it): 1 as the model was trained, 0 each frame to itself alone (as
+  // after a cut, but the history is kept for when it rises again).
+  float temporalMemory = 1.0f;
 
   // Latent motion applied to the previous latent before re-noising
   // (a VJ's "feedback" zoom/rotate/translate). Translation in fractions of

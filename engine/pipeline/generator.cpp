@@ -84,7 +84,10 @@ Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const
   anchorControlInput_ = uploads_.add(anchorControl_);
   finishedPixels_.resize(pixels_[0].size);
   effectsInput_ = uploads_.add(effects_);
-  if (options.temporalWindow) temporalResetInput_ = uploads_.add(sampler_->temporalReset());
+  if (options.temporalWindow) {
+    temporalResetInput_ = uploads_.add(sampler_->temporalReset());
+    temporalMemoryInput_ = uploads_.add(sampler_->temporalMemory());
+  }
   if (options.featureBankFrames) featureBankInput_ = uploads_.add(sampler_->featureBankState());
   uploads_.allocate();
   plan.finalize();
@@ -124,8 +127,9 @@ void Generator::prepare(const GenParams& params) {
   bool cut = !hasPrevious_ || historyScene_ != params.scene;
   historyScene_ = params.scene;
   if (options_.temporalWindow) {
-    float reset = cut ? 1.0f : 0.0f;
+    float reset = cut ? 1.0f : 0.0f, memory = clampOr(params.temporalMemory, 0.0f, 1.0f, 1.0f);
     uploads_.write(temporalResetInput_, std::span<const float>(&reset, 1));
+    uploads_.write(temporalMemoryInput_, std::span<const float>(&memory, 1));
   }
   if (options_.featureBankFrames) uploads_.write(featureBankInput_, featureBankCursor_.next(params.temporalBank, cut));
 }

@@ -120,7 +120,7 @@ class Generator {
   nn::Tensor previous_, moved_, motion_, effects_, anchorScale_, anchorOffset_, anchorState_, anchorControl_;
   std::array<gpu::BufferSlice, kSlots> pixels_, readback_;
   size_t noiseInput_ = 0, contextInput_ = 0, coefficientsInput_ = 0, motionInput_ = 0, effectsInput_ = 0;
-  size_t anchorControlInput_ = 0, temporalResetInput_ = 0, featureBankInput_ = 0;
+  size_t anchorControlInput_ = 0, temporalResetInput_ = 0, temporalMemoryInput_ = 0, featureBankInput_ = 0;
   nn::FeatureBankCursor featureBankCursor_;
   bool anchorHasReference_ = false;  // whether a finished frame's statistics are the anchor's reference
   std::vector<uint8_t> finishedPixels_;

@@ -24,6 +24,7 @@ constexpr std::array<ParameterInfo, kParameterCount> kParameters{{
     {"noise_refresh", 0.0, 0.0, 1.0},
     {"anchor", 0.0, 0.0, 1.0},
     {"temporal_bank", 1.0, 0.0, 1.0},
+    {"temporal_memory", 1.0, 0.0, 1.0},
     {"prompt.N.weight", 1.0, -4.0, 4.0},
 }};
 

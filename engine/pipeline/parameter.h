@@ -28,6 +28,7 @@ enum class Parameter {
   NoiseRefresh,  // share of the re-noising drawn fresh each frame (GenParams::noiseRefresh)
   Anchor,        // colour anchor (GenParams::anchor)
   TemporalBank,  // how much the feature bank of past frames is attended to (GenParams::temporalBank)
+  TemporalMemory,  // how much the temporal layers attend to past frames (GenParams::temporalMemory)
   PromptWeight,  // prompt.N.weight: the weight of the scene's prompt N (0-based)
   Count
 };

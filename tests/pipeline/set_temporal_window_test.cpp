@@ -45,6 +45,19 @@ TEST(SetTemporalWindow, AWindowBeyondTheModelsPositionsIsNamed) {
             std::string::npos);
 }
 
+TEST(SetTemporalWindow, TemporalMemoryIsAParameterMappingsDrive) {
+  Set set = parseSet("temporal_window = 8\n" + kScene +
+                         "[scene.params]\ntemporal_memory = 0.5\n[[mapping]]\nsource = \"onset_strength\"\n"
+                         "target = \"temporal_memory\"\ngain = -1.0\n",
+                     "sets/x.toml", withWindow(32));
+  EXPECT_EQ(set.scenes[0].params[size_t(Parameter::TemporalMemory)], 0.5);
+  EXPECT_EQ(set.mappings[0].target.parameter, Parameter::TemporalMemory);
+  EXPECT_NE(formatSet(set, "sets/x.toml").find("temporal_memory = 0.5"), std::string::npos);
+  EXPECT_NE(errorOf("temporal_window = 8\n" + kScene + "[scene.params]\ntemporal_memory = 1.5\n", withWindow(32))
+                .find("out of range [0, 1]"),
+            std::string::npos);
+}
+
 TEST(SetTemporalWindow, SaveWritesItOnlyWhenSet) {
   Set set = parseSet("temporal_window = 6\n" + kScene, "sets/x.toml", withWindow(32));
   EXPECT_NE(formatSet(set, "sets/x.toml").find("temporal_window = 6"), std::string::npos);
