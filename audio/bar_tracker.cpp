@@ -116,9 +116,12 @@ void BarTracker::countBeat(double start, double end) {
   double bassChange = havePrevious_ && frames > 0 ? cosineDistance(bass, previousBass_) : 0.0;
   if (frames > 0) previousChroma_ = chroma, previousBass_ = bass, havePrevious_ = true;
 
+  // A burst of non-finite samples (a driver glitch) counts as no evidence
+  // rather than poisoning the running statistics for the rest of the show.
+  auto finiteOr0 = [](double x) { return std::isfinite(x) ? x : 0.0; };
   const double rate = 1.0 / options_.normalizeBeats;
-  double evidence = harmony_.push(harmonyChange, rate) + bassChange_.push(bassChange, rate) +
-                    drumAccent_.push(double(kick) - double(snare), rate);
+  double evidence = harmony_.push(finiteOr0(harmonyChange), rate) + bassChange_.push(finiteOr0(bassChange), rate) +
+                    drumAccent_.push(finiteOr0(double(kick) - double(snare)), rate);
   const long long index = beatCount_ - 1;  // the beat that began at `start`
   const double decay = std::exp(-1.0 / options_.memoryBeats);
   for (int m = 0; m < 2; ++m) {

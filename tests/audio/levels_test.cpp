@@ -1,13 +1,15 @@
 // Levels: the beat confidence follows the beat evidence, not the loudness
 // (a -30 dB passage whose drums go on keeps it; a breakdown without drums
-// lowers it), and the automatic gain does not overshoot when the level
-// comes back after a quiet passage.
+// lowers it), the automatic gain does not overshoot when the level comes
+// back after a quiet passage, and a burst of NaN / infinite samples does
+// not stop the analysis.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 
+#include "audio/beat_evaluation.h"
 #include "audio/offline_analysis.h"
 #include "music_synth.h"
 
@@ -38,6 +40,37 @@ TEST(Levels, ConfidenceStaysUpThroughAQuietPassageWhoseDrumsGoOn) {
   });
   std::printf("lowest confidence in the -30 dB passage: %.3f\n", lowest);
   EXPECT_GE(lowest, 0.5);
+}
+
+// A driver glitch or a broken file can deliver NaN, infinite or huge
+// samples for a moment. The analysis must come back when the music does:
+// levels finite, the beat and the bar (house: 4/4, the downbeat on the
+// chord change) followed again.
+TEST(Levels, ABurstOfNonFiniteSamplesDoesNotStopTheAnalysis) {
+  testing::TrackSpec spec = testing::beatSet()[0];  // house_124
+  spec.seconds = 40;
+  testing::LabelledTrack track = testing::synthesize(spec);
+  const float bad[] = {NAN, INFINITY, -INFINITY, 1e30f};
+  for (size_t i = size_t(12.0 * track.sampleRate); i < size_t(12.5 * track.sampleRate); ++i)
+    track.samples[i] = bad[i % 4];
+  Analyzer analyzer;
+  bool finite = true;
+  std::vector<double> beats, downbeats;
+  analyzeSamples(analyzer, track.samples, [&](const FeatureSnapshot& s) {
+    if (s.time < 20) return;
+    for (float v : {s.rms, s.loudness, s.flux, s.onsetStrength, s.bpm, s.confidence, s.beatPhase, s.barPosition})
+      finite = finite && std::isfinite(v);
+    if (s.beat) beats.push_back(s.beatTime);
+    if (s.beat && s.beatInBar == 0) downbeats.push_back(s.beatTime);
+  });
+  EXPECT_TRUE(finite);
+  std::vector<double> annotatedDownbeats;
+  for (size_t i = 0; i < track.beats.size(); i += 4) annotatedDownbeats.push_back(track.beats[i]);
+  double f = beatFMeasure(beats, track.beats, 0.07, 25).fMeasure;
+  double downbeatF = beatFMeasure(downbeats, annotatedDownbeats, 0.07, 25).fMeasure;
+  std::printf("after the burst: beat F %.3f, downbeat F %.3f (from 25 s)\n", f, downbeatF);
+  EXPECT_GE(f, 0.9);
+  EXPECT_GE(downbeatF, 0.8);
 }
 
 TEST(Levels, ConfidenceFallsInABreakdownWithoutDrums) {
