@@ -87,7 +87,7 @@ double toDb(double power) { return power > 1e-12 ? 10 * std::log10(power) : -120
 
 Analyzer::Analyzer(AnalyzerOptions options)
     : options_(withHop(options)), aubio_(std::make_unique<Aubio>()), gain_(options.gain), onsetGain_(AutoGain::Options{3.0, 30.0, options.gain.gateDbfs, 3.0}), tempo_(tempoOptions(options)), states_(stateOptions(options)),
-      clock_(options.clock), bars_(options_.sampleRate, options_.hopSize), onsets_(OnsetPicker::Options{options.onsetThreshold, options.onsetMinInterval, 1e-3f, float(options.onsetRelativeFloor)}) {
+      clock_(options.clock), onsets_(OnsetPicker::Options{options.onsetThreshold, options.onsetMinInterval, 1e-3f, float(options.onsetRelativeFloor)}) {
   if (options_.melBands < 1 || options_.melBands > kMaxMelBands)
     throw std::invalid_argument("melBands must be 1.." + std::to_string(kMaxMelBands) + ", found " +
                                 std::to_string(options_.melBands));
@@ -123,6 +123,7 @@ Analyzer::Analyzer(AnalyzerOptions options)
   previousCompressed_.assign(bins, 0.0f);
   magnitudeScale_ = float(std::sqrt(16.0 / (3.0 * double(window) * window)));
   drums_.emplace(binHz_, magnitudeScale_, hopSeconds());
+  bars_.emplace(options_.sampleRate, options_.hopSize);
   if (useStates_) {
     // The beat flux sees the same time and frequency resolution at every
     // rate: before, it shared the analysis window (1024 samples: 46 ms at
@@ -220,7 +221,7 @@ void Analyzer::spectralFeatures(const float* hop) {
   }
 
   drums_->process(magnitude, snapshot_.time, snapshot_);
-  bars_.push(hop, snapshot_.time, gain, snapshot_.drumStrength[Kick], snapshot_.drumStrength[Snare]);
+  bars_->push(hop, snapshot_.time, gain, snapshot_.drumStrength[Kick], snapshot_.drumStrength[Snare]);
 
   snapshot_.onsetStrength = float(onsetFlux / double(bins - 1));
   if (aubio_->onset) {
@@ -262,8 +263,8 @@ void Analyzer::beatFeatures() {
     snapshot_.beat = true;
     snapshot_.beatTime = beat;
     lastBeatEmitted_ = beat;
-    snapshot_.beatInBar = bars_.beat(beat);
-    snapshot_.beatsPerBar = bars_.beatsPerBar();
+    snapshot_.beatInBar = bars_->beat(beat, clock_.period());
+    snapshot_.beatsPerBar = bars_->beatsPerBar();
   }
   snapshot_.beatPhase = float(clock_.phaseAt(now));
   snapshot_.nextBeatTime = clock_.nextBeatAfter(now);

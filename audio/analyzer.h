@@ -94,7 +94,7 @@ class Analyzer {
   BeatStateTracker states_;
   bool useStates_ = true;
   BeatClock clock_;
-  BarTracker bars_;
+  std::optional<BarTracker> bars_;  // built once the hop is checked
   FeatureSnapshot snapshot_;
   uint64_t samples_ = 0;
   OnsetPicker onsets_;

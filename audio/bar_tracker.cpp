@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 namespace afterimage::audio {
 namespace {
@@ -9,9 +11,21 @@ namespace {
 constexpr double kChromaCompression = 1000;  // log(1 + c x) of amplitudes at the running level
 constexpr double kMaxZ = 3;
 
+// The power of two nearest `seconds` (in log terms), and at least a frame.
 int windowSamples(double seconds, int sampleRate, int frameSamples) {
   int window = 1 << int(std::lround(std::log2(std::max(1.0, seconds * sampleRate))));
-  return std::max(window, frameSamples);
+  while (window < frameSamples) window *= 2;
+  return window;
+}
+
+// Samples a chroma frame advances; throws std::invalid_argument on sizes
+// that make none (before the spectrum is built with them).
+int frameSamples(int sampleRate, int hopSize, const BarTracker::Options& options) {
+  if (sampleRate <= 0 || hopSize <= 0 || options.hopsPerFrame < 1 || hopSize > (1 << 20) / options.hopsPerFrame)
+    throw std::invalid_argument("bar tracker: sample rate " + std::to_string(sampleRate) + ", hop " +
+                                std::to_string(hopSize) + " x " + std::to_string(options.hopsPerFrame) +
+                                ": each must be positive");
+  return hopSize * options.hopsPerFrame;
 }
 
 // The pitch class (0 = A) of bins whose centre lies in [lowHz, highHz), -1 elsewhere.
@@ -48,10 +62,14 @@ double BarTracker::RunningZ::push(double x, double rate) {
 
 BarTracker::BarTracker(int sampleRate, int hopSize, Options options)
     : options_(options),
-      spectrum_(windowSamples(options.windowSeconds, sampleRate, hopSize * options.hopsPerFrame),
-                hopSize * options.hopsPerFrame),
+      spectrum_(windowSamples(options.windowSeconds, sampleRate, frameSamples(sampleRate, hopSize, options)),
+                frameSamples(sampleRate, hopSize, options)),
       sampleRate_(sampleRate),
       hopSize_(hopSize) {
+  if (!(options_.memoryBeats > 0) || !(options_.normalizeBeats >= 1) || !(options_.meterSwitch >= 1) ||
+      options_.meterAfterBeats < 0)
+    throw std::invalid_argument("bar tracker: memoryBeats must be > 0, normalizeBeats >= 1, meterSwitch >= 1 and "
+                                "meterAfterBeats >= 0");
   pending_.resize(size_t(hopSize * options_.hopsPerFrame));
   const int window = spectrum_.window(), bins = window / 2 + 1;
   binPitchClass_ = pitchClasses(bins, double(sampleRate) / window, 100, 2000);
@@ -86,15 +104,25 @@ void BarTracker::addFrame(const float* magnitude, double time, double gain) {
   }
 }
 
-int BarTracker::beat(double time) {
-  if (beatCount_ > 0) countBeat(lastBeat_, time);
+int BarTracker::beat(double time, double period) {
+  // Beats the clock did not give (it lost the music and found it again)
+  // still advance the count, so the bar keeps its place across the gap.
+  long long steps = 1;
+  if (beatCount_ > 0 && period > 0) steps = std::max(1LL, std::llround((time - lastBeat_) / period));
+  // The beat before last is counted now: the frames of its end (a frame is
+  // placed at its window's middle, half a window and up to a frame after
+  // the hop that makes it) are all in by the next beat.
+  if (uncounted_.index >= 0) countBeat(uncounted_);
+  if (beatCount_ > 0) uncounted_ = {lastBeat_, period > 0 ? std::min(time, lastBeat_ + period) : time, beatCount_ - 1};
   lastBeat_ = time;
-  const long long index = beatCount_++;
+  const long long index = beatCount_ + steps - 1;
+  beatCount_ = index + 1;
   const long long downbeat = downbeatPosition(meter_);
   return int(((index - downbeat) % meter_ + meter_) % meter_);
 }
 
-void BarTracker::countBeat(double start, double end) {
+void BarTracker::countBeat(const Span& beat) {
+  const double start = beat.start, end = beat.end;
   std::array<float, 12> chroma{}, bass{};
   int frames = 0;
   for (size_t n = std::min(frameCount_, frames_.size()), i = 0; i < n; ++i) {
@@ -114,7 +142,11 @@ void BarTracker::countBeat(double start, double end) {
   // Cosine distances do not change with the number of frames summed.
   double harmonyChange = havePrevious_ && frames > 0 ? cosineDistance(chroma, previousChroma_) : 0.0;
   double bassChange = havePrevious_ && frames > 0 ? cosineDistance(bass, previousBass_) : 0.0;
-  if (frames > 0) previousChroma_ = chroma, previousBass_ = bass, havePrevious_ = true;
+  if (frames > 0) {
+    previousChroma_ = chroma;
+    previousBass_ = bass;
+    havePrevious_ = true;
+  }
 
   // A burst of non-finite samples (a driver glitch) counts as no evidence
   // rather than poisoning the running statistics for the rest of the show.
@@ -122,7 +154,7 @@ void BarTracker::countBeat(double start, double end) {
   const double rate = 1.0 / options_.normalizeBeats;
   double evidence = harmony_.push(finiteOr0(harmonyChange), rate) + bassChange_.push(finiteOr0(bassChange), rate) +
                     drumAccent_.push(finiteOr0(double(kick) - double(snare)), rate);
-  const long long index = beatCount_ - 1;  // the beat that began at `start`
+  const long long index = beat.index;
   const double decay = std::exp(-1.0 / options_.memoryBeats);
   for (int m = 0; m < 2; ++m) {
     const int meter = 3 + m;
@@ -130,7 +162,7 @@ void BarTracker::countBeat(double start, double end) {
     evidence_[size_t(m)][size_t(index % meter)] += evidence;
     weight_[size_t(m)][size_t(index % meter)] += 1;
   }
-  if (beatCount_ < options_.meterAfterBeats) return;
+  if (index + 1 < options_.meterAfterBeats) return;
   const double three = contrast(3), four = contrast(4);
   if (meter_ == 4 && three > options_.meterSwitch * four) meter_ = 3;
   else if (meter_ == 3 && four > options_.meterSwitch * three) meter_ = 4;
@@ -148,9 +180,18 @@ double BarTracker::contrast(int meter) const {
   return best - sum / meter;
 }
 
+// The position with the most evidence per beat counted (not the most in
+// all: the position counted last has decayed least, and two positions
+// alike, a bar's two kick beats, would take turns).
 int BarTracker::downbeatPosition(int meter) const {
   const auto& evidence = evidence_[size_t(meter - 3)];
-  return int(std::max_element(evidence.begin(), evidence.begin() + meter) - evidence.begin());
+  const auto& weight = weight_[size_t(meter - 3)];
+  int best = 0;
+  for (int p = 1; p < meter; ++p)
+    if (evidence[size_t(p)] / std::max(weight[size_t(p)], 1e-9) >
+        evidence[size_t(best)] / std::max(weight[size_t(best)], 1e-9))
+      best = p;
+  return best;
 }
 
 }  // namespace afterimage::audio

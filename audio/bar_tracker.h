@@ -6,19 +6,22 @@
 //            the chroma (pitch classes, 100 Hz - 2 kHz) of the beat and the
 //            beat before it
 //   bass:    the bass note changes there: the same for the bass's chroma
-//            (40-200 Hz)
+//            (40-200 Hz; a bin a pitch class, so at ~11 Hz bins it is a
+//            coarse one: it sees the low spectrum change more than notes)
 //   drums:   the kick falls on the bar's strong beats and the snare on its
 //            backbeats: kick minus snare strength at the beat
 // (the beat-synchronous features of the downbeat literature: Papadopoulos
 // and Peeters' chord changes, Davies and Plumbley's spectral difference,
 // Durand et al.'s harmonic, bass and percussive streams, here without a
 // learned model). For three and four beats to the bar, each position keeps
-// the decaying sum of its beats' evidence; the downbeat is the position
-// with the most. The bar has three beats where that position stands out
-// more over three than over four (with hysteresis, so the count does not
-// flicker), four otherwise. Chroma needs a long window (~93 ms) for its
-// bass notes: this class keeps its own spectrum, a frame every few hops.
-// No allocation after construction.
+// the decaying sum of its beats' evidence and of its beats; the downbeat is
+// the position with the most evidence per beat. The bar has three beats
+// where that position stands out more over three than over four (with
+// hysteresis, so the count does not flicker), four otherwise. A beat is
+// counted one beat late, when the frames of its end are in; beats the
+// clock skipped still advance the count. Chroma needs a long window (~93
+// ms) for its bass notes: this class keeps its own spectrum, a frame every
+// few hops. No allocation after construction.
 #pragma once
 #include <array>
 #include <vector>
@@ -46,9 +49,10 @@ class BarTracker {
   // analyzer's gain (the level's normalisation) and the drum detector's
   // kick and snare strengths for it.
   void push(const float* hop, double time, double gain, float kick, float snare);
-  // A beat at `time` (not after the last push): its place in the bar, 0 the
-  // downbeat. The evidence of the beat before it is counted first.
-  int beat(double time);
+  // A beat at `time` (not after the last push) of a clock at `period`
+  // seconds: its place in the bar, 0 the downbeat. The evidence of the beat
+  // before last is counted first.
+  int beat(double time, double period);
   int beatsPerBar() const { return meter_; }
 
  private:
@@ -67,8 +71,14 @@ class BarTracker {
     double push(double x, double rate);
   };
 
+  // A beat's span and its number in the count.
+  struct Span {
+    double start = 0, end = 0;
+    long long index = -1;
+  };
+
   void addFrame(const float* magnitude, double time, double gain);
-  void countBeat(double start, double end);  // the evidence of the beat [start, end)
+  void countBeat(const Span& beat);  // adds its evidence
   double contrast(int meter) const;
   int downbeatPosition(int meter) const;
 
@@ -86,8 +96,9 @@ class BarTracker {
   bool havePrevious_ = false;
   RunningZ harmony_, bassChange_, drumAccent_;
   std::array<std::array<double, 4>, 2> evidence_{}, weight_{};  // [meter 3 or 4][position]
-  long long beatCount_ = 0;
+  long long beatCount_ = 0;  // beats counted in the bar, those the clock skipped included
   double lastBeat_ = 0;
+  Span uncounted_;  // the last beat but one, counted at the next beat
   int meter_ = 4;
 };
 

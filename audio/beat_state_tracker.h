@@ -60,7 +60,7 @@ class BeatStateTracker {
   // The most likely state now: period, the last beat, how much of the
   // probability agrees with it (evidence), how strongly onsets came on its
   // last beats (support) and from both whether it may steer a clock
-  // (strength). Activity and bar salience are left to the caller. Not
+  // (strength). Activity is left to the caller. Not
   // const: the choice between beat and off-beat holds until the other
   // side's evidence is clearly stronger.
   TempoMeasurement measurement();

@@ -54,7 +54,8 @@ void main() {
   // largest score is then taken over the scaled ones, so the sum cannot
   // underflow to 0 however small w is.
   float otherBias = 0.0;
-  if (OTHER_WEIGHTED != 0) otherBias = otherWeight > 0.0 ? log(min(otherWeight, 1.0)) : -1e30;
+  // 1 (or more) adds exactly 0: log(1) need not be exact on every driver.
+  if (OTHER_WEIGHTED != 0) otherBias = otherWeight >= 1.0 ? 0.0 : otherWeight > 0.0 ? log(otherWeight) : -1e30;
   barrier();
 
   for (uint i = local; i < FQ * FK; i += THREADS) {

@@ -27,7 +27,9 @@ namespace {
 struct Means {
   double f = 0, fLookahead = 0, cmlt = 0, amlt = 0, downbeatF = 0;
   int clips = 0, right = 0, barClips = 0, barsRight = 0;
-  void add(double a, double b, double c, double d, bool r) { f += a, fLookahead += b, cmlt += c, amlt += d, ++clips, right += r; }
+  void add(double a, double b, double c, double d, bool r) {
+    f += a, fLookahead += b, cmlt += c, amlt += d, ++clips, right += r;
+  }
   void addBars(double downbeat, bool lengthRight) { downbeatF += downbeat, ++barClips, barsRight += lengthRight; }
   void print(const char* label, const std::string& name) const {
     double n = clips > 0 ? clips : 1;

@@ -55,7 +55,8 @@ SamplerGraph::SamplerGraph(nn::Plan& plan, const UNet& unet, const TinyAutoencod
     nn::Tensor input = plan.allocate({batch, channels, shape.latentHeight, shape.latentWidth});
     for (uint32_t b = 0; b < batch; ++b) nn::weightedSum(plan, {x}, coefficients_, base, input.batchItem(b));
     if (shape.temporalWindow)
-      streams_.push_back(std::make_unique<TemporalStream>(*motion, shape.temporalWindow, temporalReset_, temporalMemory_));
+      streams_.push_back(
+          std::make_unique<TemporalStream>(*motion, shape.temporalWindow, temporalReset_, temporalMemory_));
     if (shape.featureBankFrames)
       banks_.push_back(std::make_unique<SelfAttentionBank>(shape.featureBankFrames, featureBankState_));
     nn::Tensor output = unet.forward(plan, input, timesteps_[i], context_, timestamps,

@@ -64,8 +64,8 @@ Tensor temporalAttention(Plan& plan, const Tensor& q, const Tensor& k, const Ten
   Tensor weight = weighted ? *otherFramesWeight : Tensor();
   plan.add([&pipeline, q, k, v, output, weight, push, pixels, heads](gpu::CommandSequence& sequence) {
     // Unweighted, the weight's binding is never read: any buffer the pass reads anyway fills it.
-    sequence.dispatch(pipeline, {q.slice(), k.slice(), v.slice(), output.slice(), weight.valid() ? weight.slice() : q.slice()},
-                      push, pixels, heads);
+    gpu::BufferSlice weightBinding = weight.valid() ? weight.slice() : q.slice();
+    sequence.dispatch(pipeline, {q.slice(), k.slice(), v.slice(), output.slice(), weightBinding}, push, pixels, heads);
   });
   return output;
 }

@@ -85,14 +85,18 @@ TEST_F(AnalyzeCli, UsageErrors) {
 // resampled to the rates a show's interface delivers: the mean F of the
 // summary line (the synthesized rock scores over 0.9 at any of them), and
 // with the beats numbered in the bar, the downbeats' F (its chords change
-// on the downbeat) and the bar length.
+// on the downbeat; 24 s, so that the bar count has settled for a dozen
+// bars after the first 5 s) and the bar length.
 TEST_F(AnalyzeCli, EvaluateBeatsScoresAFolderAtTheRateAsked) {
   auto folder = afterimage::testing::uniqueTempPath("evaluate_beats_cli");
   std::filesystem::create_directories(folder / "rock");
-  writeMonoWav((folder / "rock" / "clip.wav").string(), track_.samples, track_.sampleRate);
+  TrackSpec spec = beatSet()[1];  // rock 96
+  spec.seconds = 24;
+  LabelledTrack track = synthesize(spec);
+  writeMonoWav((folder / "rock" / "clip.wav").string(), track.samples, track.sampleRate);
   {
     std::ofstream beats(folder / "rock" / "clip.beats");
-    for (size_t i = 0; i < track_.beats.size(); ++i) beats << track_.beats[i] << "\t" << (i % 4 + 1) << "\n";
+    for (size_t i = 0; i < track.beats.size(); ++i) beats << track.beats[i] << "\t" << (i % 4 + 1) << "\n";
   }
   for (std::string rate : {"", "22050", "48000"}) {
     std::vector<std::string> argv = {binary_, "evaluate-beats", folder.string()};

@@ -90,12 +90,24 @@ TEST(BeatEvaluation, NumberedBeatsGiveTheDownbeatsAndTheBarLength) {
   // An upbeat, then bars of three (one written 1.0 as some sets do) and a bar of four.
   std::ofstream(file) << "0.2 3\n0.5 1\n1.0 2\n1.5 3\n2.0 1.0\n2.5 2\n3.0 3\n3.5 1\n4.0 2\n4.5 3\n4.8 4\n5.1 1\n";
   BarAnnotations bars = readBarAnnotations(file.string());
+  fs::remove(file);
   EXPECT_EQ(bars.downbeats, (std::vector<double>{0.5, 2.0, 3.5, 5.1}));
   EXPECT_EQ(bars.beatsPerBar, 3);
+}
+
+TEST(BeatEvaluation, UnnumberedBeatsGiveNoBars) {
+  namespace fs = std::filesystem;
+  fs::path file = fs::temp_directory_path() / "afterimage_unnumbered.beats";
   std::ofstream(file) << "0.5\n1.0\n1.5\n";
-  bars = readBarAnnotations(file.string());
+  BarAnnotations bars = readBarAnnotations(file.string());
+  fs::remove(file);
   EXPECT_TRUE(bars.downbeats.empty());
   EXPECT_EQ(bars.beatsPerBar, 0);
+}
+
+TEST(BeatEvaluation, ABarFileLineWithoutATimeIsAnError) {
+  namespace fs = std::filesystem;
+  fs::path file = fs::temp_directory_path() / "afterimage_bad_bars.beats";
   std::ofstream(file) << "0.5 1\nx 2\n";
   EXPECT_THROW(readBarAnnotations(file.string()), std::runtime_error);
   fs::remove(file);
