@@ -67,9 +67,9 @@ BarTracker::BarTracker(int sampleRate, int hopSize, Options options)
       sampleRate_(sampleRate),
       hopSize_(hopSize) {
   if (!(options_.memoryBeats > 0) || !(options_.normalizeBeats >= 1) || !(options_.meterSwitch >= 1) ||
-      options_.meterAfterBeats < 0)
-    throw std::invalid_argument("bar tracker: memoryBeats must be > 0, normalizeBeats >= 1, meterSwitch >= 1 and "
-                                "meterAfterBeats >= 0");
+      options_.meterAfterBeats < 0 || !(options_.downbeatSwitch >= 0))
+    throw std::invalid_argument("bar tracker: memoryBeats must be > 0, normalizeBeats >= 1, meterSwitch >= 1, "
+                                "meterAfterBeats >= 0 and downbeatSwitch >= 0");
   pending_.resize(size_t(hopSize * options_.hopsPerFrame));
   const int window = spectrum_.window(), bins = window / 2 + 1;
   binPitchClass_ = pitchClasses(bins, double(sampleRate) / window, 100, 2000);
@@ -162,6 +162,13 @@ void BarTracker::countBeat(const Span& beat) {
     evidence_[size_t(m)][size_t(index % meter)] += evidence;
     weight_[size_t(m)][size_t(index % meter)] += 1;
   }
+  // The downbeat moves only to a position clearly ahead: a show's
+  // bar-locked effects stutter on every move.
+  for (int meter : {3, 4}) {
+    int& current = downbeat_[size_t(meter - 3)];
+    int best = bestPosition(meter);
+    if (meanEvidence(meter, best) > meanEvidence(meter, current) + options_.downbeatSwitch) current = best;
+  }
   if (index + 1 < options_.meterAfterBeats) return;
   const double three = contrast(3), four = contrast(4);
   if (meter_ == 4 && three > options_.meterSwitch * four) meter_ = 3;
@@ -183,7 +190,7 @@ double BarTracker::contrast(int meter) const {
 // The position with the most evidence per beat counted (not the most in
 // all: the position counted last has decayed least, and two positions
 // alike, a bar's two kick beats, would take turns).
-int BarTracker::downbeatPosition(int meter) const {
+int BarTracker::bestPosition(int meter) const {
   const auto& evidence = evidence_[size_t(meter - 3)];
   const auto& weight = weight_[size_t(meter - 3)];
   int best = 0;
@@ -193,5 +200,11 @@ int BarTracker::downbeatPosition(int meter) const {
       best = p;
   return best;
 }
+
+double BarTracker::meanEvidence(int meter, int position) const {
+  return evidence_[size_t(meter - 3)][size_t(position)] / std::max(weight_[size_t(meter - 3)][size_t(position)], 1e-9);
+}
+
+int BarTracker::downbeatPosition(int meter) const { return downbeat_[size_t(meter - 3)]; }
 
 }  // namespace afterimage::audio

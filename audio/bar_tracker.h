@@ -15,9 +15,10 @@
 // Durand et al.'s harmonic, bass and percussive streams, here without a
 // learned model). For three and four beats to the bar, each position keeps
 // the decaying sum of its beats' evidence and of its beats; the downbeat is
-// the position with the most evidence per beat. The bar has three beats
-// where that position stands out more over three than over four (with
-// hysteresis, so the count does not flicker), four otherwise. A beat is
+// the position with the most evidence per beat (held until another leads
+// clearly: a show's bar-locked effects stutter on every move). The bar has
+// three beats where that position stands out more over three than over
+// four (with hysteresis, so the count does not flicker), four otherwise. A beat is
 // counted one beat late, when the frames of its end are in; beats the
 // clock skipped still advance the count. Chroma needs a long window (~93
 // ms) for its bass notes: this class keeps its own spectrum, a frame every
@@ -39,6 +40,9 @@ class BarTracker {
     double normalizeBeats = 20;    // the running mean and spread of each evidence, over ~this many beats
     double meterSwitch = 1.25;     // the other meter must stand out this much more to take over
     int meterAfterBeats = 8;       // four to the bar until two bars of four have been heard
+    // Another position becomes the downbeat once its mean evidence a beat
+    // leads by this much (in spreads of one kind of evidence).
+    double downbeatSwitch = 0.5;
     double drumsBefore = 0.05, drumsAfter = 0.07;  // seconds around a beat where its kick and snare are looked for
   };
 
@@ -81,6 +85,8 @@ class BarTracker {
   void countBeat(const Span& beat);  // adds its evidence
   double contrast(int meter) const;
   int downbeatPosition(int meter) const;
+  int bestPosition(int meter) const;
+  double meanEvidence(int meter, int position) const;
 
   Options options_;
   MagnitudeSpectrum spectrum_;
@@ -100,6 +106,7 @@ class BarTracker {
   double lastBeat_ = 0;
   Span uncounted_;  // the last beat but one, counted at the next beat
   int meter_ = 4;
+  std::array<int, 2> downbeat_{};  // the downbeat's position for three and four beats
 };
 
 }  // namespace afterimage::audio

@@ -48,11 +48,16 @@ TrackedBars trackBars(const std::vector<float>& samples, int sampleRate, Analyze
   Analyzer analyzer(options);
   TrackedBars tracked;
   std::map<int, int> lengths;  // bar length -> beats reported with it
+  int previousPlace = -1;
   analyzeSamples(analyzer, samples, [&](const FeatureSnapshot& s) {
     if (!s.beat) return;
     tracked.beats.push_back(s.beatTime);
     if (s.beatInBar == 0) tracked.downbeats.push_back(s.beatTime);
-    if (s.beatTime >= settleSeconds) lengths[s.beatsPerBar]++;
+    if (s.beatTime >= settleSeconds) {
+      lengths[s.beatsPerBar]++;
+      tracked.barJumps += previousPlace >= 0 && s.beatInBar != (previousPlace + 1) % s.beatsPerBar;
+    }
+    previousPlace = s.beatInBar;
   });
   int most = 0;
   for (const auto& [length, count] : lengths)

@@ -22,11 +22,14 @@ std::vector<ScheduledBeat> scheduledBeats(const std::vector<float>& samples, int
 std::vector<double> beatTimes(const std::vector<float>& samples, int sampleRate, double lookaheadSeconds = 0,
                               AnalyzerOptions options = {});
 // The beats as they happen (lookahead 0) and the bars the analyzer counts
-// over them: the beats it calls downbeats, and the bar length (beats) it
-// reports on most beats after `settleSeconds`.
+// over them: the beats it calls downbeats, the bar length (beats) it
+// reports on most beats after `settleSeconds`, and how often after that the
+// count jumps (a beat's place in the bar is not the one after the last's:
+// what a show's bar-locked effects would stutter on).
 struct TrackedBars {
   std::vector<double> beats, downbeats;
   int beatsPerBar = 0;
+  int barJumps = 0;
 };
 TrackedBars trackBars(const std::vector<float>& samples, int sampleRate, AnalyzerOptions options = {},
                       double settleSeconds = 5.0);

@@ -6,11 +6,12 @@
 // ahead (default 60), CMLt/AMLt, the tempo found and annotated and how they
 // relate (right, double, half, 3:2, 2:3, off-beat), and where the
 // annotations number the beats in the bar, the downbeats' F-measure (+-70
-// ms, first 5 s skipped) and the bar length found against the annotated
-// one. One row per clip, then
+// ms, first 5 s skipped), the bar length found against the annotated
+// one and how often a minute the bar count jumps. One row per clip, then
 // the mean per genre (the clip's folder) and over all clips. --rate
 // resamples every clip first (audio/resample.h): the rate a show's audio
 // interface delivers (44.1 or 48 kHz), where most annotated sets are 22.05 kHz.
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -25,17 +26,19 @@ namespace afterimage::cli {
 namespace {
 
 struct Means {
-  double f = 0, fLookahead = 0, cmlt = 0, amlt = 0, downbeatF = 0;
+  double f = 0, fLookahead = 0, cmlt = 0, amlt = 0, downbeatF = 0, barJumpsPerMinute = 0;
   int clips = 0, right = 0, barClips = 0, barsRight = 0;
   void add(double a, double b, double c, double d, bool r) {
     f += a, fLookahead += b, cmlt += c, amlt += d, ++clips, right += r;
   }
-  void addBars(double downbeat, bool lengthRight) { downbeatF += downbeat, ++barClips, barsRight += lengthRight; }
+  void addBars(double downbeat, bool lengthRight, double jumpsPerMinute) {
+    downbeatF += downbeat, ++barClips, barsRight += lengthRight, barJumpsPerMinute += jumpsPerMinute;
+  }
   void print(const char* label, const std::string& name) const {
     double n = clips > 0 ? clips : 1;
     std::printf("%-9s %-28s %6s %6s %-8s %6.3f %6.3f %6.3f %6.3f", label, name.c_str(), "", "", "", f / n,
                 fLookahead / n, cmlt / n, amlt / n);
-    if (barClips > 0) std::printf(" %6.3f %5s", downbeatF / barClips, "");
+    if (barClips > 0) std::printf(" %6.3f %5s %5.1f", downbeatF / barClips, "", barJumpsPerMinute / barClips);
     std::printf("  %d/%d at the annotated tempo", right, clips);
     if (barClips > 0) std::printf(", bar length right %d/%d", barsRight, barClips);
     std::printf("\n");
@@ -58,8 +61,8 @@ int runEvaluateBeats(const CommandArgs& rawArgs) {
     throw UsageError("--tracker must be states or autocorrelation, found '" + options.beatTracker + "'");
   std::vector<audio::AnnotatedClip> clips = audio::findAnnotatedClips(args.positionals()[0]);
 
-  std::printf("%-9s %-28s %6s %6s %-8s %6s %6s %6s %6s %6s %5s\n", "genre", "clip", "bpm", "found", "relation", "F",
-              ("F+" + std::to_string(int(lookaheadMs))).c_str(), "CMLt", "AMLt", "downF", "bar");
+  std::printf("%-9s %-28s %6s %6s %-8s %6s %6s %6s %6s %6s %5s %5s\n", "genre", "clip", "bpm", "found", "relation",
+              "F", ("F+" + std::to_string(int(lookaheadMs))).c_str(), "CMLt", "AMLt", "downF", "bar", "jumps");
   std::map<std::string, Means> genres;
   Means all;
   for (const auto& clip : clips) {
@@ -83,9 +86,12 @@ int runEvaluateBeats(const CommandArgs& rawArgs) {
     all.add(f, fl, c.cmlt, c.amlt, right);
     if (bars.beatsPerBar > 0) {
       double downbeatF = audio::beatFMeasure(tracked.downbeats, bars.downbeats).fMeasure;
-      std::printf(" %6.3f %2d/%-2d", downbeatF, tracked.beatsPerBar, bars.beatsPerBar);
-      genres[clip.genre].addBars(downbeatF, tracked.beatsPerBar == bars.beatsPerBar);
-      all.addBars(downbeatF, tracked.beatsPerBar == bars.beatsPerBar);
+      // Bar jumps a minute after the first 5 s: how often the count would stutter in a show.
+      double minutes = std::max(1e-9, (double(samples.size()) / rate - 5.0) / 60.0);
+      double jumps = tracked.barJumps / minutes;
+      std::printf(" %6.3f %2d/%-2d %5.1f", downbeatF, tracked.beatsPerBar, bars.beatsPerBar, jumps);
+      genres[clip.genre].addBars(downbeatF, tracked.beatsPerBar == bars.beatsPerBar, jumps);
+      all.addBars(downbeatF, tracked.beatsPerBar == bars.beatsPerBar, jumps);
     }
     std::printf("\n");
     std::fflush(stdout);
