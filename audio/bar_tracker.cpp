@@ -10,6 +10,9 @@ namespace {
 
 constexpr double kChromaCompression = 1000;  // log(1 + c x) of amplitudes at the running level
 constexpr double kMaxZ = 3;
+// Two of the slowest beats the clock follows (55 BPM: 1.1 s), the quarter
+// beat it may give a beat late, the drums looked for before a beat, room.
+constexpr double kLookBackSeconds = 4.0;
 
 // The power of two nearest `seconds` (in log terms), and at least a frame.
 int windowSamples(double seconds, int sampleRate, int frameSamples) {
@@ -74,11 +77,11 @@ BarTracker::BarTracker(int sampleRate, int hopSize, Options options)
   const int window = spectrum_.window(), bins = window / 2 + 1;
   binPitchClass_ = pitchClasses(bins, double(sampleRate) / window, 100, 2000);
   binBassClass_ = pitchClasses(bins, double(sampleRate) / window, 40, 200);
-  // Frames for the longest beat the clock follows (~2 s) with room to
-  // spare; drum hops for the window around a beat and the beat's delay.
+  // Frames and drum hops as far back as a count looks: to the start of the
+  // beat before last, at the slowest beat the clock follows.
   const double frameSeconds = double(hopSize) * options_.hopsPerFrame / sampleRate;
-  frames_.resize(size_t(std::ceil(4.0 / frameSeconds)) + 1);
-  drums_.resize(size_t(std::ceil(2.0 * double(sampleRate) / hopSize)) + 1);
+  frames_.resize(size_t(std::ceil(kLookBackSeconds / frameSeconds)) + 1);
+  drums_.resize(size_t(std::ceil(kLookBackSeconds * sampleRate / hopSize)) + 1);
 }
 
 void BarTracker::push(const float* hop, double time, double gain, float kick, float snare) {
