@@ -1,4 +1,4 @@
-// `afterimage bench frame --model DIR [--size WxH] [--steps N] [--frames N] [--temporal-window N] [--temporal-bank-frames N] [--pipelined]`:
+// `afterimage bench frame --model DIR [--size WxH] [--steps N] [--frames N] [--temporal-window N] [--temporal-lookahead L] [--temporal-bank-frames N] [--pipelined]`:
 // the stream generator's frame (inputs, motion, UNet steps, decode, post
 // effects, read-back) replayed with parameters that move every frame as a
 // show's do; GPU time per stage (timestamps, mean over the frames) and the
@@ -53,7 +53,7 @@ std::vector<gpu::StageTime> frameStages(const std::vector<gpu::StageTime>& times
 }  // namespace
 
 int benchFrame(const CommandArgs& rawArgs) {
-  Arguments args(rawArgs, {"gpu", "model", "tae", "size", "steps", "frames", "prompt", "temporal-window",
+  Arguments args(rawArgs, {"gpu", "model", "tae", "size", "steps", "frames", "prompt", "temporal-window", "temporal-lookahead",
                                  "temporal-bank-frames"},
                  {"per-shader", "pipelined"});
   bool pipelined = args.flag("pipelined");
@@ -80,6 +80,7 @@ int benchFrame(const CommandArgs& rawArgs) {
                                 {.width = size.width, .height = size.height, .steps = uint32_t(steps),
                                  .timestamps = true,
                                  .temporalWindow = uint32_t(std::max(0, args.integer("temporal-window", 0))),
+                                 .temporalLookahead = uint32_t(std::max(0, args.integer("temporal-lookahead", 0))),
                                  .featureBankFrames = uint32_t(bankFrames)});
   double buildMs = millisecondsSince(buildStart);
 

@@ -1,4 +1,4 @@
-// afterimage models check DIR [--size WxH] [--steps N] [--tae DIR] [--temporal-window N]
+// afterimage models check DIR [--size WxH] [--steps N] [--tae DIR] [--temporal-window N] [--temporal-lookahead L]
 //   [--temporal-bank-frames N]
 //   Validates a model folder (every tensor's name and shape against the
 //   configs) and prints what it found and the memory a resolution needs
@@ -73,6 +73,7 @@ int checkModel(const Arguments& args) {
   nn::Plan plan(context);
   models::SamplerShape shape{steps, size.height / 8, size.width / 8, model.contextTokens()};
   shape.temporalWindow = window;
+  if (window) shape.temporalLookahead = uint32_t(std::max(0, args.integer("temporal-lookahead", 0)));
   shape.featureBankFrames = uint32_t(std::max(0, args.integer("temporal-bank-frames", 0)));
   models::SamplerGraph graph(plan, model.unet(), model.tae(), shape, false, {}, model.motionAdapter());
   plan.finalize();  // places the activations: the arena now holds everything a frame needs
@@ -80,7 +81,11 @@ int checkModel(const Arguments& args) {
   std::printf("  total         %.1fM parameters, %.0f MiB of f16 weights\n", model.parameterCount() / 1e6, mib(weights));
   std::printf("  at %ux%u, %u step(s): %.0f MiB activations + %.1f MiB inputs/state\n", size.width, size.height,
               steps, mib(plan.activationBytes()), mib(plan.persistentBytes()));
-  if (window)
+  if (window && shape.temporalLookahead)
+    std::printf("  temporal window %u sliding, %u frame(s) of lookahead (the picture as late): each frame samples "
+                "the %u frames again; %.1f MiB of kept inputs (in the state above), fixed\n",
+                window, shape.temporalLookahead, window, mib(graph.temporalHistoryBytes()));
+  else if (window)
     std::printf("  temporal window %u: %.1f MiB of history (in the state above), fixed\n", window,
                 mib(graph.temporalHistoryBytes()));
   if (shape.featureBankFrames)
@@ -115,7 +120,7 @@ int writeRandom(const Arguments& args) {
 }  // namespace
 
 int runModels(const CommandArgs& rawArgs) {
-  Arguments args(rawArgs, {"gpu", "size", "steps", "tae", "tokenizer", "seed", "threads", "temporal-window",
+  Arguments args(rawArgs, {"gpu", "size", "steps", "tae", "tokenizer", "seed", "threads", "temporal-window", "temporal-lookahead",
                            "temporal-bank-frames"}, {});
   std::string what = args.positionals().empty() ? "" : args.positionals()[0];
   if (what == "check") return checkModel(args);

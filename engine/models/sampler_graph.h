@@ -9,6 +9,7 @@
 
 #include "engine/diffusion/sampling_schedule.h"
 #include "engine/models/self_attention_bank.h"
+#include "engine/models/temporal_clip.h"
 #include "engine/models/temporal_stream.h"
 #include "engine/models/tiny_autoencoder.h"
 #include "engine/models/unet.h"
@@ -35,6 +36,16 @@ struct SamplerShape {
   // Temporal layers streamed over this many frames, the new one included
   // (temporal_stream.h); 0: none, every frame on its own.
   uint32_t temporalWindow = 0;
+  // With a temporal window: 0 streams it causally (above); L >= 1 (below
+  // the window) slides it instead: every frame the whole window of the last
+  // temporalWindow frames' inputs (each its moved init latent and noise) is
+  // sampled again as one clip whose frames attend both ways, as the motion
+  // modules were trained, at temporalWindow times the UNet's cost. The
+  // picture is the window's frame L before the newest (it sees L frames
+  // after it: L frames' latency); the newest frame's latent goes on as the
+  // next frame's init. After a reset the window is the new frame repeated,
+  // so the new picture shows at once.
+  uint32_t temporalLookahead = 0;
   // Past frames whose self-attention keys and values a feature bank keeps
   // (self_attention_bank.h); 0: none.
   uint32_t featureBankFrames = 0;
@@ -62,15 +73,23 @@ class SamplerGraph {
   ~SamplerGraph();
 
   // Inputs, written before each run: [1, C, h, w] f16, and [1, T, D] f16
-  // ([2, T, D] with guidance: the unconditional context first).
+  // ([2, T, D] with guidance: the unconditional context first; [W, T, D]
+  // with a sliding window of W frames: the same text for each).
   const nn::Tensor& initLatent() const { return initLatent_; }
   const nn::Tensor& noise() const { return noise_; }
   const nn::Tensor& context() const { return context_; }
   // Outputs: the final latent (persistent: the next frame's init) and the
-  // decoded image [1, 3, 8h, 8w] in [0, 1] (not clamped).
+  // decoded image [1, 3, 8h, 8w] in [0, 1] (not clamped); with a sliding
+  // window, the newest frame's latent and the picture L frames before it.
   const nn::Tensor& latent() const { return latent_; }
+  // The latent image() decodes: latent(), or a sliding window's frame L
+  // before the newest (persistent).
+  const nn::Tensor& pictureLatent() const { return pictureLatent_; }
   const nn::Tensor& image() const { return image_; }
   const SamplerShape& shape() const { return shape_; }
+  // Items of each UNet call: 2 with guidance, the window's frames when it
+  // slides, else 1 (timesteps() and context() hold one per item).
+  uint32_t batch() const;
 
   // Writes the schedule's scalars and timesteps (and the guidance scale, for
   // a graph with guidance). Throws std::invalid_argument when its step count
@@ -89,7 +108,8 @@ class SamplerGraph {
   // the past ones beside itself (1: as the model was trained; 0: to itself
   // alone), written each frame; invalid without them.
   const nn::Tensor& temporalMemory() const { return temporalMemory_; }
-  // The temporal layers' kept frames, all steps (fixed when recorded).
+  // The temporal layers' kept frames, all steps (fixed when recorded); for
+  // a sliding window its kept inputs.
   VkDeviceSize temporalHistoryBytes() const;
   // With a feature bank: its state, f32 [4] (nn::FeatureBankCursor), written
   // each frame; invalid without one.
@@ -100,13 +120,15 @@ class SamplerGraph {
 
  private:
   SamplerShape shape_;
-  nn::Tensor initLatent_, noise_, context_, latent_, image_;
+  nn::Tensor initLatent_, noise_, context_, latent_, pictureLatent_, image_;
   // f32: initScale, noiseScale; per step inputScale, next from x, next from
   // the prediction; then the guidance weights (unconditional, conditional).
   nn::Tensor coefficients_;
   std::vector<nn::Tensor> timesteps_;  // f32 [batch] per step
   nn::Tensor temporalReset_, temporalMemory_;
   std::vector<std::unique_ptr<TemporalStream>> streams_;  // one per step: each keeps its own history
+  std::unique_ptr<TemporalClip> clip_;                    // a sliding window's temporal layers (all steps)
+  nn::Tensor initHistory_, noiseHistory_;                 // a sliding window's inputs, [W - 1, C, h, w] each
   nn::Tensor featureBankState_;
   std::vector<std::unique_ptr<SelfAttentionBank>> banks_;  // one per step
 };

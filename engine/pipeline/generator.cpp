@@ -41,6 +41,7 @@ Generator::Generator(gpu::Context& context, models::DiffusionModel& model, const
   models::SamplerShape shape{options.steps, options.height / models::TinyAutoencoder::kScale,
                              options.width / models::TinyAutoencoder::kScale, model.contextTokens()};
   shape.temporalWindow = options.temporalWindow;
+  shape.temporalLookahead = options.temporalLookahead;
   shape.featureBankFrames = options.featureBankFrames;
   nn::Shape latentShape{1, unet.inChannels, shape.latentHeight, shape.latentWidth};
   nn::Plan& plan = *plan_;
@@ -210,7 +211,13 @@ void Generator::writeContext(const GenParams& params) {
   std::vector<text::WeightedPrompt> mix;
   for (const auto& p : params.prompts) mix.push_back({p.text, p.weight});
   if (mix.empty()) mix.push_back({"", 1.0f});
-  uploads_.write(contextInput_, model_.embedMix(mix));
+  std::vector<float> context = model_.embedMix(mix);
+  // One copy per item of the UNet call (a sliding window's frames).
+  size_t rowValues = context.size();
+  context.resize(rowValues * sampler_->batch());
+  for (size_t row = 1; row < sampler_->batch(); ++row)
+    std::copy_n(context.begin(), rowValues, context.begin() + row * rowValues);
+  uploads_.write(contextInput_, context);
   promptsWritten_ = params.prompts;
 }
 
@@ -230,7 +237,7 @@ void Generator::writeSchedule(const GenParams& params) {
   auto values = sampler_->scheduleValues(schedule);
   uploads_.write(coefficientsInput_, values.coefficients);
   for (size_t i = 0; i < timestepInputs_.size(); ++i)
-    uploads_.write(timestepInputs_[i], std::span<const float>(&values.timesteps[i], 1));
+    uploads_.write(timestepInputs_[i], std::vector<float>(sampler_->batch(), values.timesteps[i]));
   strengthWritten_ = effective;
   initWritten_ = hasPrevious_;
 }

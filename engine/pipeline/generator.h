@@ -40,6 +40,10 @@ struct GeneratorOptions {
   // starts afresh with the first frame, after restart() and on a scene cut
   // (GenParams::scene changes: the new scene does not attend to the old).
   uint32_t temporalWindow = 0;
+  // 0: the window streams causally; L (1 .. temporalWindow - 1): it slides,
+  // every frame the whole window sampled again as one clip attending both
+  // ways, and the picture is L frames late (models::SamplerShape).
+  uint32_t temporalLookahead = 0;
   // Frames the feature bank keeps for the UNet's self-attention (0: none),
   // attended to as much as GenParams::temporalBank says; started afresh like
   // the temporal history.
@@ -101,6 +105,9 @@ class Generator {
   // "decode", "post", "readback". Readable until the next submit().
   std::vector<gpu::StageTime> stageTimes() const { return plan_->stageTimes(finishedSlot()); }
   uint64_t frameCount() const { return frames_; }
+  // Frames a picture comes after the frame whose parameters made it (a
+  // sliding temporal window's lookahead; post effects are not delayed).
+  uint32_t latencyFrames() const { return options_.temporalLookahead; }
   VkDeviceSize temporalHistoryBytes() const { return sampler_->temporalHistoryBytes(); }
   VkDeviceSize featureBankBytes() const { return sampler_->featureBankBytes(); }
 

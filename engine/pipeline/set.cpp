@@ -24,7 +24,7 @@ std::optional<HostPort> splitHostPort(std::string_view text) {
 
 bool Set::operator==(const Set& other) const {
   auto content = [](const Set& s) {
-    return std::tie(s.name, s.width, s.height, s.fps, s.steps, s.temporalWindow, s.temporalBankFrames, s.bpm, s.scenes, s.sequence, s.mappings, s.lfos,
+    return std::tie(s.name, s.width, s.height, s.fps, s.steps, s.temporalWindow, s.temporalLookahead, s.temporalBankFrames, s.bpm, s.scenes, s.sequence, s.mappings, s.lfos,
                     s.triggers, s.control, s.midi);
   };
   bool sameModel = usesDefaultModel() || other.usesDefaultModel()

@@ -100,6 +100,7 @@ struct Set {
   double fps = 30;  // a hint for live mode; render takes --fps
   int steps = 1;    // denoising steps per frame
   int temporalWindow = 0;  // frames the model's temporal layers attend over; 0 or 1: off
+  int temporalLookahead = 0;  // 0: the window streams causally; L: it slides, the picture L frames late
   int temporalBankFrames = 0;  // frames the feature bank keeps for the UNet's self-attention; 0: no bank
   double bpm = 120; // the tempo LFOs and beat triggers follow while the beat clock has none
   std::vector<Scene> scenes;

@@ -607,6 +607,16 @@ Set readSet(const toml::table& root, Reader& reader, const std::filesystem::path
   t.integer("steps", set.steps, 1, int(models::kMaxSamplerSteps));
   t.integer("temporal_window", set.temporalWindow, 0, int(nn::kTemporalAttentionMaxFrames));
   t.integer("temporal_bank_frames", set.temporalBankFrames, 0, int(nn::kFeatureBankMaxFrames));
+  t.integer("temporal_lookahead", set.temporalLookahead, 0, int(nn::kTemporalAttentionMaxFrames) - 1);
+  if (const toml::node* lookahead = t.get("temporal_lookahead"); lookahead && set.temporalLookahead > 0) {
+    if (set.temporalLookahead >= set.temporalWindow)
+      t.error("temporal_lookahead", *lookahead,
+              std::to_string(set.temporalLookahead) + " frames: a sliding window must hold them and the frame "
+              "shown, so temporal_window must be at least " + std::to_string(set.temporalLookahead + 1));
+    else if (set.temporalBankFrames > 0)
+      t.error("temporal_lookahead", *lookahead,
+              "a sliding temporal window and a feature bank (temporal_bank_frames) do not go together");
+  }
   t.number("bpm", set.bpm, 20, 400);
   if (const toml::table* sequence = t.table("sequence")) {
     TableReader s(reader, *sequence, "sequence");
@@ -942,6 +952,7 @@ std::string formatSet(const Set& set, const std::filesystem::path& file) {
   w.key("fps", number(set.fps));
   w.key("steps", std::to_string(set.steps));
   if (set.temporalWindow) w.key("temporal_window", std::to_string(set.temporalWindow));
+  if (set.temporalLookahead) w.key("temporal_lookahead", std::to_string(set.temporalLookahead));
   if (set.temporalBankFrames) w.key("temporal_bank_frames", std::to_string(set.temporalBankFrames));
   w.key("bpm", number(set.bpm));
   if (set.control.avOffsetMs != 0) w.key("av_offset_ms", number(set.control.avOffsetMs));

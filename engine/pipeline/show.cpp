@@ -25,6 +25,7 @@ Show::Show(gpu::Context& context, std::shared_ptr<const Set> set, const ShowOpti
       throw std::runtime_error(set->file.string() + ": temporal_window " + std::to_string(set->temporalWindow) +
                                ": model \"" + set->model + "\" has no temporal layers (motion_adapter/)");
     generatorOptions.temporalWindow = uint32_t(set->temporalWindow);
+    generatorOptions.temporalLookahead = uint32_t(set->temporalLookahead);
   }
   generatorOptions.featureBankFrames = uint32_t(set->temporalBankFrames);
   generator_ = std::make_unique<Generator>(context, *model_, generatorOptions);
@@ -48,9 +49,10 @@ std::string Show::setSet(std::shared_ptr<const Set> set) {
   std::string note;
   bool sizeFromSet = options_.width == 0 && options_.height == 0;
   if (set->modelFolder() != built_->modelFolder() || set->steps != built_->steps ||
-      set->temporalWindow != built_->temporalWindow || set->temporalBankFrames != built_->temporalBankFrames ||
+      set->temporalWindow != built_->temporalWindow || set->temporalLookahead != built_->temporalLookahead ||
+      set->temporalBankFrames != built_->temporalBankFrames ||
       (sizeFromSet && (set->width != built_->width || set->height != built_->height)))
-    note = set->file.string() + ": the model, size, steps, temporal window and feature bank frames stay as they were until the show restarts";
+    note = set->file.string() + ": the model, size, steps, temporal window, lookahead and feature bank frames stay as they were until the show restarts";
   conductor_->setSet(std::move(set));
   return note;
 }

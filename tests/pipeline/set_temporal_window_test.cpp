@@ -1,6 +1,7 @@
 // A set's temporal_window against its model: refused by file, line and
 // field where the model has no temporal layers or fewer positions; written
-// back by save only when set.
+// back by save only when set. temporal_lookahead likewise, and refused where
+// the window cannot hold it or a feature bank is asked for too.
 #include <gtest/gtest.h>
 
 #include "engine/pipeline/set_file.h"
@@ -63,6 +64,29 @@ TEST(SetTemporalWindow, SaveWritesItOnlyWhenSet) {
   EXPECT_NE(formatSet(set, "sets/x.toml").find("temporal_window = 6"), std::string::npos);
   set.temporalWindow = 0;
   EXPECT_EQ(formatSet(set, "sets/x.toml").find("temporal_window"), std::string::npos);
+}
+
+TEST(SetTemporalWindow, ALookaheadSlidesTheWindowAndIsWrittenBack) {
+  Set set = parseSet("temporal_window = 6\ntemporal_lookahead = 2\n" + kScene, "sets/x.toml", withWindow(32));
+  EXPECT_EQ(set.temporalLookahead, 2);
+  EXPECT_EQ(parseSet("temporal_window = 6\n" + kScene, "sets/x.toml", withWindow(32)).temporalLookahead, 0);
+  std::string text = formatSet(set, "sets/x.toml");
+  EXPECT_NE(text.find("temporal_lookahead = 2"), std::string::npos);
+  EXPECT_EQ(parseSet(text, "sets/x.toml", withWindow(32)), set);
+  set.temporalLookahead = 0;
+  EXPECT_EQ(formatSet(set, "sets/x.toml").find("temporal_lookahead"), std::string::npos);
+}
+
+TEST(SetTemporalWindow, ALookaheadTheWindowCannotHoldIsNamed) {
+  EXPECT_EQ(errorOf("temporal_window = 4\ntemporal_lookahead = 4\n" + kScene, withWindow(32)),
+            "sets/x.toml:2:22: temporal_lookahead: 4 frames: a sliding window must hold them and the frame shown, "
+            "so temporal_window must be at least 5");
+  EXPECT_NE(errorOf("temporal_lookahead = 1\n" + kScene, withWindow(32)).find("temporal_window must be at least 2"),
+            std::string::npos);
+  EXPECT_EQ(errorOf("temporal_window = 4\ntemporal_lookahead = 1\ntemporal_bank_frames = 2\n" + kScene,
+                    withWindow(32)),
+            "sets/x.toml:2:22: temporal_lookahead: a sliding temporal window and a feature bank "
+            "(temporal_bank_frames) do not go together");
 }
 
 }  // namespace

@@ -9,6 +9,12 @@ adapter folder, each config.json + float16 safetensors):
   last window - 1 frames (the first frame repeated before there are that
   many) and attending causally over the window; the reference is diffusers'
   own temporal transformer run on that window with a causal attention mask.
+- sliding: the sampler's sliding window (engine/models/sampler_graph.*),
+  one step: every frame the inputs of the last window frames (the first
+  frame repeated before there are that many), each x = a init + b noise, go
+  through UNetMotionModel as one clip (both ways) at s x; the window's final
+  latents c x + d prediction; the newest row and the row `lookahead` before
+  it are the golden.
 
 tests/golden/models/motion_adapter.safetensors holds the inputs and outputs.
 """
@@ -32,6 +38,7 @@ ADAPTER = dict(block_out_channels=(16, 32), motion_layers_per_block=1, motion_mi
 FRAMES = 4       # clip length
 STREAMED = 5     # frames streamed
 WINDOW = 3       # streaming window
+SLIDING = dict(frames=5, window=4, lookahead=1, coefficients=[0.6, 0.8, 0.9, 1.1, -0.4])
 
 
 class CausalFrameAttention:
@@ -70,6 +77,28 @@ def motion_modules(model):
                 yield module, i
 
 
+def sliding(model, context, writer):
+    generator = torch.Generator().manual_seed(303)
+    frames, window, lookahead = SLIDING["frames"], SLIDING["window"], SLIDING["lookahead"]
+    init_scale, noise_scale, input_scale, from_sample, from_prediction = SLIDING["coefficients"]
+    size = UNET["sample_size"]
+    inits = f16(torch.randn(frames, 4, size, size, generator=generator))
+    noises = f16(torch.randn(frames, 4, size, size, generator=generator))
+    timestep = torch.tensor([499.0])
+    newest, shown = [], []
+    with torch.no_grad():
+        for f in range(frames):
+            rows = [max(0, i) for i in range(f - window + 1, f + 1)]
+            x = init_scale * inits[rows] + noise_scale * noises[rows]
+            clip = model((input_scale * x).permute(1, 0, 2, 3).unsqueeze(0), timestep,
+                         encoder_hidden_states=context.repeat(window, 1, 1)).sample[0].permute(1, 0, 2, 3)
+            final = from_sample * x + from_prediction * clip
+            newest.append(final[-1:])
+            shown.append(final[window - 1 - lookahead:window - lookahead])
+    writer.add("sliding", dict(SLIDING), init=inits, noise=noises, timestep=timestep.clone(), context=context.clone(),
+               newest=torch.cat(newest), shown=torch.cat(shown))
+
+
 def main():
     torch.manual_seed(0)
     unet = UNet2DConditionModel(**UNET).eval()
@@ -102,6 +131,8 @@ def main():
     print(f"clip: temporal layers change the output by {change:.3f} (relative L2)")
     assert change > 0.05, "temporal layers must matter for the golden to test them"
     writer.add("clip", {"frames": FRAMES}, sample=sample, timestep=timestep, context=context, output=clip)
+
+    sliding(model, context, writer)
 
     for module, i in motion_modules(model):
         for block in module[i].transformer_blocks:
