@@ -54,6 +54,11 @@ void drawOutput(const PanelModel& model, ControlState& state) {
   ImGui::Text("output %.1f fps   new frames %.1f/s", p.presentedFps, p.newFramesFps);
   ImGui::Text("generated %.1f fps   upload %.2f ms   panel %.0f fps", model.generatedFps, p.uploadMilliseconds,
               p.panelFps);
+  if (model.pictureLatencyFrames > 0) {
+    // The sliding temporal window shows the frame L before its newest.
+    double ms = model.generatedFps > 0 ? 1000.0 * model.pictureLatencyFrames / model.generatedFps : 0.0;
+    ImGui::Text("picture %u frame(s) late (temporal lookahead), %.0f ms at this rate", model.pictureLatencyFrames, ms);
+  }
   ImGui::Checkbox("Freeze [F]", &state.freeze);
   ImGui::SameLine();
   ImGui::Checkbox("Blackout [B]", &state.blackout);

@@ -108,6 +108,7 @@ struct PanelModel {
   int activeScene = -1;
   int pendingScene = -1;         // cued, waiting for its bar
   double generatedFps = 0;
+  uint32_t pictureLatencyFrames = 0;  // frames the picture comes after its parameters (a sliding window)
   std::vector<StageTiming> stages;  // per-stage times of the generator (GPU ms)
   std::string status;            // one line, e.g. the last set error
   SetView set;                   // empty when the show has no editable set

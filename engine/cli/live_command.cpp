@@ -318,6 +318,7 @@ int runLive(const CommandArgs& rawArgs) {
         if (!generatorNote.empty()) log(generatorNote);
       }
       model.generatedFps = stats.fps;
+      model.pictureLatencyFrames = stats.pictureLatencyFrames;
       model.stages = stats.stages;
       model.activeScene = stats.scene;
       model.pendingScene = stats.pendingScene;

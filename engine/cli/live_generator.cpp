@@ -61,7 +61,9 @@ std::string LiveGenerator::lostError() const {
 
 LiveGeneratorStats LiveGenerator::stats() const {
   std::lock_guard lock(mutex_);
-  return stats_;
+  LiveGeneratorStats stats = stats_;
+  stats.pictureLatencyFrames = show_.generator().latencyFrames();  // fixed while the show lives
+  return stats;
 }
 
 void LiveGenerator::frame() {

@@ -28,6 +28,7 @@ struct LiveGeneratorStats {
   uint64_t failures = 0;     // frames that threw
   double fps = 0;            // over about the last second
   int scene = 0, pendingScene = -1;
+  uint32_t pictureLatencyFrames = 0;  // a sliding temporal window's lookahead
   std::vector<ui::StageTiming> stages;  // GPU ms of the last frame's stages, then its CPU total
   std::string error;         // the last failure; cleared by the next good frame
   std::string note;          // e.g. a set change that needs a restart

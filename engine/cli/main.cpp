@@ -26,8 +26,9 @@ const Command kCommands[] = {
      "generate --model DIR --prompt \"a:0.7, b:0.3\" [--steps 1..4] [--size WxH] [--seed N] [--init IMG.png "
      "--strength S] [--guidance S [--negative \"...\"]] [--tae DIR] -o OUT.png"},
     {"models", afterimage::cli::runModels,
-     "models check DIR [--size WxH] [--steps N] [--tae DIR] | models random DIR --tokenizer DIR [--seed N] "
-     "[--threads N]   validate a model folder (sizes, memory) | write SD-Turbo's shapes with random weights"},
+     "models check DIR [--size WxH] [--steps N] [--tae DIR] [--temporal-window N [--temporal-lookahead L]]\n"
+     "       [--temporal-bank-frames N] | models random DIR --tokenizer DIR [--seed N] [--threads N]\n"
+     "                              validate a model folder (sizes, memory) | write SD-Turbo's shapes with random weights"},
     {"encode", afterimage::cli::runEncode,
      "encode IMAGE.png -o LATENT.safetensors --tae DIR|--encoder FILE   image -> latent (tiny autoencoder)"},
     {"decode", afterimage::cli::runDecode,

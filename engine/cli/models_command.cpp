@@ -73,7 +73,10 @@ int checkModel(const Arguments& args) {
   nn::Plan plan(context);
   models::SamplerShape shape{steps, size.height / 8, size.width / 8, model.contextTokens()};
   shape.temporalWindow = window;
-  if (window) shape.temporalLookahead = uint32_t(std::max(0, args.integer("temporal-lookahead", 0)));
+  int lookahead = args.integer("temporal-lookahead", 0);
+  if (lookahead != 0 && !window)
+    throw UsageError("--temporal-lookahead needs temporal layers (motion_adapter/) and a --temporal-window");
+  shape.temporalLookahead = uint32_t(std::max(0, lookahead));
   shape.featureBankFrames = uint32_t(std::max(0, args.integer("temporal-bank-frames", 0)));
   models::SamplerGraph graph(plan, model.unet(), model.tae(), shape, false, {}, model.motionAdapter());
   plan.finalize();  // places the activations: the arena now holds everything a frame needs

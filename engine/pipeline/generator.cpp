@@ -128,11 +128,17 @@ void Generator::prepare(const GenParams& params) {
   bool cut = !hasPrevious_ || historyScene_ != params.scene;
   historyScene_ = params.scene;
   if (options_.temporalWindow) {
-    float reset = cut ? 1.0f : 0.0f, memory = clampOr(params.temporalMemory, 0.0f, 1.0f, 1.0f);
+    // A sliding window samples its kept inputs again as img2img, but a text
+    // to image frame (the first, one after restart()) had no init latent:
+    // its window starts again at the frame after it, the first with one.
+    bool slidingAfterTextToImage = options_.temporalLookahead && preparedTextToImage_;
+    float reset = cut || slidingAfterTextToImage ? 1.0f : 0.0f;
+    float memory = clampOr(params.temporalMemory, 0.0f, 1.0f, 1.0f);
     uploads_.write(temporalResetInput_, std::span<const float>(&reset, 1));
     uploads_.write(temporalMemoryInput_, std::span<const float>(&memory, 1));
   }
   if (options_.featureBankFrames) uploads_.write(featureBankInput_, featureBankCursor_.next(params.temporalBank, cut));
+  preparedTextToImage_ = !hasPrevious_;
 }
 
 void Generator::submit() {

@@ -153,6 +153,7 @@ class Generator {
   bool initWritten_ = false;
 
   std::optional<int> historyScene_;  // the scene the temporal history and the feature bank belong to
+  bool preparedTextToImage_ = false;  // the last prepared frame had no previous latent
   bool hasPrevious_ = false;
   uint64_t submitted_ = 0, frames_ = 0;  // frames submitted, finished (waited for)
 };

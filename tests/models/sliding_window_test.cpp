@@ -4,8 +4,6 @@
 // again as one clip whose frames attend both ways, against diffusers'
 // UNetMotionModel on each window. Tolerance: relative L2 < 1e-2 per frame
 // (f16 activations through a UNet, as the streamed golden's).
-#include <cmath>
-
 #include "engine/models/sampler_graph.h"
 #include "engine/models/tiny_autoencoder.h"
 #include "tests/models/tiny_motion_model.h"
@@ -14,15 +12,6 @@ namespace afterimage {
 namespace {
 
 constexpr double kTolerance = 1e-2;
-
-double relativeError(std::span<const float> actual, std::span<const float> expected) {
-  double difference = 0, norm = 0;
-  for (size_t i = 0; i < expected.size(); ++i) {
-    difference += (actual[i] - expected[i]) * double(actual[i] - expected[i]);
-    norm += double(expected[i]) * expected[i];
-  }
-  return std::sqrt(difference / norm);
-}
 
 class SlidingWindowTest : public testing::TinyMotionModel {
  protected:
@@ -85,8 +74,8 @@ TEST_F(SlidingWindowTest, MatchesDiffusersOnEachWindow) {
   auto newest = golden.values("sliding", "newest"), shown = golden.values("sliding", "shown");
   for (uint32_t f = 0; f < golden.params("sliding")["frames"].get<uint32_t>(); ++f) {
     s.frame(context(), frameOf(inits, f), frameOf(noises, f), f == 0);
-    double newestError = relativeError(nn::readTensor(context(), s.graph.latent()), frameOf(newest, f));
-    double shownError = relativeError(nn::readTensor(context(), s.graph.pictureLatent()), frameOf(shown, f));
+    double newestError = testing::relativeL2(nn::readTensor(context(), s.graph.latent()), frameOf(newest, f));
+    double shownError = testing::relativeL2(nn::readTensor(context(), s.graph.pictureLatent()), frameOf(shown, f));
     std::printf("frame %u: newest %.2e, shown (one frame back) %.2e relative L2 (limit %.0e)\n", f, newestError,
                 shownError, kTolerance);
     EXPECT_LT(newestError, kTolerance) << "frame " << f;
@@ -101,8 +90,8 @@ TEST_F(SlidingWindowTest, TheShownFrameIsTheOneLookaheadBeforeTheNewest) {
   auto inits = golden.values("sliding", "init"), noises = golden.values("sliding", "noise");
   for (uint32_t f = 0; f < 3; ++f) s.frame(context(), frameOf(inits, f), frameOf(noises, f), f == 0);
   auto picture = nn::readTensor(context(), s.graph.pictureLatent());
-  EXPECT_LT(relativeError(picture, frameOf(golden.values("sliding", "shown"), 2)), kTolerance);
-  EXPECT_GT(relativeError(picture, frameOf(golden.values("sliding", "newest"), 2)), 10 * kTolerance);
+  EXPECT_LT(testing::relativeL2(picture, frameOf(golden.values("sliding", "shown"), 2)), kTolerance);
+  EXPECT_GT(testing::relativeL2(picture, frameOf(golden.values("sliding", "newest"), 2)), 10 * kTolerance);
 }
 
 TEST_F(SlidingWindowTest, AResetStartsTheWindowAgainAndShowsTheNewFrameAtOnce) {
@@ -113,9 +102,9 @@ TEST_F(SlidingWindowTest, AResetStartsTheWindowAgainAndShowsTheNewFrameAtOnce) {
   auto kept = nn::readTensor(context(), s.graph.latent());
   s.frame(context(), frameOf(inits, 0), frameOf(noises, 0), true);
   auto newest = golden.values("sliding", "newest"), shown = golden.values("sliding", "shown");
-  EXPECT_LT(relativeError(nn::readTensor(context(), s.graph.latent()), frameOf(newest, 0)), kTolerance);
-  EXPECT_LT(relativeError(nn::readTensor(context(), s.graph.pictureLatent()), frameOf(shown, 0)), kTolerance);
-  EXPECT_GT(relativeError(kept, frameOf(newest, 0)), 10 * kTolerance)
+  EXPECT_LT(testing::relativeL2(nn::readTensor(context(), s.graph.latent()), frameOf(newest, 0)), kTolerance);
+  EXPECT_LT(testing::relativeL2(nn::readTensor(context(), s.graph.pictureLatent()), frameOf(shown, 0)), kTolerance);
+  EXPECT_GT(testing::relativeL2(kept, frameOf(newest, 0)), 10 * kTolerance)
       << "the window's other frames must change the output, or this test could not fail";
 }
 
@@ -128,11 +117,11 @@ TEST_F(SlidingWindowTest, TheMemoryWeightChangesTheClipWithoutRecordingAgain) {
   };
   auto full = threeFrames();
   s.memory(context(), 0.0f);
-  double change = relativeError(threeFrames(), full);
+  double change = testing::relativeL2(threeFrames(), full);
   std::printf("memory 0 against 1: %.3f relative L2\n", change);
   EXPECT_GT(change, 10 * kTolerance);
   s.memory(context(), 1.0f);
-  EXPECT_LT(relativeError(threeFrames(), frameOf(golden.values("sliding", "newest"), 2)), kTolerance);
+  EXPECT_LT(testing::relativeL2(threeFrames(), frameOf(golden.values("sliding", "newest"), 2)), kTolerance);
 }
 
 TEST_F(SlidingWindowTest, KeepsTheWindowsInputsOnly) {

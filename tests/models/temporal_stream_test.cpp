@@ -4,23 +4,12 @@
 // with a causal attention mask. Tolerance: relative L2 < 1e-2 per frame.
 #include "engine/models/temporal_stream.h"
 
-#include <cmath>
-
 #include "tests/models/tiny_motion_model.h"
 
 namespace afterimage {
 namespace {
 
 constexpr double kTolerance = 1e-2;
-
-double relativeError(std::span<const float> actual, std::span<const float> expected) {
-  double difference = 0, norm = 0;
-  for (size_t i = 0; i < expected.size(); ++i) {
-    difference += (actual[i] - expected[i]) * double(actual[i] - expected[i]);
-    norm += double(expected[i]) * expected[i];
-  }
-  return std::sqrt(difference / norm);
-}
 
 class TemporalStreamTest : public testing::TinyMotionModel {
  protected:
@@ -58,7 +47,7 @@ TEST_F(TemporalStreamTest, MatchesDiffusersOnCausalWindows) {
   size_t frameSize = samples.size() / frames;
   for (uint32_t f = 0; f < frames; ++f) {
     auto out = s.frame(context(), std::span(samples).subspan(f * frameSize, frameSize), f == 0);
-    double error = relativeError(out, std::span(expected).subspan(f * frameSize, frameSize));
+    double error = testing::relativeL2(out, std::span(expected).subspan(f * frameSize, frameSize));
     std::printf("streamed frame %u: relative L2 error %.2e (limit %.0e)\n", f, error, kTolerance);
     EXPECT_LT(error, kTolerance) << "frame " << f;
   }
@@ -72,8 +61,8 @@ TEST_F(TemporalStreamTest, ResetStartsTheHistoryAgain) {
   for (uint32_t f = 1; f < 4; ++f) s.frame(context(), std::span(samples).subspan(f * frameSize, frameSize), f == 1);
   auto noReset = s.frame(context(), first, false);
   auto restarted = s.frame(context(), first, true);
-  EXPECT_LT(relativeError(restarted, std::span(expected).subspan(0, frameSize)), kTolerance);
-  EXPECT_GT(relativeError(noReset, std::span(expected).subspan(0, frameSize)), 10 * kTolerance)
+  EXPECT_LT(testing::relativeL2(restarted, std::span(expected).subspan(0, frameSize)), kTolerance);
+  EXPECT_GT(testing::relativeL2(noReset, std::span(expected).subspan(0, frameSize)), 10 * kTolerance)
       << "the history must change the output, or this test could not fail";
 }
 

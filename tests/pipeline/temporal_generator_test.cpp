@@ -169,6 +169,18 @@ TEST_F(TemporalGeneratorTest, ASlidingWindowShowsANewSeedOneFrameLate) {
   EXPECT_GT(causalAt, 1.5 * slidingAt);
 }
 
+// The first frame after a start has no init latent (text to image): a
+// sliding window must not sample it again as img2img from whatever latent
+// the generator held, or a restart would not replay the same frames.
+TEST_F(TemporalGeneratorTest, ASlidingWindowReplaysTheSameFramesAfterARestart) {
+  pipeline::Generator generator(
+      context(), model(), {.width = 64, .height = 64, .steps = 2, .temporalWindow = 3, .temporalLookahead = 1});
+  auto first = frames(generator, 4);
+  generator.restart();
+  auto again = frames(generator, 4);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(pictureChange(first[i], again[i]), 0.0) << "frame " << i;
+}
+
 TEST_F(TemporalGeneratorTest, ASlidingWindowShowsTheCutFrameAtOnce) {
   pipeline::GeneratorOptions options{.width = 64, .height = 64, .steps = 1, .temporalWindow = 3, .temporalLookahead = 2};
   pipeline::Generator cut(context(), model(), options), kept(context(), model(), options);

@@ -51,6 +51,15 @@ TEST_F(ControlPanel, DrawsAFullModelAndLeavesTheStateAlone) {
   EXPECT_EQ(state.outputMonitor, 1);
 }
 
+TEST_F(ControlPanel, SaysHowLateASlidingWindowsPictureIs) {
+  PanelModel model;
+  model.generatedFps = 24;
+  ControlState state;
+  int inTime = drawFrame(model, state);
+  model.pictureLatencyFrames = 1;
+  EXPECT_GT(drawFrame(model, state), inTime);  // the latency line
+}
+
 TEST_F(ControlPanel, DrawsTheSetSectionOnlyWithASet) {
   PanelModel model;
   model.sceneNames = {"intro", "drop"};
