@@ -124,6 +124,7 @@ Analyzer::Analyzer(AnalyzerOptions options)
   magnitudeScale_ = float(std::sqrt(16.0 / (3.0 * double(window) * window)));
   drums_.emplace(binHz_, magnitudeScale_, hopSeconds());
   bars_.emplace(options_.sampleRate, options_.hopSize);
+  subdivision_.emplace(hopSeconds());
   if (useStates_) {
     // The beat flux sees the same time and frequency resolution at every
     // rate: before, it shared the analysis window (1024 samples: 46 ms at
@@ -221,6 +222,7 @@ void Analyzer::spectralFeatures(const float* hop) {
   }
 
   drums_->process(magnitude, snapshot_.time, snapshot_);
+  subdivision_->push(beatFlux_ ? beatFluxValue_ : snapshot_.flux, snapshot_.time);
   bars_->push(hop, snapshot_.time, gain, snapshot_.drumStrength[Kick], snapshot_.drumStrength[Snare]);
 
   snapshot_.onsetStrength = float(onsetFlux / double(bins - 1));
@@ -262,7 +264,12 @@ void Analyzer::beatFeatures() {
   if (now - beat < 0.25 * clock_.period() && beat - lastBeatEmitted_ > 0.5 * clock_.period()) {
     snapshot_.beat = true;
     snapshot_.beatTime = beat;
+    // The span since the beat before, where no beat was skipped, says how the beat divides.
+    if (std::abs(beat - lastBeatEmitted_ - clock_.period()) < 0.25 * clock_.period())
+      subdivision_->beat(lastBeatEmitted_, beat);
     lastBeatEmitted_ = beat;
+    snapshot_.subdivision = subdivision_->subdivision();
+    bars_->setTriple(snapshot_.subdivision == 3);
     snapshot_.beatInBar = bars_->beat(beat, clock_.period());
     snapshot_.beatsPerBar = bars_->beatsPerBar();
   }

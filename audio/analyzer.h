@@ -24,6 +24,7 @@
 #include "audio/magnitude_spectrum.h"
 #include "audio/onset_picker.h"
 #include "audio/section_detector.h"
+#include "audio/subdivision_tracker.h"
 #include "audio/tempo_estimator.h"
 
 namespace afterimage::audio {
@@ -95,6 +96,7 @@ class Analyzer {
   bool useStates_ = true;
   BeatClock clock_;
   std::optional<BarTracker> bars_;  // built once the hop is checked
+  std::optional<SubdivisionTracker> subdivision_;  // likewise
   FeatureSnapshot snapshot_;
   uint64_t samples_ = 0;
   OnsetPicker onsets_;

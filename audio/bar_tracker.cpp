@@ -155,7 +155,8 @@ void BarTracker::countBeat(const Span& beat) {
   // rather than poisoning the running statistics for the rest of the show.
   auto finiteOr0 = [](double x) { return std::isfinite(x) ? x : 0.0; };
   const double rate = 1.0 / options_.normalizeBeats;
-  double evidence = harmony_.push(finiteOr0(harmonyChange), rate) + bassChange_.push(finiteOr0(bassChange), rate) +
+  const double harmony = harmony_.push(finiteOr0(harmonyChange), rate);
+  double evidence = harmony + bassChange_.push(finiteOr0(bassChange), rate) +
                     drumAccent_.push(finiteOr0(double(kick) - double(snare)), rate);
   const long long index = beat.index;
   const double decay = std::exp(-1.0 / options_.memoryBeats);
@@ -165,6 +166,8 @@ void BarTracker::countBeat(const Span& beat) {
     evidence_[size_t(m)][size_t(index % meter)] += evidence;
     weight_[size_t(m)][size_t(index % meter)] += 1;
   }
+  for (double& h : harmonyOfFour_) h *= decay;
+  harmonyOfFour_[size_t(index % 4)] += harmony;
   // The downbeat moves only to a position clearly ahead: a show's
   // bar-locked effects stutter on every move.
   for (int meter : {3, 4}) {
@@ -174,8 +177,28 @@ void BarTracker::countBeat(const Span& beat) {
   }
   if (index + 1 < options_.meterAfterBeats) return;
   const double three = contrast(3), four = contrast(4);
-  if (meter_ == 4 && three > options_.meterSwitch * four) meter_ = 3;
-  else if (meter_ == 3 && four > options_.meterSwitch * three) meter_ = 4;
+  bool threeBeats = meter_ == 3;
+  if (!threeBeats && three > options_.meterSwitch * four) threeBeats = true;
+  else if (threeBeats && four > options_.meterSwitch * three) threeBeats = false;
+  if (threeBeats) {
+    meter_ = 3;
+    return;
+  }
+  // Where the beat is in three, a bar of four whose chords change on the
+  // third beat as well (there they stand out over the beats between as
+  // much as on the first over the third) is two bars of two: 6/8 as people
+  // tap it; in 12/8 the chords hold for four beats. Harmony alone decides:
+  // the kick falls on the third beat in both, and a bass note after a rest
+  // reads as a change. (The first: whichever of the downbeat and the beat
+  // two after it has the more chord change.)
+  const int d = downbeat_[1];
+  auto harmonyAt = [&](int position) {
+    return harmonyOfFour_[size_t(position % 4)] / std::max(weight_[1][size_t(position % 4)], 1e-9);
+  };
+  const double strong = std::max(harmonyAt(d), harmonyAt(d + 2)), third = std::min(harmonyAt(d), harmonyAt(d + 2));
+  const double between = 0.5 * (harmonyAt(d + 1) + harmonyAt(d + 3));
+  const double ratio = meter_ == 2 ? options_.twoBeatsLeave : options_.twoBeatsEnter;
+  meter_ = triple_ && third - between > ratio * (strong - third) ? 2 : 4;
 }
 
 // How far the strongest position's mean evidence stands above the mean of all positions.
@@ -208,6 +231,8 @@ double BarTracker::meanEvidence(int meter, int position) const {
   return evidence_[size_t(meter - 3)][size_t(position)] / std::max(weight_[size_t(meter - 3)][size_t(position)], 1e-9);
 }
 
-int BarTracker::downbeatPosition(int meter) const { return downbeat_[size_t(meter - 3)]; }
+int BarTracker::downbeatPosition(int meter) const {
+  return meter == 2 ? downbeat_[1] % 2 : downbeat_[size_t(meter - 3)];
+}
 
 }  // namespace afterimage::audio

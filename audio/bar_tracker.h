@@ -18,7 +18,9 @@
 // the position with the most evidence per beat (held until another leads
 // clearly: a show's bar-locked effects stutter on every move). The bar has
 // three beats where that position stands out more over three than over
-// four (with hysteresis, so the count does not flicker), four otherwise. A beat is
+// four (with hysteresis, so the count does not flicker), four otherwise;
+// two where the beat divides in three and the third beat of four is as
+// much a downbeat as the first (6/8 tapped in dotted quarters). A beat is
 // counted one beat late, when the frames of its end are in; beats the
 // clock skipped still advance the count. Chroma needs a long window (~93
 // ms) for its bass notes: this class keeps its own spectrum, a frame every
@@ -44,6 +46,11 @@ class BarTracker {
     // leads by this much (in spreads of one kind of evidence).
     double downbeatSwitch = 0.5;
     double drumsBefore = 0.05, drumsAfter = 0.07;  // seconds around a beat where its kick and snare are looked for
+    // With the beat in three: two beats a bar once the chord change on the
+    // third beat of four stands out over the second's and fourth's this
+    // many times as much as the first's over the third's; four again below
+    // twoBeatsLeave.
+    double twoBeatsEnter = 1.0, twoBeatsLeave = 0.7;
   };
 
   BarTracker(int sampleRate, int hopSize, Options options);
@@ -58,6 +65,9 @@ class BarTracker {
   // before last is counted first.
   int beat(double time, double period);
   int beatsPerBar() const { return meter_; }
+  // Whether the beat divides in three (SubdivisionTracker), before beat():
+  // only then may a bar have two beats (6/8, its dotted quarters tapped).
+  void setTriple(bool triple) { triple_ = triple; }
 
  private:
   struct Frame {
@@ -102,10 +112,12 @@ class BarTracker {
   bool havePrevious_ = false;
   RunningZ harmony_, bassChange_, drumAccent_;
   std::array<std::array<double, 4>, 2> evidence_{}, weight_{};  // [meter 3 or 4][position]
+  std::array<double, 4> harmonyOfFour_{};  // the harmony evidence alone, by position in four
   long long beatCount_ = 0;  // beats counted in the bar, those the clock skipped included
   double lastBeat_ = 0;
   Span uncounted_;  // the last beat but one, counted at the next beat
-  int meter_ = 4;
+  int meter_ = 4;  // 2 (with triple_ only), 3 or 4
+  bool triple_ = false;
   std::array<int, 2> downbeat_{};  // the downbeat's position for three and four beats
 };
 

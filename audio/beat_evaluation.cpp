@@ -222,12 +222,15 @@ BarAnnotations readBarAnnotations(const std::string& path) {
   return bars;
 }
 
-void writeBeatAnnotations(const std::string& path, const std::vector<double>& beats) {
+void writeBeatAnnotations(const std::string& path, const std::vector<double>& beats, int beatsPerBar) {
   std::ofstream out(path);
   if (!out) throw std::runtime_error(path + ": cannot be written");
-  char line[32];
-  for (double t : beats) {
-    std::snprintf(line, sizeof line, "%.6f\n", t);
+  char line[48];
+  for (size_t i = 0; i < beats.size(); ++i) {
+    if (beatsPerBar > 0)
+      std::snprintf(line, sizeof line, "%.6f\t%d\n", beats[i], int(i % size_t(beatsPerBar)) + 1);
+    else
+      std::snprintf(line, sizeof line, "%.6f\n", beats[i]);
     out << line;
   }
   out.flush();

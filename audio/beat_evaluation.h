@@ -62,8 +62,10 @@ struct BarAnnotations {
   int beatsPerBar = 0;
 };
 BarAnnotations readBarAnnotations(const std::string& path);
-// Writes beat times, one per line, as readBeatAnnotations reads them.
-// Throws std::runtime_error naming the file when it cannot be written.
-void writeBeatAnnotations(const std::string& path, const std::vector<double>& beats);
+// Writes beat times, one per line, as readBeatAnnotations reads them; with
+// beatsPerBar > 0 each with its place in the bar (1 the downbeat, the first
+// beat a downbeat), as readBarAnnotations reads them. Throws
+// std::runtime_error naming the file when it cannot be written.
+void writeBeatAnnotations(const std::string& path, const std::vector<double>& beats, int beatsPerBar = 0);
 
 }  // namespace afterimage::audio

@@ -76,8 +76,9 @@ struct FeatureSnapshot {
   double beatTime = 0;      // when (valid if beat)
   float beatPhase = 0;      // 0 at a beat, rising to 1 at the next
   float barPosition = 0;    // 0 at a downbeat, rising to 1 at the next
-  int beatsPerBar = 4;
+  int beatsPerBar = 4;      // 2 (6/8 as tapped: with subdivision 3), 3 or 4
   int beatInBar = 0;        // 0-based
+  int subdivision = 2;      // the beat divides in 2 (straight) or 3 (triplets, shuffle, 6/8, 12/8)
   double nextBeatTime = 0;  // predicted
 };
 

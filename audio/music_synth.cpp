@@ -64,6 +64,13 @@ Pattern patternNamed(const std::string& name) {
     p.beatsPerBar = 3;
     add(0, Drum::Kick, 1.0f), add(1, Drum::Snare, 0.5f), add(2, Drum::Snare, 0.5f);
     for (int b = 0; b < 3; ++b) add(b + 0.5, Drum::ClosedHat, 0.3f);
+  } else if (name == "sixeight") {
+    // 6/8 counted as people tap it: two beats (dotted quarters) a bar, each
+    // of three eighths; kick on the first, snare on the second.
+    p.beatsPerBar = 2;
+    add(0, Drum::Kick, 1.0f), add(1, Drum::Snare, 0.8f), add(1 + 2.0 / 3, Drum::Kick, 0.5f);
+    for (int b = 0; b < 2; ++b)
+      for (int e = 0; e < 3; ++e) add(b + e / 3.0, Drum::ClosedHat, e == 0 ? 0.4f : 0.3f);
   } else if (name == "funk") {
     add(0, Drum::Kick, 1.0f), add(0.75, Drum::Kick, 0.6f), add(2.5, Drum::Kick, 0.8f), add(3.25, Drum::Kick, 0.5f);
     add(1, Drum::Snare, 0.9f), add(3, Drum::Snare, 0.9f), add(1.75, Drum::Snare, 0.2f), add(2.25, Drum::Snare, 0.2f);
@@ -280,6 +287,7 @@ LabelledTrack synthesize(const TrackSpec& given) {
   LabelledTrack track;
   track.name = spec.name;
   track.sampleRate = spec.sampleRate;
+  track.beatsPerBar = pattern.beatsPerBar;
   std::vector<double> grid = beatTimes(spec);
   auto timeAt = [&](double beat) {
     size_t k = std::min(size_t(beat), grid.size() - 2);

@@ -21,7 +21,8 @@ struct LabelledTrack {
   std::string name;
   int sampleRate = 44100;
   std::vector<float> samples;  // mono
-  std::vector<double> beats;   // seconds
+  std::vector<double> beats;   // seconds; the first a downbeat
+  int beatsPerBar = 4;
   std::vector<double> hits;    // drum onsets, seconds (merged within 30 ms)
   // The same hits by kind (each merged within 30 ms): kicks (sub kicks
   // too), snares (claps and rims too), hats (closed and open). Crashes,
@@ -41,7 +42,8 @@ struct SectionSpec {
 
 struct TrackSpec {
   std::string name;
-  // "house", "rock", "dnb", "hiphop", "waltz", "funk", "dembow", "punk", "slow",
+  // "house", "rock", "dnb", "hiphop", "waltz", "sixeight" (6/8: two beats of
+  // three eighths a bar), "funk", "dembow", "punk", "slow",
   // "offbeat" (kick on 1 and 3 only, loud open hats and rims off the beat),
   // "masked" (a sub-only kick on every beat, each under a broadband hit: a
   // crash or a clap; crashes off the beat too)
@@ -67,7 +69,7 @@ struct TrackSpec {
 
 // The pattern names TrackSpec takes, for messages; and whether one is.
 inline constexpr const char* kPatternNames =
-    "house, rock, dnb, hiphop, waltz, funk, dembow, punk, slow, offbeat, masked";
+    "house, rock, dnb, hiphop, waltz, sixeight, funk, dembow, punk, slow, offbeat, masked";
 bool isPatternName(const std::string& name);
 
 LabelledTrack synthesize(const TrackSpec& spec);

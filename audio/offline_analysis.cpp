@@ -47,7 +47,7 @@ TrackedBars trackBars(const std::vector<float>& samples, int sampleRate, Analyze
   options.sampleRate = sampleRate;
   Analyzer analyzer(options);
   TrackedBars tracked;
-  std::map<int, int> lengths;  // bar length -> beats reported with it
+  std::map<int, int> lengths, subdivisions;  // bar length, subdivision -> beats reported with it
   int previousPlace = -1;
   analyzeSamples(analyzer, samples, [&](const FeatureSnapshot& s) {
     if (!s.beat) return;
@@ -55,6 +55,7 @@ TrackedBars trackBars(const std::vector<float>& samples, int sampleRate, Analyze
     if (s.beatInBar == 0) tracked.downbeats.push_back(s.beatTime);
     if (s.beatTime >= settleSeconds) {
       lengths[s.beatsPerBar]++;
+      subdivisions[s.subdivision]++;
       tracked.barJumps += previousPlace >= 0 && s.beatInBar != (previousPlace + 1) % s.beatsPerBar;
     }
     previousPlace = s.beatInBar;
@@ -62,6 +63,9 @@ TrackedBars trackBars(const std::vector<float>& samples, int sampleRate, Analyze
   int most = 0;
   for (const auto& [length, count] : lengths)
     if (count > most) most = count, tracked.beatsPerBar = length;
+  most = 0;
+  for (const auto& [subdivision, count] : subdivisions)
+    if (count > most) most = count, tracked.subdivision = subdivision;
   return tracked;
 }
 

@@ -30,6 +30,7 @@ struct TrackedBars {
   std::vector<double> beats, downbeats;
   int beatsPerBar = 0;
   int barJumps = 0;
+  int subdivision = 0;  // the beat in 2 or 3, as most beats after the settling time said
 };
 TrackedBars trackBars(const std::vector<float>& samples, int sampleRate, AnalyzerOptions options = {},
                       double settleSeconds = 5.0);

@@ -112,7 +112,10 @@ void drawAudio(const PanelModel& model, ControlState& state, double now) {
   ImGui::Dummy(ImVec2(size, size));
   ImGui::SameLine();
   ImGui::BeginGroup();
-  ImGui::Text("%.1f BPM  beat %d/%d%s", f.bpm, f.beatInBar + 1, f.beatsPerBar, f.onset ? "  onset" : "");
+  // The time signature as written: beats in three count eighths (6/8, 12/8).
+  int signature = f.subdivision == 3 ? 3 * f.beatsPerBar : f.beatsPerBar;
+  ImGui::Text("%.1f BPM  beat %d/%d  (%d/%d)%s", f.bpm, f.beatInBar + 1, f.beatsPerBar, signature,
+              f.subdivision == 3 ? 8 : 4, f.onset ? "  onset" : "");
   char confidence[32];
   std::snprintf(confidence, sizeof confidence, "confidence %.0f%%", f.confidence * 100);
   ImGui::ProgressBar(std::clamp(f.confidence, 0.0f, 1.0f), ImVec2(-1, 0), confidence);

@@ -22,19 +22,19 @@ namespace {
 
 void printFeatureHeader(const audio::FeatureSnapshot& s) {
   std::printf("time,rms,rms_dbfs,perceptual_db,loudness,gain_db,sub,low,mid,high,centroid_hz,flux,onset_strength,"
-              "onset,bpm,confidence,beat,beat_phase,bar_position,beat_in_bar,beats_per_bar,next_beat,kick,snare,hat,"
+              "onset,bpm,confidence,beat,beat_phase,bar_position,beat_in_bar,beats_per_bar,subdivision,next_beat,kick,snare,hat,"
               "kick_strength,snare_strength,hat_strength,section,drop_in_bars");
   for (int m = 0; m < s.melCount; ++m) std::printf(",mel%d", m);
   std::printf("\n");
 }
 
 void printFeatures(const audio::FeatureSnapshot& s) {
-  std::printf("%.6f,%.6f,%.2f,%.2f,%.4f,%.2f,%.4f,%.4f,%.4f,%.4f,%.1f,%.5f,%.5f,%d,%.2f,%.3f,%d,%.4f,%.4f,%d,%d,%.6f,"
+  std::printf("%.6f,%.6f,%.2f,%.2f,%.4f,%.2f,%.4f,%.4f,%.4f,%.4f,%.1f,%.5f,%.5f,%d,%.2f,%.3f,%d,%.4f,%.4f,%d,%d,%d,%.6f,"
               "%d,%d,%d,%.4f,%.4f,%.4f,%s,%.2f",
               s.time, s.rms, s.rmsDbfs, s.perceptualDb, s.loudness, s.gainDb, s.bands[audio::Sub],
               s.bands[audio::Low], s.bands[audio::Mid], s.bands[audio::High], s.centroidHz, s.flux, s.onsetStrength,
               int(s.onset), s.bpm, s.confidence, int(s.beat), s.beatPhase, s.barPosition, s.beatInBar,
-              s.beatsPerBar, s.nextBeatTime, int(s.drumHit[audio::Kick]), int(s.drumHit[audio::Snare]),
+              s.beatsPerBar, s.subdivision, s.nextBeatTime, int(s.drumHit[audio::Kick]), int(s.drumHit[audio::Snare]),
               int(s.drumHit[audio::Hat]), s.drumStrength[audio::Kick], s.drumStrength[audio::Snare],
               s.drumStrength[audio::Hat], audio::musicSectionName(s.section), s.dropInBars);
   for (int m = 0; m < s.melCount; ++m) std::printf(",%.4f", s.mel[size_t(m)]);

@@ -7,7 +7,8 @@
 // relate (right, double, half, 3:2, 2:3, off-beat), and where the
 // annotations number the beats in the bar, the downbeats' F-measure (+-70
 // ms, first 5 s skipped), the bar length found against the annotated
-// one and how often a minute the bar count jumps. One row per clip, then
+// one and how often a minute the bar count jumps; and whether the beat was
+// heard to divide in two or three ("sub"). One row per clip, then
 // the mean per genre (the clip's folder) and over all clips. --rate
 // resamples every clip first (audio/resample.h): the rate a show's audio
 // interface delivers (44.1 or 48 kHz), where most annotated sets are 22.05 kHz.
@@ -27,19 +28,19 @@ namespace {
 
 struct Means {
   double f = 0, fLookahead = 0, cmlt = 0, amlt = 0, downbeatF = 0, barJumpsPerMinute = 0;
-  int clips = 0, right = 0, barClips = 0, barsRight = 0;
-  void add(double a, double b, double c, double d, bool r) {
-    f += a, fLookahead += b, cmlt += c, amlt += d, ++clips, right += r;
+  int clips = 0, right = 0, barClips = 0, barsRight = 0, inThree = 0;
+  void add(double a, double b, double c, double d, bool r, bool three) {
+    f += a, fLookahead += b, cmlt += c, amlt += d, ++clips, right += r, inThree += three;
   }
   void addBars(double downbeat, bool lengthRight, double jumpsPerMinute) {
     downbeatF += downbeat, ++barClips, barsRight += lengthRight, barJumpsPerMinute += jumpsPerMinute;
   }
   void print(const char* label, const std::string& name) const {
     double n = clips > 0 ? clips : 1;
-    std::printf("%-9s %-28s %6s %6s %-8s %6.3f %6.3f %6.3f %6.3f", label, name.c_str(), "", "", "", f / n,
-                fLookahead / n, cmlt / n, amlt / n);
+    std::printf("%-9s %-28s %6s %6s %-8s %6.3f %6.3f %6.3f %6.3f %3s", label, name.c_str(), "", "", "", f / n,
+                fLookahead / n, cmlt / n, amlt / n, "");
     if (barClips > 0) std::printf(" %6.3f %5s %5.1f", downbeatF / barClips, "", barJumpsPerMinute / barClips);
-    std::printf("  %d/%d at the annotated tempo", right, clips);
+    std::printf("  %d/%d at the annotated tempo, %d in three", right, clips, inThree);
     if (barClips > 0) std::printf(", bar length right %d/%d", barsRight, barClips);
     std::printf("\n");
   }
@@ -61,8 +62,9 @@ int runEvaluateBeats(const CommandArgs& rawArgs) {
     throw UsageError("--tracker must be states or autocorrelation, found '" + options.beatTracker + "'");
   std::vector<audio::AnnotatedClip> clips = audio::findAnnotatedClips(args.positionals()[0]);
 
-  std::printf("%-9s %-28s %6s %6s %-8s %6s %6s %6s %6s %6s %5s %5s\n", "genre", "clip", "bpm", "found", "relation",
-              "F", ("F+" + std::to_string(int(lookaheadMs))).c_str(), "CMLt", "AMLt", "downF", "bar", "jumps");
+  std::printf("%-9s %-28s %6s %6s %-8s %6s %6s %6s %6s %3s %6s %5s %5s\n", "genre", "clip", "bpm", "found",
+              "relation", "F", ("F+" + std::to_string(int(lookaheadMs))).c_str(), "CMLt", "AMLt", "sub", "downF", "bar",
+              "jumps");
   std::map<std::string, Means> genres;
   Means all;
   for (const auto& clip : clips) {
@@ -78,12 +80,12 @@ int runEvaluateBeats(const CommandArgs& rawArgs) {
     double fl = audio::beatFMeasure(predicted, annotations).fMeasure;
     audio::ContinuityScore c = audio::beatContinuity(beats, annotations);
     audio::MetricalRelation relation = audio::metricalRelation(beats, annotations);
-    std::printf("%-9s %-28.28s %6.1f %6.1f %-8s %6.3f %6.3f %6.3f %6.3f", clip.genre.c_str(), clip.name.c_str(),
+    std::printf("%-9s %-28.28s %6.1f %6.1f %-8s %6.3f %6.3f %6.3f %6.3f %3d", clip.genre.c_str(), clip.name.c_str(),
                 audio::medianBpm(annotations), audio::medianBpm(beats), audio::toString(relation), f, fl, c.cmlt,
-                c.amlt);
-    bool right = relation == audio::MetricalRelation::Right;
-    genres[clip.genre].add(f, fl, c.cmlt, c.amlt, right);
-    all.add(f, fl, c.cmlt, c.amlt, right);
+                c.amlt, tracked.subdivision);
+    bool right = relation == audio::MetricalRelation::Right, three = tracked.subdivision == 3;
+    genres[clip.genre].add(f, fl, c.cmlt, c.amlt, right, three);
+    all.add(f, fl, c.cmlt, c.amlt, right, three);
     if (bars.beatsPerBar > 0) {
       double downbeatF = audio::beatFMeasure(tracked.downbeats, bars.downbeats).fMeasure;
       // Bar jumps a minute after the first 5 s: how often the count would stutter in a show.

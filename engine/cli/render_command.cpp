@@ -9,7 +9,7 @@
 // afterimage synth-track --pattern NAME -o FILE.wav [--bpm B] [--seconds S]
 //   [--swing X] [--beats FILE.beats]
 //   Writes a synthesized track of one drum pattern (audio/music_synth.h) and,
-//   with --beats, its beat times: music in other genres and tempi than the
+//   with --beats, its beat times and their places in the bar: music in other genres and tempi than the
 //   demo's, to render and measure a set on.
 // afterimage reaction CSV [--beats FILE.beats]
 //   How a render follows its track, from the render's per-frame CSV: visual
@@ -119,7 +119,7 @@ int runSynthTrack(const CommandArgs& rawArgs) {
   if (beatsPath && *beatsPath == *output) throw UsageError("--beats and -o name the same file");
   auto track = audio::synthesize(spec);
   audio::writeMonoWav(*output, track.samples, track.sampleRate);
-  if (beatsPath) audio::writeBeatAnnotations(*beatsPath, track.beats);
+  if (beatsPath) audio::writeBeatAnnotations(*beatsPath, track.beats, track.beatsPerBar);
   std::printf("%s: %s at %.1f BPM, %.1f s at %d Hz, %zu beats%s%s\n", output->c_str(), spec.pattern.c_str(), spec.bpm,
               double(track.samples.size()) / track.sampleRate, track.sampleRate, track.beats.size(),
               beatsPath ? " in " : "", beatsPath ? beatsPath->c_str() : "");

@@ -1,7 +1,9 @@
 #include "engine/pipeline/feature_source.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
+#include <cmath>
 
 namespace afterimage::pipeline {
 namespace {
@@ -10,7 +12,8 @@ constexpr std::array<std::string_view, int(Feature::Count)> kNames{
     "rms",  "rms_db", "perceptual_db", "loudness", "gain_db",        "sub",   "low",  "mid",       "high",      "mel.N",
     "centroid", "flux", "onset_strength", "onset", "beat", "bar", "beat_phase", "bar_phase", "bpm", "confidence",
     "kick", "snare", "hat", "kick_strength", "snare_strength", "hat_strength",
-    "buildup", "drop", "breakdown", "buildup_progress", "drop_in_bars"};
+    "buildup", "drop", "breakdown", "buildup_progress", "drop_in_bars", "subdivision", "step_phase",
+    "beats_per_bar"};
 
 }  // namespace
 
@@ -68,6 +71,12 @@ double featureValue(const FeatureSource& source, const audio::FeatureSnapshot& s
     case Feature::Breakdown: return events.sections[size_t(audio::MusicSection::Breakdown)] ? 1.0 : 0.0;
     case Feature::BuildupProgress: return s.buildupProgress;
     case Feature::DropInBars: return s.dropInBars;
+    case Feature::Subdivision: return s.subdivision;
+    case Feature::StepPhase: {
+      double steps = events.beatPhase * std::max(1, s.subdivision);
+      return steps - std::floor(steps);
+    }
+    case Feature::BeatsPerBar: return s.beatsPerBar;
     case Feature::Count: break;
   }
   return 0.0;

@@ -45,6 +45,9 @@ enum class Feature {
   Breakdown,        // the same for a breakdown
   BuildupProgress,  // 0..1 through the build-up to its predicted drop (0 outside one)
   DropInBars,       // bars to the predicted drop (0 when none is predicted)
+  Subdivision,      // 2 or 3: the beat divides in two or three (triplets, shuffle, 6/8)
+  StepPhase,        // 0 at each half (or third) of the beat rising to 1, at the show time
+  BeatsPerBar,      // 2 (6/8 tapped in dotted quarters), 3 or 4
   Count
 };
 

@@ -25,6 +25,7 @@ struct Music {
   bool heldChord = false;  // the first chord all along
   int beatsPerChord = 0;    // 0: a chord a bar
   int skipFrom = 0, skipTo = 0;  // beats the clock does not give (lost in a breakdown)
+  bool triple = false;  // the beat divides in three (told to the tracker)
 };
 
 // i - VI - III - VII in A minor, a bar each (MIDI notes), and the bass's
@@ -67,6 +68,7 @@ std::vector<int> placesOfBeats(const Music& music, BarTracker& tracker) {
     tracker.push(samples.data() + start, time, 1.0, kick, snare);
     if (next < beats && next * period <= time) {
       bool skipped = next >= music.skipFrom && next < music.skipTo;
+      tracker.setTriple(music.triple);
       places.push_back(skipped ? -1 : tracker.beat(next * period, period));
       ++next;
     }
@@ -146,6 +148,33 @@ TEST(BarTracker, ThreeBeatsABarAreCountedInThrees) {
   EXPECT_EQ(placedRight(music, places, from), int(places.size()) - from);
   // Once counted in threes, it stays so: no flicker back to four.
   for (int b = from; b < int(places.size()); ++b) EXPECT_LT(places[size_t(b)], 3) << "beat " << b;
+}
+
+// 6/8 as people tap it: two dotted-quarter beats a bar, a chord a bar, the
+// kick on the first beat. With the beat in three that is two beats a bar;
+// with the beat in two (2/4) the tracker keeps to four, as before; and in
+// three with the chords held four beats (12/8) it keeps to four too.
+TEST(BarTracker, InThreeAChordEveryTwoBeatsIsASixEightBar) {
+  Music music;
+  music.meter = 2, music.bars = 40, music.chords = music.bassLine = music.drums = true, music.firstDownbeat = 1;
+  music.bpm = 90, music.triple = true;
+  BarTracker tracker(kRate, kHop);
+  std::vector<int> places = placesOfBeats(music, tracker);
+  EXPECT_EQ(tracker.beatsPerBar(), 2);
+  const int from = 12 * music.meter;
+  EXPECT_EQ(placedRight(music, places, from), int(places.size()) - from);
+
+  music.triple = false;
+  BarTracker inTwo(kRate, kHop);
+  placesOfBeats(music, inTwo);
+  EXPECT_EQ(inTwo.beatsPerBar(), 4);
+
+  Music twelveEight;
+  twelveEight.chords = twelveEight.bassLine = twelveEight.drums = twelveEight.triple = true;
+  BarTracker four(kRate, kHop);
+  places = placesOfBeats(twelveEight, four);
+  EXPECT_EQ(four.beatsPerBar(), 4);
+  EXPECT_EQ(placedRight(twelveEight, places, 12 * 4), int(places.size()) - 12 * 4);
 }
 
 TEST(BarTracker, WithoutHarmonyTheKickBeatsAreTheBarsStrongBeats) {

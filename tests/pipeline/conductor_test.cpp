@@ -397,6 +397,30 @@ input = [0, 8]
   EXPECT_EQ(conductor.frame(s, 30.1).scene, 0);
 }
 
+// step_phase saws over each half of the beat, or each third where the
+// beat divides in three; subdivision and beats_per_bar read as numbers.
+TEST(Conductor, StepPhaseFollowsTheSubdivision) {
+  Conductor conductor(setFrom(kScenes + R"(
+[[mapping]]
+source = "step_phase"
+target = "zoom"
+gain = 1.0
+)"));
+  const double period = 0.5, show = 10 + 0.4 * period;  // 0.4 of the way through a beat
+  audio::FeatureSnapshot s = clockAt(show);
+  double inTwo = conductor.frame(s, show).zoom - 1.0;
+  s.subdivision = 3;
+  double inThree = conductor.frame(s, show).zoom - 1.0;
+  EXPECT_NEAR(inTwo, 0.8, 0.02);   // 0.4 x 2: four fifths through the first eighth
+  EXPECT_NEAR(inThree, 0.2, 0.02); // 0.4 x 3 - 1: a fifth through the second triplet
+  for (auto [name, value] : {std::pair{"subdivision", 3.0}, std::pair{"beats_per_bar", 2.0}}) {
+    ASSERT_TRUE(parseFeatureSource(name)) << name;
+    audio::FeatureSnapshot t = clockAt(show, 120, 2);
+    t.subdivision = 3;
+    EXPECT_EQ(featureValue(*parseFeatureSource(name), t, FrameEvents{}), value) << name;
+  }
+}
+
 TEST(Conductor, EveryAndOffsetPickBeatsOfTheBar) {
   Conductor conductor(setFrom("[[trigger]]\non = \"beat\"\nevery = 4\noffset = 2\naction = \"pulse\"\ndecay = 0.01\n" + kScenes));
   std::vector<double> flashes;
