@@ -124,7 +124,8 @@ Analyzer::Analyzer(AnalyzerOptions options)
   magnitudeScale_ = float(std::sqrt(16.0 / (3.0 * double(window) * window)));
   drums_.emplace(binHz_, magnitudeScale_, hopSeconds());
   bars_.emplace(options_.sampleRate, options_.hopSize);
-  subdivision_.emplace(hopSeconds());
+  // Its onsets lag the beat times (attacks) as the tracker's flux does.
+  subdivision_.emplace(hopSeconds(), useStates_ ? stateOptions(options_).onsetDelay : tempoOptions(options_).onsetDelay);
   if (useStates_) {
     // The beat flux sees the same time and frequency resolution at every
     // rate: before, it shared the analysis window (1024 samples: 46 ms at
@@ -264,8 +265,10 @@ void Analyzer::beatFeatures() {
   if (now - beat < 0.25 * clock_.period() && beat - lastBeatEmitted_ > 0.5 * clock_.period()) {
     snapshot_.beat = true;
     snapshot_.beatTime = beat;
-    // The span since the beat before, where no beat was skipped, says how the beat divides.
-    if (std::abs(beat - lastBeatEmitted_ - clock_.period()) < 0.25 * clock_.period())
+    // The span since the beat before says how the beat divides, where it
+    // is a period (within 5%: the windows scale with it, a third and a
+    // quarter are a 12th of the beat apart).
+    if (std::abs(beat - lastBeatEmitted_ - clock_.period()) < 0.05 * clock_.period())
       subdivision_->beat(lastBeatEmitted_, beat);
     lastBeatEmitted_ = beat;
     snapshot_.subdivision = subdivision_->subdivision();

@@ -222,13 +222,16 @@ BarAnnotations readBarAnnotations(const std::string& path) {
   return bars;
 }
 
-void writeBeatAnnotations(const std::string& path, const std::vector<double>& beats, int beatsPerBar) {
+void writeBeatAnnotations(const std::string& path, const std::vector<double>& beats, const std::vector<int>& places) {
+  if (!places.empty() && places.size() != beats.size())
+    throw std::invalid_argument(path + ": " + std::to_string(places.size()) + " places for " +
+                                std::to_string(beats.size()) + " beats");
   std::ofstream out(path);
   if (!out) throw std::runtime_error(path + ": cannot be written");
   char line[48];
   for (size_t i = 0; i < beats.size(); ++i) {
-    if (beatsPerBar > 0)
-      std::snprintf(line, sizeof line, "%.6f\t%d\n", beats[i], int(i % size_t(beatsPerBar)) + 1);
+    if (!places.empty())
+      std::snprintf(line, sizeof line, "%.6f\t%d\n", beats[i], places[i]);
     else
       std::snprintf(line, sizeof line, "%.6f\n", beats[i]);
     out << line;

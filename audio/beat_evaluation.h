@@ -63,9 +63,11 @@ struct BarAnnotations {
 };
 BarAnnotations readBarAnnotations(const std::string& path);
 // Writes beat times, one per line, as readBeatAnnotations reads them; with
-// beatsPerBar > 0 each with its place in the bar (1 the downbeat, the first
-// beat a downbeat), as readBarAnnotations reads them. Throws
-// std::runtime_error naming the file when it cannot be written.
-void writeBeatAnnotations(const std::string& path, const std::vector<double>& beats, int beatsPerBar = 0);
+// places (one per beat, 1 the downbeat) each with its place in the bar, as
+// readBarAnnotations reads them. Throws std::runtime_error naming the file
+// when it cannot be written, std::invalid_argument for places that are not
+// one per beat.
+void writeBeatAnnotations(const std::string& path, const std::vector<double>& beats,
+                          const std::vector<int>& places = {});
 
 }  // namespace afterimage::audio

@@ -287,7 +287,6 @@ LabelledTrack synthesize(const TrackSpec& given) {
   LabelledTrack track;
   track.name = spec.name;
   track.sampleRate = spec.sampleRate;
-  track.beatsPerBar = pattern.beatsPerBar;
   std::vector<double> grid = beatTimes(spec);
   auto timeAt = [&](double beat) {
     size_t k = std::min(size_t(beat), grid.size() - 2);
@@ -302,7 +301,8 @@ LabelledTrack synthesize(const TrackSpec& given) {
 
   size_t beatCount = grid.size() - 1;
   for (size_t k = 0; k < beatCount; ++k)
-    if (grid[k] < spec.seconds) track.beats.push_back(grid[k]);
+    if (grid[k] < spec.seconds)
+      track.beats.push_back(grid[k]), track.beatPlaces.push_back(int(k % size_t(pattern.beatsPerBar)) + 1);
   size_t bars = beatCount / pattern.beatsPerBar + 1;
 
   // Chord progression i - VI - III - VII in A minor, one chord a bar; the
@@ -385,7 +385,12 @@ LabelledTrack synthesize(const TrackSpec& given) {
     for (size_t i = begin; i < end; ++i)
       x[i] *= i - begin < fade ? float(1.0 - double(i - begin) / fade) : 0.0f;
     auto outside = [&](double t) { return t < spec.silenceFrom || t >= spec.silenceTo; };
-    for (auto* times : {&track.beats, &track.hits, &track.kicks, &track.snares, &track.hats})
+    std::vector<double> beats;
+    std::vector<int> places;
+    for (size_t i = 0; i < track.beats.size(); ++i)
+      if (outside(track.beats[i])) beats.push_back(track.beats[i]), places.push_back(track.beatPlaces[i]);
+    track.beats = std::move(beats), track.beatPlaces = std::move(places);
+    for (auto* times : {&track.hits, &track.kicks, &track.snares, &track.hats})
       std::erase_if(*times, [&](double t) { return !outside(t); });
   }
   track.samples = std::move(x);

@@ -21,8 +21,8 @@ struct LabelledTrack {
   std::string name;
   int sampleRate = 44100;
   std::vector<float> samples;  // mono
-  std::vector<double> beats;   // seconds; the first a downbeat
-  int beatsPerBar = 4;
+  std::vector<double> beats;   // seconds
+  std::vector<int> beatPlaces;  // each beat's place in its bar, 1 the downbeat
   std::vector<double> hits;    // drum onsets, seconds (merged within 30 ms)
   // The same hits by kind (each merged within 30 ms): kicks (sub kicks
   // too), snares (claps and rims too), hats (closed and open). Crashes,

@@ -2,12 +2,26 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace afterimage::audio {
 
-SubdivisionTracker::SubdivisionTracker(double hopSeconds, Options options)
-    : options_(options),
+namespace {
+
+const SubdivisionTracker::Options& checked(const SubdivisionTracker::Options& o, double hopSeconds, double onsetLag) {
+  if (!(hopSeconds > 0 && hopSeconds < 1) || !(onsetLag >= 0 && onsetLag < 1) || !(o.memoryBeats >= 1) ||
+      !(o.lookBackSeconds > hopSeconds && o.lookBackSeconds <= 60) || !(o.leaveShare <= o.enterShare) ||
+      o.afterBeats < 0)
+    throw std::invalid_argument("subdivision tracker: options out of range");
+  return o;
+}
+
+}  // namespace
+
+SubdivisionTracker::SubdivisionTracker(double hopSeconds, double onsetLag, Options options)
+    : options_(checked(options, hopSeconds, onsetLag)),
       hopSeconds_(hopSeconds),
+      onsetLag_(onsetLag),
       samples_(size_t(std::ceil(options.lookBackSeconds / hopSeconds)) + 1) {}
 
 void SubdivisionTracker::push(float onsetStrength, double time) {
@@ -28,12 +42,12 @@ float SubdivisionTracker::peak(double from, double to) const {
 void SubdivisionTracker::beat(double start, double end) {
   const double period = end - start;
   if (!(period > 0) || period > options_.lookBackSeconds) return;
-  // Around each place a little later than early: an onset's flux peaks a
-  // few milliseconds after the attack. A 24th of the beat keeps a third
-  // and a quarter (a 12th apart) in separate windows; two hops at least.
+  // Around each place, where its attack's flux peaks (onsetLag after it),
+  // from a 48th of the beat before to a 24th after (two hops at least):
+  // a third and a quarter, a 12th apart, keep to their own windows.
   const double after = std::max(period / 24, 2 * hopSeconds_), before = after / 2;
   auto at = [&](double fraction) {
-    double t = start + fraction * period;
+    double t = start + fraction * period + onsetLag_;
     return double(peak(t - before, t + after));
   };
   const double thirds = 0.5 * (at(1.0 / 3) + at(2.0 / 3));

@@ -23,10 +23,15 @@ class SubdivisionTracker {
     double lookBackSeconds = 4;  // onset strength kept: a beat of the slowest tempo and room
   };
 
-  explicit SubdivisionTracker(double hopSeconds, Options options);
-  explicit SubdivisionTracker(double hopSeconds) : SubdivisionTracker(hopSeconds, Options{}) {}
+  // onsetLag: seconds the onset strength peaks after an attack (a quarter
+  // of its window and more: the beat tracker's onsetDelay), so that the
+  // places sampled are where the attacks' flux is. Throws
+  // std::invalid_argument for options out of range.
+  SubdivisionTracker(double hopSeconds, double onsetLag, Options options);
+  SubdivisionTracker(double hopSeconds, double onsetLag) : SubdivisionTracker(hopSeconds, onsetLag, Options{}) {}
 
-  // Every analysis hop: the onset strength (any rectified flux) heard up to `time`.
+  // Every analysis hop: the onset strength (any rectified flux) heard up to
+  // `time` (non-finite values count as 0).
   void push(float onsetStrength, double time);
   // A beat that started at `start` and ended at `end` (not after the last
   // push): its onsets count now.
@@ -45,7 +50,7 @@ class SubdivisionTracker {
   float peak(double from, double to) const;
 
   Options options_;
-  double hopSeconds_;
+  double hopSeconds_, onsetLag_;
   std::vector<Sample> samples_;  // ring
   size_t count_ = 0;
   double share_ = 0, weight_ = 0;  // decaying sums

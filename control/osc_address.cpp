@@ -69,7 +69,8 @@ std::vector<std::string> oscAddresses() {
   lines.push_back("  /afterimage/phase f f  beat phase 0..1, bar position 0..1");
   lines.push_back("  /afterimage/bands f f f f  sub, low, mid, high (after automatic gain)");
   lines.push_back("  /afterimage/loudness f f  loudness (about 1 at the running level), level dBFS");
-  lines.push_back("  /afterimage/beat f  on each beat: the beat in the bar (from 0)");
+  lines.push_back("  /afterimage/beat f f f  on each beat: the beat in the bar (from 0), beats a bar (2, 3, 4), the beat's\n"
+                  "      subdivision (2, or 3 for triplets, a shuffle, 6/8 and 12/8)");
   lines.push_back("  /afterimage/bar  on each downbeat");
   lines.push_back("  /afterimage/onset f  on each onset: its strength");
   lines.push_back("  /afterimage/kick f, /afterimage/snare f, /afterimage/hat f  on each hit of that drum: its strength 0..1");
@@ -85,7 +86,7 @@ int oscOutMessages(const audio::FeatureSnapshot& s, OscOutMessages& out) {
   out[n++] = {"/afterimage/bands", {s.bands[audio::Sub], s.bands[audio::Low], s.bands[audio::Mid], s.bands[audio::High]}, 4};
   out[n++] = {"/afterimage/loudness", {s.loudness, s.rmsDbfs}, 2};
   if (s.beat) {
-    out[n++] = {"/afterimage/beat", {float(s.beatInBar)}, 1};
+    out[n++] = {"/afterimage/beat", {float(s.beatInBar), float(s.beatsPerBar), float(s.subdivision)}, 3};
     if (s.beatInBar == 0) out[n++] = {"/afterimage/bar", {}, 0};
   }
   if (s.onset) out[n++] = {"/afterimage/onset", {s.onsetStrength}, 1};

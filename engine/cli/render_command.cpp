@@ -119,7 +119,7 @@ int runSynthTrack(const CommandArgs& rawArgs) {
   if (beatsPath && *beatsPath == *output) throw UsageError("--beats and -o name the same file");
   auto track = audio::synthesize(spec);
   audio::writeMonoWav(*output, track.samples, track.sampleRate);
-  if (beatsPath) audio::writeBeatAnnotations(*beatsPath, track.beats, track.beatsPerBar);
+  if (beatsPath) audio::writeBeatAnnotations(*beatsPath, track.beats, track.beatPlaces);
   std::printf("%s: %s at %.1f BPM, %.1f s at %d Hz, %zu beats%s%s\n", output->c_str(), spec.pattern.c_str(), spec.bpm,
               double(track.samples.size()) / track.sampleRate, track.sampleRate, track.beats.size(),
               beatsPath ? " in " : "", beatsPath ? beatsPath->c_str() : "");

@@ -2,9 +2,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <cmath>
 #include <fstream>
 
 #include "audio/beat_evaluation.h"
+#include "audio/music_synth.h"
 
 namespace afterimage::audio {
 namespace {
@@ -124,6 +126,27 @@ TEST(BeatEvaluation, WrittenBeatsReadBackToTheMicrosecond) {
   fs::remove(file);
   EXPECT_THROW(writeBeatAnnotations((fs::temp_directory_path() / "no_such_folder" / "x.beats").string(), beats),
                std::runtime_error);
+}
+
+// A synthesized track's beats with their places in the bar, through a file:
+// the demo track's silent passage drops beats, and the places after it
+// must still be those of the music (the bar goes on through the silence).
+TEST(BeatEvaluation, SynthesizedBeatsAreWrittenWithTheirPlacesInTheBar) {
+  namespace fs = std::filesystem;
+  LabelledTrack track = synthesize(demoTrack());
+  ASSERT_EQ(track.beatPlaces.size(), track.beats.size());
+  fs::path file = fs::temp_directory_path() / "afterimage_numbered.beats";
+  writeBeatAnnotations(file.string(), track.beats, track.beatPlaces);
+  BarAnnotations bars = readBarAnnotations(file.string());
+  fs::remove(file);
+  EXPECT_EQ(bars.beatsPerBar, 4);
+  // The demo is house at 124 BPM: its downbeats every four beats from 0 s,
+  // those in the silence left out.
+  const double bar = 4 * 60.0 / 124;
+  ASSERT_FALSE(bars.downbeats.empty());
+  for (double t : bars.downbeats) EXPECT_NEAR(std::remainder(t, bar), 0.0, 1e-6) << t;
+  EXPECT_LT(bars.downbeats.size(), size_t(16 / bar) + 1) << "the silence's downbeats are left out";
+  EXPECT_THROW(writeBeatAnnotations(file.string(), track.beats, {1, 2}), std::invalid_argument);
 }
 
 }  // namespace

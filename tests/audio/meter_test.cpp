@@ -21,6 +21,7 @@ TEST(Meter, SubdivisionAndBeatsPerBarOfSynthesizedMusic) {
   const Case cases[] = {
       {"sixeight", 84, -1, 3, 2}, {"sixeight", 100, -1, 3, 2},
       {"rock", 100, 1.0 / 6, 3, 4},  // the off-eighths at two thirds: a shuffle
+      {"rock", 180, 1.0 / 6, 3, 4},  // fast: the flux's lag is a large share of a 24th of the beat
       {"hiphop", 92, -1, 3, 4},      // swung
       {"rock", 110, -1, 2, 4},       {"house", 124, -1, 2, 4},
       {"funk", 100, -1, 2, 4},       {"waltz", 138, -1, 2, 3},

@@ -6,12 +6,15 @@
 
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <vector>
 
 namespace afterimage::audio {
 namespace {
 
 constexpr double kHop = 256.0 / 44100;
+// The flux of an attack peaks this long after it (the analyzer's beat flux: 17 ms).
+constexpr double kLag = 0.017;
 
 // `beats` beats of `period` seconds, each with an onset (strength 1) at its
 // start and at each fraction of `between` (strength `level`), over a floor
@@ -27,10 +30,11 @@ std::vector<int> subdivisions(SubdivisionTracker& tracker, int beats, double per
     double beatStart = std::floor(time / period) * period, into = time - beatStart;
     noise = noise * 1103515245u + 12345u;
     float onset = floor * float((noise >> 16) % 1000) / 1000.0f;
-    // An onset's flux peaks in the first hop after it.
-    if (into < kHop) onset = 1.0f;
+    // An onset's flux peaks in the first hop from kLag after it.
+    auto peaksAt = [&](double fraction) { return into >= fraction * period + kLag && into < fraction * period + kLag + kHop; };
+    if (peaksAt(0)) onset = 1.0f;
     for (double f : between)
-      if (into >= f * period && into < f * period + kHop) onset = level;
+      if (peaksAt(f)) onset = level;
     tracker.push(onset, time);
     if (time >= next * period + 0.05) {  // the beat told a little after it, all its hops in
       tracker.beat((next - 1) * period, next * period);
@@ -42,7 +46,7 @@ std::vector<int> subdivisions(SubdivisionTracker& tracker, int beats, double per
 }
 
 TEST(SubdivisionTracker, TripletsAreThree) {
-  SubdivisionTracker tracker(kHop);
+  SubdivisionTracker tracker(kHop, kLag);
   auto after = subdivisions(tracker, 20, 0.6, {1.0 / 3, 2.0 / 3});
   EXPECT_EQ(after.back(), 3);
   EXPECT_GT(tracker.tripleShare(), 0.9);
@@ -52,7 +56,7 @@ TEST(SubdivisionTracker, TripletsAreThree) {
 
 TEST(SubdivisionTracker, EighthsAndSixteenthsAreTwo) {
   for (auto between : {std::vector<double>{0.5}, std::vector<double>{0.25, 0.5, 0.75}}) {
-    SubdivisionTracker tracker(kHop);
+    SubdivisionTracker tracker(kHop, kLag);
     auto after = subdivisions(tracker, 30, 0.5, between);
     for (size_t b = 0; b < after.size(); ++b) EXPECT_EQ(after[b], 2) << "beat " << b;
     EXPECT_LT(tracker.tripleShare(), 0.2);
@@ -61,13 +65,13 @@ TEST(SubdivisionTracker, EighthsAndSixteenthsAreTwo) {
 
 // A shuffle: the off-eighth moved to two thirds of the beat, nothing at one third.
 TEST(SubdivisionTracker, AShuffleIsThree) {
-  SubdivisionTracker tracker(kHop);
+  SubdivisionTracker tracker(kHop, kLag);
   EXPECT_EQ(subdivisions(tracker, 20, 0.6, {2.0 / 3}).back(), 3);
 }
 
 // Only the beats: nothing between them says anything, so it stays two.
 TEST(SubdivisionTracker, BeatsAloneStayTwo) {
-  SubdivisionTracker tracker(kHop);
+  SubdivisionTracker tracker(kHop, kLag);
   auto after = subdivisions(tracker, 30, 0.5, {}, 0.0f, 0.02f);
   EXPECT_EQ(after.back(), 2);
 }
@@ -75,7 +79,7 @@ TEST(SubdivisionTracker, BeatsAloneStayTwo) {
 // From triplets to straight eighths: it follows, once the straight beats
 // outweigh the remembered ones, and does not flicker on the way.
 TEST(SubdivisionTracker, FollowsAChangeWithoutFlicker) {
-  SubdivisionTracker tracker(kHop);
+  SubdivisionTracker tracker(kHop, kLag);
   subdivisions(tracker, 20, 0.6, {1.0 / 3, 2.0 / 3});
   ASSERT_EQ(tracker.subdivision(), 3);
   // Then straight eighths, the clock going on from where the triplets ended.
@@ -84,8 +88,10 @@ TEST(SubdivisionTracker, FollowsAChangeWithoutFlicker) {
   double time = offset;
   for (int next = 1; next <= 30;) {
     time += kHop;
-    double into = std::fmod(time - offset, period);
-    float onset = into < kHop ? 1.0f : (into >= 0.5 * period && into < 0.5 * period + kHop) ? 0.6f : 0.01f;
+    double into = std::fmod(time - offset, period) - kLag;
+    float onset = into >= 0 && into < kHop                                   ? 1.0f
+                  : (into >= 0.5 * period && into < 0.5 * period + kHop) ? 0.6f
+                                                                          : 0.01f;
     tracker.push(onset, time);
     if (time >= offset + next * period + 0.05) {
       tracker.beat(offset + (next - 1) * period, offset + next * period);
@@ -100,10 +106,28 @@ TEST(SubdivisionTracker, FollowsAChangeWithoutFlicker) {
   EXPECT_EQ(straight.front(), 3) << "a beat or two of eighths must not undo many of triplets";
 }
 
+// Windows placed where the flux is: without the lag, triplets at 180 BPM
+// (a 24th of the beat is 14 ms) would fall outside their windows.
+TEST(SubdivisionTracker, FastTripletsAreThreeWhereTheirFluxLags) {
+  SubdivisionTracker tracker(kHop, kLag);
+  EXPECT_EQ(subdivisions(tracker, 30, 60.0 / 180, {1.0 / 3, 2.0 / 3}).back(), 3);
+  SubdivisionTracker unaware(kHop, 0.0);
+  EXPECT_EQ(subdivisions(unaware, 30, 60.0 / 180, {1.0 / 3, 2.0 / 3}, 0.6f, 0.0f).back(), 2);
+}
+
+TEST(SubdivisionTracker, RefusesOptionsOutOfRange) {
+  SubdivisionTracker::Options o;
+  o.memoryBeats = -1;
+  EXPECT_THROW(SubdivisionTracker(kHop, kLag, o), std::invalid_argument);
+  EXPECT_THROW(SubdivisionTracker(kHop, -0.1), std::invalid_argument);
+}
+
 TEST(SubdivisionTracker, NonFiniteOnsetsCountAsNothing) {
-  SubdivisionTracker tracker(kHop);
-  for (int i = 0; i < 400; ++i) tracker.push(std::numeric_limits<float>::quiet_NaN(), i * kHop);
-  tracker.beat(0.0, 0.5);
+  SubdivisionTracker tracker(kHop, kLag);
+  const float bad[] = {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity(),
+                       -std::numeric_limits<float>::infinity()};
+  for (int i = 0; i < 400; ++i) tracker.push(bad[i % 3], i * kHop);
+  for (int b = 0; b < 3; ++b) tracker.beat(b * 0.5, (b + 1) * 0.5);
   EXPECT_EQ(tracker.subdivision(), 2);
   EXPECT_TRUE(std::isfinite(tracker.tripleShare()));
   auto after = subdivisions(tracker, 20, 0.6, {1.0 / 3, 2.0 / 3});

@@ -180,7 +180,7 @@ TEST(OscSender, EachHopsAnalysisArrives) {
   EXPECT_EQ(received.messages["/afterimage/tempo"], (std::vector<float>{124, 0.75f}));
   EXPECT_EQ(received.messages["/afterimage/bands"], (std::vector<float>{0.5f, 1.25f, 0.75f, 0.125f}));
   EXPECT_EQ(received.messages["/afterimage/loudness"], (std::vector<float>{1.1f, -18}));
-  EXPECT_EQ(received.messages["/afterimage/beat"], (std::vector<float>{0}));
+  EXPECT_EQ(received.messages["/afterimage/beat"], (std::vector<float>{0, 4, 2}));
   EXPECT_EQ(received.messages["/afterimage/bar"], (std::vector<float>{}));
   EXPECT_EQ(received.messages["/afterimage/onset"], (std::vector<float>{0.6f}));
   EXPECT_EQ(received.messages["/afterimage/phase"], (std::vector<float>{0.02f, 0.005f}));

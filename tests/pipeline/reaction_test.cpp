@@ -152,7 +152,7 @@ TEST(SynthTrack, EveryPatternNamedInMessagesIsOne) {
     EXPECT_TRUE(audio::isPatternName(names.substr(at, end - at))) << names.substr(at, end - at);
     ++count, at = end + 2;
   }
-  EXPECT_EQ(count, 11u);
+  EXPECT_EQ(count, 12u);
   EXPECT_FALSE(audio::isPatternName("polka"));
 }
 
