@@ -53,6 +53,17 @@ class TemporalGeneratorTest : public testing::GpuTest {
     fs::remove_all(folder_);
   }
 
+  // After a first frame, more frames allocate no GPU memory and create no pipelines.
+  void expectFramesAllocateNothing(pipeline::Generator& generator) {
+    frames(generator, 1);
+    auto arena = context().arena().stats();
+    auto pipelines = context().pipelines().pipelinesCreated();
+    frames(generator, 4);
+    EXPECT_EQ(context().arena().stats().sliceAllocations, arena.sliceAllocations);
+    EXPECT_EQ(context().arena().stats().deviceMemoryAllocations, arena.deviceMemoryAllocations);
+    EXPECT_EQ(context().pipelines().pipelinesCreated(), pipelines);
+  }
+
   std::vector<std::vector<uint8_t>> frames(pipeline::Generator& generator, int count) {
     std::vector<std::vector<uint8_t>> out;
     for (int i = 0; i < count; ++i) {
@@ -128,13 +139,7 @@ TEST_F(TemporalGeneratorTest, TemporalMemoryScalesHowMuchTheFrameTakesFromThePas
 TEST_F(TemporalGeneratorTest, HistoryMemoryIsFixedAndFramesAllocateNothing) {
   pipeline::Generator generator(context(), model(), {.width = 64, .height = 64, .steps = 2, .temporalWindow = 4});
   EXPECT_EQ(generator.temporalHistoryBytes(), 2u * 3 * (1024 + 512 + 512 + 2 * 512 + 2 * 1024) * 2);
-  frames(generator, 1);
-  auto arena = context().arena().stats();
-  auto pipelines = context().pipelines().pipelinesCreated();
-  frames(generator, 5);
-  EXPECT_EQ(context().arena().stats().sliceAllocations, arena.sliceAllocations);
-  EXPECT_EQ(context().arena().stats().deviceMemoryAllocations, arena.deviceMemoryAllocations);
-  EXPECT_EQ(context().pipelines().pipelinesCreated(), pipelines);
+  expectFramesAllocateNothing(generator);
 }
 
 // A sliding window (lookahead 1): a new seed reaches the newest frame of
@@ -203,13 +208,7 @@ TEST_F(TemporalGeneratorTest, ASlidingWindowKeepsItsInputsAndFramesAllocateNothi
   pipeline::Generator generator(
       context(), model(), {.width = 64, .height = 64, .steps = 2, .temporalWindow = 3, .temporalLookahead = 1});
   EXPECT_EQ(generator.temporalHistoryBytes(), 2u * 2 * 4 * 8 * 8 * 2);
-  frames(generator, 1);
-  auto arena = context().arena().stats();
-  auto pipelines = context().pipelines().pipelinesCreated();
-  frames(generator, 4);
-  EXPECT_EQ(context().arena().stats().sliceAllocations, arena.sliceAllocations);
-  EXPECT_EQ(context().arena().stats().deviceMemoryAllocations, arena.deviceMemoryAllocations);
-  EXPECT_EQ(context().pipelines().pipelinesCreated(), pipelines);
+  expectFramesAllocateNothing(generator);
 }
 
 TEST_F(TemporalGeneratorTest, RejectsAWindowBeyondTheAdaptersPositions) {
